@@ -1,0 +1,18 @@
+# The portal's image: one for web, worker and beat; docker-compose.yml runs them.
+FROM python:3.13-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    DEBUG=0 VAR_DIR=/var/lib/mrc
+
+RUN groupadd --system mrc && useradd --system --gid mrc --home /app mrc \
+    && mkdir -p /var/lib/mrc/media /var/lib/mrc/staticfiles && chown -R mrc:mrc /var/lib/mrc
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+RUN pip install --upgrade pip && pip install .
+COPY . .
+
+USER mrc
+EXPOSE 8000
+CMD ["gunicorn", "mrc.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--access-logfile", "-", "--max-requests", "2000", "--max-requests-jitter", "200"]

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from accounts.phones import normalize_phone
+from accounts.sms import send_sms
+
+
+class PhoneField(forms.CharField):
+    """A Vietnamese mobile number, typed any usual way, cleaned to +84…."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", gettext_lazy("Phone number"))
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "type": "tel",
+                    "autocomplete": "tel",
+                    "inputmode": "tel",
+                    "placeholder": "0912 345 678",
+                }
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        return normalize_phone(value) if value else value
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Phone numbers live on User.phone; codes go out through accounts.sms."""
+
+    def phone_form_field(self, **kwargs: Any) -> PhoneField:
+        return PhoneField(**kwargs)
+
+    def clean_phone(self, phone: str) -> str:
+        return normalize_phone(phone)
+
+    def set_phone(self, user: User, phone: str, verified: bool) -> None:  # type: ignore[override]
+        user.phone = phone
+        user.phone_verified = verified
+        if user.pk is not None:  # at sign-up allauth calls this before the first save
+            user.save(update_fields=["phone", "phone_verified"])
+
+    def get_phone(self, user: User) -> tuple[str, bool] | None:  # type: ignore[override]
+        return (user.phone, user.phone_verified) if user.phone else None
+
+    def set_phone_verified(self, user: User, phone: str) -> None:  # type: ignore[override]
+        User.objects.filter(pk=user.pk, phone=phone).update(phone_verified=True)
+        user.phone_verified = True
+
+    def get_user_by_phone(self, phone: str) -> User | None:
+        try:
+            normalized = normalize_phone(phone)
+        except forms.ValidationError:
+            return None
+        return User.objects.filter(phone=normalized).first()
+
+    def send_verification_code_sms(  # type: ignore[override]
+        self, user: User, phone: str, code: str, **kwargs: Any
+    ) -> None:
+        send_sms(phone, _("MRC: your code is %(code)s. Do not give it to anyone.") % {"code": code})
+
+    def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
+        send_sms(phone, _("MRC: there is no account with this number. Sign up to create one."))
+
+    def send_account_already_exists_sms(self, phone: str) -> None:
+        send_sms(
+            phone, _("MRC: an account already uses this number. Sign in or reset the password.")
+        )
+
+    def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:  # type: ignore[override]
+        user = super().save_user(request, user, form, commit=False)
+        user.name = form.cleaned_data["name"]
+        user.province = form.cleaned_data.get("province")
+        user.language = getattr(request, "LANGUAGE_CODE", "vi")
+        if user.email:
+            user.email = user.email.lower()
+        else:
+            user.email = None
+        if commit:
+            user.save()
+        return user

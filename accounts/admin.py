@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Commune, Province, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["name"]
+    list_display = ["name", "email", "phone", "role", "province", "is_active"]
+    list_filter = ["role", "province", "is_active"]
+    search_fields = ["name", "email", "phone"]
+    list_select_related = ["province"]
+    fieldsets = [
+        (None, {"fields": ["name", "email", "phone", "phone_verified", "password"]}),
+        (_("Role"), {"fields": ["role", "province", "language", "is_active", "is_superuser"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["name", "email", "phone", "role", "province", "password1", "password2"]})
+    ]
+    filter_horizontal = []
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["code", "short_name", "division_type"]
+    search_fields = ["name", "short_name"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "province"]
+    list_filter = ["province"]
+    search_fields = ["name"]
+    list_select_related = ["province"]

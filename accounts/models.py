@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.phones import format_national
+from accounts.scoping import ScopedQuerySet
+
+
+class Province(models.Model):
+    """One of the 34 provincial units since 1 July 2025 (Resolution 202/2025/QH15)."""
+
+    code = models.PositiveSmallIntegerField(_("code"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=80)
+    codename = models.SlugField(max_length=80, unique=True)
+    division_type = models.CharField(_("type"), max_length=40)
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class Commune(models.Model):
+    """A commune, ward or special zone of the 2025 list; always of one province."""
+
+    code = models.PositiveIntegerField(_("code"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    codename = models.CharField(max_length=100)
+    division_type = models.CharField(_("type"), max_length=40)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("province")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("commune or ward")
+        verbose_name_plural = _("communes and wards")
+        indexes = [models.Index(fields=["province", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    WORKER = "worker", _("Worker")
+    COUNSELLOR = "counsellor", _("Counsellor")
+    MANAGER = "manager", _("Centre manager")
+    ADMIN = "admin", _("Administrator")
+
+
+STAFF_ROLES = frozenset({Role.COUNSELLOR, Role.MANAGER, Role.ADMIN})
+
+
+class UserQuerySet(ScopedQuerySet):
+    province_path = "province"
+
+    def for_user(self, user: Any) -> UserQuerySet:
+        # A worker sees their own account and nobody else's.
+        if user.is_authenticated and user.is_active and user.role == Role.WORKER:
+            return self.filter(pk=user.pk)
+        return super().for_user(user)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    use_in_migrations = True
+
+    def create_user(
+        self, email: str | None = None, password: str | None = None, **fields: Any
+    ) -> User:
+        if not email and not fields.get("phone"):
+            raise ValueError("A user needs an email or a phone number.")
+        user = self.model(email=self.normalize_email(email).lower() if email else None, **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.setdefault("role", Role.ADMIN)
+        fields["is_superuser"] = True
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: a worker, or staff of a province (or national admin)."""
+
+    name = models.CharField(_("full name"), max_length=150)
+    email = models.EmailField(_("email"), unique=True, null=True, blank=True)
+    phone = models.CharField(
+        _("phone number"),
+        max_length=20,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Stored in international form, +84…"),
+    )
+    phone_verified = models.BooleanField(_("phone number verified"), default=False)
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.WORKER)
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("province"),
+        help_text=_("Staff: the province they work for. Workers: where they live."),
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=[("vi", "Tiếng Việt"), ("en", "English")], default="vi"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(email__isnull=False) | models.Q(phone__isnull=False),
+                name="user_has_email_or_phone",
+            ),
+        ]
+        indexes = [models.Index(fields=["province", "role"])]
+
+    def __str__(self) -> str:
+        return self.name or self.email or self.phone or f"#{self.pk}"
+
+    @property
+    def is_staff_member(self) -> bool:
+        """Counsellors, centre managers and admins: the people who need a second factor."""
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def is_staff(self) -> bool:
+        # Django's admin site is for national administrators only; derived from the role.
+        return self.role == Role.ADMIN
+
+    @property
+    def display_phone(self) -> str:
+        return format_national(self.phone) if self.phone else ""

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import staff_required, worker_required
+from accounts.models import Role, User
+
+PEOPLE_PER_PAGE = 50
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The front door: public page, worker home or staff home by who is signed in."""
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "accounts/public_home.html")
+    if user.is_staff_member:
+        return staff_home(request)
+    return worker_home(request)
+
+
+@worker_required
+def worker_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/worker_home.html")
+
+
+@staff_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    counts = User.objects.for_user(request.user).aggregate(
+        workers=Count("pk", filter=Q(role=Role.WORKER)),
+        staff=Count("pk", filter=~Q(role=Role.WORKER)),
+    )
+    return render(request, "accounts/staff_home.html", {"counts": counts})
+
+
+@staff_required
+def people_list(request: HttpRequest) -> HttpResponse:
+    people = User.objects.for_user(request.user).select_related("province")
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        people = people.filter(role=role)
+    query = request.GET.get("q", "").strip()
+    if query:
+        people = people.filter(
+            Q(name__icontains=query) | Q(email__icontains=query) | Q(phone__contains=query)
+        )
+    page = Paginator(people.order_by("name", "pk"), PEOPLE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "accounts/people_list.html",
+        {"page": page, "roles": Role.choices, "role": role, "query": query},
+    )
+
+
+@staff_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(
+        User.objects.for_user(request.user).select_related("province"), pk=pk
+    )
+    return render(request, "accounts/person_detail.html", {"person": person})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch between Vietnamese and English; kept in a cookie and on the account."""
+    language = request.POST.get("language", "")
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 60 * 60,
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+        )
+        if request.user.is_authenticated and request.user.language != language:
+            User.objects.filter(pk=request.user.pk).update(language=language)
+    return response

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+
+from accounts import sms
+from accounts.models import Commune, Province, Role, User
+from accounts.places import sync_places
+from tests.factories import StaffFactory, WorkerFactory, province
+
+LAO_CAI = 15
+DONG_THAP = 82
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Text messages stay in memory, passwords hash fast, rate-limit counters start at zero."""
+    settings.SMS_BACKEND = "accounts.sms.MemoryBackend"
+    # Hashing with the production work factor costs ~0.5 s per user made in a test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    sms.outbox.clear()
+    cache.clear()
+    yield
+    sms.outbox.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_in_process() -> Iterator[None]:
+    """Unit tests run tasks in-process even with REDIS_URL set; the broker has tests of its own."""
+    from mrc.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _places_after_flush(request) -> None:  # type: ignore[no-untyped-def]
+    """Transactional tests flush every table, the migrated places too: load them again."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        if not Province.objects.exists():
+            sync_places(Province, Commune)
+
+
+@pytest.fixture
+def sms_outbox() -> list[sms.TextMessage]:
+    return sms.outbox
+
+
+@pytest.fixture
+def lao_cai(db):  # type: ignore[no-untyped-def]
+    return province(LAO_CAI)
+
+
+@pytest.fixture
+def dong_thap(db):  # type: ignore[no-untyped-def]
+    return province(DONG_THAP)
+
+
+@pytest.fixture
+def worker(lao_cai) -> User:  # type: ignore[no-untyped-def]
+    return WorkerFactory(province=lao_cai)
+
+
+@pytest.fixture
+def counsellor(lao_cai) -> User:  # type: ignore[no-untyped-def]
+    return StaffFactory(role=Role.COUNSELLOR, province=lao_cai)
+
+
+@pytest.fixture
+def manager(lao_cai) -> User:  # type: ignore[no-untyped-def]
+    return StaffFactory(role=Role.MANAGER, province=lao_cai)
+
+
+@pytest.fixture
+def other_counsellor(dong_thap) -> User:  # type: ignore[no-untyped-def]
+    return StaffFactory(role=Role.COUNSELLOR, province=dong_thap)
+
+
+@pytest.fixture
+def admin_user(db) -> User:  # type: ignore[no-untyped-def]
+    return StaffFactory(role=Role.ADMIN, province=None)
+
+
+def login_staff(client, user: User) -> None:  # type: ignore[no-untyped-def]
+    """Sign a staff member in as if they had passed both factors."""
+    from allauth.mfa.models import Authenticator
+
+    client.force_login(user)
+    assert Authenticator.objects.filter(user=user).exists()

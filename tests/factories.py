@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from django.utils import timezone
+
+from accounts.models import Province, Role, User
+
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTSECRET234567"
+PASSWORD = "a-long-test-password-2026"
+
+
+def province(code: int) -> Province:
+    return Province.objects.get(code=code)
+
+
+def totp_code(secret: str = TEST_TOTP_SECRET, offset: int = 0) -> str:
+    counter = int(timezone.now().timestamp()) // 30 + offset
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    name = factory.Faker("name", locale="vi_VN")
+    email = factory.Sequence(lambda n: f"person{n}@example.vn")
+    role = Role.WORKER
+    province = factory.LazyFunction(lambda: province(15))
+
+    @factory.post_generation
+    def password(self, create: bool, extracted: str | None, **kwargs: Any) -> None:
+        self.set_password(extracted or PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+            if self.email:
+                EmailAddress.objects.create(
+                    user=self, email=self.email, verified=True, primary=True
+                )
+
+
+class WorkerFactory(UserFactory):
+    email = None
+    phone = factory.Sequence(lambda n: f"+8491{n:07d}")
+    phone_verified = True
+
+
+class StaffFactory(UserFactory):
+    role = Role.COUNSELLOR
+
+    @factory.post_generation
+    def totp(self, create: bool, extracted: bool | None, **kwargs: Any) -> None:
+        # Staff have their second factor unless a test says otherwise (totp=False).
+        if create and extracted is not False:
+            TOTP.activate(self, TEST_TOTP_SECRET)

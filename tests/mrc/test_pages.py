@@ -1,0 +1,84 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import login_staff
+
+pytestmark = pytest.mark.django_db
+
+EXTERNAL = re.compile(r"""(?:src|href|action)=["'](?:https?:)?//""", re.IGNORECASE)
+
+
+def assert_self_contained(html: str) -> None:
+    """No script, style, font or image from another host; no inline script or style."""
+    assert not EXTERNAL.search(html), EXTERNAL.search(html)
+    assert "<script>" not in html
+    assert " style=" not in html
+    assert "<style" not in html
+
+
+def test_public_home_explains_the_centre_and_offers_sign_up(client):
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert reverse("account_signup") in response.text
+    assert reverse("account_login") in response.text
+    assert_self_contained(response.text)
+
+
+def test_worker_home_shows_their_file_and_account(client, worker):
+    client.force_login(worker)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert worker.name in response.text
+    assert worker.display_phone in response.text
+    assert "Lào Cai" in response.text
+    assert reverse("accounts:people") not in response.text
+    assert_self_contained(response.text)
+
+
+def test_staff_home_counts_the_province_and_links_to_people(client, counsellor, worker, dong_thap):
+    from tests.factories import WorkerFactory
+
+    WorkerFactory(province=dong_thap)
+    login_staff(client, counsellor)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert "Lào Cai" in response.text
+    assert reverse("accounts:people") in response.text
+    # One worker and one counsellor in Lào Cai; the Đồng Tháp worker is not counted.
+    assert response.context["counts"] == {"workers": 1, "staff": 1}
+    assert_self_contained(response.text)
+
+
+@pytest.mark.parametrize("name", ["account_login", "account_signup", "account_reset_password"])
+def test_account_pages_are_self_contained(client, name):
+    response = client.get(reverse(name))
+
+    assert response.status_code == 200
+    assert_self_contained(response.text)
+
+
+def test_every_page_sends_a_content_security_policy_without_unsafe_inline(client):
+    response = client.get(reverse("home"))
+
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_base_template_has_landmarks_and_a_skip_link(client):
+    html = client.get(reverse("home")).text
+
+    assert 'href="#main"' in html
+    assert '<main id="main"' in html
+    assert "<header" in html and "<nav" in html and "<footer" in html
+    assert 'name="viewport"' in html
