@@ -14,5 +14,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("markets.urls")),
     path("admin/", admin.site.urls),
 ]

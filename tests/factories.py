@@ -6,8 +6,11 @@ import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.utils import timezone
+from faker import Faker
 
 from accounts.models import Province, Role, User
+
+_fake = Faker("vi_VN")
 
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTSECRET234567"
 PASSWORD = "a-long-test-password-2026"
@@ -27,7 +30,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = User
         skip_postgeneration_save = True
 
-    name = factory.Faker("name", locale="vi_VN")
+    # Faker repeats names; a numbered suffix keeps "is X on the page" assertions honest.
+    name = factory.Sequence(lambda n: f"{_fake.name()} {n:04d}")
     email = factory.Sequence(lambda n: f"person{n}@example.vn")
     role = Role.WORKER
     province = factory.LazyFunction(lambda: province(15))

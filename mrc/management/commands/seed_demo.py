@@ -4,10 +4,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.demo import DEMO_TOTP_SECRET, seed_accounts
+from markets.demo import seed_markets
 
 
 class Command(BaseCommand):
-    help = "Create or refresh demo data (accounts of every role in Lào Cai). Idempotent."
+    help = "Create or refresh the demo data of every app (Lào Cai centre). Idempotent."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -18,7 +19,10 @@ class Command(BaseCommand):
         if not settings.DEBUG and not options["force"]:
             raise CommandError("seed_demo creates known passwords; it runs only with DEBUG on.")
         password = settings.DEMO_PASSWORD
+        # Lower apps first: each seeder may use what the ones before it made.
         accounts = seed_accounts(password)
+        seed_markets()
+
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {password}):")

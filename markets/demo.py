@@ -1,0 +1,2 @@
+def seed_markets() -> None:
+    """Demo markets, programmes, enterprises and notices: filled in by the markets work."""

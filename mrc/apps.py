@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class MrcConfig(AppConfig):
+    """The project package as an app, for commands that span every app (seed_demo)."""
+
+    name = "mrc"
+    default_auto_field = "django.db.models.BigAutoField"
