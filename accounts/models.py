@@ -162,3 +162,50 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def display_phone(self) -> str:
         return format_national(self.phone) if self.phone else ""
+
+
+class ConsentText(models.Model):
+    """A version of the text a worker accepts before any personal data is stored."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    body_vi = models.TextField(_("text (Vietnamese)"))
+    body_en = models.TextField(_("text (English)"))
+    published_at = models.DateTimeField(_("in force from"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+    def body(self, language: str) -> str:
+        return self.body_en if language == "en" else self.body_vi
+
+
+class Consent(models.Model):
+    """One acceptance of one version, online by the worker or on paper before a counsellor."""
+
+    class Method(models.TextChoices):
+        ONLINE = "online", _("Online")
+        PAPER = "paper", _("On paper, recorded by a counsellor")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="consents")
+    accepted_at = models.DateTimeField(_("accepted at"), default=timezone.now)
+    method = models.CharField(_("how"), max_length=10, choices=Method, default=Method.ONLINE)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "text"], name="consent_once_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} v{self.text.version}"

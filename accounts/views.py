@@ -2,40 +2,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import staff_required, worker_required
+from accounts.decorators import staff_required
 from accounts.models import Role, User
 
 PEOPLE_PER_PAGE = 50
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """The front door: public page, worker home or staff home by who is signed in."""
-    user = request.user
-    if not user.is_authenticated:
-        return render(request, "accounts/public_home.html")
-    if user.is_staff_member:
-        return staff_home(request)
-    return worker_home(request)
-
-
-@worker_required
-def worker_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/worker_home.html")
-
-
-@staff_required
-def staff_home(request: HttpRequest) -> HttpResponse:
-    counts = User.objects.for_user(request.user).aggregate(
-        workers=Count("pk", filter=Q(role=Role.WORKER)),
-        staff=Count("pk", filter=~Q(role=Role.WORKER)),
-    )
-    return render(request, "accounts/staff_home.html", {"counts": counts})
 
 
 @staff_required

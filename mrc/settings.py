@@ -149,6 +149,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
+    "anonymise-due-deletions": {
+        "task": "workers.tasks.anonymise_due_deletions",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # --- Accounts, allauth and MFA --------------------------------------------------------
@@ -300,6 +304,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Days between a worker's deletion request and the erasure of their personal data, so a
+# counsellor can close open matters (a loan, a departure) first.
+WORKER_DATA_RETENTION_DAYS = env_int("WORKER_DATA_RETENTION_DAYS", 30)
 
 # AGPL-3.0-or-later: where visitors can get the source of the version that is running.
 SOURCE_CODE_URL = env_str("SOURCE_CODE_URL", "") or ""

@@ -2,7 +2,6 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as account_views
 from mrc import views
 
 # The admin signs in through allauth, so the second factor applies there too.
@@ -10,10 +9,11 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 admin.site.site_header = "MRC"
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("markets.urls")),
+    path("", include("workers.urls")),
     path("admin/", admin.site.urls),
 ]

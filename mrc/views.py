@@ -4,8 +4,15 @@ import logging
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from accounts.decorators import staff_required
+from accounts.models import Role, User
+from workers.models import DeletionRequest, DuplicateIdAttempt, WorkerProfile
+from workers.views import worker_home
 
 log = logging.getLogger(__name__)
 
@@ -44,3 +51,33 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The front door: public page, worker home or staff home by who is signed in."""
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "home/public.html")
+    if user.is_staff_member:
+        return staff_home(request)
+    return worker_home(request)
+
+
+@staff_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """What needs the staff member's attention in their province."""
+    user = request.user
+    counts = User.objects.for_user(user).aggregate(
+        workers=Count("pk", filter=Q(role=Role.WORKER)),
+        staff=Count("pk", filter=~Q(role=Role.WORKER)),
+    )
+    attention = {
+        "id_review": WorkerProfile.objects.for_user(user).exclude(id_problems=[]).count(),
+        "duplicates": DuplicateIdAttempt.objects.for_user(user)
+        .filter(reviewed_at__isnull=True)
+        .count(),
+        "deletions": DeletionRequest.objects.for_user(user)
+        .filter(completed_at__isnull=True)
+        .count(),
+    }
+    return render(request, "home/staff.html", {"counts": counts, "attention": attention})

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
 
 from accounts import sms
@@ -37,14 +39,23 @@ def _tasks_in_process() -> Iterator[None]:
     app.conf.task_always_eager = previous
 
 
+# Reference rows that data migrations write; a transactional test's flush removes them.
+_DATA_MIGRATIONS = [
+    ("accounts.migrations.0004_consent_text_v1", "add_v1"),
+    ("workers.migrations.0002_document_types", "add_types"),
+]
+
+
 @pytest.fixture(autouse=True)
-def _places_after_flush(request) -> None:  # type: ignore[no-untyped-def]
-    """Transactional tests flush every table, the migrated places too: load them again."""
+def _reference_data_after_flush(request) -> None:  # type: ignore[no-untyped-def]
+    """Transactional tests flush every table, migrated data too: write it again."""
     marker = request.node.get_closest_marker("django_db")
     if marker is not None and marker.kwargs.get("transaction"):
         request.getfixturevalue("transactional_db")
         if not Province.objects.exists():
             sync_places(Province, Commune)
+            for module, function in _DATA_MIGRATIONS:
+                getattr(importlib.import_module(module), function)(django_apps, None)
 
 
 @pytest.fixture

@@ -27,16 +27,31 @@ def test_public_home_explains_the_centre_and_offers_sign_up(client):
     assert_self_contained(response.text)
 
 
-def test_worker_home_shows_their_file_and_account(client, worker):
+def test_worker_home_asks_for_consent_before_anything_else(client, worker):
     client.force_login(worker)
 
     response = client.get(reverse("home"))
 
     assert response.status_code == 200
     assert worker.name in response.text
-    assert worker.display_phone in response.text
-    assert "Lào Cai" in response.text
+    assert reverse("workers:consent") in response.text
     assert reverse("accounts:people") not in response.text
+    assert_self_contained(response.text)
+
+
+def test_worker_home_shows_what_to_do_next_and_the_documents(client, worker):
+    from tests.workers.factories import ProfileFactory
+
+    ProfileFactory(user=worker)
+    client.force_login(worker)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert reverse("workers:profile_step", args=["identity"]) in response.text
+    assert "Hộ chiếu" in response.text  # the passport is on the checklist
+    assert reverse("workers:my_data") in response.text
+    assert reverse("workers:delete") in response.text
     assert_self_contained(response.text)
 
 

@@ -9,7 +9,10 @@ def row_counts() -> dict[str, int]:
     return {m._meta.label: m.objects.count() for m in apps.get_models()}
 
 
-def test_seed_demo_makes_a_login_of_every_role_and_running_it_again_adds_nothing(capsys):
+def test_seed_demo_makes_a_login_of_every_role_and_running_it_again_adds_nothing(
+    capsys, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
     # pytest-django runs with DEBUG off, so the command is forced as in a demo install.
     call_command("seed_demo", force=True)
     first = row_counts()

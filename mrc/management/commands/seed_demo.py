@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.demo import DEMO_TOTP_SECRET, seed_accounts
 from markets.demo import seed_markets
+from workers.demo import seed_workers
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         # Lower apps first: each seeder may use what the ones before it made.
         accounts = seed_accounts(password)
         seed_markets()
+        seed_workers()
 
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write("")

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import datetime
+import io
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from accounts.models import Consent, ConsentText
+from tests.factories import WorkerFactory
+from workers.models import WorkerProfile
+
+# 1990-05-17, female, born in Lào Cai (code 015): 015 1 90 123456 agrees with all three.
+VALID_ID = "015190123456"
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkerProfile
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(WorkerFactory)
+
+    @factory.post_generation
+    def consent(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        if create and extracted is not False:
+            Consent.objects.create(user=self.user, text=ConsentText.objects.get(version=1))
+
+
+def identity_values(**overrides: object) -> dict[str, object]:
+    values: dict[str, object] = {
+        "name": "Giàng Thị Mai",
+        "date_of_birth": datetime.date(1990, 5, 17),
+        "sex": "female",
+        "personal_id": VALID_ID,
+        "id_issued_on": datetime.date(2021, 6, 1),
+        "id_problems": [],
+    }
+    values.update(overrides)
+    return values
+
+
+def jpeg_upload(name: str = "photo.jpg", exif: bool = False) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    image = Image.new("RGB", (80, 60), "navy")
+    if exif:
+        data = Image.Exif()
+        data[0x0110] = "Secret Phone Model"  # Model
+        image.save(buffer, format="JPEG", exif=data.tobytes())
+    else:
+        image.save(buffer, format="JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def png_upload(name: str = "scan.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), "white").save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def heic_upload(name: str = "IMG_0001.HEIC") -> SimpleUploadedFile:
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(buffer, format="HEIF")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/heic")
+
+
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def pdf_upload(name: str = "record.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")

@@ -1,0 +1,359 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.adapter import PhoneField
+from accounts.models import Commune, Province, User
+from workers.identity import MINIMUM_AGE, IdProblem, age_on, check_personal_id
+from workers.identity import Sex as IdSex
+from workers.models import ProfileStep, Sex, WorkerProfile
+from workers.reference import DESIRED_MARKETS, PriorityGroup
+from workers.services import STEP_FIELDS
+
+ID_PROBLEM_TEXT = {
+    IdProblem.PROVINCE: gettext_lazy(
+        "The first three digits are not the code of any province where births are registered."
+    ),
+    IdProblem.CENTURY_SEX: gettext_lazy(
+        "The fourth digit does not match your sex and the century you were born in "
+        "(0 or 1 for 1900-1999, 2 or 3 for 2000-2099; the even digit is for men)."
+    ),
+    IdProblem.YEAR: gettext_lazy(
+        "The fifth and sixth digits should be the last two digits of your birth year."
+    ),
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class StepForm(forms.ModelForm):
+    """One wizard step: only that step's fields, plus the version the form was opened at."""
+
+    step: str = ""
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = WorkerProfile
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def validate_unique(self) -> None:
+        # Uniqueness (one profile per personal ID) is the service's: it records the attempt
+        # for counsellors, which a form error alone would not.
+        return
+
+    def step_values(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data.get(name)
+            for name in STEP_FIELDS[self.step]
+            if name in self.cleaned_data
+        }
+
+
+class IdentityForm(StepForm):
+    step = ProfileStep.IDENTITY
+    name = forms.CharField(
+        label=gettext_lazy("Full name"),
+        max_length=150,
+        help_text=gettext_lazy("As written on your ID card."),
+    )
+    confirm_id = forms.BooleanField(
+        label=gettext_lazy("I have checked my card: the number I typed is right."),
+        required=False,
+    )
+
+    class Meta(StepForm.Meta):
+        fields = ["date_of_birth", "sex", "personal_id", "id_issued_on"]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "id_issued_on": DateInput(),
+            "sex": forms.RadioSelect,
+            "personal_id": forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "autocomplete": "off",
+                    "placeholder": "0151 9500 1234",
+                }
+            ),
+        }
+        help_texts = {"personal_id": gettext_lazy("The 12 digits on your chip ID card (căn cước).")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ["date_of_birth", "sex", "personal_id"]:
+            self.fields[name].required = True
+        self.fields["sex"].choices = list(Sex.choices)
+        if not self.is_bound:
+            self.initial["name"] = self.instance.user.name
+        self.id_check_problems: tuple[IdProblem, ...] = ()
+
+    def clean_personal_id(self) -> str:
+        from workers.identity import clean_personal_id
+
+        number = clean_personal_id(self.cleaned_data["personal_id"] or "")
+        if len(number) != 12 or not number.isdigit():
+            raise forms.ValidationError(
+                _("The personal ID number has exactly 12 digits. You typed %(n)s.")
+                % {"n": len(number)}
+            )
+        return number
+
+    def clean_date_of_birth(self) -> datetime.date:
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born > today:
+            raise forms.ValidationError(_("The date of birth is in the future."))
+        if age_on(born, today) < MINIMUM_AGE:
+            raise forms.ValidationError(
+                _(
+                    "To work abroad under contract you must be %(age)s or older (Law 69/2020, "
+                    "Article 3). The centre can still advise you: come and see us."
+                )
+                % {"age": MINIMUM_AGE}
+            )
+        return born
+
+    def clean_id_issued_on(self) -> datetime.date | None:
+        issued = self.cleaned_data.get("id_issued_on")
+        if issued and issued > timezone.localdate():
+            raise forms.ValidationError(_("The issue date is in the future."))
+        return issued
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        number, born, sex = (cleaned.get(k) for k in ("personal_id", "date_of_birth", "sex"))
+        if number and born and sex:
+            check = check_personal_id(number, birth_date=born, sex=IdSex(sex))
+            self.id_check_problems = check.problems
+            if check.problems and not cleaned.get("confirm_id"):
+                reasons = " ".join(str(ID_PROBLEM_TEXT[p]) for p in check.problems)
+                self.add_error(
+                    "personal_id",
+                    _(
+                        "This number does not agree with your birth date and sex: %(reasons)s "
+                        "Check your card. If the number is right, tick the box below and save: "
+                        "a counsellor will check it with you."
+                    )
+                    % {"reasons": reasons},
+                )
+            cleaned["id_problems"] = [str(p) for p in check.problems]
+        return cleaned
+
+    def step_values(self) -> dict[str, Any]:
+        values = super().step_values()
+        values["id_problems"] = self.cleaned_data.get("id_problems", [])
+        values["name"] = self.cleaned_data["name"]
+        return values
+
+
+class ContactForm(StepForm):
+    step = ProfileStep.CONTACT
+
+    class Meta(StepForm.Meta):
+        fields = ["contact_note"]
+
+
+class AddressForm(StepForm):
+    step = ProfileStep.ADDRESS
+    province = forms.ModelChoiceField(
+        label=gettext_lazy("Province or city"),
+        queryset=Province.objects.all(),
+        empty_label=gettext_lazy("Choose…"),
+    )
+
+    class Meta(StepForm.Meta):
+        fields = ["commune", "address_line", "old_address"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user: User = self.instance.user
+        province_id = self.data.get("province") if self.is_bound else None
+        if not province_id:
+            province_id = (
+                self.instance.commune.province_id if self.instance.commune_id else user.province_id
+            )
+        self.initial.setdefault("province", province_id)
+        self.fields["commune"].required = True
+        self.fields["commune"].empty_label = _("Choose…")
+        self.fields["commune"].queryset = Commune.objects.filter(
+            province_id=province_id if str(province_id or "").isdigit() else None
+        ).only("pk", "name")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        commune, province = cleaned.get("commune"), cleaned.get("province")
+        if commune and province and commune.province_id != province.pk:
+            self.add_error("commune", _("This commune is not in the province you chose."))
+        return cleaned
+
+
+class BackgroundForm(StepForm):
+    step = ProfileStep.BACKGROUND
+    priority_groups = forms.MultipleChoiceField(
+        label=gettext_lazy("Priority groups you belong to"),
+        choices=PriorityGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy(
+            "These can give you support and cheaper loans. You will send a paper that proves "
+            "each one."
+        ),
+    )
+
+    class Meta(StepForm.Meta):
+        fields = ["ethnicity"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ethnicity"].required = True
+        if not self.is_bound:
+            self.initial["priority_groups"] = self.instance.priority_groups
+
+
+class EducationForm(StepForm):
+    step = ProfileStep.EDUCATION
+
+    class Meta(StepForm.Meta):
+        fields = [
+            "education",
+            "vocational_skills",
+            "jlpt_level",
+            "eps_topik_score",
+            "eps_topik_date",
+            "other_languages",
+        ]
+        widgets = {
+            "eps_topik_date": DateInput(),
+            "eps_topik_score": forms.NumberInput(attrs={"inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["education"].required = True
+
+    def clean_eps_topik_score(self) -> int | None:
+        score = self.cleaned_data.get("eps_topik_score")
+        if score is not None and score > 200:
+            raise forms.ValidationError(_("EPS-TOPIK is scored out of 200."))
+        return score
+
+
+class PlansForm(StepForm):
+    step = ProfileStep.PLANS
+    desired_markets = forms.MultipleChoiceField(
+        label=gettext_lazy("Where you want to work"),
+        choices=DESIRED_MARKETS,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta(StepForm.Meta):
+        fields = ["desired_occupations", "has_worked_abroad", "experience_abroad"]
+        widgets = {"experience_abroad": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["desired_markets"] = self.instance.desired_markets
+
+
+YES_NO = [(True, gettext_lazy("Yes")), (False, gettext_lazy("No"))]
+
+
+class HealthForm(StepForm):
+    step = ProfileStep.HEALTH
+    health_fit = forms.TypedChoiceField(
+        label=gettext_lazy("Are you in good health for physical work?"),
+        choices=YES_NO,
+        coerce=lambda v: v == "True",
+        widget=forms.RadioSelect,
+    )
+    has_criminal_record = forms.TypedChoiceField(
+        label=gettext_lazy("Have you ever been sentenced by a court?"),
+        choices=YES_NO,
+        coerce=lambda v: v == "True",
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy("Some countries refuse workers with a prison sentence."),
+    )
+
+    class Meta(StepForm.Meta):
+        fields = ["health_notes"]
+        widgets = {"health_notes": forms.Textarea(attrs={"rows": 3})}
+
+
+STEP_FORMS: dict[str, type[StepForm]] = {
+    form.step: form
+    for form in [IdentityForm, ContactForm, AddressForm, BackgroundForm, EducationForm,
+                 PlansForm, HealthForm]
+}  # fmt: skip
+
+
+class DocumentUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Photo or PDF"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/heic,application/pdf"}
+        ),
+        help_text=gettext_lazy("A clear photo taken with your phone is enough. At most 10 MB."),
+    )
+    expires_on = forms.DateField(
+        label=gettext_lazy("Valid until"), required=False, widget=DateInput()
+    )
+
+
+class DocumentReturnForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("What must the worker fix?"), max_length=300)
+
+
+class AssistedRegistrationForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Full name"), max_length=150)
+    phone = PhoneField(required=False)
+    email = forms.EmailField(label=gettext_lazy("Email"), required=False)
+    consent_on_paper = forms.BooleanField(
+        label=gettext_lazy("The worker read and signed the consent form on paper in front of me."),
+    )
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data.get("phone")
+        if phone and User.objects.filter(phone=phone).exists():
+            raise forms.ValidationError(
+                _("An account already uses this number. Search for the worker instead.")
+            )
+        return phone
+
+    def clean_email(self) -> str:
+        email = (self.cleaned_data.get("email") or "").lower()
+        if email and User.objects.filter(email=email).exists():
+            raise forms.ValidationError(
+                _("An account already uses this email. Search for the worker instead.")
+            )
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("phone") and not cleaned.get("email") and not self.errors:
+            raise forms.ValidationError(
+                _("Enter the worker's phone number (or an email) so they can sign in later.")
+            )
+        return cleaned
+
+
+class DeletionRequestForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Why? (optional)"), max_length=300, required=False)
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I understand that my file and documents will be erased.")
+    )

@@ -1,0 +1,80 @@
+"""The 12-digit personal identification number (số định danh cá nhân): PPP G YY NNNNNN.
+
+PPP is the code of the province where the birth was registered (the 63 codes in use before
+the 2025 reform), G the century and sex, YY the last two digits of the birth year. There is
+no check digit. These are pure functions; the profile service decides what to do with a
+mismatch (show it and flag it for a counsellor).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from enum import StrEnum
+
+# Province-of-birth codes of the 63 pre-2025 provinces (Decree 137/2015 and its circular).
+BIRTH_PROVINCE_CODES = frozenset(
+    {
+        1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34,
+        35, 36, 37, 38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67,
+        68, 70, 72, 74, 75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96,
+    }
+)  # fmt: skip
+
+MINIMUM_AGE = 18
+
+
+class Sex(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class IdProblem(StrEnum):
+    LENGTH = "length"  # not exactly 12 digits
+    PROVINCE = "province"  # PPP is not a known province-of-birth code
+    CENTURY_SEX = "century_sex"  # G does not match the birth century or the sex
+    YEAR = "year"  # YY does not match the birth year
+
+
+@dataclass(frozen=True)
+class IdCheck:
+    number: str
+    problems: tuple[IdProblem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def malformed(self) -> bool:
+        """Not a 12-digit number at all: refused outright, not merely flagged."""
+        return IdProblem.LENGTH in self.problems
+
+
+def clean_personal_id(raw: str) -> str:
+    """Digits only: people type it with spaces or dots copied from the card."""
+    return "".join(ch for ch in raw if not ch.isspace() and ch not in ".-")
+
+
+def century_sex_digit(birth_date: datetime.date, sex: Sex) -> int:
+    century_index = (birth_date.year - 1900) // 100  # 1900s -> 0, 2000s -> 1, 2100s -> 2
+    return century_index * 2 + (1 if sex == Sex.FEMALE else 0)
+
+
+def check_personal_id(raw: str, *, birth_date: datetime.date, sex: Sex) -> IdCheck:
+    number = clean_personal_id(raw)
+    if len(number) != 12 or not number.isdigit():
+        return IdCheck(number, (IdProblem.LENGTH,))
+    problems: list[IdProblem] = []
+    if int(number[:3]) not in BIRTH_PROVINCE_CODES:
+        problems.append(IdProblem.PROVINCE)
+    if birth_date.year >= 1900 and int(number[3]) != century_sex_digit(birth_date, sex):
+        problems.append(IdProblem.CENTURY_SEX)
+    if int(number[4:6]) != birth_date.year % 100:
+        problems.append(IdProblem.YEAR)
+    return IdCheck(number, tuple(problems))
+
+
+def age_on(birth_date: datetime.date, today: datetime.date) -> int:
+    before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
+    return today.year - birth_date.year - int(before_birthday)

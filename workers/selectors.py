@@ -1,0 +1,146 @@
+"""Reads of worker data that more than one view needs."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from accounts.models import ConsentText, User
+from workers.models import (
+    STEP_ORDER,
+    DeletionRequest,
+    Document,
+    DocumentType,
+    ProfileStep,
+    WorkerProfile,
+)
+from workers.reference import PriorityGroup
+
+PRIORITY_PROOF = "priority_proof"
+LANGUAGE_CERTIFICATE = "language_certificate"
+
+
+def consent_current() -> ConsentText | None:
+    return ConsentText.objects.order_by("-version").first()
+
+
+def consent_needed(user: User) -> ConsentText | None:
+    """The consent text the user has still to accept, or None when they are up to date."""
+    current = consent_current()
+    if current is None or user.consents.filter(text=current).exists():
+        return None
+    return current
+
+
+@dataclass
+class ChecklistItem:
+    type: DocumentType
+    required: bool
+    priority_group: str = ""
+    documents: list[Document] = field(default_factory=list)
+
+    @property
+    def latest(self) -> Document | None:
+        return self.documents[0] if self.documents else None
+
+    @property
+    def done(self) -> bool:
+        return any(d.status == Document.Status.VERIFIED for d in self.documents)
+
+    @property
+    def label_suffix(self) -> str:
+        return str(PriorityGroup(self.priority_group).label) if self.priority_group else ""
+
+
+def document_checklist(profile: WorkerProfile) -> list[ChecklistItem]:
+    """Every document the worker should send, with what was sent; two queries."""
+    types = list(DocumentType.objects.all())
+    documents = list(profile.documents.select_related("type").order_by("-uploaded_at"))
+    items: list[ChecklistItem] = []
+    for doc_type in types:
+        if doc_type.code == PRIORITY_PROOF:
+            # One proof for each priority group the worker claims.
+            for group in profile.priority_groups:
+                items.append(ChecklistItem(doc_type, True, group))
+            continue
+        required = doc_type.required or (
+            doc_type.code == LANGUAGE_CERTIFICATE
+            and bool(profile.jlpt_level or profile.eps_topik_score)
+        )
+        items.append(ChecklistItem(doc_type, required))
+    for item in items:
+        item.documents = [
+            d
+            for d in documents
+            if d.type_id == item.type.pk and d.priority_group == item.priority_group
+        ]
+    return items
+
+
+@dataclass(frozen=True)
+class Missing:
+    kind: str  # "step" or "document"
+    code: str
+    label: str
+
+
+def whats_missing(profile: WorkerProfile, checklist: list[ChecklistItem]) -> list[Missing]:
+    """What the worker should do next, most urgent first: steps, then required documents."""
+    missing = [
+        Missing("step", step, str(ProfileStep(step).label))
+        for step in STEP_ORDER
+        if step not in profile.steps_done
+    ]
+    for item in checklist:
+        if (item.required and not item.documents) or (
+            item.latest is not None and item.latest.status == Document.Status.RETURNED
+        ):
+            missing.append(Missing("document", item.type.code, item.type.label))
+    return missing
+
+
+def deletion_requests_due(now: datetime.datetime) -> QuerySet[DeletionRequest]:
+    cutoff = now - datetime.timedelta(days=settings.WORKER_DATA_RETENTION_DAYS)
+    return DeletionRequest.objects.filter(completed_at__isnull=True, requested_at__lte=cutoff)
+
+
+def profile_export(profile: WorkerProfile) -> dict[str, object]:
+    """Everything the portal keeps about the worker, for "download my data"."""
+    user = profile.user
+    data: dict[str, object] = {
+        "account": {
+            "name": user.name,
+            "email": user.email,
+            "phone": user.phone,
+            "province": str(user.province) if user.province else None,
+            "joined": user.date_joined.isoformat(),
+            "language": user.language,
+        },
+        "consents": [
+            {"version": c.text.version, "accepted_at": c.accepted_at.isoformat(), "how": c.method}
+            for c in user.consents.select_related("text")
+        ],
+        "documents": [
+            {
+                "type": d.type.code,
+                "status": d.status,
+                "uploaded_at": d.uploaded_at.isoformat(),
+                "valid_until": d.expires_on.isoformat() if d.expires_on else None,
+                "return_reason": d.return_reason,
+            }
+            for d in profile.documents.select_related("type")
+        ],
+    }
+    profile_fields = {}
+    for f in WorkerProfile._meta.concrete_fields:
+        if f.name in {"id", "user", "created_by", "version"}:
+            continue
+        value = getattr(profile, f.attname)
+        if isinstance(value, datetime.date | datetime.datetime):
+            value = value.isoformat()
+        profile_fields[f.name] = value
+    data["profile"] = profile_fields
+    return data

@@ -1,0 +1,404 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import staff_required, worker_required
+from accounts.models import User
+from workers import selectors, services
+from workers.forms import (
+    STEP_FORMS,
+    AssistedRegistrationForm,
+    DeletionRequestForm,
+    DocumentReturnForm,
+    DocumentUploadForm,
+)
+from workers.models import (
+    STEP_ORDER,
+    DeletionRequest,
+    Document,
+    DocumentType,
+    DuplicateIdAttempt,
+    ProfileStep,
+    WorkerProfile,
+)
+from workers.reference import PriorityGroup
+from workers.uploads import RejectedUpload, clean_upload
+
+WORKERS_PER_PAGE = 50
+
+
+def consent_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A worker reaches their file only after accepting the current consent text."""
+
+    @worker_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if selectors.consent_needed(request.user) is not None:
+            return redirect(f"{reverse('workers:consent')}?next={request.path}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _own_profile(request: HttpRequest) -> WorkerProfile:
+    return services.profile_start(user=request.user)
+
+
+# --- The worker's side ----------------------------------------------------------------
+
+
+@worker_required
+def worker_home(request: HttpRequest) -> HttpResponse:
+    user: User = request.user
+    profile = WorkerProfile.objects.filter(user=user).first()
+    checklist = selectors.document_checklist(profile) if profile else []
+    context = {
+        "profile": profile,
+        "consent_needed": selectors.consent_needed(user),
+        "checklist": checklist,
+        "missing": selectors.whats_missing(profile, checklist) if profile else [],
+        "steps": ProfileStep.choices,
+    }
+    return render(request, "workers/home.html", context)
+
+
+@worker_required
+def consent(request: HttpRequest) -> HttpResponse:
+    text = selectors.consent_current()
+    if text is None:
+        raise Http404
+    if request.method == "POST" and request.POST.get("accept") == "yes":
+        services.consent_accept(user=request.user, text=text)
+        services.profile_start(user=request.user)
+        target = request.GET.get("next", "")
+        return redirect(
+            target
+            if target.startswith("/") and not target.startswith("//")
+            else reverse("workers:profile")
+        )
+    return render(
+        request,
+        "workers/consent.html",
+        {
+            "text": text,
+            "body": text.body(request.LANGUAGE_CODE),
+            "renewal": request.user.consents.exists(),
+        },
+    )
+
+
+def _step_page(
+    request: HttpRequest,
+    profile: WorkerProfile,
+    step: str,
+    *,
+    url_for: Callable[[str], str],
+    done_url: str,
+    template_extra: dict[str, Any],
+) -> HttpResponse:
+    """One wizard step for the worker or for a counsellor filling it on their behalf."""
+    if step not in STEP_FORMS:
+        raise Http404
+    form_class = STEP_FORMS[step]
+    refresh_only = "refresh" in request.POST  # the address step reloads its commune list
+    if request.method == "POST" and not refresh_only:
+        form = form_class(request.POST, instance=profile)
+        if form.is_valid():
+            try:
+                profile = services.profile_save_step(
+                    profile_id=profile.pk,
+                    step=step,
+                    values=form.step_values(),
+                    expected_version=form.cleaned_data["version"],
+                    actor=request.user,
+                )
+            except services.StaleProfile:
+                messages.error(
+                    request,
+                    _(
+                        "This page was changed somewhere else (another tab or a counsellor) while "
+                        "you were typing. Here is the latest version: check it and save again."
+                    ),
+                )
+                return redirect(url_for(step))
+            except services.DuplicatePersonalId:
+                form.add_error(
+                    "personal_id",
+                    _(
+                        "This personal ID number is already registered. One person can have only "
+                        "one file. If it is yours, call the centre: a counsellor will help you."
+                    ),
+                )
+            else:
+                messages.success(request, _("Saved."))
+                following = profile.next_step
+                return redirect(url_for(following) if following else done_url)
+    elif refresh_only:
+        form = form_class(request.POST, instance=profile)
+        form.errors.clear()  # showing the refreshed list, not judging the half-filled form
+    else:
+        form = form_class(instance=profile)
+    index = STEP_ORDER.index(step)
+    context = {
+        "form": form,
+        "profile": profile,
+        "step": step,
+        "step_label": ProfileStep(step).label,
+        "index": index + 1,
+        "total": len(STEP_ORDER),
+        "steps": [
+            (s, ProfileStep(s).label, s in profile.steps_done, url_for(s)) for s in STEP_ORDER
+        ],
+        "previous_url": url_for(STEP_ORDER[index - 1]) if index else None,
+        **template_extra,
+    }
+    return render(request, "workers/step.html", context)
+
+
+@consent_required
+def profile_step(request: HttpRequest, step: str | None = None) -> HttpResponse:
+    profile = _own_profile(request)
+    if step is None:
+        return redirect("workers:profile_step", step=profile.next_step or STEP_ORDER[0])
+    return _step_page(
+        request,
+        profile,
+        step,
+        url_for=lambda s: reverse("workers:profile_step", args=[s]),
+        done_url=reverse("workers:documents"),
+        template_extra={"on_behalf": False},
+    )
+
+
+def _upload(request: HttpRequest, profile: WorkerProfile) -> DocumentUploadForm | None:
+    """Handle an upload POST; returns the form with errors, or None when stored."""
+    doc_type = get_object_or_404(DocumentType, code=request.POST.get("type", ""))
+    group = request.POST.get("priority_group", "")
+    if group not in {"", *PriorityGroup.values}:
+        raise Http404
+    form = DocumentUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return form
+    try:
+        clean = clean_upload(form.cleaned_data["file"])
+    except RejectedUpload as exc:
+        form.add_error("file", str(exc))
+        return form
+    services.document_upload(
+        profile=profile,
+        doc_type=doc_type,
+        clean=clean,
+        original_name=form.cleaned_data["file"].name,
+        expires_on=form.cleaned_data["expires_on"] if doc_type.has_expiry else None,
+        priority_group=group,
+        actor=request.user,
+    )
+    return None
+
+
+@consent_required
+def documents(request: HttpRequest) -> HttpResponse:
+    profile = _own_profile(request)
+    failed: dict[str, DocumentUploadForm] = {}
+    if request.method == "POST":
+        form = _upload(request, profile)
+        if form is None:
+            messages.success(request, _("Document received. A counsellor will check it."))
+            return redirect("workers:documents")
+        failed[f"{request.POST.get('type')}:{request.POST.get('priority_group', '')}"] = form
+    checklist = selectors.document_checklist(profile)
+    for item in checklist:
+        key = f"{item.type.code}:{item.priority_group}"
+        item.form = failed.get(key) or DocumentUploadForm(auto_id=f"id_{key}_%s")  # type: ignore[attr-defined]
+    return render(request, "workers/documents.html", {"profile": profile, "checklist": checklist})
+
+
+@login_required
+@never_cache
+def document_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The file itself, to its owner and to staff of the owner's province; never a static URL."""
+    document = get_object_or_404(
+        Document.objects.for_user(request.user).select_related("type", "profile"), pk=pk
+    )
+    if request.user.is_staff_member:
+        services.sensitive_read_record(
+            staff=request.user, profile=document.profile, context=f"document:{document.type.code}"
+        )
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+    extension = document.file.name.rsplit(".", 1)[-1]
+    response["Content-Disposition"] = (
+        f'inline; filename="{document.type.code}-{document.pk}.{extension}"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@consent_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Everything kept about the worker, as a printable page or (?format=json) a file."""
+    profile = _own_profile(request)
+    data = selectors.profile_export(profile)
+    if request.GET.get("format") == "json":
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+        )
+        response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+        return response
+    return render(request, "workers/my_data.html", {"profile": profile, "data": data})
+
+
+@consent_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    profile = _own_profile(request)
+    existing = DeletionRequest.objects.filter(profile=profile).first()
+    form = DeletionRequestForm(request.POST or None)
+    if request.method == "POST" and existing is None and form.is_valid():
+        existing = services.deletion_request_create(
+            profile=profile, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Your request has been recorded."))
+        return redirect("workers:delete")
+    return render(request, "workers/delete.html", {"form": form, "request_": existing})
+
+
+# --- Staff ----------------------------------------------------------------------------
+
+
+@staff_required
+def staff_workers(request: HttpRequest) -> HttpResponse:
+    profiles = WorkerProfile.objects.for_user(request.user).select_related(
+        "user", "commune", "user__province"
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        digits = "".join(c for c in query if c.isdigit())
+        condition = Q(user__name__icontains=query)
+        if len(digits) >= 6:
+            condition |= Q(personal_id__contains=digits) | Q(user__phone__contains=digits[-9:])
+        profiles = profiles.filter(condition)
+    if request.GET.get("flag") == "id":
+        profiles = profiles.exclude(id_problems=[])
+    page = Paginator(profiles.order_by("-created_at", "pk"), WORKERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "workers/staff_list.html", {"page": page, "query": query})
+
+
+@staff_required
+def staff_worker_new(request: HttpRequest) -> HttpResponse:
+    if request.user.province_id is None:
+        raise Http404
+    form = AssistedRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        profile = services.worker_register_assisted(
+            counsellor=request.user,
+            name=form.cleaned_data["name"],
+            phone=form.cleaned_data["phone"],
+            email=form.cleaned_data["email"],
+        )
+        messages.success(request, _("Worker registered. Fill in their file with them now."))
+        return redirect("workers:staff_step", pk=profile.pk, step=STEP_ORDER[0])
+    return render(request, "workers/staff_new.html", {"form": form})
+
+
+def _staff_profile(request: HttpRequest, pk: int) -> WorkerProfile:
+    return get_object_or_404(
+        WorkerProfile.objects.for_user(request.user).select_related(
+            "user", "user__province", "commune"
+        ),
+        pk=pk,
+    )
+
+
+@staff_required
+def staff_worker(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _staff_profile(request, pk)
+    services.sensitive_read_record(staff=request.user, profile=profile, context="worker_page")
+    checklist = selectors.document_checklist(profile)
+    context = {
+        "profile": profile,
+        "person": profile.user,
+        "checklist": checklist,
+        "missing": selectors.whats_missing(profile, checklist),
+        "duplicates": DuplicateIdAttempt.objects.filter(existing=profile).select_related(
+            "attempted_by"
+        ),
+        "deletion": DeletionRequest.objects.filter(profile=profile).first(),
+        "return_form": DocumentReturnForm(),
+        "priority_labels": [PriorityGroup(g).label for g in profile.priority_groups],
+    }
+    return render(request, "workers/staff_worker.html", context)
+
+
+@staff_required
+def staff_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    profile = _staff_profile(request, pk)
+    return _step_page(
+        request,
+        profile,
+        step,
+        url_for=lambda s: reverse("workers:staff_step", args=[profile.pk, s]),
+        done_url=reverse("workers:staff_worker", args=[profile.pk]),
+        template_extra={"on_behalf": True},
+    )
+
+
+@staff_required
+def staff_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    """A counsellor uploads a paper the worker brought to the centre."""
+    profile = _staff_profile(request, pk)
+    if request.method == "POST":
+        form = _upload(request, profile)
+        if form is None:
+            messages.success(request, _("Document received."))
+        else:
+            for error in form.errors.get("file", []):
+                messages.error(request, error)
+    return redirect("workers:staff_worker", pk=profile.pk)
+
+
+@staff_required
+@require_POST
+def staff_document_review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    document = get_object_or_404(Document.objects.for_user(request.user), pk=pk)
+    try:
+        if action == "verify":
+            services.document_verify(document_id=document.pk, actor=request.user)
+            messages.success(request, _("Document verified."))
+        elif action == "return":
+            form = DocumentReturnForm(request.POST)
+            reason = form.data.get("reason", "") if form.is_valid() else ""
+            services.document_return(document_id=document.pk, actor=request.user, reason=reason)
+            messages.success(request, _("Document returned to the worker."))
+        else:
+            raise Http404
+    except services.InvalidTransition as exc:
+        messages.error(request, str(exc))
+    return redirect("workers:staff_worker", pk=document.profile_id)
+
+
+@staff_required
+def staff_deletion_requests(request: HttpRequest) -> HttpResponse:
+    pending = (
+        DeletionRequest.objects.for_user(request.user)
+        .filter(completed_at__isnull=True)
+        .select_related("profile__user")
+    )
+    return render(
+        request, "workers/staff_deletions.html", {"requests": pending, "now": timezone.now()}
+    )
