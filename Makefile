@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install migrate demo test test-fast lint format messages demo-code check-deploy clean
+.PHONY: run install migrate demo test test-fast lint format messages demo-code check-deploy clean bench
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 or python3.13)."; exit 1; }
@@ -61,3 +61,13 @@ check-deploy: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+## A national-sized PostgreSQL database (1,000,000 workers, 5,000,000 events) and page times
+BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/mrc_bench
+bench: install
+	@psql "$(dir $(BENCH_DATABASE_URL))postgres" -qtc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 \
+		|| psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=0 SECRET_KEY=collect-only ALLOWED_HOSTS=testserver $(BIN)/python manage.py collectstatic --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=0 SECRET_KEY=bench-only-$$(date +%s)-not-secret-at-all-xxxxxxxxxxxx \
+		ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=0 $(BIN)/python manage.py bench $(BENCH_ARGS)

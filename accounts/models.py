@@ -209,3 +209,19 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} v{self.text.version}"
+
+
+class ExportRecord(models.Model):
+    """Every export of personal data: who took what, when, with which filters."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    what = models.CharField(max_length=100)
+    rows = models.PositiveIntegerField()
+    filters = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.what} by {self.user_id} at {self.at:%d/%m/%Y %H:%M}"

@@ -1,5 +1,49 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from markets import feeds, views
 
 app_name = "markets"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("markets/", views.market_list, name="market_list"),
+    path("markets/<slug:code>/", views.market_detail, name="market"),
+    path("fee-check/", views.fee_check, name="fee_check"),
+    path("notices/", views.notice_list, name="notice_list"),
+    path("notices/feed/", feeds.NoticeFeed(), name="notice_feed"),
+    path("notices/feed/<int:code>/", feeds.NoticeFeed(), name="notice_feed_province"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice"),
+    path("enterprises/", views.enterprise_list, name="enterprise_list"),
+    path("enterprises/import/", views.enterprise_import, name="enterprise_import"),
+    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise"),
+    path("report-fraud/", views.fraud_report_create, name="report_fraud"),
+    path("report-fraud/sent/", views.fraud_report_sent, name="fraud_report_sent"),
+    path("staff/notices/", views.staff_notice_list, name="staff_notices"),
+    path("staff/notices/new/", views.staff_notice_create, name="staff_notice_create"),
+    path("staff/notices/<int:pk>/", views.staff_notice_detail, name="staff_notice"),
+    path(
+        "staff/notices/<int:pk>/schedule/",
+        views.staff_notice_schedule,
+        name="staff_notice_schedule",
+    ),
+    path(
+        "staff/notices/<int:pk>/publish/", views.staff_notice_publish, name="staff_notice_publish"
+    ),
+    path(
+        "staff/notices/<int:pk>/unschedule/",
+        views.staff_notice_unschedule,
+        name="staff_notice_unschedule",
+    ),
+    path(
+        "staff/notices/<int:pk>/archive/", views.staff_notice_archive, name="staff_notice_archive"
+    ),
+    path("staff/fraud-reports/", views.staff_fraud_list, name="staff_fraud_reports"),
+    path("staff/fraud-reports/<int:pk>/", views.staff_fraud_detail, name="staff_fraud_report"),
+    path("staff/fraud-reports/<int:pk>/take/", views.staff_fraud_take, name="staff_fraud_take"),
+    path("staff/fraud-reports/<int:pk>/link/", views.staff_fraud_link, name="staff_fraud_link"),
+    path("staff/fraud-reports/<int:pk>/close/", views.staff_fraud_close, name="staff_fraud_close"),
+    path(
+        "staff/fraud-reports/<int:pk>/files/<int:file_pk>/",
+        views.staff_fraud_attachment,
+        name="staff_fraud_attachment",
+    ),
+]

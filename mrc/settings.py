@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "markets.context_processors.fraud_reports",
             ],
         },
     },
@@ -192,7 +193,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MRC] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "MRC"
-USERSESSIONS_TRACK_ACTIVITY = True
+# Tracking "last seen" writes a row on every request; the sessions list works without it.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # SMS leaves through an adapter; the console backend prints, nothing goes on the network.
 SMS_BACKEND = env_str("SMS_BACKEND", "accounts.sms.ConsoleBackend")

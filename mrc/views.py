@@ -7,11 +7,13 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from accounts.decorators import staff_required
 from accounts.models import Role, User
-from workers.models import DeletionRequest, DuplicateIdAttempt, WorkerProfile
+from workers.models import Case, DeletionRequest, DuplicateIdAttempt, Stage, WorkerProfile
+from workers.selectors import follow_ups_due
 from workers.views import worker_home
 
 log = logging.getLogger(__name__)
@@ -71,7 +73,13 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         workers=Count("pk", filter=Q(role=Role.WORKER)),
         staff=Count("pk", filter=~Q(role=Role.WORKER)),
     )
+    today = timezone.localdate()
+    cases = Case.objects.for_user(user)
     attention = {
+        "unassigned": cases.filter(assigned_to__isnull=True)
+        .exclude(stage__in=[Stage.WITHDRAWN, Stage.REINTEGRATED])
+        .count(),
+        "return_overdue": cases.return_overdue(today).count(),
         "id_review": WorkerProfile.objects.for_user(user).exclude(id_problems=[]).count(),
         "duplicates": DuplicateIdAttempt.objects.for_user(user)
         .filter(reviewed_at__isnull=True)
@@ -80,4 +88,13 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         .filter(completed_at__isnull=True)
         .count(),
     }
-    return render(request, "home/staff.html", {"counts": counts, "attention": attention})
+    return render(
+        request,
+        "home/staff.html",
+        {
+            "counts": counts,
+            "attention": attention,
+            "due": follow_ups_due(user, today)[:20],
+            "today": today,
+        },
+    )

@@ -9,11 +9,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.adapter import PhoneField
-from accounts.models import Commune, Province, User
+from accounts.models import Commune, Province, Role, User
+from markets.models import Enterprise, Market, Programme
+from markets.selectors import licensed_enterprises_on
+from workers import rules
 from workers.identity import MINIMUM_AGE, IdProblem, age_on, check_personal_id
 from workers.identity import Sex as IdSex
-from workers.models import ProfileStep, Sex, WorkerProfile
+from workers.models import Case, Channel, ProfileStep, Sex, Stage, Topic, WorkerProfile
 from workers.reference import DESIRED_MARKETS, PriorityGroup
+from workers.selectors import CaseloadFilters
 from workers.services import STEP_FIELDS
 
 ID_PROBLEM_TEXT = {
@@ -224,6 +228,11 @@ class BackgroundForm(StepForm):
         if not self.is_bound:
             self.initial["priority_groups"] = self.instance.priority_groups
 
+    def step_values(self) -> dict[str, Any]:
+        values = super().step_values()
+        values["priority_groups"] = self.cleaned_data.get("priority_groups", [])
+        return values
+
 
 class EducationForm(StepForm):
     step = ProfileStep.EDUCATION
@@ -357,3 +366,276 @@ class DeletionRequestForm(forms.Form):
     confirm = forms.BooleanField(
         label=gettext_lazy("I understand that my file and documents will be erased.")
     )
+
+
+# --- Cases ----------------------------------------------------------------------------
+
+
+class CaseloadForm(forms.Form):
+    """The caseload's filters; every field optional, bad values simply ignored."""
+
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Cases"),
+        required=False,
+        choices=[
+            ("all", gettext_lazy("All of my province")),
+            ("mine", gettext_lazy("Mine")),
+            ("unassigned", gettext_lazy("Unassigned")),
+        ],
+    )
+    q = forms.CharField(
+        label=gettext_lazy("Name, phone or personal ID"), required=False, max_length=100
+    )
+    stage = forms.ChoiceField(label=gettext_lazy("Stage"), required=False)
+    commune = forms.ModelChoiceField(
+        label=gettext_lazy("Commune or ward"), required=False, queryset=Commune.objects.none()
+    )
+    market = forms.ModelChoiceField(
+        label=gettext_lazy("Market"), required=False, queryset=Market.objects.none()
+    )
+    group = forms.ChoiceField(label=gettext_lazy("Priority group"), required=False)
+    sex = forms.ChoiceField(label=gettext_lazy("Sex"), required=False)
+    follow_up_overdue = forms.BooleanField(label=gettext_lazy("Follow-up overdue"), required=False)
+    return_overdue = forms.BooleanField(label=gettext_lazy("Return overdue"), required=False)
+    sort = forms.ChoiceField(
+        label=gettext_lazy("Sort by"),
+        required=False,
+        choices=[
+            ("updated", gettext_lazy("Last activity")),
+            ("name", gettext_lazy("Name")),
+            ("opened", gettext_lazy("Newest")),
+        ],
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        blank = [("", gettext_lazy("All"))]
+        self.fields["stage"].choices = blank + list(Stage.choices)
+        self.fields["group"].choices = blank + list(PriorityGroup.choices)
+        self.fields["sex"].choices = blank + list(Sex.choices)
+        self.fields["commune"].queryset = (
+            Commune.objects.filter(province_id=user.province_id)
+            if user.province_id
+            else Commune.objects.none()
+        )
+        self.fields["commune"].empty_label = _("All")
+        self.fields["market"].queryset = Market.objects.all()
+        self.fields["market"].empty_label = _("All")
+
+    def select_options(self) -> list[tuple[str, str, list[tuple[str, str, bool]]]]:
+        """(name, label, [(value, text, selected)]) of each select, for a template that draws
+        them with plain loops: the caseload is the counsellor's most used page, and widget
+        templates cost a render per option."""
+        selects = []
+        for name in ["scope", "stage", "commune", "market", "group", "sex", "sort"]:
+            field = self.fields[name]
+            current = str(self.data.get(name, ""))
+            options = [
+                (str(value), str(text), str(value) == current) for value, text in field.choices
+            ]
+            selects.append((name, str(field.label), options))
+        return selects
+
+    def filters(self) -> CaseloadFilters:
+        if not self.is_valid():
+            return CaseloadFilters()
+        data = self.cleaned_data
+        return CaseloadFilters(
+            scope=data["scope"] or "all",
+            stage=data["stage"],
+            commune=data["commune"].pk if data["commune"] else None,
+            market=data["market"].pk if data["market"] else None,
+            group=data["group"],
+            sex=data["sex"],
+            follow_up_overdue=data["follow_up_overdue"],
+            return_overdue=data["return_overdue"],
+            q=data["q"],
+            sort=data["sort"] or "updated",
+        )
+
+
+REINTEGRATION_CHOICES = [
+    ("job", gettext_lazy("A job")),
+    ("loan", gettext_lazy("A loan")),
+    ("training", gettext_lazy("Training or certification")),
+]
+
+
+class CaseMoveForm(forms.Form):
+    """Move a case; the fields the target stage needs are asked with the move."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    to = forms.ChoiceField(label=gettext_lazy("Move to"))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason or comment"), required=False, max_length=300
+    )
+    market = forms.ModelChoiceField(
+        label=gettext_lazy("Market"), required=False, queryset=Market.objects.none()
+    )
+    programme = forms.ModelChoiceField(
+        label=gettext_lazy("Programme"), required=False, queryset=Programme.objects.none()
+    )
+    enterprise = forms.ModelChoiceField(
+        label=gettext_lazy("Enterprise"), required=False, queryset=Enterprise.objects.none()
+    )
+    contract_start = forms.DateField(
+        label=gettext_lazy("Contract start"), required=False, widget=DateInput()
+    )
+    contract_end = forms.DateField(
+        label=gettext_lazy("Contract end"), required=False, widget=DateInput()
+    )
+    departure_date = forms.DateField(
+        label=gettext_lazy("Departure date"), required=False, widget=DateInput()
+    )
+    return_date = forms.DateField(
+        label=gettext_lazy("Return date"), required=False, widget=DateInput()
+    )
+    skills_abroad = forms.CharField(
+        label=gettext_lazy("Skills and certificates earned abroad"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    reintegration_needs = forms.MultipleChoiceField(
+        label=gettext_lazy("What the worker needs after return"),
+        required=False,
+        choices=REINTEGRATION_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.fields["to"].choices = [
+            (s, Stage(s).label) for s in rules.allowed_moves(case.stage, case.held_from)
+        ]
+        self.fields["market"].queryset = Market.objects.all()
+        self.fields["programme"].queryset = Programme.objects.select_related("market")
+        self.fields["enterprise"].queryset = licensed_enterprises_on(timezone.localdate())
+        if not self.is_bound:
+            self.initial.update(
+                version=case.version,
+                market=case.market_id,
+                programme=case.programme_id,
+                enterprise=case.enterprise_id,
+                contract_start=case.contract_start,
+                contract_end=case.contract_end,
+                departure_date=case.departure_date,
+            )
+
+    def changes(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k not in {"version", "to", "reason"}}
+
+
+class SessionForm(forms.Form):
+    channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=Channel.choices)
+    topics = forms.MultipleChoiceField(
+        label=gettext_lazy("Topics"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple
+    )
+    held_at = forms.DateTimeField(
+        label=gettext_lazy("When"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    duration_minutes = forms.IntegerField(
+        label=gettext_lazy("Minutes"), min_value=1, max_value=600, initial=15
+    )
+    outcome = forms.CharField(
+        label=gettext_lazy("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    next_step = forms.CharField(label=gettext_lazy("Next step"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["held_at"] = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_held_at(self) -> Any:
+        held_at = self.cleaned_data["held_at"]
+        if held_at > timezone.now() + datetime.timedelta(minutes=5):
+            raise forms.ValidationError(_("A session cannot be in the future."))
+        return held_at
+
+
+class ContactSessionForm(SessionForm):
+    """A session with someone who has no account yet."""
+
+    contact_name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
+    contact_phone = PhoneField(required=False)
+    contact_commune = forms.ModelChoiceField(
+        label=gettext_lazy("Commune or ward"), queryset=Commune.objects.none(), required=False
+    )
+
+    field_order = ["contact_name", "contact_phone", "contact_commune"]
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contact_commune"].queryset = Commune.objects.filter(
+            province_id=user.province_id
+        )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class FollowUpForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("What"), max_length=200)
+    due_on = forms.DateField(label=gettext_lazy("Due on"), widget=DateInput())
+    assignee = forms.ModelChoiceField(label=gettext_lazy("Who"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff_of_province(case.province_id)
+        if not self.is_bound:
+            self.initial["assignee"] = case.assigned_to_id or user.pk
+
+
+class CheckInForm(forms.Form):
+    contact_made = forms.BooleanField(
+        label=gettext_lazy("Contact made"), required=False, initial=True
+    )
+    situation = forms.CharField(
+        label=gettext_lazy("Situation"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    problems = forms.CharField(
+        label=gettext_lazy("Problems"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=gettext_lazy("Counsellor"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Nobody (unassigned)"),
+    )
+
+    def __init__(self, *args: Any, province_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff_of_province(province_id)
+
+
+class HandoverForm(forms.Form):
+    leaving = forms.ModelChoiceField(
+        label=gettext_lazy("Counsellor who is leaving"), queryset=User.objects.none()
+    )
+    to = forms.ModelChoiceField(
+        label=gettext_lazy("Give their cases and tasks to"), queryset=User.objects.none()
+    )
+
+    def __init__(self, *args: Any, province_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["leaving"].queryset = staff_of_province(province_id, active_only=False)
+        self.fields["to"].queryset = staff_of_province(province_id)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("leaving") and cleaned.get("leaving") == cleaned.get("to"):
+            raise forms.ValidationError(_("Choose two different people."))
+        return cleaned
+
+
+def staff_of_province(province_id: int | None, *, active_only: bool = True) -> Any:
+    staff = User.objects.filter(role__in=[Role.COUNSELLOR, Role.MANAGER], province_id=province_id)
+    return staff.filter(is_active=True) if active_only else staff

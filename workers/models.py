@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune
@@ -79,7 +79,6 @@ class WorkerProfile(models.Model):
     )
     # Sensitive: visible to the worker and to staff of their province, every staff read logged.
     ethnicity = models.CharField(_("ethnicity"), max_length=20, choices=ETHNIC_GROUPS, blank=True)
-    priority_groups = models.JSONField(_("priority groups"), default=list, blank=True)
     health_fit = models.BooleanField(_("in good health for work"), null=True, blank=True)
     health_notes = models.TextField(_("health notes"), blank=True)
     has_criminal_record = models.BooleanField(_("has a criminal record"), null=True, blank=True)
@@ -119,6 +118,12 @@ class WorkerProfile(models.Model):
         return str(self.user)
 
     @property
+    def priority_groups(self) -> list[str]:
+        """The groups the worker claims, in the order of the list (prefetch `claims`)."""
+        claimed = {c.group for c in self.claims.all()}
+        return [g for g in PriorityGroup.values if g in claimed]
+
+    @property
     def next_step(self) -> str | None:
         return next((s for s in STEP_ORDER if s not in self.steps_done), None)
 
@@ -134,6 +139,22 @@ class WorkerProfile(models.Model):
         from workers.identity import age_on
 
         return age_on(self.date_of_birth, day) if self.date_of_birth else None
+
+
+class PriorityGroupClaim(models.Model):
+    """A priority group the worker says they belong to (sensitive: poverty, ethnicity)."""
+
+    profile = models.ForeignKey(WorkerProfile, on_delete=models.CASCADE, related_name="claims")
+    group = models.CharField(_("priority group"), max_length=20, choices=PriorityGroup)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "group"], name="one_claim_per_group")
+        ]
+        indexes = [models.Index(fields=["group", "profile"])]
+
+    def __str__(self) -> str:
+        return f"{self.profile}: {self.group}"
 
 
 class DuplicateIdAttempt(models.Model):
@@ -291,3 +312,282 @@ class DeletionRequest(models.Model):
     def due_on(self) -> datetime.date:
         days: Any = settings.WORKER_DATA_RETENTION_DAYS
         return (self.requested_at + datetime.timedelta(days=days)).date()
+
+
+# --- The case -------------------------------------------------------------------------
+
+
+class Stage(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    COUNSELLED = "counselled", _("Counselled")
+    PREPARING = "preparing", _("Preparing (language, skills, orientation)")
+    DOCUMENTS_READY = "documents_ready", _("Documents ready")
+    CONTRACTED = "contracted", _("Contracted")
+    DEPARTED = "departed", _("Working abroad")
+    RETURNED = "returned", pgettext_lazy("case stage", "Returned")
+    REINTEGRATED = "reintegrated", _("Reintegrated")
+    ON_HOLD = "on_hold", _("On hold")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class CaseQuerySet(ScopedQuerySet):
+    # The province is copied onto the case (kept by the services that change a worker's
+    # province) so that a caseload of a million rows filters without joining the user.
+    province_path = "province"
+    owner_path = "profile__user"
+
+    def return_overdue(self, today: datetime.date) -> CaseQuerySet:
+        """Abroad, and 30 days past the expected return without a recorded return."""
+        return self.filter(
+            stage=Stage.DEPARTED, contract_end__lt=today - datetime.timedelta(days=30)
+        )
+
+
+class Case(models.Model):
+    """One per worker: where they stand, from first visit to reintegration."""
+
+    profile = models.OneToOneField(WorkerProfile, on_delete=models.CASCADE, related_name="case")
+    province = models.ForeignKey(
+        "accounts.Province", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage, default=Stage.REGISTERED)
+    held_from = models.CharField(max_length=20, choices=Stage, blank=True)
+    stage_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("counsellor"),
+    )
+    # The contract
+    market = models.ForeignKey(
+        "markets.Market",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("market"),
+    )
+    programme = models.ForeignKey(
+        "markets.Programme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("programme"),
+    )
+    enterprise = models.ForeignKey(
+        "markets.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enterprise"),
+    )
+    contract_start = models.DateField(_("contract start"), null=True, blank=True)
+    contract_end = models.DateField(_("contract end (expected return)"), null=True, blank=True)
+    departure_date = models.DateField(_("departure date"), null=True, blank=True)
+    return_date = models.DateField(_("return date"), null=True, blank=True)
+    skills_abroad = models.TextField(_("skills and certificates earned abroad"), blank=True)
+    reintegration_needs = models.JSONField(_("reintegration needs"), default=list, blank=True)
+    # The worker's name folded for search ("nguyen van a"), kept by the services that
+    # change the name; on PostgreSQL a trigram index serves "contains" on it.
+    search_name = models.CharField(max_length=150, default="")
+    opened_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=0)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["province", "-updated_at", "id"], name="case_caseload"),
+            models.Index(fields=["province", "stage", "-updated_at"], name="case_by_stage"),
+            models.Index(fields=["assigned_to", "-updated_at"], name="case_by_counsellor"),
+            models.Index(fields=["province", "search_name"], name="case_by_name"),
+            models.Index(fields=["stage", "contract_end"], name="case_return_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} ({self.get_stage_display()})"
+
+    @property
+    def expected_return(self) -> datetime.date | None:
+        return self.contract_end
+
+    def is_return_overdue(self, today: datetime.date) -> bool:
+        return bool(
+            self.stage == Stage.DEPARTED
+            and self.contract_end
+            and self.contract_end < today - datetime.timedelta(days=30)
+        )
+
+
+class CaseEvent(models.Model):
+    """A move of a case: who, when, from, to, why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    from_stage = models.CharField(max_length=20, choices=Stage, blank=True)
+    to_stage = models.CharField(max_length=20, choices=Stage)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage or '-'} -> {self.to_stage}"
+
+
+class Assignment(models.Model):
+    """Who the case was given to, by whom and when: the history is kept."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} -> {self.assigned_to_id}"
+
+
+class Channel(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    OUTREACH = "outreach", _("Outreach in a commune")
+    ONLINE = "online", _("Online")
+
+
+class Topic(models.TextChoices):
+    MARKETS = "markets", _("Markets")
+    FEES = "fees", _("Fees and fraud")
+    SUPPORT = "support", _("Support and loans")
+    TRAINING = "training", _("Language and training")
+    DOCUMENTS = "documents", _("Documents")
+    ABROAD = "abroad", _("Problems abroad")
+    RETURN = "return", pgettext_lazy("counselling topic", "Return")
+
+
+class CounsellingSessionQuerySet(ScopedQuerySet):
+    province_path = "province"
+    owner_path = "case__profile__user"
+
+
+class CounsellingSession(models.Model):
+    """A conversation with a worker, or with someone who has no account yet (a contact)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="sessions"
+    )
+    contact_name = models.CharField(_("name"), max_length=150, blank=True)
+    contact_phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    contact_commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune or ward"),
+    )
+    province = models.ForeignKey("accounts.Province", on_delete=models.PROTECT, related_name="+")
+    counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    held_at = models.DateTimeField(_("when"), default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel)
+    topics = models.JSONField(_("topics"), default=list)
+    duration_minutes = models.PositiveSmallIntegerField(_("minutes"), default=15)
+    outcome = models.TextField(_("outcome"), blank=True)
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+
+    objects = CounsellingSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_at", "-pk"]
+        indexes = [
+            models.Index(fields=["province", "-held_at"]),
+            models.Index(fields=["contact_phone"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.held_at:%d/%m/%Y}"
+
+
+class CaseNote(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("note"))
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class FollowUpQuerySet(ScopedQuerySet):
+    province_path = "case__province"
+
+    def open(self) -> FollowUpQuerySet:
+        return self.filter(done_at__isnull=True)
+
+
+class FollowUp(models.Model):
+    """Something a counsellor must do for a case by a date."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
+    title = models.CharField(_("what"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        verbose_name=_("who"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=40, blank=True)  # e.g. "reintegration:job", "fair-offer"
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["assignee", "done_at", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CheckIn(models.Model):
+    """News of a worker abroad: whether contact was made, how they are, what went wrong."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="check_ins")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    contact_made = models.BooleanField(_("contact made"), default=True)
+    situation = models.TextField(_("situation"), blank=True)
+    problems = models.TextField(_("problems"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.at:%d/%m/%Y}"

@@ -6,14 +6,18 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import ConsentText, User
+from accounts.text import digits, fold
 from workers.models import (
     STEP_ORDER,
+    Case,
     DeletionRequest,
     Document,
     DocumentType,
+    FollowUp,
+    PriorityGroupClaim,
     ProfileStep,
     WorkerProfile,
 )
@@ -141,6 +145,102 @@ def profile_export(profile: WorkerProfile) -> dict[str, object]:
         value = getattr(profile, f.attname)
         if isinstance(value, datetime.date | datetime.datetime):
             value = value.isoformat()
-        profile_fields[f.name] = value
+        profile_fields[f.attname] = value
+    profile_fields["commune"] = str(profile.commune) if profile.commune_id else None
+    profile_fields.pop("commune_id", None)
+    profile_fields["priority_groups"] = profile.priority_groups
     data["profile"] = profile_fields
     return data
+
+
+# --- Cases ----------------------------------------------------------------------------
+
+CASELOAD_SORTS = {
+    "updated": ["-updated_at", "-id"],
+    "name": ["search_name", "id"],
+    "opened": ["-opened_at", "-id"],
+}
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    scope: str = "all"  # "mine", "unassigned" or "all" of the user's province
+    stage: str = ""
+    commune: int | None = None
+    market: int | None = None
+    group: str = ""
+    sex: str = ""
+    follow_up_overdue: bool = False
+    return_overdue: bool = False
+    q: str = ""
+    sort: str = "updated"
+
+
+def caseload(user: User, filters: CaseloadFilters, today: datetime.date) -> QuerySet[Case]:
+    """The cases a staff member may see, filtered and sorted; related rows joined once."""
+    cases = Case.objects.for_user(user).select_related(
+        "profile__user", "profile__commune", "assigned_to", "market"
+    )
+    if filters.scope == "mine":
+        cases = cases.filter(assigned_to=user)
+    elif filters.scope == "unassigned":
+        cases = cases.filter(assigned_to__isnull=True)
+    if filters.stage:
+        cases = cases.filter(stage=filters.stage)
+    if filters.commune:
+        cases = cases.filter(profile__commune_id=filters.commune)
+    if filters.market:
+        cases = cases.filter(market_id=filters.market)
+    if filters.group:
+        cases = cases.filter(
+            Exists(
+                PriorityGroupClaim.objects.filter(
+                    profile_id=OuterRef("profile_id"), group=filters.group
+                )
+            )
+        )
+    if filters.sex:
+        cases = cases.filter(profile__sex=filters.sex)
+    if filters.follow_up_overdue:
+        cases = cases.filter(
+            Exists(
+                FollowUp.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today)
+            )
+        )
+    if filters.return_overdue:
+        cases = cases.return_overdue(today)
+    query = filters.q.strip()
+    if query:
+        number = digits(query)
+        if len(number) >= 9 and len(number) >= len(query.replace(" ", "")) - 3:
+            # A personal ID (12 digits) or a phone number (0912…, +84 912…).
+            cases = cases.filter(
+                Q(profile__personal_id=number) | Q(profile__user__phone="+84" + number[-9:])
+            )
+        else:
+            cases = cases.filter(search_name__contains=fold(query))
+    return cases.order_by(*CASELOAD_SORTS.get(filters.sort, CASELOAD_SORTS["updated"]))
+
+
+def follow_ups_due(user: User, today: datetime.date) -> QuerySet[FollowUp]:
+    """The user's open follow-ups due today or overdue, oldest first."""
+    return (
+        FollowUp.objects.open()
+        .filter(assignee=user, due_on__lte=today)
+        .select_related("case__profile__user")
+        .order_by("due_on", "pk")
+    )
+
+
+def case_timeline(case: Case) -> list[tuple[datetime.datetime, str, object]]:
+    """Moves, sessions, notes, check-ins and assignments of a case, newest first."""
+    items: list[tuple[datetime.datetime, str, object]] = []
+    items += [(e.at, "event", e) for e in case.events.select_related("actor")]
+    items += [(s.held_at, "session", s) for s in case.sessions.select_related("counsellor")]
+    items += [(n.at, "note", n) for n in case.notes.select_related("author")]
+    items += [(c.at, "check_in", c) for c in case.check_ins.select_related("by")]
+    items += [
+        (a.at, "assignment", a)
+        for a in case.assignments.select_related("assigned_to", "assigned_by")
+    ]
+    return sorted(items, key=lambda item: item[0], reverse=True)

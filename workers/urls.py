@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workers import views
+from workers import case_views, views
 
 app_name = "workers"
 
@@ -23,4 +23,19 @@ urlpatterns = [
         name="document_review",
     ),
     path("staff/deletion-requests/", views.staff_deletion_requests, name="staff_deletions"),
+    path("staff/cases/", case_views.caseload, name="caseload"),
+    path("staff/cases/handover/", case_views.handover, name="handover"),
+    path("staff/cases/export.xlsx", case_views.export, name="export"),
+    path("staff/cases/import/", case_views.import_workers, name="import"),
+    path("staff/cases/<int:pk>/move/", case_views.case_move, name="case_move"),
+    path("staff/cases/<int:pk>/sessions/", case_views.session_add, name="session_add"),
+    path("staff/cases/<int:pk>/notes/", case_views.note_add, name="note_add"),
+    path("staff/cases/<int:pk>/follow-ups/", case_views.follow_up_add, name="follow_up_add"),
+    path("staff/cases/<int:pk>/check-ins/", case_views.check_in_add, name="check_in_add"),
+    path("staff/cases/<int:pk>/assign/", case_views.assign, name="assign"),
+    path("staff/sessions/", case_views.sessions, name="sessions"),
+    path("staff/sessions/new/", case_views.contact_session, name="contact_session"),
+    path("staff/sessions/<int:pk>/", case_views.session_detail, name="session"),
+    path("staff/follow-ups/", case_views.my_follow_ups, name="follow_ups"),
+    path("staff/follow-ups/<int:pk>/done/", case_views.follow_up_done, name="follow_up_done"),
 ]

@@ -22,10 +22,16 @@ from accounts.models import User
 from workers import selectors, services
 from workers.forms import (
     STEP_FORMS,
+    AssignForm,
     AssistedRegistrationForm,
+    CaseMoveForm,
+    CheckInForm,
     DeletionRequestForm,
     DocumentReturnForm,
     DocumentUploadForm,
+    FollowUpForm,
+    NoteForm,
+    SessionForm,
 )
 from workers.models import (
     STEP_ORDER,
@@ -319,7 +325,13 @@ def staff_worker_new(request: HttpRequest) -> HttpResponse:
 def _staff_profile(request: HttpRequest, pk: int) -> WorkerProfile:
     return get_object_or_404(
         WorkerProfile.objects.for_user(request.user).select_related(
-            "user", "user__province", "commune"
+            "user",
+            "user__province",
+            "commune",
+            "case__assigned_to",
+            "case__market",
+            "case__programme",
+            "case__enterprise",
         ),
         pk=pk,
     )
@@ -330,9 +342,23 @@ def staff_worker(request: HttpRequest, pk: int) -> HttpResponse:
     profile = _staff_profile(request, pk)
     services.sensitive_read_record(staff=request.user, profile=profile, context="worker_page")
     checklist = selectors.document_checklist(profile)
+    case = profile.case
+    today = timezone.localdate()
     context = {
         "profile": profile,
         "person": profile.user,
+        "case": case,
+        "today": today,
+        "timeline": selectors.case_timeline(case),
+        "follow_ups": case.follow_ups.select_related("assignee").order_by("done_at", "due_on"),
+        "move_form": CaseMoveForm(case=case),
+        "session_form": SessionForm(),
+        "note_form": NoteForm(),
+        "follow_up_form": FollowUpForm(case=case, user=request.user),
+        "check_in_form": CheckInForm(),
+        "assign_form": AssignForm(
+            province_id=case.province_id, initial={"assignee": case.assigned_to_id}
+        ),
         "checklist": checklist,
         "missing": selectors.whats_missing(profile, checklist),
         "duplicates": DuplicateIdAttempt.objects.filter(existing=profile).select_related(

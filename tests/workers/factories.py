@@ -8,11 +8,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from accounts.models import Consent, ConsentText
+from accounts.text import fold
 from tests.factories import WorkerFactory
-from workers.models import WorkerProfile
+from workers.models import Case, WorkerProfile
 
 # 1990-05-17, female, born in Lào Cai (code 015): 015 1 90 123456 agrees with all three.
 VALID_ID = "015190123456"
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    province = factory.LazyAttribute(lambda case: case.profile.user.province)
+    search_name = factory.LazyAttribute(lambda case: fold(case.profile.user.name))
 
 
 class ProfileFactory(factory.django.DjangoModelFactory):
@@ -21,6 +30,8 @@ class ProfileFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     user = factory.SubFactory(WorkerFactory)
+    # Every profile has its case, as profile_start makes them.
+    case = factory.RelatedFactory(CaseFactory, factory_related_name="profile")
 
     @factory.post_generation
     def consent(self, create: bool, extracted: bool | None, **kwargs: object) -> None:

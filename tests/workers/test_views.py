@@ -432,9 +432,8 @@ def test_uploaded_files_have_no_public_url(client, stored_document):
 
 
 def test_the_staff_worker_page_shows_sensitive_fields_and_logs_the_read(client, counsellor):
-    profile = ProfileFactory(
-        user=WorkerFactory(province=counsellor.province), ethnicity="mong", priority_groups=["poor"]
-    )
+    profile = ProfileFactory(user=WorkerFactory(province=counsellor.province), ethnicity="mong")
+    profile.claims.create(group="poor")
     login_staff(client, counsellor)
 
     response = client.get(reverse("workers:staff_worker", args=[profile.pk]))

@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from markets import services
+from markets.models import (
+    DepartureStat,
+    DepartureTotal,
+    Enterprise,
+    EnterpriseEvent,
+    ExchangeRate,
+    Market,
+    Notice,
+    NoticeEvent,
+    Programme,
+)
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["currency", "vnd_per_unit", "as_of", "source"]
+
+
+class DepartureStatInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = DepartureStat
+    extra = 0
+
+
+class ProgrammeInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Programme
+    fields = ["code", "name_vi", "name_en", "order", "is_published"]
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(Market)
+class MarketAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["name_vi", "name_en", "code", "currency", "order", "is_published"]
+    list_editable = ["order", "is_published"]
+    prepopulated_fields = {"code": ["name_en"]}
+    search_fields = ["name_vi", "name_en", "code"]
+    inlines = [ProgrammeInline, DepartureStatInline]
+    fieldsets = [
+        (None, {"fields": ["code", "name_vi", "name_en", "currency", "order", "is_published"]}),
+        (_("Summary"), {"fields": ["summary_vi", "summary_en"]}),
+        (
+            _("Hotlines and risks"),
+            {"fields": ["hotlines_vi", "hotlines_en", "risks_vi", "risks_en"]},
+        ),
+    ]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = [
+        "name_vi",
+        "market",
+        "service_fee_months_per_year",
+        "service_fee_cap",
+        "service_fee_cap_currency",
+        "fees_checked_on",
+        "is_published",
+    ]
+    list_filter = ["market", "is_published"]
+    list_select_related = ["market"]
+    search_fields = ["name_vi", "name_en", "code"]
+    fieldsets = [
+        (None, {"fields": ["market", "code", "name_vi", "name_en", "order", "is_published"]}),
+        (_("Summary"), {"fields": ["summary_vi", "summary_en"]}),
+        (
+            _("Conditions"),
+            {
+                "fields": [
+                    ("age_min", "age_max"),
+                    "language_vi",
+                    "language_en",
+                    "health_vi",
+                    "health_en",
+                    "other_conditions_vi",
+                    "other_conditions_en",
+                ]
+            },
+        ),
+        (
+            _("Contract and wage"),
+            {"fields": [("contract_months_min", "contract_months_max"), ("wage_min", "wage_max")]},
+        ),
+        (
+            _("Fees (used by the fee checker)"),
+            {
+                "fields": [
+                    "service_fee_months_per_year",
+                    ("service_fee_cap", "service_fee_cap_currency", "service_fee_cap_months"),
+                    "deposit_cap",
+                    "deposit_rules_vi",
+                    "deposit_rules_en",
+                    "costs_vi",
+                    "costs_en",
+                    "legal_basis_vi",
+                    "legal_basis_en",
+                    "fees_checked_on",
+                ]
+            },
+        ),
+        (
+            _("Hotlines and risks"),
+            {"fields": ["hotlines_vi", "hotlines_en", "risks_vi", "risks_en"]},
+        ),
+    ]
+
+
+@admin.register(DepartureStat)
+class DepartureStatAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["market", "year", "departures", "period_vi", "source"]
+    list_filter = ["year", "market"]
+    list_select_related = ["market"]
+
+
+@admin.register(DepartureTotal)
+class DepartureTotalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["year", "total", "women", "plan", "period_vi"]
+
+
+class EnterpriseAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Enterprise
+        fields = [
+            "licence_number",
+            "name",
+            "short_name",
+            "address",
+            "status",
+            "licence_issued_on",
+            "suspended_from",
+            "suspended_until",
+            "revoked_on",
+            "decision_reference",
+            "markets",
+            "phone",
+            "email",
+            "is_demo",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        status = data.get("status")
+        if self.instance.pk and status and status != self.initial.get("status"):
+            allowed = services.LICENCE_TRANSITIONS.get(self.initial["status"], frozenset())
+            if status not in allowed:
+                raise ValidationError(_("A revoked licence cannot change status."))
+        return data
+
+
+class EnterpriseEventInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = EnterpriseEvent
+    fields = ["at", "by", "from_status", "to_status", "decision_reference", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = EnterpriseAdminForm
+    list_display = ["name", "licence_number", "status", "licence_issued_on", "is_demo"]
+    list_filter = ["status", "is_demo", "markets"]
+    search_fields = ["name", "short_name", "licence_number", "search_text"]
+    filter_horizontal = ["markets"]
+    inlines = [EnterpriseEventInline]
+
+    def save_model(self, request: HttpRequest, obj: Enterprise, form: Any, change: bool) -> None:
+        # Through the service, so the search columns are filled and a status move recorded;
+        # the admin sets the markets afterwards with save_related.
+        services.enterprise_save(enterprise=obj, by=request.user)  # type: ignore[arg-type]
+
+
+class NoticeEventInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = NoticeEvent
+    fields = ["at", "by", "from_status", "to_status", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read-only here: notices are written and moved on the staff pages, through services."""
+
+    list_display = ["title", "category", "province", "status", "publish_at", "expires_at", "pinned"]
+    list_filter = ["status", "category", "province"]
+    list_select_related = ["province"]
+    search_fields = ["title"]
+    inlines = [NoticeEventInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,312 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Commune, Province
+from markets import rules
+from markets.models import (
+    Enterprise,
+    FraudOutcome,
+    NoticeCategory,
+    Programme,
+)
+from markets.selectors import fee_check_programmes
+from markets.services import Attachment
+from markets.uploads import MAX_FILE_BYTES, MAX_FILES, sniff_content_type
+
+# --- Amounts --------------------------------------------------------------------------
+
+
+class AmountField(forms.Field):
+    """An amount typed the Vietnamese way (4.000.000) or any other usual way."""
+
+    default_error_messages = {
+        "invalid": _("Write a number, for example 4.000.000."),
+        "negative": _("The amount cannot be negative."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "maxlength": 30}),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        text = str(value).strip() if value is not None else ""
+        if not text:
+            return None
+        try:
+            amount = rules.parse_amount(text[:40])
+        except rules.AmountError as error:
+            raise ValidationError(self.error_messages[error.reason], code=error.reason) from error
+        if amount > Decimal("1e13"):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return amount
+
+
+class ProgrammeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Programme) -> str:  # type: ignore[override]
+        return f"{obj.market.name} · {obj.name}"
+
+
+WAGE_LOCAL = "local"
+
+
+class FeeCheckForm(forms.Form):
+    programme = ProgrammeChoiceField(
+        label=_("Country and programme"),
+        queryset=Programme.objects.none(),
+        empty_label=_("Choose…"),
+        error_messages={"required": _("Choose a country and programme.")},
+    )
+    contract_months = forms.IntegerField(
+        label=_("Contract length (months)"),
+        min_value=1,
+        max_value=120,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": _("Write the number of months, for example 36."),
+            "required": _("Write the number of months, for example 36."),
+            "min_value": _("The contract must last at least 1 month."),
+            "max_value": _("Write a contract of at most 120 months."),
+        },
+    )
+    monthly_wage = AmountField(
+        label=_("Monthly basic wage in the contract"),
+        error_messages={"required": _("Write the monthly basic wage from the contract.")},
+    )
+    wage_currency = forms.ChoiceField(
+        label=_("The wage is in"),
+        choices=[
+            (WAGE_LOCAL, _("the country's money (yen, won, Taiwan dollars…)")),
+            (rules.VND, _("Vietnamese dong (VND)")),
+        ],
+        initial=WAGE_LOCAL,
+    )
+    fee_currency = forms.ChoiceField(
+        label=_("The amounts the company asks are in"),
+        choices=[(rules.VND, _("Vietnamese dong (VND)")), ("USD", _("US dollars (USD)"))],
+        initial=rules.VND,
+    )
+    service_fee = AmountField(label=_("Service fee"), required=False)
+    brokerage = AmountField(
+        label=_("Brokerage fee"),
+        required=False,
+        help_text=_("Money 'for the broker' or 'to get the order' (tiền môi giới)."),
+    )
+    deposit = AmountField(label=_("Deposit"), required=False)
+    other = AmountField(
+        label=_("Other charges"),
+        required=False,
+        help_text=_("Training, health check, papers, ticket…"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = fee_check_programmes()  # type: ignore[attr-defined]
+
+    def fee_request(self) -> rules.FeeRequest:
+        data = self.cleaned_data
+        programme: Programme = data["programme"]
+        wage_currency = (
+            programme.market.currency if data["wage_currency"] == WAGE_LOCAL else rules.VND
+        )
+        fee_currency = data["fee_currency"]
+
+        def asked(name: str) -> rules.Money:
+            return rules.Money(data.get(name) or Decimal(0), fee_currency)
+
+        return rules.FeeRequest(
+            contract_months=data["contract_months"],
+            monthly_wage=rules.Money(data["monthly_wage"], wage_currency),
+            service_fee=asked("service_fee"),
+            brokerage=asked("brokerage"),
+            deposit=asked("deposit"),
+            other=asked("other"),
+        )
+
+
+# --- Notices --------------------------------------------------------------------------
+
+_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class NoticeForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Markdown: *italic*, **bold**, lists starting with -, links."),
+        max_length=20000,
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=NoticeCategory.choices)
+    province = forms.ModelChoiceField(
+        label=_("For"),
+        queryset=Province.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("The whole country"),
+    )
+    pinned = forms.BooleanField(label=_("Pin on top of the list"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not user.is_admin:
+            # A manager writes for their own province only: the choice is not theirs.
+            field = self.fields["province"]
+            field.queryset = Province.objects.filter(pk=user.province_id)  # type: ignore[attr-defined]
+            field.required = True
+            field.empty_label = None  # type: ignore[attr-defined]
+            field.initial = user.province.code if user.province else None
+
+
+class NoticeScheduleForm(forms.Form):
+    publish_at = forms.DateTimeField(label=_("Show from"), widget=_DATETIME)
+    expires_at = forms.DateTimeField(
+        label=_("Show until"),
+        widget=_DATETIME,
+        required=False,
+        help_text=_("Leave empty to keep it until it is archived."),
+    )
+    reason = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        publish_at, expires_at = data.get("publish_at"), data.get("expires_at")
+        if publish_at and expires_at and expires_at <= publish_at:
+            self.add_error("expires_at", _("The end time must be after the publish time."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+# --- Enterprises ----------------------------------------------------------------------
+
+
+class EnterpriseImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or Excel (.xlsx) file"),
+        help_text=_("First row with the column names. CSV in UTF-8."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+
+# --- Fraud reports --------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if isinstance(data, list | tuple):
+            files = [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        else:
+            files = [super().clean(data, initial)] if data else []
+        return [f for f in files if f]
+
+
+class FraudReportForm(forms.Form):
+    name_used = forms.CharField(
+        label=_("Name the recruiter used"),
+        max_length=200,
+        help_text=_("The company or person's name, as they said it."),
+    )
+    phone = forms.CharField(label=_("Their phone number"), max_length=40, required=False)
+    province = forms.ModelChoiceField(
+        label=_("Province where it happened"),
+        queryset=Province.objects.all(),
+        to_field_name="code",
+        empty_label=_("Choose…"),
+    )
+    commune = forms.ModelChoiceField(
+        label=_("Commune or ward"),
+        queryset=Commune.objects.none(),
+        required=False,
+        empty_label=_("Not sure / skip"),
+    )
+    what_was_asked = forms.CharField(
+        label=_("What did they ask for or promise?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+    )
+    amount_paid = AmountField(label=_("Money already paid (VND)"), required=False)
+    attachments = MultipleFileField(
+        label=_("Photos or papers (optional)"),
+        required=False,
+        help_text=_("Up to 3 files: PDF, JPEG or PNG, 5 MB each."),
+    )
+    reporter_name = forms.CharField(label=_("Your name (optional)"), max_length=150, required=False)
+    reporter_contact = forms.CharField(
+        label=_("Your phone or email (optional)"),
+        max_length=150,
+        required=False,
+        help_text=_("Only if you want the centre to call you back."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        province = self.data.get("province") if self.is_bound else self.initial.get("province")
+        if province and str(province).isdigit():
+            self.fields["commune"].queryset = Commune.objects.filter(  # type: ignore[attr-defined]
+                province__code=int(province)
+            ).only("pk", "name")
+
+    def clean_attachments(self) -> list[Attachment]:
+        files: list[UploadedFile] = self.cleaned_data.get("attachments") or []
+        if len(files) > MAX_FILES:
+            raise ValidationError(_("Send at most 3 files."))
+        checked = []
+        for upload in files:
+            if (upload.size or 0) > MAX_FILE_BYTES:
+                raise ValidationError(_("“%(name)s” is larger than 5 MB.") % {"name": upload.name})
+            content_type = sniff_content_type(upload)
+            if content_type is None:
+                raise ValidationError(
+                    _("“%(name)s” is not a PDF, JPEG or PNG file.") % {"name": upload.name}
+                )
+            checked.append(Attachment(file=upload, content_type=content_type))
+        return checked
+
+
+class FraudLinkForm(forms.Form):
+    licence_number = forms.CharField(
+        label=_("Licence number of the enterprise"),
+        max_length=60,
+        required=False,
+        help_text=_("Leave empty to remove the link."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+
+    def clean_licence_number(self) -> Enterprise | None:
+        text = rules.canonical_licence(self.cleaned_data.get("licence_number", ""))
+        if not text:
+            return None
+        enterprise = Enterprise.objects.filter(licence_number=text).first()
+        if enterprise is None:
+            raise ValidationError(_("No enterprise in the register has this licence number."))
+        return enterprise
+
+
+class FraudCloseForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=FraudOutcome.choices)
+    note = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )

@@ -1,0 +1,648 @@
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+from pathlib import PurePath
+from typing import Any, ClassVar, Self
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import ScopedQuerySet
+from markets import rules
+from markets.text import render_markdown
+
+currency_code = RegexValidator(r"^[A-Z]{3}$", _("Three capital letters, e.g. JPY."))
+
+
+class Localized:
+    """Reads `<name>_<language>` for the active language, falling back to Vietnamese."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        language = (get_language() or "vi")[:2]
+        if language != "vi":
+            value = getattr(obj, f"{self.base}_{language}", "")
+            if value:
+                return value
+        return getattr(obj, f"{self.base}_vi")
+
+
+# --- Markets and programmes -----------------------------------------------------------
+
+
+class ExchangeRate(models.Model):
+    """VND for one unit of a currency, to compare wages and caps with what a company asks."""
+
+    currency = models.CharField(
+        _("currency"), max_length=3, unique=True, validators=[currency_code]
+    )
+    vnd_per_unit = models.DecimalField(
+        _("VND per unit"), max_digits=14, decimal_places=4, validators=[MinValueValidator(0)]
+    )
+    as_of = models.DateField(_("as of"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["currency"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+
+    def __str__(self) -> str:
+        return f"{self.currency} = {self.vnd_per_unit} VND"
+
+
+class MarketQuerySet(models.QuerySet["Market"]):
+    def published(self) -> Self:
+        return self.filter(is_published=True)
+
+
+class Market(models.Model):
+    """A destination country or territory."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    summary_vi = models.TextField(_("summary (Vietnamese)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    currency = models.CharField(
+        _("wage currency"), max_length=3, default="USD", validators=[currency_code]
+    )
+    hotlines_vi = models.TextField(_("hotlines (Vietnamese)"), blank=True)
+    hotlines_en = models.TextField(_("hotlines (English)"), blank=True)
+    risks_vi = models.TextField(_("risks (Vietnamese)"), blank=True)
+    risks_en = models.TextField(_("risks (English)"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    objects: ClassVar[MarketQuerySet] = MarketQuerySet.as_manager()  # type: ignore[assignment]
+
+    name = Localized("name")
+    summary = Localized("summary")
+    hotlines = Localized("hotlines")
+    risks = Localized("risks")
+
+    class Meta:
+        ordering = ["order", "name_vi"]
+        verbose_name = _("market")
+        verbose_name_plural = _("markets")
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class Programme(models.Model):
+    """A way to work in a market (e.g. Japan technical intern), with its conditions and fees."""
+
+    market = models.ForeignKey(
+        Market, on_delete=models.CASCADE, related_name="programmes", verbose_name=_("market")
+    )
+    code = models.SlugField(_("code"), max_length=60)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+    summary_vi = models.TextField(_("summary (Vietnamese)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    # Conditions
+    age_min = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    language_vi = models.TextField(_("language and level (Vietnamese)"), blank=True)
+    language_en = models.TextField(_("language and level (English)"), blank=True)
+    health_vi = models.TextField(_("health (Vietnamese)"), blank=True)
+    health_en = models.TextField(_("health (English)"), blank=True)
+    other_conditions_vi = models.TextField(_("other conditions (Vietnamese)"), blank=True)
+    other_conditions_en = models.TextField(_("other conditions (English)"), blank=True)
+    # Contract and wage
+    contract_months_min = models.PositiveSmallIntegerField(
+        _("shortest usual contract (months)"), null=True, blank=True
+    )
+    contract_months_max = models.PositiveSmallIntegerField(
+        _("longest usual contract (months)"), null=True, blank=True
+    )
+    wage_min = models.DecimalField(
+        _("lowest usual monthly wage"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("In the market's currency."),
+    )
+    wage_max = models.DecimalField(
+        _("highest usual monthly wage"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    # Fees: the numbers the fee checker uses. Change them here when the law changes.
+    service_fee_months_per_year = models.DecimalField(
+        _("service fee: months of wage per 12 months of contract"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(0)],
+        help_text=_("1 for most workers, 1.5 for seafarers (Law 69/2020, Art. 23)."),
+    )
+    service_fee_cap = models.DecimalField(
+        _("service fee cap"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Leave empty when the programme has no cap of its own."),
+    )
+    service_fee_cap_currency = models.CharField(
+        _("cap currency"), max_length=3, default="USD", validators=[currency_code]
+    )
+    service_fee_cap_months = models.PositiveSmallIntegerField(
+        _("cap is for a contract of (months)"),
+        null=True,
+        blank=True,
+        help_text=_("E.g. 36 for 'USD 3,600 per 3-year contract'. Shorter contracts: pro rata."),
+    )
+    deposit_cap = models.DecimalField(
+        _("deposit cap (VND)"),
+        max_digits=14,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    deposit_rules_vi = models.TextField(_("deposit rules (Vietnamese)"), blank=True)
+    deposit_rules_en = models.TextField(_("deposit rules (English)"), blank=True)
+    costs_vi = models.TextField(_("costs to expect (Vietnamese)"), blank=True)
+    costs_en = models.TextField(_("costs to expect (English)"), blank=True)
+    hotlines_vi = models.TextField(_("hotlines (Vietnamese)"), blank=True)
+    hotlines_en = models.TextField(_("hotlines (English)"), blank=True)
+    risks_vi = models.TextField(_("risks (Vietnamese)"), blank=True)
+    risks_en = models.TextField(_("risks (English)"), blank=True)
+    legal_basis_vi = models.TextField(_("legal basis (Vietnamese)"), blank=True)
+    legal_basis_en = models.TextField(_("legal basis (English)"), blank=True)
+    fees_checked_on = models.DateField(
+        _("fee figures checked on"),
+        null=True,
+        blank=True,
+        help_text=_("When someone last checked the caps against the official text."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    name = Localized("name")
+    summary = Localized("summary")
+    language = Localized("language")
+    health = Localized("health")
+    other_conditions = Localized("other_conditions")
+    deposit_rules = Localized("deposit_rules")
+    costs = Localized("costs")
+    hotlines = Localized("hotlines")
+    risks = Localized("risks")
+    legal_basis = Localized("legal_basis")
+
+    class Meta:
+        ordering = ["market__order", "order", "name_vi"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.UniqueConstraint(fields=["market", "code"], name="programme_code_per_market"),
+            models.CheckConstraint(
+                condition=Q(age_min__isnull=True)
+                | Q(age_max__isnull=True)
+                | Q(age_min__lte=models.F("age_max")),
+                name="programme_age_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.market.name} · {self.name}"
+
+    @property
+    def currency(self) -> str:
+        return self.market.currency
+
+    def fee_rules(self) -> rules.FeeRules:
+        """The programme's figures in the shape the pure fee rules take."""
+        return rules.FeeRules(
+            service_fee_months_per_year=self.service_fee_months_per_year,
+            service_fee_cap=(
+                rules.Money(self.service_fee_cap, self.service_fee_cap_currency)
+                if self.service_fee_cap is not None
+                else None
+            ),
+            service_fee_cap_months=self.service_fee_cap_months,
+            deposit_cap=(
+                rules.Money(self.deposit_cap, rules.VND) if self.deposit_cap is not None else None
+            ),
+        )
+
+
+class DepartureStat(models.Model):
+    """Official departures to one market in one year (possibly a part of the year)."""
+
+    market = models.ForeignKey(
+        Market, on_delete=models.CASCADE, related_name="departures", verbose_name=_("market")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    departures = models.PositiveIntegerField(_("departures"))
+    period_vi = models.CharField(_("period (Vietnamese)"), max_length=60, blank=True)
+    period_en = models.CharField(_("period (English)"), max_length=60, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    period = Localized("period")
+
+    class Meta:
+        ordering = ["market", "year"]
+        verbose_name = _("departure figure")
+        verbose_name_plural = _("departure figures")
+        constraints = [
+            models.UniqueConstraint(fields=["market", "year"], name="departures_once_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.market_id} {self.year}: {self.departures}"
+
+
+class DepartureTotal(models.Model):
+    """National departures in one year, all markets together."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    total = models.PositiveIntegerField(_("total"))
+    women = models.PositiveIntegerField(_("women"), null=True, blank=True)
+    plan = models.PositiveIntegerField(_("plan"), null=True, blank=True)
+    period_vi = models.CharField(_("period (Vietnamese)"), max_length=60, blank=True)
+    period_en = models.CharField(_("period (English)"), max_length=60, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    period = Localized("period")
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("national departures")
+        verbose_name_plural = _("national departures")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.total}"
+
+
+# --- Notices --------------------------------------------------------------------------
+
+
+class NoticeCategory(models.TextChoices):
+    MARKET_UPDATE = "market_update", _("Market update")
+    FRAUD_WARNING = "fraud_warning", _("Fraud warning")
+    JOB_FAIR = "job_fair", _("Job fair")
+    POLICY = "policy", _("Policy")
+
+
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHED = "published", _("Published")
+    EXPIRED = "expired", _("Expired")
+    ARCHIVED = "archived", _("Archived")
+
+
+class NoticeQuerySet(ScopedQuerySet):
+    province_path = "province"
+
+    def visible_at(self, now: datetime.datetime) -> Self:
+        """Shown to the public at `now`: decided by the times, so no job has to flip them."""
+        return self.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            status__in=[NoticeStatus.SCHEDULED, NoticeStatus.PUBLISHED],
+            publish_at__lte=now,
+        )
+
+    def in_scope(self, province_id: int | None) -> Self:
+        """National notices, plus those of one province when one is given."""
+        if province_id is None:
+            return self.filter(province__isnull=True)
+        return self.filter(Q(province__isnull=True) | Q(province_id=province_id))
+
+    def public_order(self) -> Self:
+        return self.order_by("-pinned", "-publish_at", "-pk")
+
+
+class Notice(models.Model):
+    """News for workers: national (no province) or for one province."""
+
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), help_text=_("Markdown: *italic*, **bold**, lists, links."))
+    category = models.CharField(_("category"), max_length=20, choices=NoticeCategory)
+    province = models.ForeignKey(
+        "accounts.Province",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("province"),
+        help_text=_("Empty: national notice."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=NoticeStatus, default=NoticeStatus.DRAFT
+    )
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    pinned = models.BooleanField(_("pinned on top"), default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="notices",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects: ClassVar[NoticeQuerySet] = NoticeQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-pinned", "-publish_at", "-pk"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        indexes = [models.Index(fields=["status", "publish_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True)
+                | Q(publish_at__isnull=True)
+                | Q(expires_at__gt=models.F("publish_at")),
+                name="notice_expires_after_publish",
+            ),
+            models.CheckConstraint(
+                # Anything that has been on a schedule knows when it was shown.
+                condition=Q(status__in=["draft", "archived"]) | Q(publish_at__isnull=False),
+                name="notice_scheduled_has_publish_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def body_html(self) -> str:
+        # Rendered at display time, so whatever reached the column (admin, import, old
+        # rows) is sanitised on the way out.
+        return render_markdown(self.body)
+
+    def is_visible_at(self, now: datetime.datetime) -> bool:
+        return (
+            self.status in (NoticeStatus.SCHEDULED, NoticeStatus.PUBLISHED)
+            and self.publish_at is not None
+            and self.publish_at <= now
+            and (self.expires_at is None or self.expires_at > now)
+        )
+
+
+class NoticeEvent(models.Model):
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="events")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    at = models.DateTimeField(default=timezone.now)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("notice event")
+        verbose_name_plural = _("notice events")
+
+    def __str__(self) -> str:
+        return f"{self.notice_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+# --- Licensed enterprises -------------------------------------------------------------
+
+
+class LicenceStatus(models.TextChoices):
+    ACTIVE = rules.LICENCE_ACTIVE, _("Active")
+    SUSPENDED = rules.LICENCE_SUSPENDED, _("Suspended")
+    REVOKED = rules.LICENCE_REVOKED, _("Revoked")
+
+
+class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
+    def search(self, query: str) -> Self:
+        """Name, short name or licence number, ignoring case and diacritics."""
+        # Every word must appear, in any order: people remember "Hoàng Liên nhân lực" as
+        # often as "Nhân lực Hoàng Liên".
+        queryset = self
+        for word in rules.normalise(query).split()[:8]:
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
+    def may_recruit_on(self, day: datetime.date) -> Self:
+        """The same decision as rules.may_recruit, in SQL."""
+        return self.filter(
+            Q(licence_issued_on__isnull=True) | Q(licence_issued_on__lte=day),
+            Q(revoked_on__gt=day) | Q(revoked_on__isnull=True) & ~Q(status=LicenceStatus.REVOKED),
+            Q(suspended_from__isnull=False)
+            & (Q(suspended_from__gt=day) | Q(suspended_until__lt=day))
+            | Q(suspended_from__isnull=True) & ~Q(status=LicenceStatus.SUSPENDED),
+        )
+
+
+class Enterprise(models.Model):
+    """A recruitment enterprise in the register of licences (Law 69/2020, Art. 10)."""
+
+    licence_number = models.CharField(_("licence number"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=120, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    status = models.CharField(
+        _("licence status"), max_length=20, choices=LicenceStatus, default=LicenceStatus.ACTIVE
+    )
+    licence_issued_on = models.DateField(_("licence issued on"), null=True, blank=True)
+    suspended_from = models.DateField(_("suspended from"), null=True, blank=True)
+    suspended_until = models.DateField(_("suspended until"), null=True, blank=True)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    decision_reference = models.CharField(
+        _("decision reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("Number and date of the decision that set the current status."),
+    )
+    markets = models.ManyToManyField(
+        Market, blank=True, related_name="enterprises", verbose_name=_("markets served")
+    )
+    phone = models.CharField(_("phone"), max_length=60, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    # Filled by services.enterprise_save; searched with a plain LIKE on both databases.
+    search_text = models.TextField(editable=False, default="")
+    name_normalised = models.CharField(max_length=255, editable=False, default="")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects: ClassVar[EnterpriseQuerySet] = EnterpriseQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["name_normalised", "pk"]
+        verbose_name = _("licensed enterprise")
+        verbose_name_plural = _("licensed enterprises")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def may_recruit_on(self, day: datetime.date) -> bool:
+        return rules.may_recruit(
+            status=self.status,
+            issued_on=self.licence_issued_on,
+            suspended_from=self.suspended_from,
+            suspended_until=self.suspended_until,
+            revoked_on=self.revoked_on,
+            on=day,
+        )
+
+
+class EnterpriseEvent(models.Model):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="events")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    at = models.DateTimeField(default=timezone.now)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    decision_reference = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+# --- Fraud reports --------------------------------------------------------------------
+
+
+class FraudReportStatus(models.TextChoices):
+    OPEN = "open", _("New")
+    IN_REVIEW = "in_review", _("Being checked")
+    CLOSED = "closed", _("Closed")
+
+
+class FraudOutcome(models.TextChoices):
+    REFERRED = "referred", _("Referred to the police or inspectorate")
+    CONFIRMED = "confirmed", _("Fraud confirmed, warning published")
+    LICENSED_OK = "licensed_ok", _("Licensed enterprise, no breach found")
+    NOT_ENOUGH = "not_enough", _("Not enough information")
+    DUPLICATE = "duplicate", _("Same as another report")
+
+
+class FraudReportQuerySet(ScopedQuerySet):
+    province_path = "province"
+
+    def open(self) -> Self:
+        return self.exclude(status=FraudReportStatus.CLOSED)
+
+
+def attachment_path(instance: FraudReportAttachment, filename: str) -> str:
+    # Our own random name: what the visitor called the file never reaches the disk.
+    suffix = PurePath(filename).suffix.lower()[:5]
+    return f"fraud-reports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class FraudReport(models.Model):
+    """Someone's report of a suspected fraudulent recruiter, for one province's counsellors."""
+
+    name_used = models.CharField(_("name the recruiter used"), max_length=200)
+    phone = models.CharField(_("recruiter's phone"), max_length=40, blank=True)
+    province = models.ForeignKey(
+        "accounts.Province",
+        on_delete=models.PROTECT,
+        related_name="fraud_reports",
+        verbose_name=_("province"),
+    )
+    commune = models.ForeignKey(
+        "accounts.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fraud_reports",
+        verbose_name=_("commune or ward"),
+    )
+    what_was_asked = models.TextField(_("what they asked for"))
+    amount_paid = models.DecimalField(
+        _("amount paid (VND)"),
+        max_digits=14,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    reporter_name = models.CharField(_("your name"), max_length=150, blank=True)
+    reporter_contact = models.CharField(_("your phone or email"), max_length=150, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=FraudReportStatus,
+        default=FraudReportStatus.OPEN,
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fraud_reports",
+        verbose_name=_("linked enterprise"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=FraudOutcome, blank=True)
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects: ClassVar[FraudReportQuerySet] = FraudReportQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("fraud report")
+        verbose_name_plural = _("fraud reports")
+        indexes = [models.Index(fields=["province", "status"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.name_used}"
+
+
+class FraudReportAttachment(models.Model):
+    report = models.ForeignKey(FraudReport, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name or f"#{self.pk}"
+
+
+class FraudReportEvent(models.Model):
+    report = models.ForeignKey(FraudReport, on_delete=models.CASCADE, related_name="events")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    at = models.DateTimeField(default=timezone.now)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.from_status or '-'} -> {self.to_status}"

@@ -1,0 +1,154 @@
+"""Reads of the markets app that pages and other apps (job fairs, cases, reports) share."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from markets import rules
+from markets.charts import BarChart, bar_chart
+from markets.models import (
+    DepartureStat,
+    DepartureTotal,
+    Enterprise,
+    ExchangeRate,
+    FraudReport,
+    FraudReportStatus,
+    Market,
+    Notice,
+    Programme,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+# --- Markets --------------------------------------------------------------------------
+
+
+def published_markets() -> QuerySet[Market]:
+    """Published markets with their published programmes, in the admins' order."""
+    return Market.objects.published().prefetch_related(
+        Prefetch("programmes", queryset=Programme.objects.filter(is_published=True))
+    )
+
+
+def market_for_public(code: str) -> Market:
+    """One published market with programmes and figures; Market.DoesNotExist otherwise."""
+    return published_markets().prefetch_related("departures").get(code=code)
+
+
+def exchange_rates() -> dict[str, Decimal]:
+    """VND per unit of each currency on file, VND itself included."""
+    rates = dict(ExchangeRate.objects.values_list("currency", "vnd_per_unit"))
+    rates[rules.VND] = Decimal(1)
+    return rates
+
+
+def exchange_rate_dates() -> dict[str, datetime.date]:
+    return dict(ExchangeRate.objects.values_list("currency", "as_of"))
+
+
+def fee_check_programmes() -> QuerySet[Programme]:
+    return Programme.objects.filter(is_published=True, market__is_published=True).select_related(
+        "market"
+    )
+
+
+def market_departures_chart(market: Market) -> BarChart | None:
+    stats: list[DepartureStat] = sorted(market.departures.all(), key=lambda s: s.year)
+    return bar_chart([(str(s.year), s.departures) for s in stats])
+
+
+def national_departures() -> list[DepartureTotal]:
+    return list(DepartureTotal.objects.order_by("year"))
+
+
+def national_departures_chart(totals: list[DepartureTotal]) -> BarChart | None:
+    return bar_chart([(str(t.year), t.total) for t in totals])
+
+
+# --- Notices --------------------------------------------------------------------------
+
+
+def public_notices(
+    *, province_id: int | None, all_provinces: bool = False, now: datetime.datetime | None = None
+) -> QuerySet[Notice]:
+    """What the public sees now: pinned first, newest first; national plus one province (or
+    every province)."""
+    notices = Notice.objects.visible_at(now or timezone.now())
+    if not all_provinces:
+        notices = notices.in_scope(province_id)
+    return notices.select_related("province").public_order()
+
+
+def notice_for_public(pk: int, *, now: datetime.datetime | None = None) -> Notice:
+    """One notice the public may read now; Notice.DoesNotExist otherwise."""
+    return Notice.objects.visible_at(now or timezone.now()).select_related("province").get(pk=pk)
+
+
+def staff_notices(user: User) -> QuerySet[Notice]:
+    """The notices a manager or admin may edit: their province's, or all for an admin."""
+    return Notice.objects.for_user(user).select_related("province", "author")
+
+
+# --- Enterprises ----------------------------------------------------------------------
+
+
+def enterprise_may_recruit(enterprise: Enterprise, on: datetime.date) -> bool:
+    """Whether the enterprise's licence lets it recruit workers on that day."""
+    return enterprise.may_recruit_on(on)
+
+
+def licensed_enterprises_on(day: datetime.date) -> QuerySet[Enterprise]:
+    """Enterprises whose licence lets them recruit on that day (for job fairs, cases)."""
+    return Enterprise.objects.may_recruit_on(day)
+
+
+def enterprise_list(query: str = "") -> QuerySet[Enterprise]:
+    return Enterprise.objects.search(query).prefetch_related("markets")
+
+
+@dataclass(frozen=True)
+class EnterpriseSearch:
+    query: str
+    results: QuerySet[Enterprise]
+    look_alikes: list[rules.LookAlike]
+
+
+def enterprise_search(query: str) -> EnterpriseSearch:
+    """Matches for a name or licence number, and registered names that merely look like it."""
+    results = enterprise_list(query)
+    look_alikes: list[rules.LookAlike] = []
+    if query.strip():
+        # One query for every name: the register holds hundreds of rows, not millions.
+        candidates = Enterprise.objects.values_list("pk", "name", "name_normalised")
+        look_alikes = rules.look_alikes(query, candidates)[:5]
+    return EnterpriseSearch(query=query, results=results, look_alikes=look_alikes)
+
+
+def enterprise_for_public(pk: int) -> Enterprise:
+    return Enterprise.objects.prefetch_related("markets").get(pk=pk)
+
+
+# --- Fraud reports --------------------------------------------------------------------
+
+
+def fraud_reports_for(user: User | AnonymousUser, status: str = "") -> QuerySet[FraudReport]:
+    reports = FraudReport.objects.for_user(user).select_related("province", "commune")
+    if status in FraudReportStatus.values:
+        reports = reports.filter(status=status)
+    return reports
+
+
+def fraud_reports_open_count(user: User | AnonymousUser) -> int:
+    """Reports not yet closed in the user's scope: for a count on the staff home."""
+    if not user.is_authenticated or not user.is_staff_member:
+        return 0
+    return FraudReport.objects.for_user(user).open().count()

@@ -1,0 +1,552 @@
+"""The only writers of the markets app: notices, enterprises, fraud reports.
+
+Each service is one transaction. Transitions lock the row, check the allowed previous
+states, save with update_fields and write an event row (who, when, from, to, why).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Commune, Province, Role
+from markets import rules
+from markets.models import (
+    Enterprise,
+    EnterpriseEvent,
+    FraudOutcome,
+    FraudReport,
+    FraudReportAttachment,
+    FraudReportEvent,
+    FraudReportStatus,
+    LicenceStatus,
+    Market,
+    Notice,
+    NoticeCategory,
+    NoticeEvent,
+    NoticeStatus,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# --- Notices --------------------------------------------------------------------------
+
+NOTICE_EDITABLE = (NoticeStatus.DRAFT, NoticeStatus.SCHEDULED, NoticeStatus.PUBLISHED)
+
+
+def can_write_notices(user: User) -> bool:
+    """Admins (national and any province) and centre managers (their own province)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.role == Role.ADMIN or (user.role == Role.MANAGER and user.province_id))
+    )
+
+
+def _check_notice_scope(by: User, province: Province | None) -> None:
+    if not can_write_notices(by):
+        raise PermissionDenied
+    if by.role == Role.MANAGER and (province is None or province.pk != by.province_id):
+        # Managers speak for their own province; national notices are the admins'.
+        raise PermissionDenied
+
+
+def _notice_event(notice: Notice, *, by: User | None, from_status: str, reason: str) -> None:
+    NoticeEvent.objects.create(
+        notice=notice,
+        by=by,
+        at=timezone.now(),
+        from_status=from_status,
+        to_status=notice.status,
+        reason=reason,
+    )
+
+
+def _lock_notice(notice: Notice, by: User | None) -> Notice:
+    queryset = Notice.objects.select_for_update()
+    if by is not None:
+        queryset = queryset.for_user(by)
+    try:
+        return queryset.get(pk=notice.pk)
+    except Notice.DoesNotExist as error:
+        raise PermissionDenied from error
+
+
+@transaction.atomic
+def notice_create(
+    *,
+    by: User,
+    title: str,
+    body: str,
+    category: NoticeCategory | str,
+    province: Province | None,
+    pinned: bool = False,
+) -> Notice:
+    """A new draft notice, in the author's scope, with its first event row."""
+    _check_notice_scope(by, province)
+    notice = Notice.objects.create(
+        title=title,
+        body=body,
+        category=category,
+        province=province,
+        pinned=pinned,
+        author=by,
+        status=NoticeStatus.DRAFT,
+    )
+    _notice_event(notice, by=by, from_status="", reason="")
+    return notice
+
+
+@transaction.atomic
+def notice_update(
+    *,
+    notice: Notice,
+    by: User,
+    title: str,
+    body: str,
+    category: NoticeCategory | str,
+    province: Province | None,
+    pinned: bool,
+) -> Notice:
+    """Change the text of a notice that is not archived or expired; status untouched."""
+    locked = _lock_notice(notice, by)
+    _check_notice_scope(by, province)
+    if locked.status not in NOTICE_EDITABLE:
+        raise ValidationError(_("An archived or expired notice cannot be changed."))
+    locked.title, locked.body, locked.category = title, body, category
+    locked.province, locked.pinned = province, pinned
+    locked.save(update_fields=["title", "body", "category", "province", "pinned", "updated_at"])
+    return locked
+
+
+def _check_times(publish_at: datetime.datetime, expires_at: datetime.datetime | None) -> None:
+    if expires_at is not None and expires_at <= publish_at:
+        raise ValidationError(_("The end time must be after the publish time."))
+
+
+def _notice_transition(
+    notice: Notice,
+    *,
+    by: User | None,
+    to: NoticeStatus,
+    allowed_from: Sequence[NoticeStatus],
+    reason: str,
+    changes: Callable[[Notice], dict[str, Any]] | None = None,
+) -> Notice:
+    locked = _lock_notice(notice, by)
+    if by is not None:
+        _check_notice_scope(by, locked.province)
+    if locked.status not in allowed_from:
+        raise ValidationError(
+            _("This notice is %(status)s; it cannot go to %(target)s.")
+            % {"status": locked.get_status_display(), "target": to.label}
+        )
+    previous = locked.status
+    # Times are worked out from the locked row, so two clicks cannot interleave.
+    fields = changes(locked) if changes else {}
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.status = to
+    locked.save(update_fields=["status", "updated_at", *fields])
+    _notice_event(locked, by=by, from_status=previous, reason=reason)
+    return locked
+
+
+@transaction.atomic
+def notice_schedule(
+    *,
+    notice: Notice,
+    by: User,
+    publish_at: datetime.datetime,
+    expires_at: datetime.datetime | None = None,
+    reason: str = "",
+) -> Notice:
+    """Draft to scheduled: shown from publish_at (at once if it has passed) until expires_at."""
+    _check_times(publish_at, expires_at)
+    return _notice_transition(
+        notice,
+        by=by,
+        to=NoticeStatus.SCHEDULED,
+        allowed_from=[NoticeStatus.DRAFT, NoticeStatus.SCHEDULED],
+        reason=reason,
+        changes=lambda _n: {"publish_at": publish_at, "expires_at": expires_at},
+    )
+
+
+@transaction.atomic
+def notice_publish(
+    *,
+    notice: Notice,
+    by: User | None,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> Notice:
+    """Draft or scheduled to published; a schedule in the future is brought forward to now.
+
+    `by` is None when the reminder job publishes a schedule that has come due.
+    """
+    moment = now or timezone.now()
+
+    def times(locked: Notice) -> dict[str, Any]:
+        published = locked.publish_at
+        expires = locked.expires_at
+        return {
+            "publish_at": published if published and published <= moment else moment,
+            "expires_at": expires if expires and expires > moment else None,
+        }
+
+    return _notice_transition(
+        notice,
+        by=by,
+        to=NoticeStatus.PUBLISHED,
+        allowed_from=[NoticeStatus.DRAFT, NoticeStatus.SCHEDULED],
+        reason=reason,
+        changes=times,
+    )
+
+
+@transaction.atomic
+def notice_unschedule(*, notice: Notice, by: User, reason: str = "") -> Notice:
+    """Scheduled back to draft: nothing is shown until it is scheduled again."""
+    return _notice_transition(
+        notice,
+        by=by,
+        to=NoticeStatus.DRAFT,
+        allowed_from=[NoticeStatus.SCHEDULED],
+        reason=reason,
+        changes=lambda _n: {"publish_at": None, "expires_at": None},
+    )
+
+
+@transaction.atomic
+def notice_archive(*, notice: Notice, by: User, reason: str = "") -> Notice:
+    """Taken down for good, whatever its times say."""
+    return _notice_transition(
+        notice,
+        by=by,
+        to=NoticeStatus.ARCHIVED,
+        allowed_from=[
+            NoticeStatus.DRAFT,
+            NoticeStatus.SCHEDULED,
+            NoticeStatus.PUBLISHED,
+            NoticeStatus.EXPIRED,
+        ],
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def notice_expire(*, notice: Notice, now: datetime.datetime | None = None) -> Notice:
+    """Record that a notice's end time has passed (for the reminder job; visibility does
+    not wait for it)."""
+    moment = now or timezone.now()
+
+    def check(locked: Notice) -> dict[str, Any]:
+        if locked.expires_at is None or locked.expires_at > moment:
+            raise ValidationError(_("This notice has not reached its end time."))
+        return {}
+
+    return _notice_transition(
+        notice,
+        by=None,
+        to=NoticeStatus.EXPIRED,
+        allowed_from=[NoticeStatus.SCHEDULED, NoticeStatus.PUBLISHED],
+        reason="",
+        changes=check,
+    )
+
+
+# --- Licensed enterprises -------------------------------------------------------------
+
+# Revoked is final: a new licence is a new register entry with its own number.
+LICENCE_TRANSITIONS: dict[str, frozenset[str]] = {
+    LicenceStatus.ACTIVE: frozenset({LicenceStatus.SUSPENDED, LicenceStatus.REVOKED}),
+    LicenceStatus.SUSPENDED: frozenset({LicenceStatus.ACTIVE, LicenceStatus.REVOKED}),
+    LicenceStatus.REVOKED: frozenset(),
+}
+
+
+def _fill_search_columns(enterprise: Enterprise) -> None:
+    enterprise.licence_number = rules.canonical_licence(enterprise.licence_number)
+    enterprise.name_normalised = rules.normalise(enterprise.name)[:255]
+    enterprise.search_text = " | ".join(
+        rules.normalise(part)
+        for part in (enterprise.name, enterprise.short_name, enterprise.licence_number)
+        if part
+    )
+
+
+def _check_licence_dates(enterprise: Enterprise) -> None:
+    if (
+        enterprise.suspended_from
+        and enterprise.suspended_until
+        and enterprise.suspended_until < enterprise.suspended_from
+    ):
+        raise ValidationError(_("The suspension cannot end before it starts."))
+
+
+def _save_enterprise(
+    enterprise: Enterprise, *, by: User | None, markets: Iterable[Market] | None, reason: str
+) -> tuple[Enterprise, bool]:
+    """Save one enterprise inside the caller's transaction; returns (enterprise, created)."""
+    previous = ""
+    if enterprise.pk is not None:
+        previous = (
+            Enterprise.objects.select_for_update()
+            .values_list("status", flat=True)
+            .get(pk=enterprise.pk)
+        )
+        if enterprise.status != previous and enterprise.status not in LICENCE_TRANSITIONS.get(
+            previous, frozenset()
+        ):
+            raise ValidationError(
+                _("A licence cannot go from %(old)s to %(new)s.")
+                % {
+                    "old": LicenceStatus(previous).label,
+                    "new": LicenceStatus(enterprise.status).label,
+                }
+            )
+    _check_licence_dates(enterprise)
+    _fill_search_columns(enterprise)
+    created = enterprise.pk is None
+    enterprise.save()
+    if markets is not None:
+        enterprise.markets.set(markets)
+    if created or previous != enterprise.status:
+        EnterpriseEvent.objects.create(
+            enterprise=enterprise,
+            by=by,
+            at=timezone.now(),
+            from_status=previous,
+            to_status=enterprise.status,
+            decision_reference=enterprise.decision_reference,
+            reason=reason,
+        )
+    return enterprise, created
+
+
+@transaction.atomic
+def enterprise_save(
+    *,
+    enterprise: Enterprise,
+    by: User | None,
+    markets: Iterable[Market] | None = None,
+    reason: str = "",
+) -> Enterprise:
+    """Create or update a register entry: search columns filled, status moves checked and
+    recorded."""
+    return _save_enterprise(enterprise, by=by, markets=markets, reason=reason)[0]
+
+
+@dataclass(frozen=True)
+class EnterpriseRow:
+    """One checked row of an import file."""
+
+    line: int
+    licence_number: str
+    name: str
+    short_name: str
+    address: str
+    status: str
+    licence_issued_on: datetime.date | None
+    suspended_from: datetime.date | None
+    suspended_until: datetime.date | None
+    revoked_on: datetime.date | None
+    decision_reference: str
+    market_codes: tuple[str, ...]
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+@transaction.atomic
+def enterprise_import(*, by: User, rows: Sequence[EnterpriseRow]) -> ImportResult:
+    """Create or update every row, or none: any error rolls the whole file back."""
+    if not by.is_admin:
+        raise PermissionDenied
+    markets = {m.code: m for m in Market.objects.all()}
+    existing = {
+        e.licence_number: e
+        for e in Enterprise.objects.filter(licence_number__in=[r.licence_number for r in rows])
+    }
+    created = updated = 0
+    for row in rows:
+        enterprise = existing.get(row.licence_number) or Enterprise(
+            licence_number=row.licence_number
+        )
+        for name in (
+            "name",
+            "short_name",
+            "address",
+            "status",
+            "licence_issued_on",
+            "suspended_from",
+            "suspended_until",
+            "revoked_on",
+            "decision_reference",
+            "phone",
+            "email",
+        ):
+            setattr(enterprise, name, getattr(row, name))
+        try:
+            _saved, was_created = _save_enterprise(
+                enterprise,
+                by=by,
+                markets=[markets[code] for code in row.market_codes],
+                reason=_("Imported from a file"),
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                _("Row %(line)s: %(error)s") % {"line": row.line, "error": " ".join(error.messages)}
+            ) from error
+        created += was_created
+        updated += not was_created
+    return ImportResult(created=created, updated=updated)
+
+
+# --- Fraud reports --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An uploaded file whose content was checked; content_type comes from its first bytes."""
+
+    file: UploadedFile
+    content_type: str
+
+
+@transaction.atomic
+def fraud_report_submit(
+    *,
+    province: Province,
+    commune: Commune | None,
+    name_used: str,
+    phone: str,
+    what_was_asked: str,
+    amount_paid: Decimal | None,
+    reporter_name: str = "",
+    reporter_contact: str = "",
+    attachments: Sequence[Attachment] = (),
+    by: User | None = None,
+) -> FraudReport:
+    """A new open report for the province's counsellors, with its files stored privately."""
+    if commune is not None and commune.province_id != province.pk:
+        raise ValidationError(_("This commune is not in the chosen province."))
+    report = FraudReport.objects.create(
+        province=province,
+        commune=commune,
+        name_used=name_used,
+        phone=phone,
+        what_was_asked=what_was_asked,
+        amount_paid=amount_paid,
+        reporter_name=reporter_name,
+        reporter_contact=reporter_contact,
+    )
+    for attachment in attachments:
+        FraudReportAttachment.objects.create(
+            report=report,
+            file=attachment.file,
+            content_type=attachment.content_type,
+            size=attachment.file.size or 0,
+            original_name=(attachment.file.name or "")[-200:],
+        )
+    FraudReportEvent.objects.create(
+        report=report, by=by if by and by.is_authenticated else None, to_status=report.status
+    )
+    return report
+
+
+def _lock_report(report: FraudReport, by: User) -> FraudReport:
+    try:
+        return FraudReport.objects.for_user(by).select_for_update().get(pk=report.pk)
+    except FraudReport.DoesNotExist as error:
+        raise PermissionDenied from error
+
+
+def _check_report_staff(by: User) -> None:
+    if not by.is_staff_member:
+        raise PermissionDenied
+
+
+OPEN_STATES = (FraudReportStatus.OPEN, FraudReportStatus.IN_REVIEW)
+
+
+@transaction.atomic
+def fraud_report_take(*, report: FraudReport, by: User, note: str = "") -> FraudReport:
+    """Open to being checked, by this counsellor."""
+    _check_report_staff(by)
+    locked = _lock_report(report, by)
+    if locked.status != FraudReportStatus.OPEN:
+        raise ValidationError(_("Someone is already checking this report, or it is closed."))
+    previous = locked.status
+    locked.status, locked.handled_by = FraudReportStatus.IN_REVIEW, by
+    locked.save(update_fields=["status", "handled_by"])
+    FraudReportEvent.objects.create(
+        report=locked, by=by, from_status=previous, to_status=locked.status, note=note
+    )
+    return locked
+
+
+@transaction.atomic
+def fraud_report_link_enterprise(
+    *, report: FraudReport, by: User, enterprise: Enterprise | None, note: str = ""
+) -> FraudReport:
+    """Record which register entry (if any) the report is about; the status stays."""
+    _check_report_staff(by)
+    locked = _lock_report(report, by)
+    if locked.status not in OPEN_STATES:
+        raise ValidationError(_("A closed report cannot be changed."))
+    locked.enterprise = enterprise
+    locked.save(update_fields=["enterprise"])
+    linked = (
+        _("Linked to %(name)s (%(licence)s).")
+        % {"name": enterprise.name, "licence": enterprise.licence_number}
+        if enterprise
+        else _("Link to an enterprise removed.")
+    )
+    FraudReportEvent.objects.create(
+        report=locked,
+        by=by,
+        from_status=locked.status,
+        to_status=locked.status,
+        note=f"{linked} {note}".strip(),
+    )
+    return locked
+
+
+@transaction.atomic
+def fraud_report_close(
+    *, report: FraudReport, by: User, outcome: FraudOutcome | str, note: str = ""
+) -> FraudReport:
+    """Open or being checked to closed, with an outcome."""
+    _check_report_staff(by)
+    if outcome not in FraudOutcome.values:
+        raise ValidationError(_("Choose an outcome."))
+    locked = _lock_report(report, by)
+    if locked.status not in OPEN_STATES:
+        raise ValidationError(_("This report is already closed."))
+    previous = locked.status
+    locked.status = FraudReportStatus.CLOSED
+    locked.outcome, locked.outcome_note = outcome, note
+    locked.closed_at = timezone.now()
+    locked.handled_by = locked.handled_by or by
+    locked.save(update_fields=["status", "outcome", "outcome_note", "closed_at", "handled_by"])
+    FraudReportEvent.objects.create(
+        report=locked, by=by, from_status=previous, to_status=locked.status, note=note
+    )
+    return locked

@@ -1,0 +1,33 @@
+"""A small cache-backed counter per visitor, to keep anonymous forms from being flooded."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_address(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is typed by the client unless a trusted proxy sets
+    # it, and a spoofable key would make the limit useless.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _key(scope: str, address: str) -> str:
+    return f"markets:throttle:{scope}:{address}"
+
+
+def is_limited(scope: str, address: str, *, limit: int) -> bool:
+    """Whether this address has already used up its `limit` in the current window."""
+    return int(cache.get(_key(scope, address), 0)) >= limit
+
+
+def record(scope: str, address: str, *, window_seconds: int) -> int:
+    """Count one more use; the window starts with the first use and is not extended."""
+    key = _key(scope, address)
+    if cache.add(key, 1, timeout=window_seconds):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window_seconds)
+        return 1

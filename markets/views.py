@@ -1,0 +1,696 @@
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable
+from decimal import Decimal
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.functional import Promise as StrPromise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.decorators import staff_required
+from accounts.models import Province
+from markets import rules, selectors, services, throttle
+from markets.forms import (
+    EnterpriseImportForm,
+    FeeCheckForm,
+    FraudCloseForm,
+    FraudLinkForm,
+    FraudReportForm,
+    NoticeForm,
+    NoticeScheduleForm,
+    ReasonForm,
+)
+from markets.importing import is_spreadsheet, parse_enterprise_file
+from markets.models import (
+    Enterprise,
+    FraudReport,
+    FraudReportStatus,
+    Market,
+    Notice,
+    Programme,
+)
+from markets.money import format_amount, format_money
+
+NOTICES_PER_PAGE = 20
+ENTERPRISES_PER_PAGE = 30
+REPORTS_PER_PAGE = 50
+
+FRAUD_REPORTS_PER_HOUR = 5
+FRAUD_REPORT_WINDOW = 60 * 60
+
+# --- Markets --------------------------------------------------------------------------
+
+
+@require_GET
+def market_list(request: HttpRequest) -> HttpResponse:
+    totals = selectors.national_departures()
+    return render(
+        request,
+        "markets/market_list.html",
+        {
+            "markets": selectors.published_markets(),
+            "totals": totals,
+            "chart": selectors.national_departures_chart(totals),
+        },
+    )
+
+
+@require_GET
+def market_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        market = selectors.market_for_public(code)
+    except Market.DoesNotExist as error:
+        raise Http404 from error
+    rates = selectors.exchange_rates()
+    rate = rates.get(market.currency)
+    programmes = [
+        {
+            "programme": programme,
+            "wage_min_vnd": programme.wage_min * rate if rate and programme.wage_min else None,
+            "wage_max_vnd": programme.wage_max * rate if rate and programme.wage_max else None,
+        }
+        for programme in market.programmes.all()
+    ]
+    stats = sorted(market.departures.all(), key=lambda s: s.year)
+    return render(
+        request,
+        "markets/market_detail.html",
+        {
+            "market": market,
+            "programmes": programmes,
+            "stats": stats,
+            "chart": selectors.market_departures_chart(market),
+            "rate_date": selectors.exchange_rate_dates().get(market.currency),
+        },
+    )
+
+
+# --- Fee checker ----------------------------------------------------------------------
+
+
+def _finding_sentence(over: rules.Over, fee_request: rules.FeeRequest, months: Decimal) -> str:
+    asked, allowed = format_amount(over.asked), format_amount(over.allowed)
+    if over.finding == rules.Finding.BROKERAGE_CHARGED:
+        return _(
+            "Brokerage fee %(asked)s: not allowed. No one may charge a worker a brokerage fee."
+        ) % {"asked": asked}
+    if over.finding == rules.Finding.SERVICE_FEE_OVER_WAGE_RULE:
+        return _(
+            "Service fee %(asked)s: too high. The law allows at most %(allowed)s "
+            "(%(months)s month of basic wage for each 12 months of contract)."
+        ) % {"asked": asked, "allowed": allowed, "months": _number(months)}
+    if over.finding == rules.Finding.SERVICE_FEE_OVER_CAP:
+        return _(
+            "Service fee %(asked)s: above this programme's cap of %(allowed)s "
+            "for a %(contract)s-month contract."
+        ) % {"asked": asked, "allowed": allowed, "contract": fee_request.contract_months}
+    return _("Deposit %(asked)s: above the most allowed, %(allowed)s.") % {
+        "asked": asked,
+        "allowed": allowed,
+    }
+
+
+def _number(value: Decimal) -> str:
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+@require_GET
+def fee_check(request: HttpRequest) -> HttpResponse:
+    """The form is a GET: checking changes nothing, and the answer can be shared as a link."""
+    context: dict[str, Any] = {}
+    if "programme" in request.GET and "contract_months" in request.GET:
+        form = FeeCheckForm(request.GET)
+        if form.is_valid():
+            programme: Programme = form.cleaned_data["programme"]
+            fee_request = form.fee_request()
+            try:
+                verdict = rules.check_fees(
+                    fee_request, programme.fee_rules(), selectors.exchange_rates()
+                )
+            except rules.MissingRate as missing:
+                form.add_error(
+                    None,
+                    _(
+                        "We cannot check amounts in %(currency)s yet. Please call the centre "
+                        "or write the amounts in VND."
+                    )
+                    % {"currency": missing.currency},
+                )
+            else:
+                context.update(
+                    programme=programme,
+                    fee_request=fee_request,
+                    verdict=verdict,
+                    findings=[
+                        _finding_sentence(over, fee_request, programme.service_fee_months_per_year)
+                        for over in verdict.overs
+                    ],
+                    limit=format_amount(verdict.service_fee_limit),
+                    wage_limit=format_amount(verdict.wage_rule_limit),
+                    cap_limit=format_amount(verdict.cap_limit) if verdict.cap_limit else "",
+                    cap_limit_vnd=(
+                        format_amount(verdict.cap_limit_vnd) if verdict.cap_limit_vnd else ""
+                    ),
+                    deposit_cap=format_money(programme.deposit_cap),
+                    other=format_amount(fee_request.other) if fee_request.other.amount else "",
+                )
+    else:
+        initial = {}
+        if request.GET.get("programme", "").isdigit():
+            initial["programme"] = int(request.GET["programme"])
+        form = FeeCheckForm(initial=initial)
+    context["form"] = form
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "markets/fee_check.html", context, status=status)
+
+
+# --- Notices (public) -----------------------------------------------------------------
+
+
+def _chosen_province(request: HttpRequest) -> tuple[Province | None, bool]:
+    """(province, all_provinces) from ?province=<code>|all, else the visitor's province."""
+    wanted = request.GET.get("province", "")
+    if wanted == "all":
+        return None, True
+    if wanted.isdigit():
+        province = Province.objects.filter(code=int(wanted)).first()
+        if province is not None:
+            return province, False
+    if wanted == "national":
+        return None, False
+    user = request.user
+    if user.is_authenticated and user.province_id and not user.is_admin:
+        return user.province, False
+    return None, True
+
+
+@require_GET
+def notice_list(request: HttpRequest) -> HttpResponse:
+    province, all_provinces = _chosen_province(request)
+    notices = selectors.public_notices(
+        province_id=province.pk if province else None, all_provinces=all_provinces
+    )
+    page = Paginator(notices, NOTICES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "markets/notice_list.html",
+        {
+            "page": page,
+            "province": province,
+            "all_provinces": all_provinces,
+            "provinces": Province.objects.only("code", "short_name"),
+        },
+    )
+
+
+@require_GET
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        notice = selectors.notice_for_public(pk)
+    except Notice.DoesNotExist as error:
+        raise Http404 from error
+    return render(request, "markets/notice_detail.html", {"notice": notice})
+
+
+# --- Notices (staff) ------------------------------------------------------------------
+
+
+def notice_writer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Admins and centre managers; other staff get a 404, anonymous visitors the sign-in."""
+
+    @staff_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not services.can_write_notices(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@notice_writer_required
+@require_GET
+def staff_notice_list(request: HttpRequest) -> HttpResponse:
+    notices = selectors.staff_notices(request.user).order_by("-created_at", "-pk")
+    page = Paginator(notices, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [(notice, notice.is_visible_at(now)) for notice in page.object_list]
+    return render(request, "markets/staff/notice_list.html", {"page": page, "rows": rows})
+
+
+@notice_writer_required
+@require_http_methods(["GET", "POST"])
+def staff_notice_create(request: HttpRequest) -> HttpResponse:
+    form = NoticeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        notice = services.notice_create(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Draft saved. Set when it is shown, then schedule it."))
+        return redirect("markets:staff_notice", pk=notice.pk)
+    return render(request, "markets/staff/notice_form.html", {"form": form})
+
+
+def _staff_notice_page(
+    request: HttpRequest,
+    notice: Notice,
+    *,
+    form: NoticeForm | None = None,
+    schedule_form: NoticeScheduleForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    if form is None:
+        form = NoticeForm(
+            user=request.user,
+            initial={
+                "title": notice.title,
+                "body": notice.body,
+                "category": notice.category,
+                "province": notice.province.code if notice.province else None,
+                "pinned": notice.pinned,
+            },
+        )
+    if schedule_form is None:
+        schedule_form = NoticeScheduleForm(
+            initial={
+                "publish_at": timezone.localtime(notice.publish_at) if notice.publish_at else None,
+                "expires_at": timezone.localtime(notice.expires_at) if notice.expires_at else None,
+            }
+        )
+    return render(
+        request,
+        "markets/staff/notice_detail.html",
+        {
+            "notice": notice,
+            "form": form,
+            "schedule_form": schedule_form,
+            "events": notice.events.select_related("by"),
+            "now": timezone.now(),
+            "editable": notice.status in services.NOTICE_EDITABLE,
+        },
+        status=status,
+    )
+
+
+def _staff_notice(request: HttpRequest, pk: int) -> Notice:
+    return get_object_or_404(selectors.staff_notices(request.user), pk=pk)
+
+
+@notice_writer_required
+@require_http_methods(["GET", "POST"])
+def staff_notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _staff_notice(request, pk)
+    if request.method == "POST":
+        form = NoticeForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                services.notice_update(notice=notice, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Notice saved."))
+                return redirect("markets:staff_notice", pk=notice.pk)
+        return _staff_notice_page(request, notice, form=form, status=400)
+    return _staff_notice_page(request, notice)
+
+
+@notice_writer_required
+@require_POST
+def staff_notice_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _staff_notice(request, pk)
+    form = NoticeScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.notice_schedule(
+                notice=notice,
+                by=request.user,
+                publish_at=form.cleaned_data["publish_at"],
+                expires_at=form.cleaned_data["expires_at"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Notice scheduled."))
+            return redirect("markets:staff_notice", pk=notice.pk)
+    return _staff_notice_page(request, notice, schedule_form=form, status=400)
+
+
+def _notice_action(
+    service: Callable[..., Notice], done: StrPromise
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """One POST view per transition: parse the note, call the service, say what happened."""
+
+    @notice_writer_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        notice = _staff_notice(request, pk)
+        form = ReasonForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        try:
+            service(notice=notice, by=request.user, reason=reason)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done)
+        return redirect("markets:staff_notice", pk=notice.pk)
+
+    return view
+
+
+staff_notice_publish = _notice_action(services.notice_publish, gettext_lazy("Notice published."))
+staff_notice_unschedule = _notice_action(
+    services.notice_unschedule, gettext_lazy("Notice back to draft.")
+)
+staff_notice_archive = _notice_action(services.notice_archive, gettext_lazy("Notice archived."))
+
+
+# --- Enterprises ----------------------------------------------------------------------
+
+
+@require_GET
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    search = selectors.enterprise_search(query)
+    page = Paginator(search.results, ENTERPRISES_PER_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    exact = bool(query) and any(
+        rules.distinctive(e.name_normalised) == rules.distinctive(rules.normalise(query))
+        for e in page.object_list
+    )
+    return render(
+        request,
+        "markets/enterprise_list.html",
+        {
+            "query": query,
+            "page": page,
+            "rows": [(e, e.may_recruit_on(today)) for e in page.object_list],
+            "look_alikes": [] if exact else search.look_alikes,
+            "today": today,
+        },
+    )
+
+
+@require_GET
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        enterprise = selectors.enterprise_for_public(pk)
+    except Enterprise.DoesNotExist as error:
+        raise Http404 from error
+    today = timezone.localdate()
+    return render(
+        request,
+        "markets/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "may_recruit": selectors.enterprise_may_recruit(enterprise, today),
+            "today": today,
+        },
+    )
+
+
+def _admin_only(request: HttpRequest) -> None:
+    if not request.user.is_admin:
+        raise Http404
+
+
+IMPORT_SESSION_KEY = "markets:enterprise_import"
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def enterprise_import(request: HttpRequest) -> HttpResponse:
+    """Upload, preview with every problem named, then confirm: the file is written whole or
+    not at all."""
+    _admin_only(request)
+    market_codes = set(Market.objects.values_list("code", flat=True))
+    context: dict[str, Any] = {"form": EnterpriseImportForm()}
+    status = 200
+    if request.method == "POST" and "confirm" in request.POST:
+        stored = request.session.get(IMPORT_SESSION_KEY)
+        if not stored or stored.get("digest") != request.POST.get("confirm"):
+            messages.error(request, _("The file to import was not found. Upload it again."))
+            return redirect("markets:enterprise_import")
+        content = base64.b64decode(stored["content"])
+        preview = parse_enterprise_file(
+            content, market_codes=market_codes, spreadsheet=stored["spreadsheet"]
+        )
+        if preview.ok:
+            try:
+                result = services.enterprise_import(by=request.user, rows=preview.rows)
+            except ValidationError as error:
+                context.update(preview=preview, error=" ".join(error.messages))
+                return render(request, "markets/enterprise_import.html", context, status=400)
+            del request.session[IMPORT_SESSION_KEY]
+            messages.success(
+                request,
+                _("Import done: %(created)s new, %(updated)s updated.")
+                % {"created": result.created, "updated": result.updated},
+            )
+            return redirect("markets:enterprise_list")
+        context["preview"] = preview
+        status = 400
+    elif request.method == "POST":
+        form = EnterpriseImportForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            spreadsheet = is_spreadsheet(upload.name or "")
+            content = upload.read()
+            try:
+                preview = parse_enterprise_file(
+                    content, market_codes=market_codes, spreadsheet=spreadsheet
+                )
+            except ValidationError as error:
+                form.add_error("file", error)
+                status = 400
+            else:
+                context["preview"] = preview
+                existing = set(
+                    Enterprise.objects.filter(
+                        licence_number__in=[r.licence_number for r in preview.rows]
+                    ).values_list("licence_number", flat=True)
+                )
+                context["existing"] = existing
+                if preview.ok:
+                    digest = hashlib.sha256(content).hexdigest()
+                    # The checked file waits in the session for the confirmation, which
+                    # checks it again: nothing typed into the page is trusted.
+                    request.session[IMPORT_SESSION_KEY] = {
+                        "digest": digest,
+                        "content": base64.b64encode(content).decode(),
+                        "spreadsheet": spreadsheet,
+                    }
+                    context["digest"] = digest
+                else:
+                    status = 400
+        else:
+            status = 400
+    return render(request, "markets/enterprise_import.html", context, status=status)
+
+
+# --- Fraud reports (public) -----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def fraud_report_create(request: HttpRequest) -> HttpResponse:
+    address = throttle.client_address(request)
+    if request.method == "GET":
+        initial = {"name_used": request.GET.get("name", "")[:200]}
+        if request.GET.get("province", "").isdigit():
+            initial["province"] = request.GET["province"]
+        return render(
+            request, "markets/fraud_report_form.html", {"form": FraudReportForm(initial=initial)}
+        )
+    if "show_communes" in request.POST:
+        # Fills the commune list for the chosen province without a script, keeping what
+        # was typed and without showing errors for fields not filled in yet.
+        form = FraudReportForm(initial=request.POST.dict())
+        return render(request, "markets/fraud_report_form.html", {"form": form})
+    if throttle.is_limited("fraud-report", address, limit=FRAUD_REPORTS_PER_HOUR):
+        form = FraudReportForm(initial=request.POST.dict())
+        return render(
+            request,
+            "markets/fraud_report_form.html",
+            {"form": form, "limited": True, "limit": FRAUD_REPORTS_PER_HOUR},
+            status=429,
+        )
+    form = FraudReportForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.fraud_report_submit(
+                province=data["province"],
+                commune=data["commune"],
+                name_used=data["name_used"],
+                phone=data["phone"],
+                what_was_asked=data["what_was_asked"],
+                amount_paid=data["amount_paid"],
+                reporter_name=data["reporter_name"],
+                reporter_contact=data["reporter_contact"],
+                attachments=data["attachments"],
+                by=request.user if request.user.is_authenticated else None,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            throttle.record("fraud-report", address, window_seconds=FRAUD_REPORT_WINDOW)
+            return redirect("markets:fraud_report_sent")
+    return render(request, "markets/fraud_report_form.html", {"form": form}, status=400)
+
+
+@require_GET
+def fraud_report_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "markets/fraud_report_sent.html")
+
+
+# --- Fraud reports (staff) ------------------------------------------------------------
+
+
+@staff_required
+@require_GET
+def staff_fraud_list(request: HttpRequest) -> HttpResponse:
+    shown = request.GET.get("status", "open")
+    reports = selectors.fraud_reports_for(request.user)
+    if shown == "open":
+        reports = reports.open()
+    elif shown in FraudReportStatus.values:
+        reports = reports.filter(status=shown)
+    page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "markets/staff/fraud_report_list.html",
+        {"page": page, "shown": shown},
+    )
+
+
+def _staff_report(request: HttpRequest, pk: int) -> FraudReport:
+    return get_object_or_404(
+        selectors.fraud_reports_for(request.user).select_related("enterprise", "handled_by"),
+        pk=pk,
+    )
+
+
+def _staff_report_page(
+    request: HttpRequest,
+    report: FraudReport,
+    *,
+    link_form: FraudLinkForm | None = None,
+    close_form: FraudCloseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "markets/staff/fraud_report_detail.html",
+        {
+            "report": report,
+            "attachments": report.attachments.all(),
+            "events": report.events.select_related("by"),
+            "link_form": link_form
+            or FraudLinkForm(
+                initial={"licence_number": report.enterprise.licence_number}
+                if report.enterprise
+                else {}
+            ),
+            "close_form": close_form or FraudCloseForm(),
+            "is_open": report.status != FraudReportStatus.CLOSED,
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_GET
+def staff_fraud_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _staff_report_page(request, _staff_report(request, pk))
+
+
+@staff_required
+@require_POST
+def staff_fraud_take(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _staff_report(request, pk)
+    try:
+        services.fraud_report_take(report=report, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("markets:staff_fraud_report", pk=report.pk)
+
+
+@staff_required
+@require_POST
+def staff_fraud_link(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _staff_report(request, pk)
+    form = FraudLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            services.fraud_report_link_enterprise(
+                report=report,
+                by=request.user,
+                enterprise=form.cleaned_data["licence_number"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Report updated."))
+            return redirect("markets:staff_fraud_report", pk=report.pk)
+    return _staff_report_page(request, report, link_form=form, status=400)
+
+
+@staff_required
+@require_POST
+def staff_fraud_close(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _staff_report(request, pk)
+    form = FraudCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.fraud_report_close(
+                report=report,
+                by=request.user,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Report closed."))
+            return redirect("markets:staff_fraud_report", pk=report.pk)
+    return _staff_report_page(request, report, close_form=form, status=400)
+
+
+@staff_required
+@require_GET
+def staff_fraud_attachment(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    """The only way to a report's file: through the report's province scope."""
+    report = _staff_report(request, pk)
+    attachment = get_object_or_404(report.attachments, pk=file_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    is_image = attachment.content_type.startswith("image/")
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type,
+        as_attachment=not is_image,
+        filename=f"report-{report.pk}-{attachment.pk}{_suffix(attachment.content_type)}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    # Whatever the file holds, it runs nothing in the portal's origin.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+def _suffix(content_type: str) -> str:
+    return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(
+        content_type, ""
+    )

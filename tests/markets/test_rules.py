@@ -1,0 +1,210 @@
+"""The pure rules: fees, licences, names. No database."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from markets import rules
+from markets.rules import FeeRequest, FeeRules, Finding, Money
+
+RATES = {"VND": Decimal(1), "USD": Decimal("25000"), "JPY": Decimal("170")}
+JAPAN_INTERN = FeeRules(
+    service_fee_months_per_year=Decimal("1"),
+    service_fee_cap=Money(Decimal("3600"), "USD"),
+    service_fee_cap_months=36,
+)
+NO_CAP = FeeRules(service_fee_months_per_year=Decimal("1"))
+
+
+def vnd(amount: int | str) -> Money:
+    return Money(Decimal(amount), "VND")
+
+
+ZERO = Money(Decimal(0), "VND")
+WAGE = Money(Decimal("200000"), "JPY")  # 34.000.000 ₫ a month
+
+
+def asking(
+    *,
+    months: int = 36,
+    wage: Money = WAGE,
+    service_fee: Money = ZERO,
+    brokerage: Money = ZERO,
+    deposit: Money = ZERO,
+) -> FeeRequest:
+    return FeeRequest(
+        contract_months=months,
+        monthly_wage=wage,
+        service_fee=service_fee,
+        brokerage=brokerage,
+        deposit=deposit,
+        other=ZERO,
+    )
+
+
+def test_a_brokerage_fee_charged_to_the_worker_is_always_illegal():
+    verdict = rules.check_fees(asking(brokerage=vnd(1)), NO_CAP, RATES)
+
+    assert verdict.has(Finding.BROKERAGE_CHARGED)
+    assert not verdict.ok
+
+
+def test_a_service_fee_above_one_month_of_wage_per_year_of_contract_is_over():
+    # 100.000 JPY = 17.000.000 ₫ a month; 36 months allow 51.000.000 ₫.
+    request = asking(wage=Money(Decimal("100000"), "JPY"), service_fee=vnd(51_000_001))
+
+    verdict = rules.check_fees(request, NO_CAP, RATES)
+
+    assert verdict.wage_rule_limit == vnd(51_000_000)
+    assert [over.finding for over in verdict.overs] == [Finding.SERVICE_FEE_OVER_WAGE_RULE]
+
+
+def test_a_service_fee_above_the_programme_cap_is_over_even_within_the_wage_rule():
+    # The wage rule allows 102.000.000 ₫; the cap is USD 3,600 = 90.000.000 ₫.
+    verdict = rules.check_fees(asking(service_fee=vnd(95_000_000)), JAPAN_INTERN, RATES)
+
+    assert [over.finding for over in verdict.overs] == [Finding.SERVICE_FEE_OVER_CAP]
+    assert verdict.overs[0].allowed == Money(Decimal("3600"), "USD")
+    assert verdict.service_fee_limit == vnd(90_000_000)
+
+
+def test_amounts_within_the_limits_are_fine():
+    verdict = rules.check_fees(asking(service_fee=vnd(90_000_000)), JAPAN_INTERN, RATES)
+
+    assert verdict.ok
+    assert verdict.overs == []
+
+
+def test_a_fee_asked_in_dollars_is_compared_with_a_cap_in_dollars():
+    over = rules.check_fees(asking(service_fee=Money(Decimal("3601"), "USD")), JAPAN_INTERN, RATES)
+    within = rules.check_fees(
+        asking(service_fee=Money(Decimal("3600"), "USD")), JAPAN_INTERN, RATES
+    )
+
+    assert over.has(Finding.SERVICE_FEE_OVER_CAP)
+    assert within.ok
+
+
+def test_the_cap_is_pro_rata_for_a_shorter_contract_and_not_raised_for_a_longer_one():
+    short = rules.check_fees(asking(months=12), JAPAN_INTERN, RATES)
+    long = rules.check_fees(asking(months=60), JAPAN_INTERN, RATES)
+
+    assert short.cap_limit == Money(Decimal("1200"), "USD")
+    assert long.cap_limit == Money(Decimal("3600"), "USD")
+
+
+def test_seafarers_may_be_charged_one_and_a_half_months_per_year():
+    seafarer = FeeRules(service_fee_months_per_year=Decimal("1.5"))
+    request = asking(months=12, wage=vnd(10_000_000), service_fee=vnd(15_000_000))
+
+    assert rules.check_fees(request, seafarer, RATES).ok
+    assert rules.check_fees(request, NO_CAP, RATES).has(Finding.SERVICE_FEE_OVER_WAGE_RULE)
+
+
+def test_a_deposit_above_the_programme_ceiling_is_over():
+    eps = FeeRules(service_fee_months_per_year=Decimal("1"), deposit_cap=vnd(100_000_000))
+
+    assert rules.check_fees(asking(deposit=vnd(120_000_000)), eps, RATES).has(
+        Finding.DEPOSIT_OVER_CAP
+    )
+    assert rules.check_fees(asking(deposit=vnd(100_000_000)), eps, RATES).ok
+
+
+def test_a_currency_without_an_exchange_rate_cannot_be_checked():
+    with pytest.raises(rules.MissingRate) as missing:
+        rules.check_fees(asking(wage=Money(Decimal("30000"), "TWD")), NO_CAP, RATES)
+
+    assert missing.value.currency == "TWD"
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("4.000.000", Decimal("4000000")),
+        ("4,000,000", Decimal("4000000")),
+        ("4 000 000 ₫", Decimal("4000000")),
+        ("4000000đ", Decimal("4000000")),
+        ("3600", Decimal("3600")),
+        ("1.234,5", Decimal("1234.5")),
+        ("2500.50", Decimal("2500.50")),
+        ("0", Decimal("0")),
+    ],
+)
+def test_amounts_are_read_the_way_people_write_them(typed, amount):
+    assert rules.parse_amount(typed) == amount
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [("abc", "invalid"), ("-5", "negative"), ("", "invalid"), ("1.2.3x", "invalid")],
+)
+def test_text_that_is_not_an_amount_or_is_negative_is_refused(typed, reason):
+    with pytest.raises(rules.AmountError) as error:
+        rules.parse_amount(typed)
+
+    assert error.value.reason == reason
+
+
+DAY = datetime.date(2026, 3, 1)
+
+
+def licence(**fields):  # type: ignore[no-untyped-def]
+    values = {
+        "status": "active",
+        "issued_on": datetime.date(2020, 1, 1),
+        "suspended_from": None,
+        "suspended_until": None,
+        "revoked_on": None,
+        "on": DAY,
+    }
+    values.update(fields)
+    return rules.may_recruit(**values)
+
+
+def test_an_active_licence_may_recruit_from_the_day_it_is_issued():
+    assert licence()
+    assert licence(issued_on=DAY)
+    assert not licence(issued_on=DAY + datetime.timedelta(days=1))
+
+
+def test_a_suspended_licence_may_not_recruit_during_the_suspension_only():
+    suspension = {
+        "status": "suspended",
+        "suspended_from": datetime.date(2026, 2, 1),
+        "suspended_until": datetime.date(2026, 4, 1),
+    }
+
+    assert not licence(**suspension)
+    assert licence(**suspension, on=datetime.date(2026, 4, 2))
+    assert licence(**suspension, on=datetime.date(2026, 1, 31))
+    assert not licence(status="suspended")  # no dates on file: never
+
+
+def test_a_revoked_licence_may_not_recruit_from_the_revocation():
+    assert not licence(status="revoked", revoked_on=DAY)
+    assert licence(status="revoked", revoked_on=DAY + datetime.timedelta(days=1))
+    assert not licence(status="revoked")
+
+
+def test_names_are_compared_without_case_or_diacritics_and_d_bar_becomes_d():
+    assert rules.normalise("Công ty ĐÔNG Á  Xanh!") == "cong ty dong a xanh"
+    assert rules.normalise("đào tạo") == "dao tao"
+
+
+def test_a_name_close_to_a_licensed_one_is_a_look_alike():
+    candidates = [
+        (1, "Công ty CP Nhân lực Hoàng Liên", rules.normalise("Công ty CP Nhân lực Hoàng Liên")),
+        (2, "Công ty TNHH Sen Hồng", rules.normalise("Công ty TNHH Sen Hồng")),
+    ]
+
+    found = rules.look_alikes("Cong ty TNHH Nhan Luc Hoang Lien Xanh", candidates)
+
+    assert [item.key for item in found] == [1]
+
+
+def test_the_exact_licensed_name_is_not_a_look_alike_whatever_the_legal_form():
+    candidates = [(1, "Công ty CP Nhân lực Hoàng Liên", "cong ty cp nhan luc hoang lien")]
+
+    assert rules.look_alikes("Nhân lực Hoàng Liên", candidates) == []
+    assert rules.look_alikes("cong ty tnhh nhan luc hoang lien", candidates) == []

@@ -1,0 +1,341 @@
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+
+from accounts.models import ExportRecord, User
+from tests.conftest import login_staff
+from tests.factories import WorkerFactory
+from tests.workers.factories import ProfileFactory
+from workers import services
+from workers.models import Case, CaseEvent, CounsellingSession, FollowUp, Stage, WorkerProfile
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(lao_cai):  # type: ignore[no-untyped-def]
+    return ProfileFactory(user=WorkerFactory(province=lao_cai, name="Nguyễn Văn Ánh")).case
+
+
+def session_post() -> dict[str, object]:
+    return {
+        "channel": "in_person",
+        "topics": ["markets", "fees"],
+        "held_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": 25,
+        "outcome": "Muốn đi Hàn Quốc",
+        "next_step": "Học tiếng",
+    }
+
+
+def test_a_counsellor_logs_a_session_and_moves_the_case(client, case, counsellor):
+    login_staff(client, counsellor)
+
+    client.post(reverse("workers:session_add", args=[case.pk]), session_post())
+    response = client.post(
+        reverse("workers:case_move", args=[case.pk]),
+        {"version": Case.objects.get(pk=case.pk).version, "to": "counselled", "reason": ""},
+    )
+
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.stage == Stage.COUNSELLED
+    session = CounsellingSession.objects.get()
+    assert session.topics == ["markets", "fees"] and session.province == case.province
+    page = client.get(response["Location"])
+    assert "Muốn đi Hàn Quốc" in page.text
+
+
+def test_a_refused_move_says_what_is_missing(client, case, counsellor):
+    login_staff(client, counsellor)
+
+    response = client.post(
+        reverse("workers:case_move", args=[case.pk]),
+        {"version": case.version, "to": "counselled"},
+        follow=True,
+    )
+
+    assert "buổi tư vấn" in response.text
+    assert not CaseEvent.objects.exists()
+
+
+def test_two_counsellors_moving_at_once_get_a_changed_by_someone_else_message(
+    client, case, counsellor
+):
+    login_staff(client, counsellor)
+    url = reverse("workers:case_move", args=[case.pk])
+    client.post(url, {"version": case.version, "to": "on_hold", "reason": "Ốm"})
+
+    response = client.post(url, {"version": case.version, "to": "withdrawn", "reason": "Thôi"})
+
+    case.refresh_from_db()
+    assert case.stage == Stage.ON_HOLD
+    assert response.status_code == 200  # the form again, with what was typed
+    assert "Người khác đã thay đổi" in response.text
+    assert 'value="Thôi"' in response.text
+
+
+def test_follow_ups_due_show_on_the_staff_home_and_can_be_closed(client, case, counsellor):
+    login_staff(client, counsellor)
+    client.post(
+        reverse("workers:follow_up_add", args=[case.pk]),
+        {
+            "title": "Gọi lại cho Ánh",
+            "due_on": timezone.localdate().isoformat(),
+            "assignee": counsellor.pk,
+        },
+    )
+    task = FollowUp.objects.get()
+
+    home = client.get(reverse("home"))
+    assert "Gọi lại cho Ánh" in home.text
+
+    client.post(reverse("workers:follow_up_done", args=[task.pk]), {"next": "/"})
+    task.refresh_from_db()
+    assert task.done_at is not None
+    assert "Gọi lại cho Ánh" not in client.get(reverse("home")).text
+
+
+def test_a_visitor_session_is_logged_without_an_account(client, counsellor, lao_cai):
+    login_staff(client, counsellor)
+    commune = lao_cai.communes.first()
+
+    response = client.post(
+        reverse("workers:contact_session"),
+        {
+            **session_post(),
+            "contact_name": "Lù Văn Sáng",
+            "contact_phone": "0912 777 888",
+            "contact_commune": commune.pk,
+        },
+    )
+
+    assert response.status_code == 302
+    session = CounsellingSession.objects.get()
+    assert session.case is None and session.contact_phone == "+84912777888"
+
+
+# --- scoping -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def case_things(case, counsellor):  # type: ignore[no-untyped-def]
+    session = services.session_log(
+        counsellor=counsellor,
+        case=case,
+        channel="phone",
+        topics=["fees"],
+        held_at=timezone.now(),
+        duration_minutes=5,
+        outcome="",
+        next_step="",
+    )
+    task = services.follow_up_create(
+        case=case, title="Gọi", due_on=timezone.localdate(), assignee=counsellor, actor=counsellor
+    )
+    return session, task
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "target"),
+    [
+        ("workers:staff_worker", "get", "profile"),
+        ("workers:case_move", "post", "case"),
+        ("workers:session_add", "post", "case"),
+        ("workers:note_add", "post", "case"),
+        ("workers:follow_up_add", "post", "case"),
+        ("workers:check_in_add", "post", "case"),
+        ("workers:assign", "post", "case"),
+        ("workers:session", "get", "session"),
+        ("workers:follow_up_done", "post", "task"),
+    ],
+)
+def test_a_counsellor_of_another_province_gets_404_on_every_case_page(
+    client, case, case_things, other_counsellor, name, method, target
+):
+    session, task = case_things
+    pk = {"profile": case.profile_id, "case": case.pk, "session": session.pk, "task": task.pk}[
+        target
+    ]
+    login_staff(client, other_counsellor)
+
+    response = getattr(client, method)(reverse(name, args=[pk]), {"version": 0, "to": "x"})
+
+    assert response.status_code == 404
+    task.refresh_from_db()
+    assert task.done_at is None
+    assert CaseEvent.objects.count() == 0
+
+
+def test_lists_and_exports_of_another_province_show_none_of_its_workers(
+    client, case, case_things, other_counsellor
+):
+    login_staff(client, other_counsellor)
+
+    caseload = client.get(reverse("workers:caseload"))
+    sessions = client.get(reverse("workers:sessions"))
+    export = client.get(reverse("workers:export"))
+
+    assert case.profile.user.name not in caseload.text + sessions.text
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    assert sheet.max_row == 1  # the header only
+
+
+def test_anonymous_and_workers_cannot_reach_case_pages(client, case, worker):
+    url = reverse("workers:caseload")
+    assert client.get(url)["Location"].startswith(reverse("account_login"))
+    client.force_login(worker)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("workers:export")).status_code == 404
+
+
+def test_caseload_query_count_does_not_grow_with_rows(
+    client, counsellor, lao_cai, django_assert_max_num_queries
+):
+    login_staff(client, counsellor)
+    ProfileFactory.create_batch(3, user__province=lao_cai)
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("workers:caseload"), {"q": "a", "stage": "registered"})
+    ProfileFactory.create_batch(60, user__province=lao_cai)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("workers:caseload"), {"stage": "registered", "page": 2})
+
+    assert response.context["page"].paginator.count == 63
+
+
+def test_caseload_filters_and_search_without_diacritics(client, case, counsellor, lao_cai):
+    other = ProfileFactory(user=WorkerFactory(province=lao_cai, name="Lò Thị Mai")).case
+    Case.objects.filter(pk=other.pk).update(stage=Stage.PREPARING)
+    login_staff(client, counsellor)
+
+    found = client.get(reverse("workers:caseload"), {"q": "nguyen van anh"})
+    preparing = client.get(reverse("workers:caseload"), {"stage": "preparing"})
+
+    assert [c.pk for c in found.context["page"]] == [case.pk]
+    assert [c.pk for c in preparing.context["page"]] == [other.pk]
+
+
+# --- export and import ---------------------------------------------------------------------
+
+
+def test_export_escapes_formulas_and_is_recorded(client, lao_cai, counsellor):
+    ProfileFactory(user=WorkerFactory(province=lao_cai, name='=HYPERLINK("http://x","y")'))
+    login_staff(client, counsellor)
+
+    response = client.get(reverse("workers:export"), {"stage": "registered"})
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cell = sheet["A2"]
+    assert cell.value == '\'=HYPERLINK("http://x","y")'
+    assert cell.data_type == "s"
+    record = ExportRecord.objects.get()
+    assert (record.user, record.what, record.rows) == (counsellor, "caseload", 1)
+    assert record.filters == {"stage": "registered"}
+
+
+def sheet(rows: list[list[object]]) -> SimpleUploadedFile:
+    book = Workbook()
+    ws = book.active
+    ws.append(["Họ và tên", "Số điện thoại", "Số định danh", "Ngày sinh", "Giới tính", "Xã/phường"])
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("ds.xlsx", out.getvalue())
+
+
+GOOD = [
+    ["Vàng A Páo", "0912000111", "015090123456", "17/05/1990", "Nam", "Bát Xát"],
+    ["Giàng Thị Dua", "0912000222", "015301004567", "02/09/2001", "Nữ", ""],
+]
+BAD = [
+    ["", "0212", "123", "31/02/1990", "?", "Không có"],
+    ["Lò Văn Ba", "0912000333", "015090123456", "17/05/1990", "Nam", ""],  # same ID as row 2
+]
+
+
+def preview(client, rows):  # type: ignore[no-untyped-def]
+    return client.post(reverse("workers:import"), {"file": sheet(rows)})
+
+
+def test_import_preview_names_each_row_and_column_and_saves_nothing(client, counsellor):
+    login_staff(client, counsellor)
+
+    response = preview(client, GOOD + BAD)
+
+    rows = {r.number: r for r in response.context["rows"]}
+    assert rows[2].ok and rows[3].ok
+    bad_columns = {column for column, _message in rows[4].errors}
+    assert bad_columns == {
+        "Họ và tên",
+        "Số điện thoại",
+        "Số định danh",
+        "Ngày sinh",
+        "Giới tính",
+        "Xã/phường",
+    }
+    assert any("2" in message for _c, message in rows[5].errors)  # duplicate of row 2
+    assert not WorkerProfile.objects.exists()
+
+
+def test_import_all_or_nothing_imports_nothing_when_a_row_is_bad(client, counsellor):
+    login_staff(client, counsellor)
+    token = preview(client, GOOD + BAD).context["token"]
+
+    client.post(reverse("workers:import"), {"token": token, "mode": "all"})
+
+    assert not WorkerProfile.objects.exists()
+    assert not User.objects.filter(phone="+84912000111").exists()
+
+
+def test_import_valid_rows_only(client, counsellor, lao_cai):
+    login_staff(client, counsellor)
+    token = preview(client, GOOD + BAD).context["token"]
+
+    client.post(reverse("workers:import"), {"token": token, "mode": "valid"})
+
+    profiles = WorkerProfile.objects.select_related("user", "case", "commune")
+    assert sorted(p.user.name for p in profiles) == ["Giàng Thị Dua", "Vàng A Páo"]
+    pao = profiles.get(personal_id="015090123456")
+    assert pao.user.phone == "+84912000111" and pao.date_of_birth == datetime.date(1990, 5, 17)
+    assert pao.commune.name == "Xã Bát Xát" and pao.case.province == lao_cai
+    assert pao.user.consents.get().recorded_by == counsellor
+
+
+def test_import_all_rows_when_every_row_is_good(client, counsellor):
+    login_staff(client, counsellor)
+    token = preview(client, GOOD).context["token"]
+
+    client.post(reverse("workers:import"), {"token": token, "mode": "all"})
+
+    assert WorkerProfile.objects.count() == 2
+
+
+def test_an_import_token_of_another_counsellor_is_refused(client, counsellor, lao_cai):
+    from tests.factories import StaffFactory
+
+    login_staff(client, counsellor)
+    token = preview(client, GOOD).context["token"]
+    login_staff(client, StaffFactory(province=lao_cai))
+
+    response = client.post(reverse("workers:import"), {"token": token, "mode": "all"})
+
+    assert response.status_code == 404
+    assert not WorkerProfile.objects.exists()
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(client, counsellor):
+    login_staff(client, counsellor)
+
+    response = client.post(
+        reverse("workers:import"), {"file": SimpleUploadedFile("x.xlsx", b"not a zip")}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]

@@ -1,0 +1,194 @@
+"""Importing the worker lists counsellors keep in Excel today: parse, check, then write.
+
+Checking is separate from writing so the counsellor sees a preview with each row's errors
+and chooses: import every row or nothing, or only the valid rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Commune, ConsentText, Role, User
+from accounts.phones import normalize_phone
+from accounts.text import fold
+from workers import services
+from workers.identity import Sex as IdSex
+from workers.identity import check_personal_id, clean_personal_id
+from workers.models import WorkerProfile
+
+# Column headings accepted, Vietnamese first (as in the centres' sheets), folded for matching.
+COLUMNS = {
+    "name": ["ho va ten", "ho ten", "name", "full name"],
+    "phone": ["so dien thoai", "dien thoai", "sdt", "phone"],
+    "personal_id": ["so dinh danh", "so cccd", "cccd", "personal id"],
+    "date_of_birth": ["ngay sinh", "date of birth", "birth date"],
+    "sex": ["gioi tinh", "sex"],
+    "commune": ["xa/phuong", "xa phuong", "xa", "commune", "commune or ward"],
+}
+REQUIRED = ("name", "personal_id", "date_of_birth", "sex")
+SEXES = {
+    "nam": "male",
+    "male": "male",
+    "m": "male",
+    "nu": "female",
+    "female": "female",
+    "f": "female",
+}
+
+
+@dataclass
+class ImportRow:
+    number: int  # the row number in the sheet, as the counsellor sees it
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column heading, message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def map_columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Which column holds which field; and the required fields no column matched."""
+    found: dict[str, int] = {}
+    for index, heading in enumerate(header):
+        key = fold(heading)
+        for name, aliases in COLUMNS.items():
+            if key in aliases and name not in found:
+                found[name] = index
+    return found, [name for name in REQUIRED if name not in found]
+
+
+def _date(value: Any) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value or "").strip()
+    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError
+
+
+def check_rows(header: list[str], rows: list[list[Any]], *, province_id: int) -> list[ImportRow]:
+    """Every row checked, with its errors named by column; nothing written."""
+    columns, _missing = map_columns(header)
+    communes = {fold(c.name): c.pk for c in Commune.objects.filter(province_id=province_id)}
+    seen_ids: dict[str, int] = {}
+    seen_phones: dict[str, int] = {}
+    checked: list[ImportRow] = []
+    for offset, raw in enumerate(rows):
+        row = ImportRow(number=offset + 2)  # row 1 is the header
+
+        def cell(name: str, raw: list[Any] = raw) -> Any:
+            index = columns.get(name)
+            return raw[index] if index is not None and index < len(raw) else None
+
+        def err(name: str, message: str, row: ImportRow = row) -> None:
+            heading = header[columns[name]] if name in columns else name
+            row.errors.append((heading, message))
+
+        name = str(cell("name") or "").strip()
+        if not name:
+            err("name", _("the name is empty"))
+        row.values["name"] = name[:150]
+
+        try:
+            born = _date(cell("date_of_birth"))
+            row.values["date_of_birth"] = born.isoformat()
+        except ValueError:
+            born = None
+            err("date_of_birth", _("not a date: write it as dd/mm/yyyy"))
+
+        sex = SEXES.get(fold(str(cell("sex") or "")))
+        if sex is None:
+            err("sex", _("write Nam or Nữ"))
+        row.values["sex"] = sex
+
+        number = clean_personal_id(str(cell("personal_id") or ""))
+        if len(number) != 12 or not number.isdigit():
+            err("personal_id", _("the personal ID number must have 12 digits"))
+        elif number in seen_ids:
+            err("personal_id", _("the same number is on row %(row)s") % {"row": seen_ids[number]})
+        elif WorkerProfile.objects.filter(personal_id=number).exists():
+            err("personal_id", _("already registered on the portal"))
+        else:
+            seen_ids[number] = row.number
+            if born and sex:
+                problems = check_personal_id(number, birth_date=born, sex=IdSex(sex)).problems
+                row.values["id_problems"] = [str(p) for p in problems]
+        row.values["personal_id"] = number
+
+        phone_text = str(cell("phone") or "").strip()
+        row.values["phone"] = None
+        if phone_text:
+            try:
+                phone = normalize_phone(phone_text)
+            except ValidationError:
+                err("phone", _("not a mobile number"))
+            else:
+                if phone in seen_phones:
+                    err(
+                        "phone",
+                        _("the same number is on row %(row)s") % {"row": seen_phones[phone]},
+                    )
+                elif User.objects.filter(phone=phone).exists():
+                    err("phone", _("already used by an account"))
+                else:
+                    seen_phones[phone] = row.number
+                    row.values["phone"] = phone
+        else:
+            err("phone", _("a phone number is needed so the worker can sign in"))
+
+        commune_text = str(cell("commune") or "").strip()
+        row.values["commune"] = None
+        if commune_text:
+            commune_id = (
+                communes.get(fold(commune_text))
+                or communes.get(fold("Xã " + commune_text))
+                or communes.get(fold("Phường " + commune_text))
+            )
+            if commune_id is None:
+                err("commune", _("no such commune or ward in the province"))
+            row.values["commune"] = commune_id
+        checked.append(row)
+    return checked
+
+
+@transaction.atomic
+def import_rows(*, rows: list[dict[str, Any]], counsellor: User) -> int:
+    """Create a worker, consent on paper, profile and case for each checked row."""
+    text = ConsentText.objects.order_by("-version").first()
+    for values in rows:
+        user = User.objects.create(
+            name=values["name"],
+            phone=values["phone"],
+            role=Role.WORKER,
+            province_id=counsellor.province_id,
+        )
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        services.consent_accept(
+            user=user,
+            text=text,
+            method="paper",  # type: ignore[arg-type]
+            recorded_by=counsellor,
+        )
+        profile = services.profile_start(user=user, created_by=counsellor)
+        WorkerProfile.objects.filter(pk=profile.pk).update(
+            date_of_birth=values["date_of_birth"],
+            sex=values["sex"],
+            personal_id=values["personal_id"],
+            id_problems=values.get("id_problems", []),
+            commune_id=values["commune"],
+            steps_done=["identity", "address"] if values["commune"] else ["identity"],
+        )
+    return len(rows)
