@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -19,6 +20,14 @@ DONG_THAP = 82
 @pytest.fixture(autouse=True)
 def _isolated(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
     """Text messages stay in memory, passwords hash fast, rate-limit counters start at zero."""
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        # One Redis database per xdist worker: cache.clear() flushes a whole database, and a
+        # shared one would wipe the other worker's rate-limit counters mid-test.
+        worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+        base = settings.CACHES["default"]["LOCATION"].rsplit("/", 1)[0]
+        settings.CACHES = {
+            "default": {**settings.CACHES["default"], "LOCATION": f"{base}/{10 + worker}"}
+        }
     settings.SMS_BACKEND = "accounts.sms.MemoryBackend"
     # Hashing with the production work factor costs ~0.5 s per user made in a test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

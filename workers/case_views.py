@@ -52,7 +52,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     form = CaseloadForm(request.GET or None, user=request.user)
     filters = form.filters()
     cases = selectors.caseload(request.user, filters, timezone.localdate())
-    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page = selectors.IdFirstPaginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "workers/caseload.html",

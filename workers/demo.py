@@ -6,11 +6,12 @@ import datetime
 import io
 
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image
 
 from accounts.models import ConsentText, User
 from workers import services
-from workers.models import STEP_ORDER, DocumentType, WorkerProfile
+from workers.models import STEP_ORDER, Case, DocumentType, Stage, WorkerProfile
 from workers.uploads import CleanFile
 
 # phone -> (birth date, sex, personal ID, commune name, ethnicity, groups, steps done)
@@ -87,3 +88,94 @@ def seed_workers() -> None:
                     priority_group="",
                     actor=user,
                 )
+
+
+@transaction.atomic
+def seed_cases() -> None:
+    """Move the demo cases along: one abroad, one counselled, with sessions and follow-ups."""
+    from markets.models import Programme
+    from markets.selectors import licensed_enterprises_on
+
+    counsellor = User.objects.filter(email="tuvan.laocai@mrc.demo").first()
+    an = Case.objects.filter(profile__user__phone="+84912345001").first()
+    mai = Case.objects.filter(profile__user__phone="+84912345002").first()
+    if counsellor is None or an is None or mai is None or an.events.exists():
+        return
+    today = timezone.localdate()
+    services.case_assign(case_ids=[an.pk, mai.pk], to=counsellor, actor=counsellor)
+    an.refresh_from_db()
+    mai.refresh_from_db()
+    for case, outcome in [(an, "Chọn đi Nhật Bản, thực tập kỹ năng"), (mai, "Quan tâm EPS")]:
+        services.session_log(
+            counsellor=counsellor,
+            case=case,
+            channel="in_person",
+            topics=["markets", "fees", "support"],
+            held_at=timezone.now(),
+            duration_minutes=40,
+            outcome=outcome,
+            next_step="Học tiếng",
+        )
+    for document in an.profile.documents.all():
+        services.document_verify(document_id=document.pk, actor=counsellor)
+    for stage in [Stage.COUNSELLED, Stage.PREPARING]:
+        an = services.case_move(
+            case_id=an.pk, to=stage, actor=counsellor, expected_version=an.version
+        )
+    # The judicial record and the JLPT certificate were brought to the centre.
+    for code in ["judicial_record", "language_certificate"]:
+        services.document_upload(
+            profile=an.profile,
+            doc_type=DocumentType.objects.get(code=code),
+            clean=_photo(),
+            original_name=f"{code}.jpg",
+            expires_on=today + datetime.timedelta(180),
+            priority_group="",
+            actor=counsellor,
+        )
+    for document in an.profile.documents.filter(status="uploaded"):
+        services.document_verify(document_id=document.pk, actor=counsellor)
+    an = services.case_move(
+        case_id=an.pk, to=Stage.DOCUMENTS_READY, actor=counsellor, expected_version=an.version
+    )
+    programme = Programme.objects.filter(code="technical-intern").select_related("market").first()
+    enterprise = licensed_enterprises_on(today).first()
+    if programme and enterprise:
+        start = today - datetime.timedelta(days=200)
+        an = services.case_move(
+            case_id=an.pk,
+            to=Stage.CONTRACTED,
+            actor=counsellor,
+            expected_version=an.version,
+            changes={
+                "market": programme.market,
+                "programme": programme,
+                "enterprise": enterprise,
+                "contract_start": start,
+                "contract_end": start + datetime.timedelta(days=3 * 365),
+            },
+        )
+        services.case_move(
+            case_id=an.pk,
+            to=Stage.DEPARTED,
+            actor=counsellor,
+            expected_version=an.version,
+            changes={"departure_date": start + datetime.timedelta(days=10)},
+        )
+    mai = services.case_move(
+        case_id=mai.pk, to=Stage.COUNSELLED, actor=counsellor, expected_version=mai.version
+    )
+    services.follow_up_create(
+        case=mai,
+        title="Gọi hỏi kết quả lớp tiếng Hàn",
+        due_on=today,
+        assignee=counsellor,
+        actor=counsellor,
+    )
+    services.follow_up_create(
+        case=an,
+        title="Liên lạc định kỳ với An ở Nhật Bản",
+        due_on=today - datetime.timedelta(days=2),
+        assignee=counsellor,
+        actor=counsellor,
+    )

@@ -405,9 +405,10 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [
-            models.Index(fields=["province", "-updated_at", "id"], name="case_caseload"),
-            models.Index(fields=["province", "stage", "-updated_at"], name="case_by_stage"),
-            models.Index(fields=["assigned_to", "-updated_at"], name="case_by_counsellor"),
+            # The caseload's default order, "-updated_at, -id", walked straight off the index.
+            models.Index(fields=["province", "-updated_at", "-id"], name="case_caseload"),
+            models.Index(fields=["province", "stage", "-updated_at", "-id"], name="case_by_stage"),
+            models.Index(fields=["assigned_to", "-updated_at", "-id"], name="case_by_counsellor"),
             models.Index(fields=["province", "search_name"], name="case_by_name"),
             models.Index(fields=["stage", "contract_end"], name="case_return_due"),
         ]

@@ -19,19 +19,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required, worker_required
 from accounts.models import User
-from workers import selectors, services
+from workers import rules, selectors, services
 from workers.forms import (
     STEP_FORMS,
-    AssignForm,
     AssistedRegistrationForm,
-    CaseMoveForm,
-    CheckInForm,
     DeletionRequestForm,
     DocumentReturnForm,
     DocumentUploadForm,
-    FollowUpForm,
     NoteForm,
-    SessionForm,
 )
 from workers.models import (
     STEP_ORDER,
@@ -351,14 +346,8 @@ def staff_worker(request: HttpRequest, pk: int) -> HttpResponse:
         "today": today,
         "timeline": selectors.case_timeline(case),
         "follow_ups": case.follow_ups.select_related("assignee").order_by("done_at", "due_on"),
-        "move_form": CaseMoveForm(case=case),
-        "session_form": SessionForm(),
+        "moves": rules.allowed_moves(case.stage, case.held_from),
         "note_form": NoteForm(),
-        "follow_up_form": FollowUpForm(case=case, user=request.user),
-        "check_in_form": CheckInForm(),
-        "assign_form": AssignForm(
-            province_id=case.province_id, initial={"assignee": case.assigned_to_id}
-        ),
         "checklist": checklist,
         "missing": selectors.whats_missing(profile, checklist),
         "duplicates": DuplicateIdAttempt.objects.filter(existing=profile).select_related(

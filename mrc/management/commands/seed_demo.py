@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.demo import DEMO_TOTP_SECRET, seed_accounts
 from markets.demo import seed_markets
-from workers.demo import seed_workers
+from workers.demo import seed_cases, seed_workers
 
 
 class Command(BaseCommand):
@@ -24,6 +24,7 @@ class Command(BaseCommand):
         accounts = seed_accounts(password)
         seed_markets()
         seed_workers()
+        seed_cases()
 
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write("")
