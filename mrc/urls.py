@@ -15,5 +15,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("markets.urls")),
     path("", include("workers.urls")),
+    path("", include("loans.urls")),
+    path("", include("fairs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.demo import DEMO_TOTP_SECRET, seed_accounts
+from fairs.demo import seed_fairs
+from loans.demo import seed_loans
 from markets.demo import seed_markets
 from workers.demo import seed_cases, seed_workers
 
@@ -25,6 +27,8 @@ class Command(BaseCommand):
         seed_markets()
         seed_workers()
         seed_cases()
+        seed_loans()
+        seed_fairs()
 
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write("")
