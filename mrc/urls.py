@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("workers.urls")),
     path("", include("loans.urls")),
     path("", include("fairs.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

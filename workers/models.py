@@ -411,6 +411,7 @@ class Case(models.Model):
             models.Index(fields=["assigned_to", "-updated_at", "-id"], name="case_by_counsellor"),
             models.Index(fields=["province", "search_name"], name="case_by_name"),
             models.Index(fields=["stage", "contract_end"], name="case_return_due"),
+            models.Index(fields=["province", "departure_date"], name="case_departures"),
         ]
 
     def __str__(self) -> str:

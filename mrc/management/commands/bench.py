@@ -256,6 +256,13 @@ class Command(BaseCommand):
             TOTP.activate(counsellor, generate_totp_secret())
         client = Client()
         client.force_login(counsellor)
+        admin, _ = User.objects.get_or_create(
+            email="bench.admin@mrc.bench", defaults={"name": "Bench admin", "role": Role.ADMIN}
+        )
+        if not Authenticator.objects.filter(user=admin).exists():
+            TOTP.activate(admin, generate_totp_secret())
+        national = Client()
+        national.force_login(admin)
         case = Case.objects.filter(province=province).order_by("-updated_at", "-id")[100]
         in_province = Case.objects.filter(province=province).count()
         caseload = reverse("workers:caseload")
@@ -267,6 +274,10 @@ class Command(BaseCommand):
                 caseload, {"stage": "preparing", "sex": "female"}
             ),
             "name search without diacritics": lambda: client.get(caseload, {"q": "giang thi dua"}),
+            "province dashboard (this year)": lambda: client.get(reverse("reports:dashboard")),
+            "national dashboard (this year)": lambda: national.get(
+                reverse("reports:dashboard"), {"province": "all"}
+            ),
             "case page": lambda: client.get(
                 reverse("workers:staff_worker", args=[case.profile_id])
             ),

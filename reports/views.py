@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.decorators import staff_required
+from accounts.models import ExportRecord, Province, User
+from accounts.spreadsheets import XLSX, workbook_bytes
+from reports import charts, selectors, services
+from reports.forms import PeriodForm, TargetForm
+from reports.models import Target
+
+
+def _scope(request: HttpRequest, code: str) -> Province | None:
+    """The province a user asks for: their own, or (admins) any, or the whole country.
+
+    A province outside the user's scope is a 404, as for any object of another province.
+    """
+    user: User = request.user
+    if user.is_admin:
+        if code in ("", "all"):
+            return None
+        return get_object_or_404(Province, code=code if code.isdigit() else -1)
+    if user.province_id is None:
+        raise Http404
+    if code and code != str(user.province.code):
+        raise Http404
+    return user.province
+
+
+def _dashboard(request: HttpRequest) -> tuple[PeriodForm, selectors.Dashboard | None]:
+    form = PeriodForm(request.GET or None)
+    province = _scope(request, request.GET.get("province", ""))
+    if request.GET and not form.is_valid():
+        return form, None
+    if not request.GET:
+        form = PeriodForm({})
+        form.is_valid()
+    data = form.cleaned_data
+    period = selectors.Period(data["start"], data["end"])
+    return form, selectors.dashboard(province, period, timezone.localdate())
+
+
+@staff_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form, board = _dashboard(request)
+    context: dict[str, object] = {
+        "form": form,
+        "board": board,
+        "provinces": Province.objects.all() if request.user.is_admin else [],
+    }
+    if board is not None:
+        context["charts"] = {
+            "gauge": charts.gauge(board.progress.percent),
+            "market": charts.hbar_chart(board.by_market),
+            "sex": charts.hbar_chart(board.by_sex),
+            "commune": charts.hbar_chart(board.by_commune),
+            "group": charts.hbar_chart(board.by_group),
+            "month": charts.line_chart(board.by_month),
+            "channel": charts.hbar_chart(board.sessions_by_channel),
+            "topic": charts.hbar_chart(board.sessions_by_topic),
+        }
+    return render(request, "reports/dashboard.html", context)
+
+
+def _tables(board: selectors.Dashboard) -> list[tuple[str, list[tuple[str, int]]]]:
+    return [
+        (_("Departures by market"), board.by_market),
+        (_("Departures by sex"), board.by_sex),
+        (_("Departures by commune"), board.by_commune),
+        (_("Departures by priority group"), board.by_group),
+        (_("Departures by month"), board.by_month),
+        (_("Counselling sessions by channel"), board.sessions_by_channel),
+        (_("Counselling sessions by topic"), board.sessions_by_topic),
+        (_("Fraud reports by status"), board.fraud_by_status),
+    ]
+
+
+def _summary(board: selectors.Dashboard) -> list[tuple[str, object]]:
+    return [
+        (_("Departures in the period"), board.departures),
+        (_("Departures this year"), board.progress.departures),
+        (_("Target for the year"), board.progress.target or "—"),
+        (_("People preparing to leave"), board.preparing),
+        (_("Working abroad now"), board.abroad),
+        (_("Returns in the period"), board.returns),
+        (_("Returns overdue"), board.return_overdue),
+        (_("Counselling sessions"), board.sessions),
+    ]
+
+
+@staff_required
+def export(request: HttpRequest) -> HttpResponse:
+    """Every table of the dashboard in one Excel sheet, recorded like any export."""
+    _form, board = _dashboard(request)
+    if board is None:
+        return dashboard(request)
+    rows: list[list[object]] = [[label, value] for label, value in _summary(board)]
+    for title, table in _tables(board):
+        rows.append(["", ""])
+        rows.append([title, ""])
+        rows += [[label, count] for label, count in table]
+    ExportRecord.objects.create(
+        user=request.user,
+        what="dashboard",
+        rows=len(rows),
+        filters={k: v for k, v in request.GET.items()},
+    )
+    name = board.province.codename if board.province else "national"
+    response = HttpResponse(
+        workbook_bytes("Report", [_("Figure"), _("Value")], rows), content_type=XLSX
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="report-{name}-{board.period.start:%Y%m%d}-'
+        f'{board.period.end:%Y%m%d}.xlsx"'
+    )
+    return response
+
+
+@staff_required
+def printable(request: HttpRequest) -> HttpResponse:
+    _form, board = _dashboard(request)
+    if board is None:
+        return dashboard(request)
+    return render(
+        request,
+        "reports/print.html",
+        {
+            "board": board,
+            "summary": _summary(board),
+            "tables": _tables(board),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@staff_required
+def national(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_admin:
+        raise Http404
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() else timezone.localdate().year
+    rows = selectors.national(year)
+    return render(
+        request,
+        "reports/national.html",
+        {
+            "rows": rows,
+            "year": year,
+            "total": sum(r.departures for r in rows),
+            "target": sum(r.target or 0 for r in rows),
+        },
+    )
+
+
+@staff_required
+def targets(request: HttpRequest) -> HttpResponse:
+    user: User = request.user
+    if not (user.is_admin or user.is_manager):
+        raise Http404
+    form = TargetForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.target_set(by=user, **form.cleaned_data)
+        messages.success(request, _("Target saved."))
+        return redirect("reports:targets")
+    existing = Target.objects.for_user(user).select_related("province", "set_by")[:100]
+    return render(request, "reports/targets.html", {"form": form, "targets": existing})

@@ -1,0 +1,169 @@
+import datetime
+import io
+from collections import Counter
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accounts.models import ExportRecord
+from reports import services
+from tests.conftest import login_staff
+from tests.factories import WorkerFactory
+from tests.markets.factories import MarketFactory
+from tests.workers.factories import ProfileFactory
+from workers import services as worker_services
+from workers.models import Case, Stage
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+YEAR = TODAY.year
+
+
+@pytest.fixture
+def dataset(lao_cai, dong_thap, counsellor):  # type: ignore[no-untyped-def]
+    """Known cases: who left when, to where; built row by row, counted by hand below."""
+    japan, korea = MarketFactory(name_vi="Nhật Bản"), MarketFactory(name_vi="Hàn Quốc")
+    communes = list(lao_cai.communes.order_by("name")[:2])
+    rows = [
+        # province, stage, departure (days ago), market, sex, commune, groups
+        (lao_cai, Stage.DEPARTED, 10, japan, "male", 0, ["poor"]),
+        (lao_cai, Stage.DEPARTED, 40, japan, "female", 0, ["poor", "ethnic_minority"]),
+        (lao_cai, Stage.RETURNED, 60, korea, "male", 1, []),
+        (lao_cai, Stage.DEPARTED, 400, korea, "male", 1, []),  # last year: outside the period
+        (lao_cai, Stage.PREPARING, None, None, "female", 0, []),
+        (lao_cai, Stage.CONTRACTED, None, japan, "male", 1, []),
+        (dong_thap, Stage.DEPARTED, 5, japan, "female", None, ["poor"]),  # another province
+    ]
+    made = []
+    for province, stage, days_ago, market, sex, commune, groups in rows:
+        profile = ProfileFactory(user=WorkerFactory(province=province), sex=sex,
+                                 commune=communes[commune] if commune is not None else None)
+        for group in groups:
+            profile.claims.create(group=group)
+        departed = TODAY - datetime.timedelta(days=days_ago) if days_ago is not None else None
+        Case.objects.filter(pk=profile.case.pk).update(
+            stage=stage, market=market, departure_date=departed,
+            return_date=TODAY if stage == Stage.RETURNED else None,
+        )
+        made.append((province, stage, departed, market, sex, commune, groups, profile))
+    for channel in ["in_person", "in_person", "phone"]:
+        worker_services.session_log(
+            counsellor=counsellor, case=made[0][7].case, channel=channel,
+            topics=["markets", "fees"] if channel == "phone" else ["markets"],
+            held_at=timezone.now(), duration_minutes=10, outcome="", next_step="",
+        )
+    services.target_set(province=lao_cai, year=YEAR, half=0, departures=20, by=counsellor)
+    return made
+
+
+def in_period(row, start):  # type: ignore[no-untyped-def]
+    province, stage, departed, *_ = row
+    return departed is not None and start <= departed <= TODAY and stage in (
+        Stage.DEPARTED, Stage.RETURNED, Stage.REINTEGRATED)
+
+
+def test_every_figure_matches_counts_made_by_hand(client, dataset, lao_cai, counsellor):
+    start = TODAY - datetime.timedelta(days=90)
+    login_staff(client, counsellor)
+
+    response = client.get(reverse("reports:dashboard"),
+                          {"start": start.isoformat(), "end": TODAY.isoformat()})
+
+    board = response.context["board"]
+    mine = [r for r in dataset if r[0] == lao_cai]
+    left = [r for r in mine if in_period(r, start)]
+    assert board.departures == len(left) == 3
+    assert dict(board.by_market) == dict(Counter(r[3].name_vi for r in left))
+    assert dict(board.by_sex) == {"Nam": 2, "Nữ": 1}
+    assert dict(board.by_group) == {"Hộ nghèo": 2, "Người dân tộc thiểu số": 1}
+    assert sum(n for _c, n in board.by_commune) == 3
+    assert board.preparing == len([r for r in mine if r[1] in (Stage.PREPARING,
+                                                               Stage.CONTRACTED)])
+    assert board.abroad == len([r for r in mine if r[1] == Stage.DEPARTED])
+    assert board.returns == 1
+    assert board.sessions == 3
+    assert dict(board.sessions_by_channel) == {"Trực tiếp": 2, "Điện thoại": 1}
+    assert dict(board.sessions_by_topic) == {"Thị trường": 3, "Chi phí và lừa đảo": 1}
+    this_year = [r for r in mine if in_period(r, datetime.date(YEAR, 1, 1))]
+    assert board.progress.departures == len(this_year)
+    assert board.progress.target == 20
+    assert board.progress.percent == round(100 * len(this_year) / 20, 1)
+
+
+def test_the_excel_export_has_the_same_figures_and_is_recorded(client, dataset, counsellor):
+    login_staff(client, counsellor)
+    start = (TODAY - datetime.timedelta(days=90)).isoformat()
+
+    response = client.get(reverse("reports:export"), {"start": start, "end": TODAY.isoformat()})
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row[0]}
+    assert values["Số người xuất cảnh trong kỳ"] == 3
+    assert values["Chỉ tiêu năm"] == 20
+    assert values["Nhật Bản"] == 2 and values["Hàn Quốc"] == 1
+    assert ExportRecord.objects.get().what == "dashboard"
+
+
+def test_the_end_before_the_start_is_refused_with_a_message(client, counsellor):
+    login_staff(client, counsellor)
+
+    response = client.get(reverse("reports:dashboard"),
+                          {"start": "2026-06-01", "end": "2026-01-01"})
+
+    assert response.status_code == 200
+    assert response.context["board"] is None
+    assert "trước ngày bắt đầu" in response.text
+
+
+def test_a_counsellor_cannot_see_another_provinces_dashboard_or_export(
+    client, counsellor, dong_thap
+):
+    login_staff(client, counsellor)
+
+    for name in ["reports:dashboard", "reports:export", "reports:print"]:
+        response = client.get(reverse(name), {"province": str(dong_thap.code)})
+        assert response.status_code == 404, name
+    assert client.get(reverse("reports:national")).status_code == 404
+
+
+def test_an_admin_sees_any_province_and_the_nation(client, admin_user, dataset, dong_thap):
+    login_staff(client, admin_user)
+
+    one = client.get(reverse("reports:dashboard"), {"province": str(dong_thap.code)})
+    nation = client.get(reverse("reports:dashboard"), {"province": "all"})
+    table = client.get(reverse("reports:national"))
+
+    assert one.context["board"].departures == 1
+    assert nation.context["board"].departures == 4
+    rows = {r.province.code: r for r in table.context["rows"]}
+    assert len(rows) == 34
+    assert rows[15].target == 20 and rows[82].departures == 1
+
+
+def test_a_manager_sets_a_target_for_their_own_province_only(
+    client, manager, lao_cai, dong_thap
+):
+    login_staff(client, manager)
+
+    client.post(reverse("reports:targets"),
+                {"province": lao_cai.pk, "year": YEAR, "half": 0, "departures": 2000})
+    refused = client.post(reverse("reports:targets"),
+                          {"province": dong_thap.pk, "year": YEAR, "half": 0, "departures": 1})
+    client.post(reverse("reports:targets"),
+                {"province": lao_cai.pk, "year": YEAR, "half": 0, "departures": 2100})
+
+    from reports.models import Target
+
+    assert list(Target.objects.values_list("province__code", "departures")) == [(15, 2100)]
+    assert refused.status_code == 200
+
+
+def test_the_dashboard_has_no_external_resource(client, dataset, counsellor):
+    from tests.mrc.test_pages import assert_self_contained
+
+    login_staff(client, counsellor)
+
+    assert_self_contained(client.get(reverse("reports:dashboard")).text)
