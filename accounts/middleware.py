@@ -1,8 +1,12 @@
+import time
 from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -34,4 +38,35 @@ class StaffMFAMiddleware:
                 ),
             )
             return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class StaffSessionTimeoutMiddleware:
+    """Staff sessions end after STAFF_IDLE_SECONDS without a request, and in any case
+    STAFF_ABSOLUTE_SECONDS after sign-in: a counsellor's screen left open in a shared
+    office must not stay signed in to 300 workers' files."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.is_staff_member:
+            now = int(time.time())
+            session = request.session
+            since = session.setdefault("staff_since", now)
+            last = session.get("staff_seen", now)
+            idle = now - last > settings.STAFF_IDLE_SECONDS
+            if idle or now - since > settings.STAFF_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(
+                    request,
+                    _("You were signed out after 30 minutes without activity. Sign in again.")
+                    if idle
+                    else _("You were signed out after 12 hours. Sign in again."),
+                )
+                return redirect_to_login(request.get_full_path())
+            # Write the session at most once a minute, not on every request.
+            if now - last >= 60 or "staff_seen" not in session:
+                session["staff_seen"] = now
         return self.get_response(request)
