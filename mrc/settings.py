@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
                 "markets.context_processors.fraud_reports",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -150,6 +151,11 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # Messages whose delivery could not be queued (broker down) go out within a minute.
+    "deliver-pending-notifications": {
+        "task": "notifications.tasks.deliver_pending",
+        "schedule": 60.0,
     },
     "anonymise-due-deletions": {
         "task": "workers.tasks.anonymise_due_deletions",

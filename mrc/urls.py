@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("loans.urls")),
     path("", include("fairs.urls")),
     path("", include("reports.urls")),
+    path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

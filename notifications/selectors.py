@@ -1,0 +1,74 @@
+"""Reads of the outbox and of people's channel choices."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.models import Channel, Notification, NotificationSettings
+
+# A row younger than this is still in the hands of the on-commit enqueue; the sweep waits.
+PENDING_GRACE = datetime.timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """What a person chose (or the defaults of their role) and what they can receive."""
+
+    email: bool
+    sms: bool
+    can_email: bool
+    can_sms: bool
+    chosen: bool  # False while the role's defaults apply
+
+    @property
+    def channels(self) -> list[str]:
+        """The channels a message goes out on, in-app first; always includes in-app."""
+        channels: list[str] = [Channel.IN_APP]
+        if self.email and self.can_email:
+            channels.append(Channel.EMAIL)
+        if self.sms and self.can_sms:
+            channels.append(Channel.SMS)
+        return channels
+
+
+def preferences_for(user: User) -> Preferences:
+    """The person's channel choices; without a saved choice, their role's defaults."""
+    can_email, can_sms = bool(user.email), bool(user.phone)
+    saved = NotificationSettings.objects.filter(user=user).first()
+    if saved is not None:
+        return Preferences(saved.email, saved.sms, can_email, can_sms, chosen=True)
+    if user.is_staff_member:
+        return Preferences(True, False, can_email, can_sms, chosen=False)
+    # Workers read text messages; one who signed up with an email only gets email instead.
+    return Preferences(not can_sms, can_sms, can_email, can_sms, chosen=False)
+
+
+def inbox_for(user: User) -> QuerySet[Notification]:
+    """The person's in-app messages, newest first."""
+    return Notification.objects.filter(recipient=user, channel=Channel.IN_APP).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def unread_count(user: User) -> int:
+    """How many in-app messages the person has not opened; one indexed COUNT."""
+    return Notification.objects.filter(
+        recipient=user, channel=Channel.IN_APP, read_at__isnull=True
+    ).count()
+
+
+def notifications_due(now: datetime.datetime | None = None) -> QuerySet[Notification]:
+    """Pending rows that nobody is delivering and whose backoff, if any, has passed."""
+    now = now or timezone.now()
+    return (
+        Notification.objects.filter(status=Notification.Status.PENDING)
+        .filter(created_at__lte=now - PENDING_GRACE)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("created_at", "pk")
+    )
