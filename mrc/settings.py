@@ -157,6 +157,33 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.deliver_pending",
         "schedule": 60.0,
     },
+    # Times are Asia/Ho_Chi_Minh (CELERY_TIMEZONE).
+    "follow-up-digest": {
+        "task": "workers.tasks.follow_up_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "documents-expiring": {
+        "task": "workers.tasks.documents_expiring",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "eps-deposit-deadlines": {
+        "task": "workers.tasks.eps_deposit_deadlines",
+        "schedule": crontab(hour=8, minute=10),
+    },
+    "contracts-ending": {
+        "task": "workers.tasks.contracts_ending",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "returns-overdue": {
+        "task": "workers.tasks.returns_overdue",
+        "schedule": crontab(hour=6, minute=40),
+    },
+    "weekly-summary": {
+        "task": "workers.tasks.weekly_summary",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
+    "publish-due-notices": {"task": "markets.tasks.publish_due_notices", "schedule": 60.0},
+    "expire-due-notices": {"task": "markets.tasks.expire_due_notices", "schedule": 300.0},
     "anonymise-due-deletions": {
         "task": "workers.tasks.anonymise_due_deletions",
         "schedule": crontab(hour=2, minute=30),

@@ -51,6 +51,7 @@ KINDS: dict[str, Kind] = {
         Kind("application-update", _("Decisions on your support applications"), Audience.WORKERS),
         Kind("follow-up-due", _("Follow-ups due and overdue"), Audience.STAFF),
         Kind("contract-ending", _("Contracts ending: return follow-up"), Audience.STAFF),
+        Kind("return-overdue", _("Returns overdue in your province"), Audience.STAFF),
         Kind("application-waiting", _("Applications waiting too long"), Audience.STAFF),
         Kind("notice-schedule", _("Notices to publish or expire"), Audience.STAFF),
         Kind("weekly-summary", _("Weekly summary for managers"), Audience.STAFF),

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from workers import selectors, services
+from workers import jobs, selectors, services
 
 
 @shared_task
@@ -12,3 +12,33 @@ def anonymise_due_deletions() -> int:
     for request_id in selectors.deletion_requests_due(now).values_list("pk", flat=True):
         done += services.profile_anonymise(deletion_request_id=request_id, now=now)
     return done
+
+
+@shared_task
+def follow_up_digest() -> int:
+    return jobs.follow_up_digest(timezone.localdate())
+
+
+@shared_task
+def documents_expiring() -> int:
+    return jobs.documents_expiring(timezone.localdate())
+
+
+@shared_task
+def eps_deposit_deadlines() -> int:
+    return jobs.eps_deposit_deadlines(timezone.localdate())
+
+
+@shared_task
+def contracts_ending() -> int:
+    return jobs.contracts_ending(timezone.localdate())
+
+
+@shared_task
+def returns_overdue() -> int:
+    return jobs.returns_overdue(timezone.localdate())
+
+
+@shared_task
+def weekly_summary() -> int:
+    return jobs.weekly_summary(timezone.localdate())

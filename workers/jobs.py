@@ -1,0 +1,197 @@
+"""The periodic jobs of the worker's file and case: who is told what, and when.
+
+Each job is safe to run twice, or twice at once: a message goes through
+`notifications.services.notify`, whose key names the occasion, so a second run finds the
+message already in the outbox; a follow-up it creates is looked for by its `source` first,
+inside a transaction that locks the case.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from notifications.services import notify
+from workers.models import Case, CounsellingSession, Document, FollowUp, Stage, WorkerProfile
+
+EXPIRY_TYPES = ("passport", "health_certificate", "judicial_record")
+EXPIRY_HORIZON = datetime.timedelta(days=183)  # "within 6 months"
+EPS_DEPOSIT_DAYS = 35
+EPS_WARN_DAYS = 7
+CONTRACT_ENDING_DAYS = 30
+
+
+def follow_up_digest(today: datetime.date) -> int:
+    """Each counsellor with follow-ups due today or overdue gets one digest a day."""
+    sent = 0
+    rows = (
+        FollowUp.objects.open()
+        .filter(due_on__lte=today)
+        .values("assignee")
+        .annotate(due=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    )
+    staff = User.objects.in_bulk([row["assignee"] for row in rows])
+    for row in rows:
+        user = staff[row["assignee"]]
+        notify(
+            recipient=user,
+            kind="follow-up-due",
+            key=f"follow-up-due:{today:%Y-%m-%d}",
+            context={"due": row["due"], "overdue": row["overdue"], "name": user.name},
+            link="/staff/follow-ups/",
+        )
+        sent += 1
+    return sent
+
+
+def documents_expiring(today: datetime.date) -> int:
+    """Workers whose passport, health certificate or judicial record expires within six
+    months, or before their planned departure, are told once per document and date."""
+    horizon = today + EXPIRY_HORIZON
+    documents = (
+        Document.objects.filter(type__code__in=EXPIRY_TYPES, expires_on__isnull=False)
+        .exclude(status=Document.Status.RETURNED)
+        .filter(Q(expires_on__lte=horizon) | Q(expires_on__lte=F("profile__case__departure_date")))
+        .exclude(profile__case__stage__in=[Stage.WITHDRAWN, Stage.RETURNED, Stage.REINTEGRATED])
+        .select_related("type", "profile__user")
+    )
+    sent = 0
+    for document in documents:
+        notify(
+            recipient=document.profile.user,
+            kind="document-expiring",
+            key=f"document-expiring:{document.pk}:{document.expires_on:%Y-%m-%d}",
+            context={"document": document.type, "expires_on": document.expires_on},
+            link="/me/documents/",
+        )
+        sent += 1
+    return sent
+
+
+def eps_deposit_deadlines(today: datetime.date) -> int:
+    """Korea EPS workers who signed with COLAB are reminded a week before the 35-day
+    deposit deadline (Decision 16/2023), once per case."""
+    since = today - datetime.timedelta(days=EPS_DEPOSIT_DAYS)
+    until = today - datetime.timedelta(days=EPS_DEPOSIT_DAYS - EPS_WARN_DAYS)
+    cases = Case.objects.filter(
+        stage=Stage.CONTRACTED,
+        programme__code="eps",
+        contract_start__gte=since,
+        contract_start__lte=until,
+    ).select_related("profile__user")
+    sent = 0
+    for case in cases:
+        due = case.contract_start + datetime.timedelta(days=EPS_DEPOSIT_DAYS)
+        notify(
+            recipient=case.profile.user,
+            kind="eps-deposit-deadline",
+            key=f"eps-deposit-deadline:{case.pk}",
+            context={"due": due},
+            link="/",
+        )
+        sent += 1
+    return sent
+
+
+def contracts_ending(today: datetime.date) -> int:
+    """A case whose contract ends within 30 days gets a return follow-up for its counsellor."""
+    made = 0
+    ending = Case.objects.filter(
+        stage=Stage.DEPARTED,
+        contract_end__gte=today,
+        contract_end__lte=today + datetime.timedelta(days=CONTRACT_ENDING_DAYS),
+    ).values_list("pk", flat=True)
+    for case_id in ending:
+        with transaction.atomic():
+            case = Case.objects.select_for_update().select_related("profile__user").get(pk=case_id)
+            source = f"return:{case.contract_end:%Y-%m-%d}"
+            if case.follow_ups.filter(source=source).exists():
+                continue
+            assignee = case.assigned_to or _a_manager_of(case.province_id)
+            if assignee is None:
+                continue
+            with translation.override(assignee.language):
+                title = _("Prepare the return of %(name)s") % {"name": case.profile.user.name}
+            FollowUp.objects.create(
+                case=case,
+                title=title,
+                due_on=case.contract_end,
+                assignee=assignee,
+                created_by=assignee,
+                source=source,
+            )
+            notify(
+                recipient=assignee,
+                kind="contract-ending",
+                key=f"contract-ending:{case.pk}",
+                context={"name": case.profile.user.name, "ends": case.contract_end},
+                link=f"/staff/workers/{case.profile_id}/",
+            )
+            made += 1
+    return made
+
+
+def returns_overdue(today: datetime.date) -> int:
+    """Each case 30 days past its expected return is reported once to the province's
+    managers."""
+    sent = 0
+    for case in Case.objects.return_overdue(today).select_related("profile__user"):
+        for manager in User.objects.filter(
+            role=Role.MANAGER, province_id=case.province_id, is_active=True
+        ):
+            notify(
+                recipient=manager,
+                kind="return-overdue",
+                key=f"return-overdue:{case.pk}",
+                context={"name": case.profile.user.name, "ended": case.contract_end},
+                link=f"/staff/workers/{case.profile_id}/",
+            )
+            sent += 1
+    return sent
+
+
+def weekly_summary(today: datetime.date) -> int:
+    """Centre managers get the week's figures of their province every Monday."""
+    week_ago = today - datetime.timedelta(days=7)
+    iso_year, iso_week, _day = today.isocalendar()
+    sent = 0
+    for manager in User.objects.filter(role=Role.MANAGER, is_active=True, province__isnull=False):
+        cases = Case.objects.filter(province_id=manager.province_id)
+        figures = {
+            "registrations": WorkerProfile.objects.filter(
+                user__province_id=manager.province_id, created_at__date__gt=week_ago
+            ).count(),
+            "sessions": CounsellingSession.objects.filter(
+                province_id=manager.province_id, held_at__date__gt=week_ago
+            ).count(),
+            "departures": cases.filter(
+                departure_date__gt=week_ago, departure_date__lte=today
+            ).count(),
+            "returns": cases.filter(return_date__gt=week_ago, return_date__lte=today).count(),
+            "overdue_follow_ups": FollowUp.objects.open()
+            .filter(case__province_id=manager.province_id, due_on__lt=today)
+            .count(),
+            "returns_overdue": cases.return_overdue(today).count(),
+        }
+        notify(
+            recipient=manager,
+            kind="weekly-summary",
+            key=f"weekly-summary:{iso_year}-W{iso_week:02d}",
+            context={"province": manager.province, **figures},
+            link="/staff/reports/",
+        )
+        sent += 1
+    return sent
+
+
+def _a_manager_of(province_id: int | None) -> User | None:
+    return (
+        User.objects.filter(role=Role.MANAGER, province_id=province_id, is_active=True)
+        .order_by("pk")
+        .first()
+    )
