@@ -1,0 +1,219 @@
+"""Every URL that takes an object id, for every kind of visitor.
+
+A worker's own objects are theirs; staff of the worker's province see them; staff of
+another province and other workers get 404 (not 403: nothing is confirmed); anonymous
+visitors are sent to sign in. A URL pattern with an argument that is not classified here
+fails `test_every_object_url_is_classified` until someone decides who may open it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from markets.models import FraudReportAttachment, NoticeStatus
+from notifications.services import notify
+from tests.conftest import login_staff
+from tests.factories import StaffFactory, WorkerFactory
+from tests.markets.factories import MarketFactory, enterprise, fraud_report, notice
+from tests.workers.factories import ProfileFactory, jpeg_upload
+from workers import services
+from workers.models import DocumentType
+from workers.uploads import clean_upload
+
+pytestmark = pytest.mark.django_db
+
+OWNER, SAME, OTHER_STAFF, OTHER_WORKER, ANONYMOUS = (
+    "owner", "same-province staff", "other-province staff", "other worker", "anonymous",
+)  # fmt: skip
+VISITORS = [OWNER, SAME, OTHER_STAFF, OTHER_WORKER, ANONYMOUS]
+
+
+@dataclass(frozen=True)
+class Entry:
+    args: Callable[[dict[str, Any]], list[Any]]
+    allowed: frozenset[str]  # who gets the page; everyone else is refused
+    method: str = "get"  # "post": a POST-only action, checked for refusals only
+
+
+PUBLIC = frozenset(VISITORS)
+STAFF_OF_PROVINCE = frozenset({SAME})
+OWNER_AND_STAFF = frozenset({OWNER, SAME})
+# Notices are written by centre managers and admins: a counsellor, even of the province,
+# gets 404 like everyone else in this matrix (the managers' access is in tests/markets).
+MANAGERS_ONLY: frozenset[str] = frozenset()
+
+# Patterns in this set are classified by the tests of their own app (their fixtures build
+# programmes, applications, fairs and tickets); see tests/loans and tests/fairs.
+CLASSIFIED_ELSEWHERE_PREFIXES = ("loans:", "fairs:")
+
+MATRIX: dict[str, Entry] = {
+    "accounts:person": Entry(lambda w: [w["owner"].pk], STAFF_OF_PROVINCE),
+    "markets:market": Entry(lambda w: [w["market"].code], PUBLIC),
+    "markets:notice_feed_province": Entry(lambda w: [15], PUBLIC),
+    "markets:notice": Entry(lambda w: [w["published"].pk], PUBLIC),
+    "markets:enterprise": Entry(lambda w: [w["enterprise"].pk], PUBLIC),
+    "markets:staff_notice": Entry(lambda w: [w["draft"].pk], MANAGERS_ONLY),
+    "markets:staff_notice_schedule": Entry(lambda w: [w["draft"].pk], MANAGERS_ONLY, "post"),
+    "markets:staff_notice_publish": Entry(lambda w: [w["draft"].pk], MANAGERS_ONLY, "post"),
+    "markets:staff_notice_unschedule": Entry(lambda w: [w["draft"].pk], MANAGERS_ONLY,
+                                             "post"),
+    "markets:staff_notice_archive": Entry(lambda w: [w["draft"].pk], MANAGERS_ONLY, "post"),
+    "markets:staff_fraud_report": Entry(lambda w: [w["report"].pk], STAFF_OF_PROVINCE),
+    "markets:staff_fraud_take": Entry(lambda w: [w["report"].pk], STAFF_OF_PROVINCE, "post"),
+    "markets:staff_fraud_link": Entry(lambda w: [w["report"].pk], STAFF_OF_PROVINCE, "post"),
+    "markets:staff_fraud_close": Entry(lambda w: [w["report"].pk], STAFF_OF_PROVINCE, "post"),
+    "markets:staff_fraud_attachment": Entry(
+        lambda w: [w["report"].pk, w["attachment"].pk], STAFF_OF_PROVINCE
+    ),
+    "workers:profile_step": Entry(lambda w: ["identity"], frozenset({OWNER, OTHER_WORKER})),
+    "workers:document_file": Entry(lambda w: [w["document"].pk], OWNER_AND_STAFF),
+    "workers:staff_worker": Entry(lambda w: [w["profile"].pk], STAFF_OF_PROVINCE),
+    "workers:staff_step": Entry(lambda w: [w["profile"].pk, "identity"], STAFF_OF_PROVINCE),
+    "workers:staff_documents": Entry(lambda w: [w["profile"].pk], STAFF_OF_PROVINCE, "post"),
+    "workers:document_review": Entry(lambda w: [w["document"].pk, "verify"], STAFF_OF_PROVINCE,
+                                     "post"),
+    "workers:case_move": Entry(lambda w: [w["case"].pk], STAFF_OF_PROVINCE),
+    "workers:session_add": Entry(lambda w: [w["case"].pk], STAFF_OF_PROVINCE),
+    "workers:note_add": Entry(lambda w: [w["case"].pk], STAFF_OF_PROVINCE, "post"),
+    "workers:follow_up_add": Entry(lambda w: [w["case"].pk], STAFF_OF_PROVINCE),
+    "workers:check_in_add": Entry(lambda w: [w["case"].pk], STAFF_OF_PROVINCE),
+    "workers:assign": Entry(lambda w: [w["case"].pk], STAFF_OF_PROVINCE),
+    "workers:session": Entry(lambda w: [w["session"].pk], STAFF_OF_PROVINCE),
+    "workers:follow_up_done": Entry(lambda w: [w["follow_up"].pk], STAFF_OF_PROVINCE, "post"),
+    "notifications:open": Entry(lambda w: [w["message"].pk], frozenset({OWNER})),
+}  # fmt: skip
+
+
+def object_urls() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str) -> None:  # type: ignore[no-untyped-def]
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif (
+                isinstance(pattern, URLPattern)
+                and "<" in str(pattern.pattern)
+                and namespace
+                and pattern.name
+            ):
+                names.add(f"{namespace}:{pattern.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return {n for n in names if not n.startswith(("admin:",))}
+
+
+def test_every_object_url_is_classified():
+    unclassified = {
+        name
+        for name in object_urls() - set(MATRIX)
+        if not name.startswith(CLASSIFIED_ELSEWHERE_PREFIXES)
+    }
+    assert unclassified == set()
+
+
+@pytest.fixture
+def world(lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    owner = WorkerFactory(province=lao_cai)
+    profile = ProfileFactory(user=owner)
+    counsellor = StaffFactory(role=Role.COUNSELLOR, province=lao_cai)
+    manager = StaffFactory(role=Role.MANAGER, province=lao_cai)
+    document = services.document_upload(
+        profile=profile,
+        doc_type=DocumentType.objects.get(code="passport"),
+        clean=clean_upload(jpeg_upload()),
+        original_name="p.jpg",
+        expires_on=None,
+        priority_group="",
+        actor=owner,
+    )
+    session = services.session_log(
+        counsellor=counsellor,
+        case=profile.case,
+        channel="phone",
+        topics=["fees"],
+        held_at=timezone.now(),
+        duration_minutes=5,
+        outcome="",
+        next_step="",
+    )
+    follow_up = services.follow_up_create(
+        case=profile.case,
+        title="Gọi",
+        due_on=timezone.localdate(),
+        assignee=counsellor,
+        actor=counsellor,
+    )
+    report = fraud_report(15)
+    attachment = FraudReportAttachment(report=report, content_type="image/jpeg", size=3)
+    attachment.file.save("a.jpg", ContentFile(b"abc"), save=True)
+    [message] = notify(
+        recipient=owner, kind="welcome", key="welcome:test", channels=["in_app"], link="/"
+    )
+    return {
+        "owner": owner,
+        "profile": profile,
+        "case": profile.case,
+        "document": document,
+        "session": session,
+        "follow_up": follow_up,
+        "report": report,
+        "attachment": attachment,
+        "message": message,
+        "market": MarketFactory(),
+        "enterprise": enterprise(),
+        "draft": notice(manager, province_code=15, status=NoticeStatus.DRAFT),
+        "published": notice(
+            manager, province_code=None, status=NoticeStatus.PUBLISHED, publish_at=timezone.now()
+        ),
+        "people": {
+            OWNER: owner,
+            SAME: counsellor,
+            OTHER_STAFF: StaffFactory(role=Role.COUNSELLOR, province=dong_thap),
+            OTHER_WORKER: ProfileFactory(user=WorkerFactory(province=lao_cai)).user,
+            ANONYMOUS: None,
+        },
+    }
+
+
+def sign_in(client, who: str, person) -> None:  # type: ignore[no-untyped-def]
+    if person is None:
+        return
+    if person.is_staff_member:
+        login_staff(client, person)
+    else:
+        client.force_login(person)
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_each_visitor_gets_exactly_what_the_matrix_says(client, world, visitor):
+    sign_in(client, visitor, world["people"][visitor])
+    wrong = []
+    for name, entry in sorted(MATRIX.items()):
+        url = reverse(name, args=entry.args(world))
+        allowed = visitor in entry.allowed
+        if entry.method == "post":
+            if allowed:
+                continue  # the action's own tests cover what it does
+            response = client.post(url, {})
+        else:
+            response = client.get(url)
+        status = response.status_code
+        if allowed:
+            ok = status == 200 or (status == 302 and "/accounts/login" not in response["Location"])
+        elif visitor == ANONYMOUS:
+            ok = status == 302 and response["Location"].startswith("/accounts/login")
+        else:
+            ok = status == 404
+        if not ok:
+            wrong.append((name, status))
+    assert wrong == []
