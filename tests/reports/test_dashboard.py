@@ -39,38 +39,52 @@ def dataset(lao_cai, dong_thap, counsellor):  # type: ignore[no-untyped-def]
     ]
     made = []
     for province, stage, days_ago, market, sex, commune, groups in rows:
-        profile = ProfileFactory(user=WorkerFactory(province=province), sex=sex,
-                                 commune=communes[commune] if commune is not None else None)
+        profile = ProfileFactory(
+            user=WorkerFactory(province=province),
+            sex=sex,
+            commune=communes[commune] if commune is not None else None,
+        )
         for group in groups:
             profile.claims.create(group=group)
         departed = TODAY - datetime.timedelta(days=days_ago) if days_ago is not None else None
         Case.objects.filter(pk=profile.case.pk).update(
-            stage=stage, market=market, departure_date=departed,
+            stage=stage,
+            market=market,
+            departure_date=departed,
             return_date=TODAY if stage == Stage.RETURNED else None,
         )
         made.append((province, stage, departed, market, sex, commune, groups, profile))
     for channel in ["in_person", "in_person", "phone"]:
         worker_services.session_log(
-            counsellor=counsellor, case=made[0][7].case, channel=channel,
+            counsellor=counsellor,
+            case=made[0][7].case,
+            channel=channel,
             topics=["markets", "fees"] if channel == "phone" else ["markets"],
-            held_at=timezone.now(), duration_minutes=10, outcome="", next_step="",
+            held_at=timezone.now(),
+            duration_minutes=10,
+            outcome="",
+            next_step="",
         )
     services.target_set(province=lao_cai, year=YEAR, half=0, departures=20, by=counsellor)
     return made
 
 
 def in_period(row, start):  # type: ignore[no-untyped-def]
-    province, stage, departed, *_ = row
-    return departed is not None and start <= departed <= TODAY and stage in (
-        Stage.DEPARTED, Stage.RETURNED, Stage.REINTEGRATED)
+    _province, stage, departed, *_ = row
+    return (
+        departed is not None
+        and start <= departed <= TODAY
+        and stage in (Stage.DEPARTED, Stage.RETURNED, Stage.REINTEGRATED)
+    )
 
 
 def test_every_figure_matches_counts_made_by_hand(client, dataset, lao_cai, counsellor):
     start = TODAY - datetime.timedelta(days=90)
     login_staff(client, counsellor)
 
-    response = client.get(reverse("reports:dashboard"),
-                          {"start": start.isoformat(), "end": TODAY.isoformat()})
+    response = client.get(
+        reverse("reports:dashboard"), {"start": start.isoformat(), "end": TODAY.isoformat()}
+    )
 
     board = response.context["board"]
     mine = [r for r in dataset if r[0] == lao_cai]
@@ -80,8 +94,7 @@ def test_every_figure_matches_counts_made_by_hand(client, dataset, lao_cai, coun
     assert dict(board.by_sex) == {"Nam": 2, "Nữ": 1}
     assert dict(board.by_group) == {"Hộ nghèo": 2, "Người dân tộc thiểu số": 1}
     assert sum(n for _c, n in board.by_commune) == 3
-    assert board.preparing == len([r for r in mine if r[1] in (Stage.PREPARING,
-                                                               Stage.CONTRACTED)])
+    assert board.preparing == len([r for r in mine if r[1] in (Stage.PREPARING, Stage.CONTRACTED)])
     assert board.abroad == len([r for r in mine if r[1] == Stage.DEPARTED])
     assert board.returns == 1
     assert board.sessions == 3
@@ -110,8 +123,9 @@ def test_the_excel_export_has_the_same_figures_and_is_recorded(client, dataset, 
 def test_the_end_before_the_start_is_refused_with_a_message(client, counsellor):
     login_staff(client, counsellor)
 
-    response = client.get(reverse("reports:dashboard"),
-                          {"start": "2026-06-01", "end": "2026-01-01"})
+    response = client.get(
+        reverse("reports:dashboard"), {"start": "2026-06-01", "end": "2026-01-01"}
+    )
 
     assert response.status_code == 200
     assert response.context["board"] is None
@@ -143,17 +157,21 @@ def test_an_admin_sees_any_province_and_the_nation(client, admin_user, dataset, 
     assert rows[15].target == 20 and rows[82].departures == 1
 
 
-def test_a_manager_sets_a_target_for_their_own_province_only(
-    client, manager, lao_cai, dong_thap
-):
+def test_a_manager_sets_a_target_for_their_own_province_only(client, manager, lao_cai, dong_thap):
     login_staff(client, manager)
 
-    client.post(reverse("reports:targets"),
-                {"province": lao_cai.pk, "year": YEAR, "half": 0, "departures": 2000})
-    refused = client.post(reverse("reports:targets"),
-                          {"province": dong_thap.pk, "year": YEAR, "half": 0, "departures": 1})
-    client.post(reverse("reports:targets"),
-                {"province": lao_cai.pk, "year": YEAR, "half": 0, "departures": 2100})
+    client.post(
+        reverse("reports:targets"),
+        {"province": lao_cai.pk, "year": YEAR, "half": 0, "departures": 2000},
+    )
+    refused = client.post(
+        reverse("reports:targets"),
+        {"province": dong_thap.pk, "year": YEAR, "half": 0, "departures": 1},
+    )
+    client.post(
+        reverse("reports:targets"),
+        {"province": lao_cai.pk, "year": YEAR, "half": 0, "departures": 2100},
+    )
 
     from reports.models import Target
 
