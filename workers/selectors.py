@@ -9,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ConsentText, User
 from accounts.text import digits, fold
@@ -21,6 +23,7 @@ from workers.models import (
     FollowUp,
     PriorityGroupClaim,
     ProfileStep,
+    Stage,
     WorkerProfile,
 )
 from workers.reference import PriorityGroup
@@ -261,3 +264,50 @@ class IdFirstPaginator(Paginator):
         ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
         rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
+PIPELINE = [
+    Stage.REGISTERED, Stage.COUNSELLED, Stage.PREPARING, Stage.DOCUMENTS_READY,
+    Stage.CONTRACTED, Stage.DEPARTED, Stage.RETURNED, Stage.REINTEGRATED,
+]  # fmt: skip
+
+NEXT_STEP = {
+    Stage.REGISTERED: _("A counsellor of the centre will contact you to talk about your plans."),
+    Stage.COUNSELLED: _(
+        "Prepare: language classes, skills and orientation. Ask which support you can get."
+    ),
+    Stage.PREPARING: _("Send your documents: a counsellor checks each one."),
+    Stage.DOCUMENTS_READY: _("The centre helps you meet licensed enterprises at job fairs."),
+    Stage.CONTRACTED: _("Get ready to leave: check your documents' dates and the deposit."),
+    Stage.DEPARTED: _("Keep in touch with the centre. If you have a problem, call the hotline."),
+    Stage.RETURNED: _("Tell the centre what you need now: a job, a loan or training."),
+    Stage.REINTEGRATED: _("Welcome home. The centre is still here if you need advice."),
+    Stage.ON_HOLD: _("Your file is on hold. Contact the centre when you are ready."),
+    Stage.WITHDRAWN: _("Your file is closed. You can come back to the centre at any time."),
+}
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    label: str
+    on: datetime.date | None
+    state: str  # "done", "current" or "todo"
+
+
+def worker_timeline(case: Case) -> list[TimelineStep]:
+    """The main stages, with the day each was reached, for the worker's own page."""
+    reached: dict[str, datetime.datetime] = {}
+    for to_stage, at in case.events.values_list("to_stage", "at"):
+        reached.setdefault(to_stage, at)
+    position = PIPELINE.index(case.stage) if case.stage in PIPELINE else -1
+    if position < 0 and case.held_from in PIPELINE:
+        position = PIPELINE.index(case.held_from)
+    steps = []
+    for index, stage in enumerate(PIPELINE):
+        at = reached.get(stage)
+        day = timezone.localtime(at).date() if at else None
+        if stage == Stage.REGISTERED:
+            day = timezone.localtime(case.opened_at).date()
+        state = "done" if index < position else "current" if index == position else "todo"
+        steps.append(TimelineStep(str(Stage(stage).label), day, state))
+    return steps

@@ -66,7 +66,7 @@ def _own_profile(request: HttpRequest) -> WorkerProfile:
 @worker_required
 def worker_home(request: HttpRequest) -> HttpResponse:
     user: User = request.user
-    profile = WorkerProfile.objects.filter(user=user).first()
+    profile = WorkerProfile.objects.filter(user=user).select_related("case").first()
     checklist = selectors.document_checklist(profile) if profile else []
     context = {
         "profile": profile,
@@ -74,6 +74,9 @@ def worker_home(request: HttpRequest) -> HttpResponse:
         "checklist": checklist,
         "missing": selectors.whats_missing(profile, checklist) if profile else [],
         "steps": ProfileStep.choices,
+        "case": profile.case if profile else None,
+        "timeline": selectors.worker_timeline(profile.case) if profile else [],
+        "next_step": selectors.NEXT_STEP.get(profile.case.stage) if profile else None,
     }
     return render(request, "workers/home.html", context)
 

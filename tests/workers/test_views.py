@@ -569,3 +569,23 @@ def test_staff_are_not_sent_to_the_worker_wizard(client, counsellor):
     login_staff(client, counsellor)
 
     assert client.get(reverse("workers:profile")).status_code == 404
+
+
+def test_the_worker_home_shows_the_case_stages_reached_and_the_next_step(client, signed_in):
+    from workers.models import Case, CaseEvent
+
+    case = signed_in.worker_profile.case
+    CaseEvent.objects.create(
+        case=case, from_stage="registered", to_stage="counselled", actor=signed_in
+    )
+    Case.objects.filter(pk=case.pk).update(stage="counselled")
+
+    response = client.get(reverse("home"))
+
+    states = [(s.label, s.state) for s in response.context["timeline"]]
+    assert states[:3] == [
+        ("Đã đăng ký", "done"),
+        ("Đã được tư vấn", "current"),
+        (states[2][0], "todo"),
+    ]
+    assert "ngoại ngữ" in response.text  # the next step after counselling
