@@ -184,6 +184,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "publish-due-notices": {"task": "markets.tasks.publish_due_notices", "schedule": 60.0},
     "expire-due-notices": {"task": "markets.tasks.expire_due_notices", "schedule": 300.0},
+    "fairs-remind-tomorrow": {
+        "task": "fairs.tasks.remind_tomorrow",
+        "schedule": crontab(hour=17, minute=0),
+    },
     "anonymise-due-deletions": {
         "task": "workers.tasks.anonymise_due_deletions",
         "schedule": crontab(hour=2, minute=30),

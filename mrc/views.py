@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.decorators import staff_required
 from accounts.models import Role, User
+from fairs.selectors import coming_fairs_count
 from workers.models import Case, DeletionRequest, DuplicateIdAttempt, Stage, WorkerProfile
 from workers.selectors import follow_ups_due
 from workers.views import worker_home
@@ -80,6 +81,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         .exclude(stage__in=[Stage.WITHDRAWN, Stage.REINTEGRATED])
         .count(),
         "return_overdue": cases.return_overdue(today).count(),
+        "fairs_coming": coming_fairs_count(user, timezone.now()),
         "id_review": WorkerProfile.objects.for_user(user).exclude(id_problems=[]).count(),
         "duplicates": DuplicateIdAttempt.objects.for_user(user)
         .filter(reviewed_at__isnull=True)

@@ -42,6 +42,13 @@ KINDS: dict[str, Kind] = {
     for kind in [
         Kind("welcome", _("Welcome, when your account is opened")),
         Kind("fair-reminder", _("Job fairs you registered for, the day before"), Audience.WORKERS),
+        Kind("fair-promoted", _("A place at a job fair frees up for you"), Audience.WORKERS),
+        Kind(
+            "fair-changed",
+            _("A job fair you registered for changes its time or place"),
+            Audience.WORKERS,
+        ),
+        Kind("fair-cancelled", _("A job fair you registered for is cancelled"), Audience.WORKERS),
         Kind(
             "document-expiring",
             _("Documents that expire before your departure"),

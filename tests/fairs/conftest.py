@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from accounts.models import Role, User
+from tests.factories import StaffFactory, WorkerFactory
+from tests.fairs.factories import FairFactory
+from tests.workers.factories import ProfileFactory
+
+
+@pytest.fixture(autouse=True)
+def _english(client) -> None:  # type: ignore[no-untyped-def]
+    # Assertions on words read the English texts; the Vietnamese ones are the catalogue's.
+    client.cookies["mrc_language"] = "en"
+
+
+@pytest.fixture
+def fair(lao_cai, counsellor):  # type: ignore[no-untyped-def]
+    return FairFactory(province=lao_cai, created_by=counsellor)
+
+
+@pytest.fixture
+def profile(lao_cai):  # type: ignore[no-untyped-def]
+    """A worker with consent and a case, as after registration."""
+    return ProfileFactory(user=WorkerFactory(province=lao_cai))
+
+
+@pytest.fixture
+def helper(lao_cai) -> User:  # type: ignore[no-untyped-def]
+    """Someone who only keeps the door: not a counsellor, given `fairs.check_in` through a
+    group, with a second factor."""
+    group, _ = Group.objects.get_or_create(name="Fair helpers")
+    group.permissions.add(
+        Permission.objects.get(codename="check_in", content_type__app_label="fairs")
+    )
+    user = StaffFactory(role=Role.WORKER, province=lao_cai)
+    user.groups.add(group)
+    return user
