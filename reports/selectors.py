@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Province
+from accounts.models import Province, User
+from fairs.selectors import Figures, fair_figures
 from markets.models import FraudReport, Market
 from reports.models import Target
 from workers.models import (
@@ -113,7 +115,28 @@ def target_for(province: Province | None, year: int) -> int | None:
     return sum(values) if values else None
 
 
-def dashboard(province: Province | None, period: Period, today: datetime.date) -> Dashboard:
+def job_fairs(user: User, province: Province | None, period: Period) -> list[tuple[str, int]]:
+    """Sessions, enterprises, registrations, attendance, interviews and offers of the fairs
+    held in the period, from the fairs app's own figures."""
+    figures = fair_figures(user, period.start, period.end)
+    total = Figures()
+    for row in figures.fairs:
+        if province is None or row.fair.province_id == province.pk:
+            total.add(row.figures)
+    return [
+        (str(_("Fair sessions held")), total.sessions),
+        (str(_("Enterprises taking part")), total.enterprises),
+        (str(_("Vacancies offered")), total.vacancies),
+        (str(_("Places registered")), total.registrations),
+        (str(_("Attendance")), total.attendance),
+        (str(_("Interviews held")), total.interviews),
+        (str(_("Job offers")), total.offers),
+    ]
+
+
+def dashboard(
+    province: Province | None, period: Period, today: datetime.date, user: User | None = None
+) -> Dashboard:
     left = departures_in(province, period)
     departures = left.count()
     year_left = departures_in(
@@ -189,6 +212,7 @@ def dashboard(province: Province | None, period: Period, today: datetime.date) -
         sessions_by_channel=by_channel,
         sessions_by_topic=by_topic,
         fraud_by_status=fraud,
+        extra={"fairs": job_fairs(user, province, period)} if user is not None else {},
     )
 
 

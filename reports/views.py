@@ -41,7 +41,7 @@ def _dashboard(request: HttpRequest) -> tuple[PeriodForm, selectors.Dashboard | 
         form.is_valid()
     data = form.cleaned_data
     period = selectors.Period(data["start"], data["end"])
-    return form, selectors.dashboard(province, period, timezone.localdate())
+    return form, selectors.dashboard(province, period, timezone.localdate(), request.user)
 
 
 @staff_required
@@ -76,6 +76,7 @@ def _tables(board: selectors.Dashboard) -> list[tuple[str, list[tuple[str, int]]
         (_("Counselling sessions by channel"), board.sessions_by_channel),
         (_("Counselling sessions by topic"), board.sessions_by_topic),
         (_("Fraud reports by status"), board.fraud_by_status),
+        (_("Job fairs"), board.extra.get("fairs", [])),
     ]
 
 

@@ -185,3 +185,22 @@ def test_the_dashboard_has_no_external_resource(client, dataset, counsellor):
     login_staff(client, counsellor)
 
     assert_self_contained(client.get(reverse("reports:dashboard")).text)
+
+
+def test_job_fairs_held_in_the_period_are_counted_for_the_province_only(
+    client, counsellor, lao_cai, dong_thap
+):
+    from tests.fairs.factories import FairFactory, register
+
+    past = timezone.now() - datetime.timedelta(days=5)
+    here = FairFactory(province=lao_cai, starts_at=past, ends_at=past + datetime.timedelta(hours=3))
+    FairFactory(province=dong_thap, starts_at=past, ends_at=past + datetime.timedelta(hours=3))
+    for _ in range(3):
+        register(here, WorkerFactory(province=lao_cai))
+    login_staff(client, counsellor)
+
+    board = client.get(reverse("reports:dashboard")).context["board"]
+
+    fairs = dict(board.extra["fairs"])
+    assert fairs["Số phiên đã tổ chức"] == 1
+    assert fairs["Lượt đăng ký"] == 3
