@@ -13,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from accounts.decorators import staff_required
 from accounts.models import Role, User
 from fairs.selectors import coming_fairs_count
+from loans.models import WAITING_STATUSES
+from loans.models import Application as SupportApplication
 from workers.models import Case, DeletionRequest, DuplicateIdAttempt, Stage, WorkerProfile
 from workers.selectors import follow_ups_due
 from workers.views import worker_home
@@ -82,6 +84,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         .count(),
         "return_overdue": cases.return_overdue(today).count(),
         "fairs_coming": coming_fairs_count(user, timezone.now()),
+        "support_waiting": SupportApplication.objects.for_user(user)
+        .filter(status__in=WAITING_STATUSES)
+        .count(),
         "id_review": WorkerProfile.objects.for_user(user).exclude(id_problems=[]).count(),
         "duplicates": DuplicateIdAttempt.objects.for_user(user)
         .filter(reviewed_at__isnull=True)

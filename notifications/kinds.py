@@ -55,7 +55,7 @@ KINDS: dict[str, Kind] = {
             Audience.WORKERS,
         ),
         Kind("eps-deposit-deadline", _("Korea EPS deposit deadlines"), Audience.WORKERS),
-        Kind("application-update", _("Decisions on your support applications"), Audience.WORKERS),
+        Kind("support-decision", _("Decisions on your support applications"), Audience.WORKERS),
         Kind("follow-up-due", _("Follow-ups due and overdue"), Audience.STAFF),
         Kind("contract-ending", _("Contracts ending: return follow-up"), Audience.STAFF),
         Kind("return-overdue", _("Returns overdue in your province"), Audience.STAFF),

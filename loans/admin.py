@@ -1,0 +1,73 @@
+"""Administrators keep the programmes, their caps and yearly budgets here. Applications are
+read-only: their status moves only through the services, from the staff pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from loans.models import (
+    Application,
+    ApplicationEvent,
+    CostItem,
+    CostLine,
+    ProgrammeBudget,
+    SupportProgramme,
+)
+
+
+class CostItemInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = CostItem
+    extra = 0
+    fields = ["code", "unit", "cap", "cap_note_vi", "cap_note_en", "legal_basis", "order"]
+
+
+class ProgrammeBudgetInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ProgrammeBudget
+    extra = 0
+
+
+@admin.register(SupportProgramme)
+class SupportProgrammeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["name_vi", "kind", "province", "valid_from", "valid_to", "checked_on"]
+    list_filter = ["kind", "province"]
+    search_fields = ["code", "name_vi", "name_en", "legal_basis_vi"]
+    filter_horizontal = ["markets", "programmes", "required_documents"]
+    inlines = [CostItemInline, ProgrammeBudgetInline]
+
+
+class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CostLineInline(ReadOnlyInline):
+    model = CostLine
+
+
+class EventInline(ReadOnlyInline):
+    model = ApplicationEvent
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["pk", "programme", "province", "status", "requested_amount", "approved_amount"]
+    list_filter = ["status", "programme", "province"]
+    inlines = [CostLineInline, EventInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,63 @@
+"""The demo: the programmes of DOMAIN.md as data, and applications in several states."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from loans.models import Application, Kind, Status, SupportProgramme
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", force=True)
+
+
+def test_the_2021_2025_grants_carry_their_caps_and_legal_basis(demo):
+    poverty = SupportProgramme.objects.get(code="poverty-reduction-2021-2025")
+    caps = {item.code: (item.unit, item.cap) for item in poverty.cost_items.all()}
+
+    assert "90/QĐ-TTg" in poverty.legal_basis_vi
+    assert caps["language_training"] == ("course", Decimal(4_000_000))
+    assert caps["meals"] == ("day", Decimal(50_000))
+    assert caps["lodging"] == ("month", Decimal(400_000))
+    assert caps["personal_items"] == ("once", Decimal(600_000))
+    assert caps["orientation"] == ("course", Decimal(530_000))
+    assert caps["passport"] == ("once", None)  # the statutory fee, on the receipt
+
+
+def test_the_loans_change_on_1_january_2026(demo):
+    before = SupportProgramme.objects.get(code="vbsp-loan-decree-61")
+    after = SupportProgramme.objects.get(code="employment-loan-2026")
+
+    assert str(before.valid_to) == "2025-12-31"
+    assert set(before.eligible_groups) == {"poor", "ethnic_minority", "land_recovered"}
+    assert str(after.valid_from) == "2026-01-01" and after.eligible_groups == []
+    assert after.collateral_threshold == Decimal(200_000_000)
+    assert after.deduct_state_support and after.term_within_contract
+
+
+def test_the_eps_deposit_loan_is_for_eps_contracts_within_35_days(demo):
+    eps = SupportProgramme.objects.get(code="eps-deposit-loan")
+
+    assert eps.kind == Kind.LOAN
+    assert eps.loan_max == Decimal(100_000_000) and eps.term_max_months == 64
+    assert eps.contract_deadline_days == 35 and eps.deposit_loan
+    assert eps.collateral_threshold is None
+    assert [(p.market.code, p.code) for p in eps.programmes.all()] == [("korea", "eps")]
+
+
+def test_the_demo_workers_have_applications_in_several_states(demo):
+    statuses = set(
+        Application.objects.filter(
+            profile__user__phone__in=["+84912345001", "+84912345002"]
+        ).values_list("status", flat=True)
+    )
+
+    assert statuses == {Status.WITHDRAWN, Status.PAID, Status.NEEDS_INFO, Status.IN_REVIEW}
+    assert all(a.events.exists() for a in Application.objects.all())
