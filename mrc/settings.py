@@ -188,6 +188,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fairs.tasks.remind_tomorrow",
         "schedule": crontab(hour=17, minute=0),
     },
+    "support-waiting": {
+        "task": "loans.tasks.remind_waiting_applications",
+        "schedule": crontab(hour=7, minute=15),
+    },
     "anonymise-due-deletions": {
         "task": "workers.tasks.anonymise_due_deletions",
         "schedule": crontab(hour=2, minute=30),
@@ -351,6 +355,10 @@ LOGGING = {
 # Days between a worker's deletion request and the erasure of their personal data, so a
 # counsellor can close open matters (a loan, a departure) first.
 WORKER_DATA_RETENTION_DAYS = env_int("WORKER_DATA_RETENTION_DAYS", 30)
+
+# Days a support application may wait at a step before its reviewer is reminded (twice
+# that and the centre managers are told).
+SUPPORT_WAITING_DAYS = env_int("SUPPORT_WAITING_DAYS", 7)
 
 # AGPL-3.0-or-later: where visitors can get the source of the version that is running.
 SOURCE_CODE_URL = env_str("SOURCE_CODE_URL", "") or ""

@@ -12,12 +12,19 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Province, User
 from fairs.selectors import Figures, fair_figures
+from loans.models import (
+    BUDGET_STATUSES,
+    SPENT_STATUSES,
+    WAITING_STATUSES,
+    Application,
+    SupportProgramme,
+)
 from markets.models import FraudReport, Market
 from reports.models import Target
 from workers.models import (
@@ -134,6 +141,29 @@ def job_fairs(user: User, province: Province | None, period: Period) -> list[tup
     ]
 
 
+def support(province: Province | None, year: int) -> dict[str, list[tuple[str, int]]]:
+    """Support of the budget year by programme: approved and paid or referred (VND), and
+    the applications waiting for a decision now."""
+    applications = Application.objects.all()
+    if province is not None:
+        applications = applications.filter(province=province)
+    rows = (
+        applications.filter(budget_year=year)
+        .values_list("programme")
+        .annotate(
+            approved=Sum("approved_amount", filter=Q(status__in=BUDGET_STATUSES)),
+            spent=Sum("approved_amount", filter=Q(status__in=SPENT_STATUSES)),
+        )
+    )
+    names = {p.pk: p.name for p in SupportProgramme.objects.all()}
+    waiting = applications.filter(status__in=WAITING_STATUSES).values_list("programme")
+    return {
+        "approved": _labelled([(pk, int(a or 0)) for pk, a, _s in rows], names),
+        "spent": _labelled([(pk, int(s or 0)) for pk, _a, s in rows], names),
+        "waiting": _labelled(list(waiting.annotate(n=Count("pk"))), names),
+    }
+
+
 def dashboard(
     province: Province | None, period: Period, today: datetime.date, user: User | None = None
 ) -> Dashboard:
@@ -212,7 +242,10 @@ def dashboard(
         sessions_by_channel=by_channel,
         sessions_by_topic=by_topic,
         fraud_by_status=fraud,
-        extra={"fairs": job_fairs(user, province, period)} if user is not None else {},
+        extra={
+            "fairs": job_fairs(user, province, period) if user is not None else [],
+            **support(province, period.end.year),
+        },
     )
 
 

@@ -77,6 +77,9 @@ def _tables(board: selectors.Dashboard) -> list[tuple[str, list[tuple[str, int]]
         (_("Counselling sessions by topic"), board.sessions_by_topic),
         (_("Fraud reports by status"), board.fraud_by_status),
         (_("Job fairs"), board.extra.get("fairs", [])),
+        (_("Support approved this year by programme (VND)"), board.extra.get("approved", [])),
+        (_("Support paid or referred to the bank this year (VND)"), board.extra.get("spent", [])),
+        (_("Support applications waiting for a decision"), board.extra.get("waiting", [])),
     ]
 
 

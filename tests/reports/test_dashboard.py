@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from accounts.models import ExportRecord
 from reports import services
 from tests.conftest import login_staff
-from tests.factories import WorkerFactory
+from tests.factories import StaffFactory, WorkerFactory
 from tests.markets.factories import MarketFactory
 from tests.workers.factories import ProfileFactory
 from workers import services as worker_services
@@ -204,3 +204,25 @@ def test_job_fairs_held_in_the_period_are_counted_for_the_province_only(
     fairs = dict(board.extra["fairs"])
     assert fairs["Số phiên đã tổ chức"] == 1
     assert fairs["Lượt đăng ký"] == 3
+
+
+def test_support_approved_and_waiting_are_summed_by_programme_for_the_province(
+    client, counsellor, manager, lao_cai, dong_thap
+):
+    from decimal import Decimal
+
+    from loans import services as loans
+    from tests.loans.factories import grant_programme, in_review, submitted_grant, worker_profile
+
+    programme = grant_programme()
+    approved = in_review(worker_profile(lao_cai), programme, counsellor)
+    loans.application_approve(application_id=approved.pk, actor=manager, amount=Decimal(3_000_000))
+    submitted_grant(worker_profile(lao_cai), programme)
+    elsewhere = in_review(worker_profile(dong_thap), programme, StaffFactory(province=dong_thap))
+    login_staff(client, counsellor)
+
+    extra = client.get(reverse("reports:dashboard")).context["board"].extra
+
+    assert dict(extra["approved"]) == {programme.name: 3_000_000}
+    assert dict(extra["waiting"]) == {programme.name: 1}
+    assert elsewhere.province == dong_thap
