@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
+from accounts.files import private_file_response
 from loans import rules, selectors, services
 from loans.forms import ApplicationForm, AttachmentForm, WithdrawForm
 from loans.models import (
@@ -367,17 +368,12 @@ def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
         Attachment.objects.for_user(request.user).select_related("application__profile"), pk=pk
     )
     _record_read(request, attachment.application, f"support-attachment:{attachment.pk}")
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=attachment.content_type)
     extension = attachment.file.name.rsplit(".", 1)[-1]
-    response["Content-Disposition"] = (
-        f'inline; filename="{attachment.kind}-{attachment.pk}.{extension}"'
+    return private_file_response(
+        attachment.file,
+        content_type=attachment.content_type,
+        name=f"{attachment.kind}-{attachment.pk}.{extension}",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import Promise as StrPromise
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import staff_required
+from accounts.files import private_file_response
 from accounts.models import Province
 from markets import rules, selectors, services, throttle
 from markets.forms import (
@@ -673,21 +674,12 @@ def staff_fraud_attachment(request: HttpRequest, pk: int, file_pk: int) -> HttpR
     """The only way to a report's file: through the report's province scope."""
     report = _staff_report(request, pk)
     attachment = get_object_or_404(report.attachments, pk=file_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    is_image = attachment.content_type.startswith("image/")
-    response = FileResponse(
-        handle,
+    return private_file_response(
+        attachment.file,
         content_type=attachment.content_type,
-        as_attachment=not is_image,
-        filename=f"report-{report.pk}-{attachment.pk}{_suffix(attachment.content_type)}",
+        name=f"report-{report.pk}-{attachment.pk}{_suffix(attachment.content_type)}",
+        inline=attachment.content_type.startswith("image/"),
     )
-    response["Cache-Control"] = "private, no-store"
-    # Whatever the file holds, it runs nothing in the portal's origin.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
 
 
 def _suffix(content_type: str) -> str:

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required, worker_required
+from accounts.files import private_file_response
 from accounts.models import User
 from workers import rules, selectors, services
 from workers.forms import (
@@ -243,13 +244,12 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
         services.sensitive_read_record(
             staff=request.user, profile=document.profile, context=f"document:{document.type.code}"
         )
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
     extension = document.file.name.rsplit(".", 1)[-1]
-    response["Content-Disposition"] = (
-        f'inline; filename="{document.type.code}-{document.pk}.{extension}"'
+    return private_file_response(
+        document.file,
+        content_type=document.content_type,
+        name=f"{document.type.code}-{document.pk}.{extension}",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @consent_required

@@ -1,0 +1,25 @@
+"""Serving a private upload (a document, a receipt, a fraud report's file)."""
+
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
+
+
+def private_file_response(
+    file: FieldFile, *, content_type: str, name: str, inline: bool = True
+) -> FileResponse:
+    """The file, never cached by anyone else and unable to run anything in the portal.
+
+    The caller has already checked who may see it (through `for_user`); `name` is the file
+    name offered to the browser, which says nothing of the person or of the upload's name.
+    """
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, content_type=content_type, as_attachment=not inline, filename=name
+    )
+    response["Cache-Control"] = "private, no-store"
+    # Whatever the file holds, it runs nothing in the portal's origin.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
