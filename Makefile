@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install migrate demo test test-fast lint format messages demo-code check-deploy clean bench
+.PHONY: run install migrate demo test test-fast lint format messages demo-code check-deploy clean bench backup restore
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 or python3.13)."; exit 1; }
@@ -71,3 +71,12 @@ bench: install
 	DEBUG=0 SECRET_KEY=collect-only ALLOWED_HOSTS=testserver $(BIN)/python manage.py collectstatic --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=0 SECRET_KEY=bench-only-$$(date +%s)-not-secret-at-all-xxxxxxxxxxxx \
 		ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=0 $(BIN)/python manage.py bench $(BENCH_ARGS)
+
+## PostgreSQL backup (pg_dump custom format) with the uploaded files; needs DATABASE_URL
+backup: install
+	$(BIN)/python manage.py backup $(if $(BACKUP_DIR),--to $(BACKUP_DIR))
+
+## Restore into an empty database: make restore DUMP=var/backups/mrc-<stamp>.dump
+restore: install
+	@test -n "$(DUMP)" || { echo "Say which backup: make restore DUMP=var/backups/mrc-<stamp>.dump"; exit 1; }
+	$(BIN)/python manage.py restore $(DUMP)
