@@ -235,6 +235,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MRC] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "MRC"
+# Accept the code of the 30-second step before or after: the clocks of cheap phones drift,
+# and a code typed as its step ends would otherwise be refused. A used code stays used.
+MFA_TOTP_TOLERANCE = 1
 # Tracking "last seen" writes a row on every request; the sessions list works without it.
 USERSESSIONS_TRACK_ACTIVITY = False
 
