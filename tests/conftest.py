@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from django.apps import apps as django_apps
 from django.core.cache import cache
+from django.utils import translation
 
 from accounts import sms
 from accounts.models import Commune, Province, Role, User
@@ -28,6 +29,9 @@ def _isolated(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
         settings.CACHES = {
             "default": {**settings.CACHES["default"], "LOCATION": f"{base}/{10 + worker}"}
         }
+    # Every test starts in the portal's language: a request handled earlier in the same
+    # thread must not decide the language of messages a later test builds directly.
+    translation.activate(settings.LANGUAGE_CODE)
     settings.SMS_BACKEND = "accounts.sms.MemoryBackend"
     # Hashing with the production work factor costs ~0.5 s per user made in a test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.utils import translation
 
 from accounts.models import Role, User
 from tests.factories import StaffFactory, WorkerFactory
@@ -12,7 +13,9 @@ from tests.workers.factories import ProfileFactory
 @pytest.fixture(autouse=True)
 def _english(client) -> None:  # type: ignore[no-untyped-def]
     # Assertions on words read the English texts; the Vietnamese ones are the catalogue's.
+    # The cookie sets the pages' language; the activation, that of services called directly.
     client.cookies["mrc_language"] = "en"
+    translation.activate("en")
 
 
 @pytest.fixture
