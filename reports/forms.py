@@ -10,13 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Province, User
 from reports.models import Target
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
+from workers.forms import DateInput
 
 
 class PeriodForm(forms.Form):

@@ -82,6 +82,25 @@ def check_rows(header: list[str], rows: list[list[Any]], *, province_id: int) ->
     """Every row checked, with its errors named by column; nothing written."""
     columns, _missing = map_columns(header)
     communes = {fold(c.name): c.pk for c in Commune.objects.filter(province_id=province_id)}
+    # What is already on the portal, read once for the whole sheet, not once per row.
+    columns_of = {name: columns.get(name) for name in ("personal_id", "phone")}
+
+    def column(name: str) -> list[str]:
+        index = columns_of[name]
+        return [str(r[index] or "") for r in rows if index is not None and index < len(r)]
+
+    registered_ids = set(
+        WorkerProfile.objects.filter(
+            personal_id__in=[clean_personal_id(v) for v in column("personal_id")]
+        ).values_list("personal_id", flat=True)
+    )
+    typed_phones = []
+    for value in column("phone"):
+        try:
+            typed_phones.append(normalize_phone(value))
+        except ValidationError:
+            continue
+    used_phones = set(User.objects.filter(phone__in=typed_phones).values_list("phone", flat=True))
     seen_ids: dict[str, int] = {}
     seen_phones: dict[str, int] = {}
     checked: list[ImportRow] = []
@@ -118,7 +137,7 @@ def check_rows(header: list[str], rows: list[list[Any]], *, province_id: int) ->
             err("personal_id", _("the personal ID number must have 12 digits"))
         elif number in seen_ids:
             err("personal_id", _("the same number is on row %(row)s") % {"row": seen_ids[number]})
-        elif WorkerProfile.objects.filter(personal_id=number).exists():
+        elif number in registered_ids:
             err("personal_id", _("already registered on the portal"))
         else:
             seen_ids[number] = row.number
@@ -140,7 +159,7 @@ def check_rows(header: list[str], rows: list[list[Any]], *, province_id: int) ->
                         "phone",
                         _("the same number is on row %(row)s") % {"row": seen_phones[phone]},
                     )
-                elif User.objects.filter(phone=phone).exists():
+                elif phone in used_phones:
                     err("phone", _("already used by an account"))
                 else:
                     seen_phones[phone] = row.number

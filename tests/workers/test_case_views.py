@@ -339,3 +339,24 @@ def test_a_file_that_is_not_a_workbook_is_refused(client, counsellor):
 
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
+
+
+def test_checking_an_import_reads_the_portal_once_whatever_the_number_of_rows(
+    counsellor, lao_cai, django_assert_max_num_queries
+):
+    from workers.importing import check_rows
+
+    header = ["Họ và tên", "Số điện thoại", "Số định danh", "Ngày sinh", "Giới tính", "Xã/phường"]
+    few = [
+        [f"Người {i}", f"09120003{i:02d}", f"0150901234{i:02d}", "17/05/1990", "Nam", ""]
+        for i in range(3)
+    ]
+    many = [
+        [f"Người {i}", f"09120003{i:02d}", f"0150901234{i:02d}", "17/05/1990", "Nam", ""]
+        for i in range(60)
+    ]
+    with django_assert_max_num_queries(10) as queries:
+        check_rows(header, few, province_id=lao_cai.pk)
+    with django_assert_max_num_queries(len(queries.captured_queries)):
+        checked = check_rows(header, many, province_id=lao_cai.pk)
+    assert all(row.ok for row in checked)
