@@ -221,6 +221,44 @@ def test_caseload_filters_and_search_without_diacritics(client, case, counsellor
     assert [c.pk for c in preparing.context["page"]] == [other.pk]
 
 
+def test_caseload_finds_a_worker_by_personal_id_or_phone_in_the_province_only(
+    client, counsellor, lao_cai, dong_thap
+):
+    ours = ProfileFactory(
+        user=WorkerFactory(province=lao_cai, phone="+84912345678"), personal_id="015090123456"
+    ).case
+    ProfileFactory(user=WorkerFactory(province=lao_cai, phone="+84912345679"))
+    ProfileFactory(user=WorkerFactory(province=dong_thap, phone="+84987654321"))
+    login_staff(client, counsellor)
+
+    def found(q: str) -> list[int]:
+        return [c.pk for c in client.get(reverse("workers:caseload"), {"q": q}).context["page"]]
+
+    assert found("015090123456") == [ours.pk]
+    assert found("0912 345 678") == [ours.pk]
+    assert found("+84 912 345 678") == [ours.pk]
+    assert found("0987654321") == []  # a worker of another province
+
+
+def test_caseload_filters_offer_their_choices_and_keep_what_was_chosen(
+    client, counsellor, lao_cai, dong_thap
+):
+    login_staff(client, counsellor)
+    commune = lao_cai.communes.order_by("name").first()
+    elsewhere = dong_thap.communes.order_by("name").first()
+
+    page = client.get(
+        reverse("workers:caseload"),
+        {"q": "giang a", "stage": "preparing", "commune": commune.pk, "return_overdue": "on"},
+    ).text
+
+    assert '<option value="preparing" selected>' in page
+    assert f'<option value="{commune.pk}" selected>{commune.name}</option>' in page
+    assert f'value="{elsewhere.pk}"' not in page  # only the counsellor's province
+    assert 'name="q" value="giang a"' in page
+    assert 'id="f-ro" name="return_overdue" checked' in page
+
+
 # --- export and import ---------------------------------------------------------------------
 
 
