@@ -9,9 +9,9 @@ keeping one current) is needed yet. See `make bench` for the figures.
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
@@ -164,6 +164,25 @@ def support(province: Province | None, year: int) -> dict[str, list[tuple[str, i
     }
 
 
+def topic_counts(sessions: QuerySet[CounsellingSession]) -> list[tuple[str, int]]:
+    """(topic, sessions) counted by the database: a session's topics are a JSON list, and
+    reading every list into Python took seconds over a nation's sessions."""
+    ids = sessions.values("pk").query
+    inner, params = ids.sql_with_params()
+    if connection.vendor == "postgresql":
+        each = "jsonb_array_elements_text(s.topics) AS t(value)"
+    else:
+        each = "json_each(s.topics) AS t"
+    table = connection.ops.quote_name(CounsellingSession._meta.db_table)
+    sql = (
+        f"SELECT t.value, COUNT(*) FROM {table} s CROSS JOIN {each} "  # noqa: S608
+        f"WHERE s.id IN ({inner}) GROUP BY t.value"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(str(topic), int(n)) for topic, n in cursor.fetchall()]
+
+
 def dashboard(
     province: Province | None, period: Period, today: datetime.date, user: User | None = None
 ) -> Dashboard:
@@ -212,11 +231,8 @@ def dashboard(
         sessions = sessions.filter(province=province)
     channels = dict(Channel.choices)
     by_channel = _labelled(list(sessions.values_list("channel").annotate(n=Count("pk"))), channels)
-    topics: Counter[str] = Counter()
-    for row in sessions.values_list("topics", flat=True).iterator(chunk_size=5000):
-        topics.update(row or [])
     topic_labels = dict(Topic.choices)
-    by_topic = _labelled(list(topics.items()), topic_labels)
+    by_topic = _labelled(topic_counts(sessions), topic_labels)
     reports = FraudReport.objects.all()
     if province is not None:
         reports = reports.filter(province=province)
