@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -58,6 +59,17 @@ class AccountAdapter(DefaultAccountAdapter):
     def set_phone_verified(self, user: User, phone: str) -> None:  # type: ignore[override]
         User.objects.filter(pk=user.pk, phone=phone).update(phone_verified=True)
         user.phone_verified = True
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        # allauth counts failed sign-ins per email or username only. Every sign-in by phone
+        # shared one counter, so five wrong passwords for any number locked out all numbers;
+        # the number as stored also makes "0912…" and "+84 912…" one account.
+        phone = credentials.get("phone")
+        if not phone or credentials.get("email"):
+            return super()._get_login_attempts_cache_key(request, **credentials)
+        with contextlib.suppress(forms.ValidationError):
+            phone = normalize_phone(phone)
+        return f"{super()._get_login_attempts_cache_key(request)}phone:{phone}"
 
     def get_user_by_phone(self, phone: str) -> User | None:
         try:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core import context, ratelimit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -45,4 +46,18 @@ class SignupForm(AllauthSignupForm):
                 _("Enter a phone number or an email so that you can sign in."),
                 code="no_login",
             )
+        phone = cleaned.get("phone")
+        if phone and not ratelimit.consume(
+            context.request, action="verify_phone", key=phone, dry_run=True
+        ):
+            # Asked before the account is made: allauth would create it, then fail to send
+            # the code (too soon after the last one to this number or from this address).
+            raise forms.ValidationError(
+                _(
+                    "A code was sent to this number, or from this connection, a moment ago. "
+                    "Please wait a minute, then send the form again."
+                ),
+                code="rate_limited",
+            )
         return cleaned
+

@@ -1,6 +1,7 @@
 import time
 from collections.abc import Callable
 
+from allauth.core.ratelimit import RateLimited, respond_429
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
@@ -14,6 +15,26 @@ from django.utils.translation import gettext as _
 # What a staff member may open before the second factor is set up: the account pages
 # (where TOTP is activated), language switch, health check and static files.
 _OPEN_PREFIXES = ("/accounts/", "/i18n/", "/healthz", "/static/")
+
+
+class RateLimitedMiddleware:
+    """A rate limit allauth raises instead of answering becomes the 429 page, not a 500.
+
+    allauth raises RateLimited when a phone verification code is asked again too soon (a
+    sign-up sent twice, a sign-in of a worker whose number is not yet confirmed, a new
+    number) and leaves the exception to the project.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, RateLimited):
+            return respond_429(request)
+        return None
 
 
 class StaffMFAMiddleware:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -16,6 +19,10 @@ def _key(scope: str, address: str) -> str:
     return f"markets:throttle:{scope}:{address}"
 
 
+def _start_key(scope: str, address: str) -> str:
+    return f"{_key(scope, address)}:start"
+
+
 def is_limited(scope: str, address: str, *, limit: int) -> bool:
     """Whether this address has already used up its `limit` in the current window."""
     return int(cache.get(_key(scope, address), 0)) >= limit
@@ -25,9 +32,25 @@ def record(scope: str, address: str, *, window_seconds: int) -> int:
     """Count one more use; the window starts with the first use and is not extended."""
     key = _key(scope, address)
     if cache.add(key, 1, timeout=window_seconds):
+        _start_window(scope, address, window_seconds=window_seconds)
         return 1
     try:
         return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=window_seconds)
+        _start_window(scope, address, window_seconds=window_seconds)
         return 1
+
+
+def _start_window(scope: str, address: str, *, window_seconds: int) -> None:
+    # Kept beside the counter because Django's cache API cannot tell a key's time to live,
+    # and a refused visitor should be told when to come back.
+    cache.set(_start_key(scope, address), time.time(), timeout=window_seconds)
+
+
+def retry_after(scope: str, address: str, *, window_seconds: int) -> int:
+    """Seconds until this address's window ends; the whole window if its start is unknown."""
+    started = cache.get(_start_key(scope, address))
+    if started is None:
+        return window_seconds
+    return max(1, math.ceil(float(started) + window_seconds - time.time()))

@@ -3,10 +3,12 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -126,11 +128,41 @@ def _number(value: Decimal) -> str:
     return format(value.normalize(), "f").replace(".", ",")
 
 
+def _fee_check_refused(request: HttpRequest) -> HttpResponse | None:
+    """One more check for the visitor's address, or, over the limit, the form with a 429."""
+    if request.user.is_authenticated and request.user.is_staff_member:
+        return None
+    address = throttle.client_address(request)
+    window = settings.FEE_CHECK_WINDOW_SECONDS
+    if not throttle.is_limited("fee-check", address, limit=settings.FEE_CHECKS_PER_WINDOW):
+        throttle.record("fee-check", address, window_seconds=window)
+        return None
+    wait = throttle.retry_after("fee-check", address, window_seconds=window)
+    response = render(
+        request,
+        "markets/fee_check.html",
+        {
+            # Unbound but filled with what was typed: no errors for fields nobody checked.
+            "form": FeeCheckForm(initial=request.GET.dict()),
+            "limited": True,
+            "limit": settings.FEE_CHECKS_PER_WINDOW,
+            "window_minutes": max(1, window // 60),
+            "retry_at": timezone.localtime() + timedelta(seconds=wait),
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
 @require_GET
 def fee_check(request: HttpRequest) -> HttpResponse:
     """The form is a GET: checking changes nothing, and the answer can be shared as a link."""
     context: dict[str, Any] = {}
     if "programme" in request.GET and "contract_months" in request.GET:
+        refused = _fee_check_refused(request)
+        if refused is not None:
+            return refused
         form = FeeCheckForm(request.GET)
         if form.is_valid():
             programme: Programme = form.cleaned_data["programme"]

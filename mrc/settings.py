@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.RateLimitedMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.StaffSessionTimeoutMiddleware",
     "accounts.middleware.StaffMFAMiddleware",
@@ -229,7 +230,37 @@ ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
 ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
 ACCOUNT_PREVENT_ENUMERATION = True
+# Every limit is written out, so an allauth upgrade cannot loosen one unnoticed. "key" is
+# one account (email or phone number), "ip" one address, "user" one signed-in person.
+# Per-address limits stay loose: a centre's Wi-Fi at a job fair, and mobile carriers'
+# shared addresses, put many honest people behind one address. What allauth answers with
+# its 429 page waits 15 minutes at most, which is what templates/429.html promises.
+ACCOUNT_RATE_LIMITS = {
+    # Wrong passwords, and wrong second-factor codes (allauth counts both here): 5 per
+    # account in 15 minutes, then even the right one waits. That is 480 guesses a day at
+    # most; a worker locked out this way can still sign in with a code by text message.
+    "login_failed": "10/m/ip,5/15m/key",
+    "login": "30/m/ip",
+    "signup": "20/m/ip",
+    # Each request sends a code, and 3 wrong tries end a code: 3 codes per account in 15
+    # minutes allow 9 guesses of a 6-digit code, under 1 in 1,000 odds a day of taking an
+    # account over; allauth's 3 or 5 codes a minute give 1 in 80 to 1 in 50. And each text
+    # message costs the centre money.
+    "request_login_code": "20/m/ip,3/15m/key",
+    "reset_password": "20/m/ip,3/15m/key",
+    "reset_password_from_key": "20/m/ip",
+    # Phone verification codes (sign-up, new number, resend): a text message each.
+    "verify_phone": "1/30s/key,3/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "change_phone": "1/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MRC] "
@@ -362,6 +393,12 @@ WORKER_DATA_RETENTION_DAYS = env_int("WORKER_DATA_RETENTION_DAYS", 30)
 # Days a support application may wait at a step before its reviewer is reminded (twice
 # that and the centre managers are told).
 SUPPORT_WAITING_DAYS = env_int("SUPPORT_WAITING_DAYS", 7)
+
+# Fee checks per visitor address in a window: one every 10 seconds is more than a person
+# types, and stops a script from mapping every programme's limits. Signed-in staff are not
+# counted (they check for walk-ins all day from one office address).
+FEE_CHECKS_PER_WINDOW = env_int("FEE_CHECKS_PER_WINDOW", 60)
+FEE_CHECK_WINDOW_SECONDS = env_int("FEE_CHECK_WINDOW_SECONDS", 10 * 60)
 
 # AGPL-3.0-or-later: where visitors can get the source of the version that is running.
 SOURCE_CODE_URL = env_str("SOURCE_CODE_URL", "") or ""
