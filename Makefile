@@ -62,9 +62,12 @@ check-deploy: install
 clean:
 	rm -rf $(VENV) var .pytest_cache
 
-## A national-sized PostgreSQL database (1,000,000 workers, 5,000,000 events) and page times
+## A national-sized PostgreSQL database (1,000,000 workers, 5,000,000 events, 1,000,000 sessions)
+## and page times; BENCH_RESET=1 drops it first to seed anew
 BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/mrc_bench
 bench: install
+	@if [ -n "$(BENCH_RESET)" ]; then dropdb --if-exists "$(BENCH_DATABASE_URL)" 2>/dev/null \
+		|| psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "DROP DATABASE IF EXISTS $(notdir $(BENCH_DATABASE_URL))"; fi
 	@psql "$(dir $(BENCH_DATABASE_URL))postgres" -qtc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 \
 		|| psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0

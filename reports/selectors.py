@@ -1,22 +1,27 @@
 """The figures of the dashboards, read from the other apps in aggregate queries.
 
-Every figure is a COUNT or SUM grouped on indexed columns of the case, session and report
-tables, computed when the page is asked for: with a million workers a province's dashboard
-reads a few tens of thousands of rows through indexes, so no summary table (and no job
-keeping one current) is needed yet. See `make bench` for the figures.
+A province's dashboard counts its own cases and sessions when the page is asked for: at a
+million workers that is a few tens of thousands of rows read through indexes, exact to the
+minute. The national view would count all of them for every visit, so whole months before
+the current one and the current month so far come from `MonthlyFigure`, rebuilt every ten
+minutes by a job; a period that starts or ends inside a past month counts those days live.
+See `make bench`.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Province, User
+from accounts.models import Commune, Province, User
 from fairs.selectors import Figures, fair_figures
 from loans.models import (
     BUDGET_STATUSES,
@@ -26,7 +31,7 @@ from loans.models import (
     SupportProgramme,
 )
 from markets.models import FraudReport, Market
-from reports.models import Target
+from reports.models import MonthlyFigure, SummaryRun, Target
 from workers.models import (
     Case,
     Channel,
@@ -92,6 +97,8 @@ class Dashboard:
     sessions_by_channel: list[tuple[str, int]]
     sessions_by_topic: list[tuple[str, int]]
     fraud_by_status: list[tuple[str, int]]
+    # When the national figures of whole past months were counted (None: all counted now).
+    summarised_at: datetime.datetime | None = None
     extra: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
@@ -164,75 +171,230 @@ def support(province: Province | None, year: int) -> dict[str, list[tuple[str, i
     }
 
 
-def topic_counts(sessions: QuerySet[CounsellingSession]) -> list[tuple[str, int]]:
-    """(topic, sessions) counted by the database: a session's topics are a JSON list, and
-    reading every list into Python took seconds over a nation's sessions."""
-    ids = sessions.values("pk").query
-    inner, params = ids.sql_with_params()
+def topic_counts(sessions: QuerySet[CounsellingSession], **by: Any) -> list[tuple[Any, ...]]:
+    """(*by, topic, sessions) counted by the database, grouped by the expressions `by`.
+
+    A session's topics are a JSON list: reading every list into Python took seconds over a
+    nation's sessions.
+    """
+    inner, params = sessions.values(listed=F("topics"), **by).query.sql_with_params()
     if connection.vendor == "postgresql":
-        each = "jsonb_array_elements_text(s.topics) AS t(value)"
+        each = "jsonb_array_elements_text(i.listed) AS t(value)"
     else:
-        each = "json_each(s.topics) AS t"
-    table = connection.ops.quote_name(CounsellingSession._meta.db_table)
+        each = "json_each(i.listed) AS t"
+    groups = "".join(f"i.{connection.ops.quote_name(name)}, " for name in by)
     sql = (
-        f"SELECT t.value, COUNT(*) FROM {table} s CROSS JOIN {each} "  # noqa: S608
-        f"WHERE s.id IN ({inner}) GROUP BY t.value"
+        f"SELECT {groups}t.value, COUNT(*) FROM ({inner}) i "  # noqa: S608
+        f"CROSS JOIN {each} GROUP BY {groups}t.value"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(str(topic), int(n)) for topic, n in cursor.fetchall()]
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def _key(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _month(value: object) -> datetime.date:
+    """The first day of a month as the database returned it (a date, datetime or text)."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+def _first_of_next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+@dataclass
+class Counts:
+    """The figures of a period that add up across periods: departures by market (id), sex,
+    commune (id), priority group and month; returns; sessions by channel and topic."""
+
+    market: Counter[str] = field(default_factory=Counter)
+    sex: Counter[str] = field(default_factory=Counter)
+    commune: Counter[str] = field(default_factory=Counter)
+    group: Counter[str] = field(default_factory=Counter)
+    month: Counter[datetime.date] = field(default_factory=Counter)
+    returns: int = 0
+    channel: Counter[str] = field(default_factory=Counter)
+    topic: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def departures(self) -> int:
+        return sum(self.month.values())
+
+    @property
+    def sessions(self) -> int:
+        return sum(self.channel.values())
+
+    def add(self, other: Counts) -> None:
+        for name in ["market", "sex", "commune", "group", "month", "channel", "topic"]:
+            getattr(self, name).update(getattr(other, name))
+        self.returns += other.returns
+
+
+def midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _sessions(province: Province | None, period: Period) -> QuerySet[CounsellingSession]:
+    # The instants the period's local days begin and end: held_at__date would convert every
+    # row's time zone before comparing, and no index could bound the range.
+    sessions = CounsellingSession.objects.filter(
+        held_at__gte=midnight(period.start),
+        held_at__lt=midnight(period.end + datetime.timedelta(days=1)),
+    )
+    return sessions.filter(province=province) if province is not None else sessions
+
+
+def live_counts(province: Province | None, period: Period) -> Counts:
+    """The period's figures counted from the cases and sessions themselves."""
+    left = departures_in(province, period)
+    # Market, sex and commune in one grouped query: one pass joining the profiles, not two.
+    market: Counter[str] = Counter()
+    sex: Counter[str] = Counter()
+    commune: Counter[str] = Counter()
+    for m, s, c, n in left.values_list("market", "profile__sex", "profile__commune").annotate(
+        n=Count("pk")
+    ):
+        market[_key(m)] += n
+        sex[_key(s)] += n
+        commune[_key(c)] += n
+    claims = PriorityGroupClaim.objects.filter(profile__case__in=left)
+    sessions = _sessions(province, period)
+    return Counts(
+        market=market,
+        sex=sex,
+        commune=commune,
+        group=Counter(dict(claims.values_list("group").annotate(n=Count("pk")))),
+        month=Counter(
+            {
+                _month(m): n
+                for m, n in left.annotate(m=TruncMonth("departure_date"))
+                .values_list("m")
+                .annotate(n=Count("pk"))
+            }
+        ),
+        returns=_cases(province)
+        .filter(return_date__gte=period.start, return_date__lte=period.end)
+        .count(),
+        channel=Counter(dict(sessions.values_list("channel").annotate(n=Count("pk")))),
+        topic=Counter({topic: n for topic, n in topic_counts(sessions)}),
+    )
+
+
+def summary_counts(first: datetime.date, last: datetime.date) -> Counts:
+    """The national figures of the whole months from `first` to `last`, from the summary."""
+    Figure = MonthlyFigure.Figure
+    rows = MonthlyFigure.objects.filter(month__gte=first, month__lte=last).exclude(
+        figure=Figure.CASES_BY_STAGE
+    )
+    counts = Counts()
+    into = {
+        Figure.DEPARTURES_MARKET: counts.market,
+        Figure.DEPARTURES_SEX: counts.sex,
+        Figure.DEPARTURES_COMMUNE: counts.commune,
+        Figure.DEPARTURES_GROUP: counts.group,
+        Figure.SESSIONS_CHANNEL: counts.channel,
+        Figure.SESSIONS_TOPIC: counts.topic,
+    }
+    for figure, key, n in rows.values_list("figure", "key").annotate(n=Sum("count")):
+        if figure == Figure.RETURNS:
+            counts.returns += n
+        else:
+            into[figure][key] += n
+    monthly = rows.filter(figure=Figure.DEPARTURES_MARKET).values_list("month")
+    counts.month.update(dict(monthly.annotate(n=Sum("count"))))
+    return counts
+
+
+def latest_run(province: Province | None) -> SummaryRun | None:
+    """The summary the national view reads; provinces always count live."""
+    return SummaryRun.objects.order_by("-made_at").first() if province is None else None
+
+
+def split(
+    period: Period, run: SummaryRun | None
+) -> tuple[tuple[datetime.date, datetime.date] | None, list[Period]]:
+    """The months of the period read from the summary (first and last), and the days
+    around them counted live: a month is read when the period holds all of it, or all of
+    what the summary counted of it (the period reaches the run's last day)."""
+    if run is None:
+        return None, [period]
+    first = period.start if period.start.day == 1 else _first_of_next_month(period.start)
+    day = datetime.timedelta(days=1)
+    if period.end >= run.through:
+        after = _first_of_next_month(run.through)  # the summary's last month, as counted
+        tail = Period(run.through + day, period.end)
+    else:
+        after = _first_of_next_month(period.end)
+        if after - day != period.end:
+            after = period.end.replace(day=1)  # ends inside a month: count those days live
+        tail = Period(after, period.end)
+    if first >= after:
+        return None, [period]
+    live = [p for p in [Period(period.start, first - day), tail] if p.start <= p.end]
+    return (first, after - day), live
+
+
+def period_counts(province: Province | None, period: Period) -> Counts:
+    """The period's figures: the nation's from the summary where it can, the rest live."""
+    months, live = split(period, latest_run(province))
+    counts = summary_counts(*months) if months else Counts()
+    for part in live:
+        counts.add(live_counts(province, part))
+    return counts
+
+
+def departures_total(province: Province | None, period: Period) -> int:
+    """Departures in the period, split like `period_counts` but counting nothing else."""
+    months, live = split(period, latest_run(province))
+    summarised = 0
+    if months:
+        summarised = MonthlyFigure.objects.filter(
+            figure=MonthlyFigure.Figure.DEPARTURES_MARKET,
+            month__gte=months[0],
+            month__lte=months[1],
+        ).aggregate(n=Sum("count"))["n"]
+    return (summarised or 0) + sum(departures_in(province, part).count() for part in live)
 
 
 def dashboard(
     province: Province | None, period: Period, today: datetime.date, user: User | None = None
 ) -> Dashboard:
-    left = departures_in(province, period)
-    departures = left.count()
-    year_left = departures_in(
-        province,
-        Period(datetime.date(period.end.year, 1, 1), datetime.date(period.end.year, 12, 31)),
+    counts = period_counts(province, period)
+    year = Period(datetime.date(period.end.year, 1, 1), datetime.date(period.end.year, 12, 31))
+    markets = {str(m.pk): m.name for m in Market.objects.only("pk", "name_vi", "name_en")}
+    communes = dict(
+        Commune.objects.filter(pk__in=[int(k) for k in counts.commune if k]).values_list(
+            "pk", "name"
+        )
     )
-    markets = {m.pk: m.name for m in Market.objects.all()}
-    by_market = _labelled(list(left.values_list("market").annotate(n=Count("pk"))), markets)
-    sexes = dict(Sex.choices)
-    by_sex = _labelled(list(left.values_list("profile__sex").annotate(n=Count("pk"))), sexes)
-    by_commune = [
-        (name or "—", n)
-        for name, n in left.values_list("profile__commune__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "profile__commune__name")[:20]
-    ]
-    groups = dict(PriorityGroup.choices)
-    by_group = _labelled(
-        list(
-            PriorityGroupClaim.objects.filter(profile__case__in=left)
-            .values_list("group")
-            .annotate(n=Count("pk"))
-        ),
-        groups,
-    )
-    by_month = [
-        (month.strftime("%m/%Y"), n)
-        for month, n in left.annotate(month=TruncMonth("departure_date"))
-        .values_list("month")
-        .annotate(n=Count("pk"))
-        .order_by("month")
-    ]
+    by_commune = sorted(
+        ((communes.get(int(k), "—") if k else "—", n) for k, n in counts.commune.items()),
+        key=lambda kv: (-kv[1], kv[0]),
+    )[:20]
     cases = _cases(province)
-    snapshot = cases.aggregate(
-        preparing=Count("pk", filter=Q(stage__in=PREPARING)),
-        abroad=Count("pk", filter=Q(stage=Stage.DEPARTED)),
-        returns=Count("pk", filter=Q(return_date__gte=period.start, return_date__lte=period.end)),
-    )
-    sessions = CounsellingSession.objects.filter(
-        held_at__date__gte=period.start, held_at__date__lte=period.end
-    )
-    if province is not None:
-        sessions = sessions.filter(province=province)
-    channels = dict(Channel.choices)
-    by_channel = _labelled(list(sessions.values_list("channel").annotate(n=Count("pk"))), channels)
-    topic_labels = dict(Topic.choices)
-    by_topic = _labelled(topic_counts(sessions), topic_labels)
+    now = latest_run(province)
+    if now is not None:  # the nation: counted by the last run, not across a million rows
+        stages = dict(
+            MonthlyFigure.objects.filter(figure=MonthlyFigure.Figure.CASES_BY_STAGE)
+            .values_list("key")
+            .annotate(n=Sum("count"))
+        )
+        snapshot = {
+            "preparing": sum(stages.get(stage, 0) for stage in PREPARING),
+            "abroad": stages.get(Stage.DEPARTED, 0),
+        }
+    else:
+        snapshot = cases.aggregate(
+            preparing=Count("pk", filter=Q(stage__in=PREPARING)),
+            abroad=Count("pk", filter=Q(stage=Stage.DEPARTED)),
+        )
     reports = FraudReport.objects.all()
     if province is not None:
         reports = reports.filter(province=province)
@@ -242,22 +404,26 @@ def dashboard(
         province=province,
         period=period,
         progress=Progress(
-            year_left.count(), target_for(province, period.end.year), period.end.year, today
+            departures_total(province, year),
+            target_for(province, period.end.year),
+            period.end.year,
+            today,
         ),
-        departures=departures,
-        by_market=by_market,
-        by_sex=by_sex,
+        departures=counts.departures,
+        by_market=_labelled(list(counts.market.items()), {**markets, "": "—"}),
+        by_sex=_labelled(list(counts.sex.items()), dict(Sex.choices)),
         by_commune=by_commune,
-        by_group=by_group,
-        by_month=by_month,
+        by_group=_labelled(list(counts.group.items()), dict(PriorityGroup.choices)),
+        by_month=[(month.strftime("%m/%Y"), n) for month, n in sorted(counts.month.items())],
         preparing=snapshot["preparing"],
         abroad=snapshot["abroad"],
-        returns=snapshot["returns"],
+        returns=counts.returns,
         return_overdue=cases.return_overdue(today).count(),
-        sessions=sessions.count(),
-        sessions_by_channel=by_channel,
-        sessions_by_topic=by_topic,
+        sessions=counts.sessions,
+        sessions_by_channel=_labelled(list(counts.channel.items()), dict(Channel.choices)),
+        sessions_by_topic=_labelled(list(counts.topic.items()), dict(Topic.choices)),
         fraud_by_status=fraud,
+        summarised_at=now.made_at if now is not None else None,
         extra={
             "fairs": job_fairs(user, province, period) if user is not None else [],
             **support(province, period.end.year),

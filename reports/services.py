@@ -1,7 +1,14 @@
+import datetime
+from typing import Any
+
 from django.db import transaction
+from django.db.models import Count, DateField, F, QuerySet, Value
+from django.db.models.functions import TruncMonth
 
 from accounts.models import Province, User
-from reports.models import Target
+from reports import selectors
+from reports.models import MonthlyFigure, SummaryRun, Target
+from workers.models import Case, CounsellingSession, PriorityGroupClaim
 
 
 @transaction.atomic
@@ -14,3 +21,84 @@ def target_set(*, province: Province, year: int, half: int, departures: int, by:
         defaults={"departures": departures, "set_by": by},
     )
     return target
+
+
+def monthly_figures_rebuild(*, today: datetime.date) -> SummaryRun:
+    """Every month through today, counted per province from the records, replaces the last
+    counts in one transaction: readers see the old figures or the new, never a mix."""
+    Figure = MonthlyFigure.Figure
+    gone = Case.objects.filter(stage__in=selectors.GONE, departure_date__lte=today).annotate(
+        m=TruncMonth("departure_date")
+    )
+    grouped: list[tuple[str, QuerySet[Any]]] = [
+        (Figure.DEPARTURES_MARKET, gone.values_list("province", "m", "market")),
+        (Figure.DEPARTURES_SEX, gone.values_list("province", "m", "profile__sex")),
+        (Figure.DEPARTURES_COMMUNE, gone.values_list("province", "m", "profile__commune")),
+        (
+            Figure.DEPARTURES_GROUP,
+            PriorityGroupClaim.objects.filter(
+                profile__case__stage__in=selectors.GONE,
+                profile__case__departure_date__lte=today,
+            )
+            .annotate(m=TruncMonth("profile__case__departure_date"))
+            .values_list("profile__case__province", "m", "group"),
+        ),
+        (
+            Figure.CASES_BY_STAGE,
+            Case.objects.annotate(m=Value(today.replace(day=1), DateField())).values_list(
+                "province", "m", "stage"
+            ),
+        ),
+        (
+            Figure.RETURNS,
+            Case.objects.filter(return_date__lte=today)
+            .annotate(m=TruncMonth("return_date"))
+            .values_list("province", "m"),
+        ),
+    ]
+    rows: list[MonthlyFigure] = []
+    for figure, query in grouped:
+        for province, month, *key, n in query.annotate(n=Count("pk")):
+            rows.append(
+                MonthlyFigure(
+                    province_id=province,
+                    month=selectors._month(month),
+                    figure=figure,
+                    key=selectors._key(key[0]) if key else "",
+                    count=n,
+                )
+            )
+    # Sessions held before tomorrow begins in the portal's time zone, as a period ending
+    # today counts them.
+    sessions = CounsellingSession.objects.filter(
+        held_at__lt=selectors.midnight(today + datetime.timedelta(days=1))
+    )
+    by_month = sessions.annotate(m=TruncMonth("held_at"))
+    for province, month, channel, n in by_month.values_list("province", "m", "channel").annotate(
+        n=Count("pk")
+    ):
+        rows.append(
+            MonthlyFigure(
+                province_id=province,
+                month=selectors._month(month),
+                figure=Figure.SESSIONS_CHANNEL,
+                key=channel,
+                count=n,
+            )
+        )
+    for province, month, topic, n in selectors.topic_counts(
+        sessions, place=F("province"), m=TruncMonth("held_at")
+    ):
+        rows.append(
+            MonthlyFigure(
+                province_id=province,
+                month=selectors._month(month),
+                figure=Figure.SESSIONS_TOPIC,
+                key=str(topic),
+                count=n,
+            )
+        )
+    with transaction.atomic():
+        MonthlyFigure.objects.all().delete()
+        MonthlyFigure.objects.bulk_create(rows, batch_size=5000)
+        return SummaryRun.objects.create(through=today, rows=len(rows))
