@@ -254,13 +254,11 @@ def _sessions(province: Province | None, period: Period) -> QuerySet[Counselling
 def live_counts(province: Province | None, period: Period) -> Counts:
     """The period's figures counted from the cases and sessions themselves."""
     left = departures_in(province, period)
-    # Market, sex and commune in one grouped query: one pass joining the profiles, not two.
+    # Market, sex and commune (the case's copies) in one grouped query.
     market: Counter[str] = Counter()
     sex: Counter[str] = Counter()
     commune: Counter[str] = Counter()
-    for m, s, c, n in left.values_list("market", "profile__sex", "profile__commune").annotate(
-        n=Count("pk")
-    ):
+    for m, s, c, n in left.values_list("market", "sex", "commune").annotate(n=Count("pk")):
         market[_key(m)] += n
         sex[_key(s)] += n
         commune[_key(c)] += n

@@ -32,8 +32,8 @@ def monthly_figures_rebuild(*, today: datetime.date) -> SummaryRun:
     )
     grouped: list[tuple[str, QuerySet[Any]]] = [
         (Figure.DEPARTURES_MARKET, gone.values_list("province", "m", "market")),
-        (Figure.DEPARTURES_SEX, gone.values_list("province", "m", "profile__sex")),
-        (Figure.DEPARTURES_COMMUNE, gone.values_list("province", "m", "profile__commune")),
+        (Figure.DEPARTURES_SEX, gone.values_list("province", "m", "sex")),
+        (Figure.DEPARTURES_COMMUNE, gone.values_list("province", "m", "commune")),
         (
             Figure.DEPARTURES_GROUP,
             PriorityGroupClaim.objects.filter(

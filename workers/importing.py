@@ -20,7 +20,7 @@ from accounts.text import fold
 from workers import services
 from workers.identity import Sex as IdSex
 from workers.identity import check_personal_id, clean_personal_id
-from workers.models import WorkerProfile
+from workers.models import Case, WorkerProfile
 
 # Column headings accepted, Vietnamese first (as in the centres' sheets), folded for matching.
 COLUMNS = {
@@ -210,4 +210,5 @@ def import_rows(*, rows: list[dict[str, Any]], counsellor: User) -> int:
             commune_id=values["commune"],
             steps_done=["identity", "address"] if values["commune"] else ["identity"],
         )
+        Case.objects.filter(profile=profile).update(sex=values["sex"], commune_id=values["commune"])
     return len(rows)

@@ -351,6 +351,12 @@ class Case(models.Model):
         "accounts.Province", on_delete=models.PROTECT, null=True, related_name="+"
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage, default=Stage.REGISTERED)
+    # Copies of the profile's, kept by workers.services.case_copy_profile: the caseload's
+    # filters and the dashboards' counts read one table, not a join per case.
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex, blank=True)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     held_from = models.CharField(max_length=20, choices=Stage, blank=True)
     stage_reason = models.CharField(_("reason"), max_length=300, blank=True)
     assigned_to = models.ForeignKey(

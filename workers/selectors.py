@@ -193,7 +193,7 @@ def caseload(user: User, filters: CaseloadFilters, today: datetime.date) -> Quer
     if filters.stage:
         cases = cases.filter(stage=filters.stage)
     if filters.commune:
-        cases = cases.filter(profile__commune_id=filters.commune)
+        cases = cases.filter(commune_id=filters.commune)
     if filters.market:
         cases = cases.filter(market_id=filters.market)
     if filters.group:
@@ -205,7 +205,7 @@ def caseload(user: User, filters: CaseloadFilters, today: datetime.date) -> Quer
             )
         )
     if filters.sex:
-        cases = cases.filter(profile__sex=filters.sex)
+        cases = cases.filter(sex=filters.sex)
     if filters.follow_up_overdue:
         cases = cases.filter(
             Exists(

@@ -148,6 +148,10 @@ def profile_save_step(
                     province_id=profile.commune.province_id
                 )
                 Case.objects.filter(profile=profile).update(province_id=profile.commune.province_id)
+            if step in (ProfileStep.IDENTITY, ProfileStep.ADDRESS):
+                Case.objects.filter(profile=profile).update(
+                    sex=profile.sex, commune_id=profile.commune_id
+                )
     except IntegrityError:
         # Two registrations raced for the same personal ID; the unique index kept one.
         holder = WorkerProfile.objects.get(personal_id=values["personal_id"])
@@ -296,6 +300,10 @@ def profile_anonymise(*, deletion_request_id: int, now: datetime.datetime) -> bo
         user.is_active = False
         user.set_unusable_password()
         user.save(update_fields=["name", "email", "phone", "is_active", "password"])
+        # The case's copies go too: the folded name would still find the worker by search.
+        Case.objects.filter(profile=profile).update(
+            search_name=fold(str(user.name)), sex="", commune=None
+        )
         user.emailaddress_set.all().delete()  # type: ignore[attr-defined]
         request.completed_at = now
         request.save(update_fields=["completed_at"])

@@ -22,6 +22,8 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
     province = factory.LazyAttribute(lambda case: case.profile.user.province)
     search_name = factory.LazyAttribute(lambda case: fold(case.profile.user.name))
+    sex = factory.LazyAttribute(lambda case: case.profile.sex)
+    commune = factory.LazyAttribute(lambda case: case.profile.commune)
 
 
 class ProfileFactory(factory.django.DjangoModelFactory):

@@ -343,6 +343,7 @@ def test_import_valid_rows_only(client, counsellor, lao_cai):
     pao = profiles.get(personal_id="015090123456")
     assert pao.user.phone == "+84912000111" and pao.date_of_birth == datetime.date(1990, 5, 17)
     assert pao.commune.name == "Xã Bát Xát" and pao.case.province == lao_cai
+    assert (pao.case.commune, pao.case.sex) == (pao.commune, pao.sex)  # the caseload's filters
     assert pao.user.consents.get().recorded_by == counsellor
 
 

@@ -13,6 +13,7 @@ from tests.workers.factories import (
 )
 from workers import services
 from workers.models import (
+    Case,
     DeletionRequest,
     Document,
     DocumentEvent,
@@ -116,6 +117,33 @@ def test_the_address_step_moves_the_account_to_the_communes_province(lao_cai, do
     assert User.objects.get(pk=profile.user_id).province == dong_thap
 
 
+def test_the_case_follows_the_sex_and_commune_the_worker_saves(lao_cai, counsellor):
+    from workers import selectors
+    from workers.selectors import CaseloadFilters
+
+    profile = ProfileFactory(user=WorkerFactory(province=lao_cai), sex="male")
+    commune = lao_cai.communes.order_by("name").first()
+
+    def found(**filters: object) -> bool:
+        cases = selectors.caseload(counsellor, CaseloadFilters(**filters), timezone.localdate())
+        return cases.filter(profile=profile).exists()
+
+    save_identity(profile, profile.user, sex="female")
+    profile.refresh_from_db()
+    services.profile_save_step(
+        profile_id=profile.pk,
+        step="address",
+        values={"commune": commune, "address_line": "Thôn 2", "old_address": ""},
+        expected_version=profile.version,
+        actor=profile.user,
+    )
+
+    assert found(sex="female", commune=commune.pk)
+    assert not found(sex="male")
+    case = Case.objects.get(profile=profile)
+    assert (case.sex, case.commune_id) == ("female", commune.pk)
+
+
 def test_assisted_registration_records_paper_consent_and_who_took_it(counsellor):
     profile = services.worker_register_assisted(
         counsellor=counsellor, name="Vàng A Páo", phone="+84912000111", email=None
@@ -208,6 +236,9 @@ def test_anonymising_erases_personal_data_and_files_once(settings, tmp_path):
     assert user.phone is None and not user.is_active
     assert "Giàng" not in user.name
     assert not Document.objects.filter(profile=profile).exists()
+    # Nothing left on the case that a counsellor's search or filter would find.
+    case = Case.objects.get(profile=profile)
+    assert "giang" not in case.search_name and (case.sex, case.commune_id) == ("", None)
     import os
 
     assert not os.path.exists(path)

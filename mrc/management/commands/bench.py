@@ -221,6 +221,8 @@ class Command(BaseCommand):
                         "stage": f"({stage_array})[1 + (p.id * 31) % {len(STAGES)}]",
                         "assigned_to_id": "CASE WHEN p.id % 4 = 0 THEN NULL ELSE s.id END",
                         "search_name": "b.folded",
+                        "sex": "p.sex",
+                        "commune_id": "p.commune_id",
                         "opened_at": "p.created_at",
                         "updated_at": "p.created_at + (p.id % 97) * interval '1 hour'",
                         # Contracted and later stages have a market and a contract end, some
