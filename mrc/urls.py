@@ -8,6 +8,9 @@ from mrc import views
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "MRC"
 
+# Drawn without the database, and a 503 while the database cannot be reached.
+handler500 = "mrc.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.conf import settings
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from accounts.decorators import staff_required
@@ -56,6 +60,39 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+#: Seconds a client is asked to wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The portal's error page, drawn without the database: 503 with Retry-After while the
+    database cannot be reached (a restart, a failover), 500 for anything else."""
+    # Django calls this while handling the exception, so it is still the current one.
+    unavailable = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
+    status, template = (503, "503.html") if unavailable else (500, "500.html")
+    # The language the locale middleware chose, if it got that far; else the visitor's
+    # choice from the cookie. Reading the user's saved language would need the database.
+    language = getattr(request, "LANGUAGE_CODE", None) or request.COOKIES.get(
+        settings.LANGUAGE_COOKIE_NAME
+    )
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        try:
+            # No request: the context processors would read the database.
+            body = render_to_string(template)
+        except Exception:
+            log.exception("The error page %s could not be drawn", template)
+            body = (
+                _("The portal is briefly unavailable") if unavailable else _("Something went wrong")
+            )
+    response = HttpResponse(body, status=status)
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
 
 
 def home(request: HttpRequest) -> HttpResponse:

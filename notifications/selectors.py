@@ -5,14 +5,19 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from notifications.models import Channel, Notification, NotificationSettings
 
-# A row younger than this is still in the hands of the on-commit enqueue; the sweep waits.
-PENDING_GRACE = datetime.timedelta(minutes=1)
+
+def pending_grace() -> datetime.timedelta:
+    """How long a new row is left to the enqueue after commit before the sweep takes it."""
+    return datetime.timedelta(
+        seconds=int(getattr(settings, "NOTIFICATIONS_PENDING_GRACE_SECONDS", 60))
+    )
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,8 @@ def notifications_due(now: datetime.datetime | None = None) -> QuerySet[Notifica
     now = now or timezone.now()
     return (
         Notification.objects.filter(status=Notification.Status.PENDING)
-        .filter(created_at__lte=now - PENDING_GRACE)
+        # A younger row is still in the hands of the enqueue after commit: the sweep waits.
+        .filter(created_at__lte=now - pending_grace())
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .order_by("created_at", "pk")

@@ -97,3 +97,11 @@ def test_base_template_has_landmarks_and_a_skip_link(client):
     assert '<main id="main"' in html
     assert "<header" in html and "<nav" in html and "<footer" in html
     assert 'name="viewport"' in html
+
+
+def test_a_missing_page_says_so_in_vietnamese_inside_the_main_landmark(client):
+    response = client.get("/khong-co-trang-nay/")
+
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.text
+    assert '<main id="main"' in response.text

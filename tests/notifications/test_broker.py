@@ -115,7 +115,8 @@ class Worker:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.notifications.broker_settings",
             "REDIS_URL": BROKER_URL,
-            "DATABASE_URL": _database_url(),
+            # tests/mrc/test_faults.py passes a database of its own (and runs on SQLite too).
+            "DATABASE_URL": env.get("DATABASE_URL") or _database_url(),
             OUTBOX_ENV: str(outbox),
             "NOTIFICATIONS_TEST_QUEUE": queue,
             "CELERY_SKIP_CHECKS": "1",
