@@ -352,6 +352,7 @@ def staff_worker(request: HttpRequest, pk: int) -> HttpResponse:
         "moves": rules.allowed_moves(case.stage, case.held_from),
         "note_form": NoteForm(),
         "checklist": checklist,
+        "uploaded": any(item.documents for item in checklist),
         "missing": selectors.whats_missing(profile, checklist),
         "duplicates": DuplicateIdAttempt.objects.filter(existing=profile).select_related(
             "attempted_by"

@@ -443,6 +443,20 @@ def test_the_staff_worker_page_shows_sensitive_fields_and_logs_the_read(client, 
     assert SensitiveRead.objects.filter(staff=counsellor, profile=profile).count() == 1
 
 
+def test_the_case_page_says_when_no_document_is_uploaded_and_lists_those_that_are(
+    client, counsellor, stored_document
+):
+    empty = ProfileFactory(user=WorkerFactory(province=counsellor.province))
+    login_staff(client, counsellor)
+
+    nothing = client.get(reverse("workers:staff_worker", args=[empty.pk])).text
+    one = client.get(reverse("workers:staff_worker", args=[stored_document.profile_id])).text
+
+    assert "Chưa có giấy tờ nào được tải lên." in nothing
+    assert "Chưa có giấy tờ nào được tải lên." not in one
+    assert reverse("workers:document_file", args=[stored_document.pk]) in one
+
+
 @pytest.mark.parametrize("name", ["workers:staff_worker", "workers:staff_step"])
 def test_staff_worker_pages_of_another_province_are_404(client, other_counsellor, name):
     profile = ProfileFactory()
