@@ -4,7 +4,6 @@ and worker pages fit a 360 px phone, and a visitor can do a real task with the k
 from __future__ import annotations
 
 import re
-import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +19,8 @@ from fairs.models import Fair, Registration
 from loans.demo import seed_loans
 from markets.demo import seed_markets
 from markets.models import Programme
-from tests.factories import PASSWORD, totp_code
+from tests.browser.conftest import sign_in
+from tests.factories import PASSWORD
 from workers.demo import seed_cases, seed_workers
 from workers.models import Case
 
@@ -86,22 +86,6 @@ def audited_context(
     finally:
         context.close()
     assert foreign == [], f"requests left the portal: {foreign}"
-
-
-def sign_in(page: Page, base_url: str, login: str, *, staff: bool) -> None:
-    page.goto(base_url + "/accounts/login/")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    if staff:
-        expect(page).to_have_url(re.compile("/accounts/2fa/authenticate/"))
-        # A code is good for its 30-second window only: never type one about to expire.
-        left = 30 - time.time() % 30
-        if left < 3:
-            time.sleep(left + 0.2)
-        page.fill("input[name=code]", totp_code(DEMO_TOTP_SECRET))
-        page.locator("main form button[type=submit]").first.click()
-    expect(page).not_to_have_url(re.compile("/accounts/"))
 
 
 class Audit:
@@ -219,7 +203,7 @@ def test_main_pages_of_every_role_have_no_serious_axe_violation_and_fit_a_phone(
     for login, (role, paths) in staff_pages.items():
         with audited_context(browser, base, DESKTOP) as context:
             page = context.new_page()
-            sign_in(page, base, login, staff=True)
+            sign_in(page, base, login, staff=True, secret=DEMO_TOTP_SECRET)
             for path in paths:
                 audit.check(page, role, path, phone=False)
             if role == "counsellor":

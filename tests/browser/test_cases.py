@@ -1,13 +1,12 @@
 """A counsellor's morning: find a worker, talk, check a paper, move the case, plan a call."""
 
-import re
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
-from tests.factories import PASSWORD, StaffFactory, WorkerFactory, province, totp_code
+from tests.browser.conftest import sign_in
+from tests.factories import StaffFactory, WorkerFactory, province
 from tests.workers.factories import ProfileFactory, jpeg_upload
 from workers import services
 from workers.models import Document, DocumentType, FollowUp, Stage
@@ -35,13 +34,7 @@ def test_a_counsellor_finds_a_worker_logs_a_session_verifies_moves_and_plans(
         actor=profile.user,
     )
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=login]", "tv@example.vn")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile("/accounts/2fa/authenticate/"))
-    page.fill("input[name=code]", totp_code())
-    page.locator("main form button[type=submit]").first.click()
+    sign_in(page, live_server.url, "tv@example.vn", staff=True)
 
     page.goto(live_server.url + "/staff/cases/")
     page.fill("input[name=q]", "nguyen thi anh duong")

@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from fairs import services
 from fairs.models import Registration
-from tests.factories import PASSWORD, StaffFactory, WorkerFactory, province, totp_code
+from tests.browser.conftest import sign_in
+from tests.factories import StaffFactory, WorkerFactory, province
 from tests.fairs.factories import FairFactory
 from tests.workers.factories import ProfileFactory
 
@@ -24,13 +25,6 @@ def _later_today() -> datetime.datetime:
     now = timezone.localtime()
     midnight = (now + datetime.timedelta(days=1)).replace(hour=0, minute=0, second=0)
     return min(now + datetime.timedelta(hours=2), midnight - datetime.timedelta(minutes=1))
-
-
-def sign_in(page, base: str, login: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/accounts/login/")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
 
 
 def test_a_worker_registers_and_a_counsellor_checks_people_in_once(page, live_server):
@@ -74,11 +68,7 @@ def test_a_worker_registers_and_a_counsellor_checks_people_in_once(page, live_se
     assert all(url.startswith(live_server.url) for _kind, url in fetched)
 
     # The counsellor at the door.
-    page.context.clear_cookies()
-    sign_in(page, live_server.url, "tv@example.vn")
-    expect(page).to_have_url(re.compile("/accounts/2fa/authenticate/"))
-    page.fill("input[name=code]", totp_code())
-    page.locator("main form button[type=submit]").first.click()
+    sign_in(page, live_server.url, "tv@example.vn", staff=True)
     page.goto(f"{live_server.url}/staff/fairs/{fair.pk}/check-in/")
 
     # A scanner types the code and presses Enter.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from PIL import Image
@@ -12,27 +11,11 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from loans.models import Application, Status
 from notifications.models import Notification
-from tests.factories import PASSWORD, StaffFactory, province, totp_code
+from tests.browser.conftest import sign_in
+from tests.factories import StaffFactory, province
 from tests.loans.factories import grant_programme, worker_profile
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, base: str, login: str, *, staff: bool = False) -> None:  # type: ignore[no-untyped-def]
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    if staff:
-        expect(page).to_have_url(re.compile("/accounts/2fa/authenticate/"))
-        # A code is good for its 30-second window only: never type one about to expire.
-        left = 30 - time.time() % 30
-        if left < 3:
-            time.sleep(left + 0.2)
-        page.fill("input[name=code]", totp_code())
-        page.locator("main form button[type=submit]").first.click()
-    expect(page).not_to_have_url(re.compile("/accounts/"))
 
 
 def status_of(page) -> str:  # type: ignore[no-untyped-def]

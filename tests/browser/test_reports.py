@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from reports import services
-from tests.factories import PASSWORD, StaffFactory, WorkerFactory, province, totp_code
+from tests.browser.conftest import sign_in
+from tests.factories import StaffFactory, WorkerFactory, province
 from tests.workers.factories import ProfileFactory
 from workers.models import Case, Stage
 
@@ -30,12 +31,7 @@ def test_a_manager_sees_the_target_filters_a_period_and_downloads_excel(page, li
     services.target_set(province=lao_cai, year=today.year, half=0, departures=4, by=manager)
     in_year = Case.objects.filter(departure_date__year=today.year).count()
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=login]", "ql@example.vn")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.fill("input[name=code]", totp_code())
-    page.locator("main form button[type=submit]").first.click()
+    sign_in(page, live_server.url, "ql@example.vn", staff=True)
 
     page.goto(live_server.url + "/staff/reports/")
     expect(page.locator("#departures-year")).to_have_text(str(in_year))

@@ -32,6 +32,7 @@ from django.utils.translation import gettext
 
 from accounts.models import Role, User
 from markets import throttle
+from tests.accounts.test_signup import signup_data
 from tests.factories import PASSWORD, StaffFactory, WorkerFactory, totp_code
 from tests.markets.factories import ExchangeRateFactory, MarketFactory, ProgrammeFactory
 
@@ -216,19 +217,6 @@ def test_wrong_passwords_for_one_number_do_not_lock_out_other_numbers():
 
 
 # --- Sign-up --------------------------------------------------------------------------
-
-
-def signup_data(**fields: str) -> dict[str, str]:
-    data = {
-        "name": "Nguyễn Văn Bình",
-        "phone": "",
-        "email": "",
-        "province": "",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-    }
-    data.update(fields)
-    return data
 
 
 def test_sign_ups_from_one_address_are_limited_with_the_429_page(client):
