@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install migrate demo test test-fast lint format messages demo-code check-deploy clean bench backup restore
+.PHONY: run install migrate demo test test-fast lint format messages demo-code check-deploy clean bench backup restore load
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 or python3.13)."; exit 1; }
@@ -74,6 +74,14 @@ bench: install
 	DEBUG=0 SECRET_KEY=collect-only ALLOWED_HOSTS=testserver $(BIN)/python manage.py collectstatic --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=0 SECRET_KEY=bench-only-$$(date +%s)-not-secret-at-all-xxxxxxxxxxxx \
 		ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=0 $(BIN)/python manage.py bench $(BENCH_ARGS)
+
+## The portal under load on this machine (gunicorn, Celery, PostgreSQL, Redis; locust headless):
+## make load LOAD_USERS=80 LOAD_TIME=5m; LOAD_USERS=20,40,80 tries each in turn. See loadtest/run.py
+LOAD_USERS ?= 80
+LOAD_TIME ?= 5m
+load: install
+	@$(BIN)/python -c 'import locust' 2>/dev/null || $(BIN)/python -m pip install --quiet ".[load]"
+	LOAD_USERS=$(LOAD_USERS) LOAD_TIME=$(LOAD_TIME) $(BIN)/python loadtest/run.py
 
 ## PostgreSQL backup (pg_dump custom format) with the uploaded files; needs DATABASE_URL
 backup: install
