@@ -1,3 +1,5 @@
+from allauth.usersessions.admin import UserSessionAdmin as AllauthUserSessionAdmin
+from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -35,3 +37,13 @@ class CommuneAdmin(admin.ModelAdmin):
     list_filter = ["province"]
     search_fields = ["name"]
     list_select_related = ["province"]
+
+
+# allauth searches sessions by `user__username`, which our User does not have: any search in
+# the admin's list of sessions was a server error.
+admin.site.unregister(UserSession)
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(AllauthUserSessionAdmin):
+    search_fields = ["user__name", "user__email", "user__phone", "ip"]

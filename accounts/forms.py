@@ -2,12 +2,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context, ratelimit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Province
+
+
+def _no_phone_nor_email(form: forms.Form, cleaned: dict[str, Any]) -> bool:
+    """Neither a phone number nor an email given (and neither refused for its own reason)."""
+    return not any(cleaned.get(name) or form.has_error(name) for name in ("phone", "email"))
 
 
 class SignupForm(AllauthSignupForm):
@@ -36,12 +42,7 @@ class SignupForm(AllauthSignupForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if (
-            not cleaned.get("phone")
-            and not cleaned.get("email")
-            and not self.has_error("phone")
-            and not self.has_error("email")
-        ):
+        if _no_phone_nor_email(self, cleaned):
             raise forms.ValidationError(
                 _("Enter a phone number or an email so that you can sign in."),
                 code="no_login",
@@ -61,3 +62,16 @@ class SignupForm(AllauthSignupForm):
             )
         return cleaned
 
+
+class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
+    """A sign-in code goes to a phone number or an email: a form with neither is refused."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # With both sign-in methods allauth makes each field optional, and an empty form
+        # would reach the view valid but with no one to send the code to (a server error).
+        if _no_phone_nor_email(self, cleaned):
+            raise forms.ValidationError(
+                _("Enter your phone number or email to receive a code."), code="no_login"
+            )
+        return cleaned

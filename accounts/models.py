@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -225,3 +226,13 @@ class ExportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.what} by {self.user_id} at {self.at:%d/%m/%Y %H:%M}"
+
+    @staticmethod
+    def filters_of(params: Mapping[str, str], *, skip: Collection[str] = ()) -> dict[str, str]:
+        """An export's query string as the log keeps it: bounded, and without NUL, which
+        PostgreSQL's JSON cannot hold (the export was a server error)."""
+        return {
+            key.replace("\x00", "")[:100]: value.replace("\x00", "")[:200]
+            for key, value in params.items()
+            if key not in skip
+        }

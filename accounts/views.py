@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
 from accounts.models import Role, User
+from accounts.text import search_text
 
 PEOPLE_PER_PAGE = 50
 
@@ -20,7 +21,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
     role = request.GET.get("role", "")
     if role in Role.values:
         people = people.filter(role=role)
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q", ""))
     if query:
         people = people.filter(
             Q(name__icontains=query) | Q(email__icontains=query) | Q(phone__contains=query)

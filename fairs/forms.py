@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.adapter import PhoneField
 from accounts.models import Commune, Province, User
+from accounts.text import as_id
+from accounts.validators import plausible_date
 from fairs.models import Fair, JobOrder, Participation, Registration
 from markets.models import Enterprise, Market, Programme
 
@@ -64,11 +66,13 @@ class FairForm(forms.ModelForm):
         province_id = self.instance.province_id if self.instance.pk else user.province_id
         if user.is_admin and not self.instance.pk:
             self.fields["province"].required = True
-            province_id = self.data.get("province") or province_id
+            province_id = as_id(self.data.get("province")) or province_id
         else:
             del self.fields["province"]
         self.fields["commune"].queryset = Commune.objects.filter(province_id=province_id or 0)
         self.fields["commune"].empty_label = _("Choose…")
+        for name in ("starts_at", "ends_at", "registration_deadline"):
+            self.fields[name].validators.append(plausible_date)
         if not self.is_bound:
             self.initial["version"] = self.instance.version
 
@@ -262,8 +266,10 @@ class FollowUpForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=gettext_lazy("From"), widget=DateInput())
-    end = forms.DateField(label=gettext_lazy("To"), widget=DateInput())
+    start = forms.DateField(
+        label=gettext_lazy("From"), widget=DateInput(), validators=[plausible_date]
+    )
+    end = forms.DateField(label=gettext_lazy("To"), widget=DateInput(), validators=[plausible_date])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import staff_required, worker_required
 from accounts.models import User
+from accounts.text import search_text
 from fairs import selectors, services
 from fairs.forms import (
     CancelForm,
@@ -456,7 +457,7 @@ def job_order_remove(request: HttpRequest, pk: int, order_pk: int) -> HttpRespon
 @require_GET
 def registrations(request: HttpRequest, pk: int) -> HttpResponse:
     fair = _staff_fair(request, pk)
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_text(request.GET.get("q", ""), 100)
     status = request.GET.get("status", "")
     rows = selectors.fair_registrations(fair, query=query, status=status).annotate(
         profile_id=F("worker__worker_profile__id")
@@ -539,7 +540,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     fair = get_object_or_404(
         Fair.objects.for_check_in(request.user).select_related("commune"), pk=pk
     )
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_text(request.GET.get("q", ""), 100)
     here = reverse("fairs:check_in", args=[fair.pk])
     back = f"{here}?{urlencode({'q': query})}" if query else here
     walk_in_form = WalkInForm(fair=fair, prefix="walkin")

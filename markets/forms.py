@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune, Province
+from accounts.text import as_id
 from markets import rules
 from markets.models import (
     Enterprise,
@@ -264,9 +265,9 @@ class FraudReportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         province = self.data.get("province") if self.is_bound else self.initial.get("province")
-        if province and str(province).isdigit():
+        if code := as_id(province):
             self.fields["commune"].queryset = Commune.objects.filter(  # type: ignore[attr-defined]
-                province__code=int(province)
+                province__code=code
             ).only("pk", "name")
 
     def clean_attachments(self) -> list[Attachment]:

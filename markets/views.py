@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import staff_required
 from accounts.files import private_file_response
 from accounts.models import Province
+from accounts.text import as_id
 from markets import rules, selectors, services, throttle
 from markets.forms import (
     EnterpriseImportForm,
@@ -200,8 +201,8 @@ def fee_check(request: HttpRequest) -> HttpResponse:
                 )
     else:
         initial = {}
-        if request.GET.get("programme", "").isdigit():
-            initial["programme"] = int(request.GET["programme"])
+        if programme_id := as_id(request.GET.get("programme")):
+            initial["programme"] = programme_id
         form = FeeCheckForm(initial=initial)
     context["form"] = form
     status = 400 if form.is_bound and form.errors else 200
@@ -216,8 +217,8 @@ def _chosen_province(request: HttpRequest) -> tuple[Province | None, bool]:
     wanted = request.GET.get("province", "")
     if wanted == "all":
         return None, True
-    if wanted.isdigit():
-        province = Province.objects.filter(code=int(wanted)).first()
+    if (code := as_id(wanted)) is not None:
+        province = Province.objects.filter(code=code).first()
         if province is not None:
             return province, False
     if wanted == "national":
@@ -539,7 +540,7 @@ def fraud_report_create(request: HttpRequest) -> HttpResponse:
     address = throttle.client_address(request)
     if request.method == "GET":
         initial = {"name_used": request.GET.get("name", "")[:200]}
-        if request.GET.get("province", "").isdigit():
+        if as_id(request.GET.get("province")):
             initial["province"] = request.GET["province"]
         return render(
             request, "markets/fraud_report_form.html", {"form": FraudReportForm(initial=initial)}

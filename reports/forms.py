@@ -9,18 +9,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Province, User
+from accounts.validators import plausible_date
 from reports.models import Target
 from workers.forms import DateInput
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=gettext_lazy("To"), required=False, widget=DateInput())
+    start = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=DateInput(), validators=[plausible_date]
+    )
+    end = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=DateInput(), validators=[plausible_date]
+    )
     province = forms.CharField(required=False)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         today = timezone.localdate()
+        if self.has_error("start") or self.has_error("end"):
+            return cleaned
         cleaned["start"] = cleaned.get("start") or datetime.date(today.year, 1, 1)
         cleaned["end"] = cleaned.get("end") or today
         if cleaned["end"] < cleaned["start"]:

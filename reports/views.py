@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from accounts.decorators import staff_required
 from accounts.models import ExportRecord, Province, User
 from accounts.spreadsheets import XLSX, workbook_bytes
+from accounts.text import as_id
+from accounts.validators import EARLIEST_YEAR, LATEST_YEAR
 from reports import charts, selectors, services
 from reports.forms import PeriodForm, TargetForm
 from reports.models import Target
@@ -23,7 +25,8 @@ def _scope(request: HttpRequest, code: str) -> Province | None:
     if user.is_admin:
         if code in ("", "all"):
             return None
-        return get_object_or_404(Province, code=code if code.isdigit() else -1)
+        number = as_id(code)
+        return get_object_or_404(Province, code=number if number is not None else -1)
     if user.province_id is None:
         raise Http404
     if code and code != str(user.province.code):
@@ -111,7 +114,7 @@ def export(request: HttpRequest) -> HttpResponse:
         user=request.user,
         what="dashboard",
         rows=len(rows),
-        filters={k: v for k, v in request.GET.items()},
+        filters=ExportRecord.filters_of(request.GET),
     )
     name = board.province.codename if board.province else "national"
     response = HttpResponse(
@@ -145,8 +148,9 @@ def printable(request: HttpRequest) -> HttpResponse:
 def national(request: HttpRequest) -> HttpResponse:
     if not request.user.is_admin:
         raise Http404
-    year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() else timezone.localdate().year
+    year = as_id(request.GET.get("year", ""))
+    if year is None or not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        year = timezone.localdate().year
     rows = selectors.national(year)
     return render(
         request,

@@ -356,7 +356,7 @@ def export(request: HttpRequest) -> HttpResponse:
         user=request.user,
         what="caseload",
         rows=len(rows),
-        filters={k: v for k, v in request.GET.items() if k != "page"},
+        filters=ExportRecord.filters_of(request.GET, skip={"page"}),
     )
     response = HttpResponse(workbook_bytes("Caseload", EXPORT_HEADER, rows), content_type=XLSX)
     stamp = timezone.localdate().strftime("%Y%m%d")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.adapter import PhoneField
 from accounts.models import Commune, Province, Role, User
+from accounts.text import as_id
 from markets.models import Enterprise, Market, Programme
 from markets.selectors import licensed_enterprises_on
 from workers import rules
@@ -189,7 +190,7 @@ class AddressForm(StepForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user: User = self.instance.user
-        province_id = self.data.get("province") if self.is_bound else None
+        province_id = as_id(self.data.get("province")) if self.is_bound else None
         if not province_id:
             province_id = (
                 self.instance.commune.province_id if self.instance.commune_id else user.province_id
@@ -197,9 +198,9 @@ class AddressForm(StepForm):
         self.initial.setdefault("province", province_id)
         self.fields["commune"].required = True
         self.fields["commune"].empty_label = _("Choose…")
-        self.fields["commune"].queryset = Commune.objects.filter(
-            province_id=province_id if str(province_id or "").isdigit() else None
-        ).only("pk", "name")
+        self.fields["commune"].queryset = Commune.objects.filter(province_id=province_id).only(
+            "pk", "name"
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import staff_required, worker_required
 from accounts.files import private_file_response
 from accounts.models import User
+from accounts.text import search_text
 from workers import rules, selectors, services
 from workers.forms import (
     STEP_FORMS,
@@ -192,7 +193,10 @@ def profile_step(request: HttpRequest, step: str | None = None) -> HttpResponse:
 
 def _upload(request: HttpRequest, profile: WorkerProfile) -> DocumentUploadForm | None:
     """Handle an upload POST; returns the form with errors, or None when stored."""
-    doc_type = get_object_or_404(DocumentType, code=request.POST.get("type", ""))
+    code = request.POST.get("type", "")
+    if "\x00" in code:  # names no type, and PostgreSQL's driver refuses it in a query
+        raise Http404
+    doc_type = get_object_or_404(DocumentType, code=code)
     group = request.POST.get("priority_group", "")
     if group not in {"", *PriorityGroup.values}:
         raise Http404
@@ -288,7 +292,7 @@ def staff_workers(request: HttpRequest) -> HttpResponse:
     profiles = WorkerProfile.objects.for_user(request.user).select_related(
         "user", "commune", "user__province"
     )
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q", ""))
     if query:
         digits = "".join(c for c in query if c.isdigit())
         condition = Q(user__name__icontains=query)

@@ -226,3 +226,21 @@ def test_support_approved_and_waiting_are_summed_by_programme_for_the_province(
     assert dict(extra["approved"]) == {programme.name: 3_000_000}
     assert dict(extra["waiting"]) == {programme.name: 1}
     assert elsewhere.province == dong_thap
+
+
+def test_hostile_periods_provinces_and_years_get_an_answer_not_a_server_error(
+    client, admin_user
+):
+    login_staff(client, admin_user)
+
+    far = client.get(reverse("reports:dashboard"), {"start": "0001-01-01", "end": "9999-12-31"})
+    province = client.get(reverse("reports:dashboard"), {"province": "²"})
+    export = client.get(reverse("reports:export"), {"province": "all", "x\x00": "a\x00b"})
+    year = client.get(reverse("reports:national"), {"year": "2147483648"})
+
+    assert far.status_code == 200 and far.context["board"] is None
+    assert "1900" in far.text  # says which years it takes
+    assert province.status_code == 404
+    assert export.status_code == 200
+    assert ExportRecord.objects.get().filters == {"province": "all", "x": "ab"}
+    assert year.status_code == 200 and year.context["year"] == TODAY.year
