@@ -228,9 +228,7 @@ def test_support_approved_and_waiting_are_summed_by_programme_for_the_province(
     assert elsewhere.province == dong_thap
 
 
-def test_hostile_periods_provinces_and_years_get_an_answer_not_a_server_error(
-    client, admin_user
-):
+def test_hostile_periods_provinces_and_years_get_an_answer_not_a_server_error(client, admin_user):
     login_staff(client, admin_user)
 
     far = client.get(reverse("reports:dashboard"), {"start": "0001-01-01", "end": "9999-12-31"})
