@@ -6,7 +6,7 @@ from tests.mrc.test_pages import assert_self_contained
 pytestmark = pytest.mark.django_db
 
 
-def check(client, programme, **typed):  # type: ignore[no-untyped-def]
+def check(client, programme, address: str = "127.0.0.1", **typed):  # type: ignore[no-untyped-def]
     data = {
         "programme": programme.pk,
         "contract_months": "36",
@@ -19,7 +19,7 @@ def check(client, programme, **typed):  # type: ignore[no-untyped-def]
         "other": "",
     }
     data.update(typed)
-    return client.get(reverse("markets:fee_check"), data)
+    return client.get(reverse("markets:fee_check"), data, REMOTE_ADDR=address)
 
 
 def test_a_fee_over_the_programme_cap_is_flagged_with_what_the_law_allows(english, japan_intern):

@@ -35,6 +35,7 @@ from markets import throttle
 from tests.accounts.test_signup import signup_data
 from tests.factories import PASSWORD, StaffFactory, WorkerFactory, totp_code
 from tests.markets.factories import ExchangeRateFactory, MarketFactory, ProgrammeFactory
+from tests.markets.test_fee_check import check as check_fee
 
 pytestmark = pytest.mark.django_db
 
@@ -467,22 +468,6 @@ def few_fee_checks(settings) -> int:  # type: ignore[no-untyped-def]
     settings.FEE_CHECKS_PER_WINDOW = 3
     settings.FEE_CHECK_WINDOW_SECONDS = 10 * 60
     return 3
-
-
-def check_fee(client: Client, programme: Any, address: str = "10.5.0.1", **typed: str) -> Any:
-    data = {
-        "programme": programme.pk,
-        "contract_months": "36",
-        "monthly_wage": "200.000",
-        "wage_currency": "local",
-        "fee_currency": "VND",
-        "service_fee": "",
-        "brokerage": "",
-        "deposit": "",
-        "other": "",
-    }
-    data.update(typed)
-    return client.get(reverse("markets:fee_check"), data, REMOTE_ADDR=address)
 
 
 def test_the_fee_checker_allows_60_checks_per_address_in_10_minutes_by_default():
