@@ -339,18 +339,18 @@ def split(
     return (first, after - day), live
 
 
-def period_counts(province: Province | None, period: Period) -> Counts:
-    """The period's figures: the nation's from the summary where it can, the rest live."""
-    months, live = split(period, latest_run(province))
+def period_counts(province: Province | None, period: Period, run: SummaryRun | None) -> Counts:
+    """The period's figures: from the summary `run` where it can (the nation), the rest live."""
+    months, live = split(period, run)
     counts = summary_counts(*months) if months else Counts()
     for part in live:
         counts.add(live_counts(province, part))
     return counts
 
 
-def departures_total(province: Province | None, period: Period) -> int:
+def departures_total(province: Province | None, period: Period, run: SummaryRun | None) -> int:
     """Departures in the period, split like `period_counts` but counting nothing else."""
-    months, live = split(period, latest_run(province))
+    months, live = split(period, run)
     summarised = 0
     if months:
         summarised = MonthlyFigure.objects.filter(
@@ -364,7 +364,8 @@ def departures_total(province: Province | None, period: Period) -> int:
 def dashboard(
     province: Province | None, period: Period, today: datetime.date, user: User | None = None
 ) -> Dashboard:
-    counts = period_counts(province, period)
+    now = latest_run(province)
+    counts = period_counts(province, period, now)
     year = Period(datetime.date(period.end.year, 1, 1), datetime.date(period.end.year, 12, 31))
     markets = {str(m.pk): m.name for m in Market.objects.only("pk", "name_vi", "name_en")}
     communes = dict(
@@ -377,7 +378,6 @@ def dashboard(
         key=lambda kv: (-kv[1], kv[0]),
     )[:20]
     cases = _cases(province)
-    now = latest_run(province)
     if now is not None:  # the nation: counted by the last run, not across a million rows
         stages = dict(
             MonthlyFigure.objects.filter(figure=MonthlyFigure.Figure.CASES_BY_STAGE)
@@ -402,7 +402,7 @@ def dashboard(
         province=province,
         period=period,
         progress=Progress(
-            departures_total(province, year),
+            departures_total(province, year, now),
             target_for(province, period.end.year),
             period.end.year,
             today,
