@@ -192,11 +192,11 @@ def topic_counts(sessions: QuerySet[CounsellingSession], **by: Any) -> list[tupl
         return [tuple(row) for row in cursor.fetchall()]
 
 
-def _key(value: object) -> str:
+def figure_key(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _month(value: object) -> datetime.date:
+def as_month(value: object) -> datetime.date:
     """The first day of a month as the database returned it (a date, datetime or text)."""
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -259,9 +259,9 @@ def live_counts(province: Province | None, period: Period) -> Counts:
     sex: Counter[str] = Counter()
     commune: Counter[str] = Counter()
     for m, s, c, n in left.values_list("market", "sex", "commune").annotate(n=Count("pk")):
-        market[_key(m)] += n
-        sex[_key(s)] += n
-        commune[_key(c)] += n
+        market[figure_key(m)] += n
+        sex[figure_key(s)] += n
+        commune[figure_key(c)] += n
     claims = PriorityGroupClaim.objects.filter(profile__case__in=left)
     sessions = _sessions(province, period)
     return Counts(
@@ -271,7 +271,7 @@ def live_counts(province: Province | None, period: Period) -> Counts:
         group=Counter(dict(claims.values_list("group").annotate(n=Count("pk")))),
         month=Counter(
             {
-                _month(m): n
+                as_month(m): n
                 for m, n in left.annotate(m=TruncMonth("departure_date"))
                 .values_list("m")
                 .annotate(n=Count("pk"))

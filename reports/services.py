@@ -62,9 +62,9 @@ def monthly_figures_rebuild(*, today: datetime.date) -> SummaryRun:
             rows.append(
                 MonthlyFigure(
                     province_id=province,
-                    month=selectors._month(month),
+                    month=selectors.as_month(month),
                     figure=figure,
-                    key=selectors._key(key[0]) if key else "",
+                    key=selectors.figure_key(key[0]) if key else "",
                     count=n,
                 )
             )
@@ -80,7 +80,7 @@ def monthly_figures_rebuild(*, today: datetime.date) -> SummaryRun:
         rows.append(
             MonthlyFigure(
                 province_id=province,
-                month=selectors._month(month),
+                month=selectors.as_month(month),
                 figure=Figure.SESSIONS_CHANNEL,
                 key=channel,
                 count=n,
@@ -92,7 +92,7 @@ def monthly_figures_rebuild(*, today: datetime.date) -> SummaryRun:
         rows.append(
             MonthlyFigure(
                 province_id=province,
-                month=selectors._month(month),
+                month=selectors.as_month(month),
                 figure=Figure.SESSIONS_TOPIC,
                 key=str(topic),
                 count=n,
