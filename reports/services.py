@@ -1,7 +1,7 @@
 import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, DateField, F, QuerySet, Value
 from django.db.models.functions import TruncMonth
 
@@ -27,19 +27,15 @@ def monthly_figures_rebuild(*, today: datetime.date) -> SummaryRun:
     """Every month through today, counted per province from the records, replaces the last
     counts in one transaction: readers see the old figures or the new, never a mix."""
     Figure = MonthlyFigure.Figure
-    gone = Case.objects.filter(stage__in=selectors.GONE, departure_date__lte=today).annotate(
-        m=TruncMonth("departure_date")
-    )
+    left = selectors.departures_in(None, selectors.Period(datetime.date.min, today))
+    gone = left.annotate(m=TruncMonth("departure_date"))
     grouped: list[tuple[str, QuerySet[Any]]] = [
         (Figure.DEPARTURES_MARKET, gone.values_list("province", "m", "market")),
         (Figure.DEPARTURES_SEX, gone.values_list("province", "m", "sex")),
         (Figure.DEPARTURES_COMMUNE, gone.values_list("province", "m", "commune")),
         (
             Figure.DEPARTURES_GROUP,
-            PriorityGroupClaim.objects.filter(
-                profile__case__stage__in=selectors.GONE,
-                profile__case__departure_date__lte=today,
-            )
+            PriorityGroupClaim.objects.filter(profile__case__in=left)
             .annotate(m=TruncMonth("profile__case__departure_date"))
             .values_list("profile__case__province", "m", "group"),
         ),
@@ -99,6 +95,12 @@ def monthly_figures_rebuild(*, today: datetime.date) -> SummaryRun:
             )
         )
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A second rebuild at the same time waits here; its delete then sees, and
+            # removes, what the first wrote. Without the lock both sets of rows would stay
+            # and the nation's figures would count twice. Plain reads are not blocked.
+            with connection.cursor() as cursor:
+                cursor.execute("LOCK TABLE reports_monthlyfigure IN EXCLUSIVE MODE")
         MonthlyFigure.objects.all().delete()
         MonthlyFigure.objects.bulk_create(rows, batch_size=5000)
         return SummaryRun.objects.create(through=today, rows=len(rows))
