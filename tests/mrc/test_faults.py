@@ -42,6 +42,7 @@ import redis
 
 from notifications.testing import OUTBOX_ENV
 from tests.notifications.test_broker import Worker, lines, wait_for
+from tests.processes import Service
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,39 +105,6 @@ def _free_port() -> int:
 
 
 # --- Processes and services -----------------------------------------------------------
-
-
-class Service:
-    """A child process in its own process group, its output in a log file."""
-
-    def __init__(self, command: list[str], log: Path, env: dict[str, str]) -> None:
-        self.log = log
-        self._log_file = log.open("ab")
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=self._log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.alive():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, sig)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-        self._log_file.close()
 
 
 class PrivatePostgres:

@@ -11,13 +11,11 @@ other's tasks), and start their workers with tests/notifications/broker_settings
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import json
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 import uuid
@@ -38,6 +36,7 @@ from notifications.testing import DELAY_ENV, FAILURES_ENV, OUTBOX_ENV
 from tests.factories import WorkerFactory
 from tests.notifications.conftest import celery_broker
 from tests.notifications.factories import NotificationFactory
+from tests.processes import Service
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKER_URL = "redis://127.0.0.1:6379/14"
@@ -104,13 +103,12 @@ def _database_url() -> str:
     return f"postgresql://{credentials}@{host}:{db['PORT'] or 5432}/{quote(db['NAME'])}"
 
 
-class Worker:
+class Worker(Service):
     """A `celery worker` process in its own process group, logging to a file."""
 
     def __init__(
         self, queue: str, outbox: Path, log: Path, pool: str, concurrency: int, **env: str
     ):
-        self.log = log
         environment = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.notifications.broker_settings",
@@ -129,32 +127,13 @@ class Worker:
             "-n", f"notif-{uuid.uuid4().hex[:8]}@%h",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
         ]  # fmt: skip
-        self._log_file = log.open("wb")
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=environment,
-            stdout=self._log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its pool children share the group we kill
-        )
-
-    def text(self) -> str:
-        return self.log.read_text(errors="replace")
+        super().__init__(command, log, environment)
 
     def wait_ready(self, timeout: float = 25) -> None:
         wait_for(lambda: " ready." in self.text(), timeout, "the worker to start", self)
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, sig)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-        self._log_file.close()
+        self.stop(sig)
 
 
 def wait_for(
