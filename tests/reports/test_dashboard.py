@@ -60,7 +60,8 @@ def dataset(lao_cai, dong_thap, counsellor):  # type: ignore[no-untyped-def]
             case=made[0][7].case,
             channel=channel,
             topics=["markets", "fees"] if channel == "phone" else ["markets"],
-            held_at=timezone.now(),
+            # On TODAY, whenever the test runs: now() may already be the next day.
+            held_at=timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(0, 30))),
             duration_minutes=10,
             outcome="",
             next_step="",
