@@ -140,7 +140,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         indexes = [models.Index(fields=["province", "role"])]
 
     def __str__(self) -> str:
-        return self.name or self.email or self.phone or f"#{self.pk}"
+        return self.label(self.pk, self.name, self.email, self.phone)
+
+    @staticmethod
+    def label(pk: int | None, name: str, email: str | None, phone: str | None) -> str:
+        """How a person is named on a page: for lists that read these columns as values."""
+        return name or email or phone or f"#{pk}"
 
     @property
     def is_staff_member(self) -> bool:

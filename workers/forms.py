@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from functools import cached_property
 from html import escape
 from typing import Any
 
@@ -427,6 +428,18 @@ class CaseloadForm(forms.Form):
         self.fields["market"].queryset = Market.objects.only("pk", "name_vi", "name_en")
         self.fields["market"].empty_label = _("All")
 
+    @cached_property
+    def commune_names(self) -> dict[int, str]:
+        """The province's communes, by id, for the filter and the rows: plain values, as
+        ~100 model instances cost more than the query."""
+        return dict(self.fields["commune"].queryset.values_list("pk", "name"))
+
+    @cached_property
+    def market_names(self) -> dict[int, str]:
+        """Every market's name in the page's language, by id, for the filter and the rows.
+        One plain query: field.choices would open a server-side cursor on PostgreSQL."""
+        return {market.pk: str(market) for market in self.fields["market"].queryset}
+
     def select_options(self) -> list[tuple[str, str, SafeString]]:
         """(name, label, <option> elements) of each select, drawn in Python: the caseload is
         the counsellor's most used page, and a template node (or a widget template) per
@@ -434,12 +447,13 @@ class CaseloadForm(forms.Form):
         selects = []
         for name in ["scope", "stage", "commune", "market", "group", "sex", "sort"]:
             field = self.fields[name]
-            if isinstance(field, forms.ModelChoiceField):
-                # One plain query: field.choices would open a server-side cursor on PostgreSQL.
+            if name == "commune":
                 choices: Iterable[tuple[Any, Any]] = [
                     ("", field.empty_label),
-                    *((row.pk, row) for row in field.queryset),
+                    *self.commune_names.items(),
                 ]
+            elif name == "market":
+                choices = [("", field.empty_label), *self.market_names.items()]
             else:
                 choices = field.choices
             current = str(self.data.get(name, ""))

@@ -2,6 +2,7 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 from accounts.models import ExportRecord, User
 from tests.conftest import login_staff
 from tests.factories import WorkerFactory
+from tests.markets.factories import MarketFactory
 from tests.workers.factories import ProfileFactory
 from workers import services
 from workers.models import Case, CaseEvent, CounsellingSession, FollowUp, Stage, WorkerProfile
@@ -209,6 +211,64 @@ def test_caseload_query_count_does_not_grow_with_rows(
     assert response.context["page"].paginator.count == 63
 
 
+def caseload_row(page: str, name: str) -> str:
+    """The <tr> of the caseload that names this worker."""
+    start = page.index(name)
+    return page[page.rindex("<tr>", 0, start) : page.index("</tr>", start)]
+
+
+def test_a_caseload_row_shows_the_worker_stage_commune_market_and_counsellor(
+    client, counsellor, lao_cai
+):
+    japan = MarketFactory(code="jp", name_vi="Nhật Bản", name_en="Japan")
+    commune = lao_cai.communes.order_by("name").first()
+    profile = ProfileFactory(
+        user=WorkerFactory(province=lao_cai, name="Giàng A Páo"),
+        commune=commune,
+        id_problems=["The birth year does not match the ID."],
+    )
+    Case.objects.filter(pk=profile.case.pk).update(
+        stage=Stage.CONTRACTED, market=japan, assigned_to=counsellor, commune=commune
+    )
+    login_staff(client, counsellor)
+
+    vietnamese = caseload_row(client.get(reverse("workers:caseload")).text, "Giàng A Páo")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = caseload_row(client.get(reverse("workers:caseload")).text, "Giàng A Páo")
+
+    link = reverse("workers:staff_worker", args=[profile.pk])
+    for expected in [f'href="{link}"', "Đã ký hợp đồng", commune.name, "Nhật Bản"]:
+        assert expected in vietnamese
+    assert "Cần kiểm tra số định danh" in vietnamese  # the ID flag
+    assert counsellor.name in vietnamese
+    assert "Contracted" in english and "Japan" in english and "ID to check" in english
+
+
+def test_a_caseload_row_of_a_case_without_commune_market_or_counsellor_shows_dashes(
+    client, counsellor, lao_cai
+):
+    ProfileFactory(user=WorkerFactory(province=lao_cai, name="Lò Văn Sáng"), commune=None)
+    login_staff(client, counsellor)
+
+    row = caseload_row(client.get(reverse("workers:caseload")).text, "Lò Văn Sáng")
+
+    assert row.count("<td>—</td>") == 3  # commune, market, counsellor
+
+
+def test_an_admin_sees_the_communes_of_every_province_in_the_caseload(
+    client, admin_user, lao_cai, dong_thap
+):
+    for province, name in [(lao_cai, "Giàng A Páo"), (dong_thap, "Trần Thị Lan")]:
+        commune = province.communes.order_by("name").first()
+        ProfileFactory(user=WorkerFactory(province=province, name=name), commune=commune)
+    login_staff(client, admin_user)
+
+    page = client.get(reverse("workers:caseload")).text
+
+    for province, name in [(lao_cai, "Giàng A Páo"), (dong_thap, "Trần Thị Lan")]:
+        assert province.communes.order_by("name").first().name in caseload_row(page, name)
+
+
 def test_caseload_filters_and_search_without_diacritics(client, case, counsellor, lao_cai):
     other = ProfileFactory(user=WorkerFactory(province=lao_cai, name="Lò Thị Mai")).case
     Case.objects.filter(pk=other.pk).update(stage=Stage.PREPARING)
@@ -217,8 +277,8 @@ def test_caseload_filters_and_search_without_diacritics(client, case, counsellor
     found = client.get(reverse("workers:caseload"), {"q": "nguyen van anh"})
     preparing = client.get(reverse("workers:caseload"), {"stage": "preparing"})
 
-    assert [c.pk for c in found.context["page"]] == [case.pk]
-    assert [c.pk for c in preparing.context["page"]] == [other.pk]
+    assert [c.case_id for c in found.context["page"]] == [case.pk]
+    assert [c.case_id for c in preparing.context["page"]] == [other.pk]
 
 
 def test_caseload_finds_a_worker_by_personal_id_or_phone_in_the_province_only(
@@ -232,7 +292,8 @@ def test_caseload_finds_a_worker_by_personal_id_or_phone_in_the_province_only(
     login_staff(client, counsellor)
 
     def found(q: str) -> list[int]:
-        return [c.pk for c in client.get(reverse("workers:caseload"), {"q": q}).context["page"]]
+        page = client.get(reverse("workers:caseload"), {"q": q}).context["page"]
+        return [row.case_id for row in page]
 
     assert found("015090123456") == [ours.pk]
     assert found("0912 345 678") == [ours.pk]
