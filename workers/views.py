@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -342,6 +342,8 @@ def _staff_profile(request: HttpRequest, pk: int) -> WorkerProfile:
 @staff_required
 def staff_worker(request: HttpRequest, pk: int) -> HttpResponse:
     profile = _staff_profile(request, pk)
+    # The checklist and the sensitive section both read the claims: one query for both.
+    prefetch_related_objects([profile], "claims")
     services.sensitive_read_record(staff=request.user, profile=profile, context="worker_page")
     checklist = selectors.document_checklist(profile)
     case = profile.case

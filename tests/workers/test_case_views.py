@@ -8,13 +8,25 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from accounts.models import ExportRecord, User
+from accounts.models import ExportRecord, Role, User
 from tests.conftest import login_staff
-from tests.factories import WorkerFactory
+from tests.factories import StaffFactory, WorkerFactory
 from tests.markets.factories import MarketFactory
 from tests.workers.factories import ProfileFactory
 from workers import services
-from workers.models import Case, CaseEvent, CounsellingSession, FollowUp, Stage, WorkerProfile
+from workers.models import (
+    Assignment,
+    Case,
+    CaseEvent,
+    CaseNote,
+    CheckIn,
+    CounsellingSession,
+    FollowUp,
+    PriorityGroupClaim,
+    Stage,
+    WorkerProfile,
+)
+from workers.reference import PriorityGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -267,6 +279,45 @@ def test_an_admin_sees_the_communes_of_every_province_in_the_caseload(
 
     for province, name in [(lao_cai, "Giàng A Páo"), (dong_thap, "Trần Thị Lan")]:
         assert province.communes.order_by("name").first().name in caseload_row(page, name)
+
+
+def test_the_case_page_query_count_does_not_grow_with_the_case_history(
+    client, counsellor, lao_cai, django_assert_max_num_queries
+):
+    profile = ProfileFactory(user__province=lao_cai)
+    case = profile.case
+    login_staff(client, counsellor)
+    url = reverse("workers:staff_worker", args=[profile.pk])
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            colleague = StaffFactory(role=Role.COUNSELLOR, province=lao_cai)
+            CaseEvent.objects.create(case=case, to_stage=Stage.COUNSELLED, actor=colleague)
+            CaseNote.objects.create(case=case, author=colleague, text=f"Note {i}")
+            CheckIn.objects.create(case=case, by=colleague, situation="ok")
+            Assignment.objects.create(case=case, assigned_to=colleague, assigned_by=counsellor)
+            FollowUp.objects.create(
+                case=case, title=f"Call {i}", due_on=timezone.localdate(), assignee=colleague,
+                created_by=counsellor,
+            )  # fmt: skip
+            services.session_log(
+                counsellor=colleague, case=case, channel="phone", topics=["fees"],
+                held_at=timezone.now(), duration_minutes=10, outcome="", next_step="",
+            )  # fmt: skip
+        for group in list(PriorityGroup.values)[: n + 1]:
+            PriorityGroupClaim.objects.get_or_create(profile=profile, group=group)
+
+    grow(1)
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(url).status_code == 200
+    grow(6)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url).text
+
+    assert page.count("Note ") >= 7  # the history is on the page
+    claims = [q for q in few.captured_queries if "prioritygroupclaim" in q["sql"]]
+    assert len(claims) == 1  # read once, for the checklist and the sensitive section
 
 
 def test_caseload_filters_and_search_without_diacritics(client, case, counsellor, lao_cai):
