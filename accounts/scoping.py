@@ -17,6 +17,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Cast
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -38,7 +40,11 @@ class ScopedQuerySet(models.QuerySet[Any]):
         if user.is_staff_member:
             if user.province_id is None:
                 return self.none()
-            return self.filter(**{self.province_path: user.province_id})
+            # Typed as the column is: a bare 7 is an int4, and btree_gin compares bigint
+            # with bigint only, so the province key of the caseload's name index (province,
+            # folded name) went unused and a search read the whole nation's trigrams.
+            province = Cast(Value(user.province_id), models.BigIntegerField())
+            return self.filter(**{self.province_path: province})
         if self.owner_path is not None:
             return self.filter(**{self.owner_path: user})
         return self.none()

@@ -1,6 +1,9 @@
 import datetime
+import json
+import re
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from markets.models import LicenceStatus
@@ -372,3 +375,30 @@ def test_search_by_personal_id_and_phone(named_cases, counsellor):
 
     assert [c.pk for c in by_id] == [case.pk]
     assert [c.pk for c in by_phone] == [case.pk]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigram index exists on PostgreSQL only"
+)
+def test_a_name_search_reads_the_trigram_index_by_province_and_name(counsellor, lao_cai):
+    """A search must reach the trigrams of one province, not of the nation: btree_gin's
+    province key is usable only when the province is compared as a bigint, as the column is."""
+    ProfileFactory(user=WorkerFactory(province=lao_cai, name="Giàng Thị Dua"))
+    cases = caseload(counsellor, CaseloadFilters(q="giang thi dua"), TODAY)
+    sql, params = cases.values_list("pk", flat=True).query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Leave the planner the trigram index alone (the test's transaction rolls it back).
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'workers_case' "
+            "AND indexname NOT IN ('case_search_by_province', 'workers_case_pkey') "
+            "AND indexdef NOT LIKE 'CREATE UNIQUE%%'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = json.dumps(cursor.fetchone()[0])
+        transaction.set_rollback(True)
+
+    index_conditions = re.findall(r'"Index Cond": "([^"]*)"', plan)
+    assert any("province_id" in c and "search_name" in c for c in index_conditions), plan

@@ -117,7 +117,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=1_000_000)
         parser.add_argument("--events", type=int, default=5_000_000)
         parser.add_argument("--sessions", type=int, default=1_000_000)
-        parser.add_argument("--runs", type=int, default=40)
+        parser.add_argument("--runs", type=int, default=100)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
