@@ -8,7 +8,6 @@ from functools import partial
 from django import forms
 from django.contrib import messages
 from django.core import signing
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -180,7 +179,10 @@ def sessions(request: HttpRequest) -> HttpResponse:
     logged = CounsellingSession.objects.for_user(request.user).select_related(
         "counsellor", "case__profile__user", "contact_commune"
     )
-    page = Paginator(logged, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = selectors.IdFirstPaginator(
+        logged, CASES_PER_PAGE, rows=partial(selectors.in_order, logged)
+    )
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "workers/sessions.html", {"page": page})
 
 

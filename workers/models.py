@@ -113,6 +113,13 @@ class WorkerProfile(models.Model):
     class Meta:
         verbose_name = _("worker profile")
         verbose_name_plural = _("worker profiles")
+        indexes = [
+            # The few files whose ID number disagrees with the birth date or sex: the staff
+            # home counts them and lists them, without reading every profile of a province.
+            models.Index(
+                fields=["user"], condition=~models.Q(id_problems=[]), name="profile_id_to_check"
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.user)
@@ -415,7 +422,14 @@ class Case(models.Model):
             models.Index(fields=["province", "-updated_at", "-id"], name="case_caseload"),
             models.Index(fields=["province", "stage", "-updated_at", "-id"], name="case_by_stage"),
             models.Index(fields=["assigned_to", "-updated_at", "-id"], name="case_by_counsellor"),
-            models.Index(fields=["province", "search_name"], name="case_by_name"),
+            models.Index(fields=["province", "search_name", "id"], name="case_by_name"),
+            models.Index(fields=["province", "-opened_at", "-id"], name="case_by_opened"),
+            # The staff home counts the province's open cases waiting for a counsellor.
+            models.Index(
+                fields=["province", "stage"],
+                condition=models.Q(assigned_to__isnull=True),
+                name="case_unassigned",
+            ),
             models.Index(fields=["stage", "contract_end"], name="case_return_due"),
             # Covering (PostgreSQL): a dashboard counts departures by stage and market from
             # the index alone, without a bitmap of every departed case of the country.
@@ -533,7 +547,8 @@ class CounsellingSession(models.Model):
     class Meta:
         ordering = ["-held_at", "-pk"]
         indexes = [
-            models.Index(fields=["province", "-held_at"]),
+            # The sessions list's order, walked straight off the index to any page.
+            models.Index(fields=["province", "-held_at", "-id"], name="session_by_province"),
             models.Index(fields=["contact_phone"]),
         ]
 

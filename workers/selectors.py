@@ -281,6 +281,21 @@ class IdFirstPaginator(Paginator):
         return self._get_page(self.rows(ids), number, self)
 
 
+def in_order(queryset: QuerySet[Any], ids: list[int]) -> list[Any]:
+    """The rows of `queryset` with these ids, in this order: an IdFirstPaginator's `rows`."""
+    found = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]  # a row may go between the two reads
+
+
+def profiles_of_cases(case_ids: list[int]) -> list[WorkerProfile]:
+    """The workers of these cases, in this order, with their account and commune."""
+    profiles = WorkerProfile.objects.filter(case__in=case_ids).select_related(
+        "user", "commune", "case"
+    )
+    found = {profile.case.pk: profile for profile in profiles}
+    return [found[pk] for pk in case_ids if pk in found]
+
+
 @dataclass(frozen=True, slots=True)
 class CaseloadRow:
     """One line of the caseload."""

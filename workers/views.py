@@ -7,8 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -289,21 +288,17 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def staff_workers(request: HttpRequest) -> HttpResponse:
-    profiles = WorkerProfile.objects.for_user(request.user).select_related(
-        "user", "commune", "user__province"
-    )
+    """The province's workers, newest first: the caseload's search (names without
+    diacritics, a personal ID or a phone number), walked over the cases' indexes."""
     query = search_text(request.GET.get("q", ""))
-    if query:
-        digits = "".join(c for c in query if c.isdigit())
-        condition = Q(user__name__icontains=query)
-        if len(digits) >= 6:
-            condition |= Q(personal_id__contains=digits) | Q(user__phone__contains=digits[-9:])
-        profiles = profiles.filter(condition)
+    filters = selectors.CaseloadFilters(q=query, sort="opened")
+    cases = selectors.caseload(request.user, filters, timezone.localdate())
     if request.GET.get("flag") == "id":
-        profiles = profiles.exclude(id_problems=[])
-    page = Paginator(profiles.order_by("-created_at", "pk"), WORKERS_PER_PAGE).get_page(
-        request.GET.get("page")
+        cases = cases.exclude(profile__id_problems=[])
+    paginator = selectors.IdFirstPaginator(
+        cases, WORKERS_PER_PAGE, rows=selectors.profiles_of_cases
     )
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "workers/staff_list.html", {"page": page, "query": query})
 
 

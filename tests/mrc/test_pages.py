@@ -71,6 +71,28 @@ def test_staff_home_counts_the_province_and_links_to_people(client, counsellor, 
     assert_self_contained(response.text)
 
 
+def test_staff_home_counts_what_needs_attention_in_the_province_only(
+    client, counsellor, lao_cai, dong_thap
+):
+    from tests.workers.factories import ProfileFactory
+    from workers.models import Case, Stage
+
+    problem = ["The birth year does not match the ID."]
+    for province in [lao_cai, dong_thap]:
+        ProfileFactory(user__province=province, id_problems=problem)
+        ProfileFactory(user__province=province)
+    ours = ProfileFactory(user__province=lao_cai).case
+    Case.objects.filter(pk=ours.pk).update(assigned_to=counsellor)
+    closed = ProfileFactory(user__province=lao_cai).case
+    Case.objects.filter(pk=closed.pk).update(stage=Stage.WITHDRAWN)
+    login_staff(client, counsellor)
+
+    attention = client.get(reverse("home")).context["attention"]
+
+    assert attention["id_review"] == 1
+    assert attention["unassigned"] == 2  # not the assigned case, nor the withdrawn one
+
+
 @pytest.mark.parametrize("name", ["account_login", "account_signup", "account_reset_password"])
 def test_account_pages_are_self_contained(client, name):
     response = client.get(reverse(name))

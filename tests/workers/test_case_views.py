@@ -200,6 +200,24 @@ def test_lists_and_exports_of_another_province_show_none_of_its_workers(
     assert sheet.max_row == 1  # the header only
 
 
+def test_the_sessions_list_runs_newest_first_across_pages(client, case, counsellor):
+    now = timezone.now()
+    for days in range(55):
+        services.session_log(
+            counsellor=counsellor, case=case, channel="phone", topics=["fees"],
+            held_at=now - datetime.timedelta(days=days), duration_minutes=10,
+            outcome=f"Call {days}", next_step="",
+        )  # fmt: skip
+    login_staff(client, counsellor)
+
+    first = client.get(reverse("workers:sessions")).context["page"]
+    second = client.get(reverse("workers:sessions"), {"page": 2}).context["page"]
+
+    outcomes = [s.outcome for s in [*first, *second]]
+    assert outcomes == [f"Call {days}" for days in range(55)]
+    assert first.paginator.count == 55
+
+
 def test_anonymous_and_workers_cannot_reach_case_pages(client, case, worker):
     url = reverse("workers:caseload")
     assert client.get(url)["Location"].startswith(reverse("account_login"))

@@ -550,6 +550,34 @@ def test_staff_worker_list_is_scoped_and_its_query_count_does_not_grow(
     assert hidden.user.name not in first.text + response.text
 
 
+def test_staff_worker_list_searches_like_the_caseload_and_lists_id_problems_apart(
+    client, counsellor, lao_cai, dong_thap
+):
+    flagged = ProfileFactory(
+        user=WorkerFactory(province=lao_cai, name="Nguyễn Thị Hoà"),
+        id_problems=["The sex digit does not match."],
+    )
+    plain = ProfileFactory(user=WorkerFactory(province=lao_cai, name="Lò Văn Sáng"))
+    ProfileFactory(
+        user=WorkerFactory(province=dong_thap, name="Nguyễn Thị Hoa"),
+        id_problems=["The sex digit does not match."],
+    )
+    login_staff(client, counsellor)
+
+    def listed(**params: str) -> list[str]:
+        page = client.get(reverse("workers:staff_workers"), params).context["page"]
+        return [profile.user.name for profile in page]
+
+    assert listed(q="nguyen thi hoa") == ["Nguyễn Thị Hoà"]  # typed without diacritics
+    assert listed(flag="id") == ["Nguyễn Thị Hoà"]  # not the other province's
+    assert listed() == ["Lò Văn Sáng", "Nguyễn Thị Hoà"]  # newest first
+    assert (
+        reverse("workers:staff_worker", args=[plain.pk])
+        in client.get(reverse("workers:staff_workers")).text
+    )
+    assert flagged.case.province == lao_cai
+
+
 # --- the worker's own data --------------------------------------------------------------
 
 

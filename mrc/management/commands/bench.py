@@ -339,6 +339,13 @@ class Command(BaseCommand):
             "case page": lambda: client.get(
                 reverse("workers:staff_worker", args=[case.profile_id])
             ),
+            "staff home": lambda: client.get(reverse("home")),
+            "sessions list, page 200": lambda: client.get(
+                reverse("workers:sessions"), {"page": 200}
+            ),
+            "workers list, page 300": lambda: client.get(
+                reverse("workers:staff_workers"), {"page": 300}
+            ),
         }
         for name, call in pages.items():
             status = call().status_code
