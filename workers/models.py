@@ -422,7 +422,9 @@ class Case(models.Model):
             models.Index(fields=["province", "-updated_at", "-id"], name="case_caseload"),
             models.Index(fields=["province", "stage", "-updated_at", "-id"], name="case_by_stage"),
             models.Index(fields=["assigned_to", "-updated_at", "-id"], name="case_by_counsellor"),
-            models.Index(fields=["province", "search_name", "id"], name="case_by_name"),
+            # Two columns only: with the id too, PostgreSQL thought counting a name search
+            # cheaper through the trigram index, which took 14 ms where this takes 4.
+            models.Index(fields=["province", "search_name"], name="case_by_name"),
             models.Index(fields=["province", "-opened_at", "-id"], name="case_by_opened"),
             # The staff home counts the province's open cases waiting for a counsellor.
             models.Index(

@@ -19,6 +19,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+PHONE_WIDTH = 360  # CSS pixels: the narrow Android phones the portal is made for
+
+
+def fits_the_phone(page) -> bool:  # type: ignore[no-untyped-def]
+    """The page, with its stylesheet applied, is no wider than a phone. Measured before the
+    stylesheet arrives (a busy machine, a page just loaded), the layout is the browser's
+    default and overflows: wait for the load event first."""
+    page.wait_for_load_state("load")
+    return bool(page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath):

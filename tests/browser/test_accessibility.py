@@ -19,7 +19,7 @@ from fairs.models import Fair, Registration
 from loans.demo import seed_loans
 from markets.demo import seed_markets
 from markets.models import Programme
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import fits_the_phone, sign_in
 from tests.factories import PASSWORD
 from workers.demo import seed_cases, seed_workers
 from workers.models import Case
@@ -273,4 +273,4 @@ def test_a_visitor_checks_a_fee_on_a_phone_with_the_keyboard_alone(page, live_se
     expect(page.locator("#verdict")).to_have_attribute("data-verdict", "over")
     expect(page.locator("#id_service_fee")).to_have_value("999.000.000")
     assert without_ring(stops) == [], without_ring(stops)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert fits_the_phone(page)

@@ -5,7 +5,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import fits_the_phone, sign_in
 from tests.factories import StaffFactory, WorkerFactory, province
 from tests.workers.factories import ProfileFactory, jpeg_upload
 from workers import services
@@ -61,7 +61,7 @@ def test_a_counsellor_finds_a_worker_logs_a_session_verifies_moves_and_plans(
     page.fill("input[name=due_on]", timezone.localdate().isoformat())
     page.locator("main form button[type=submit]").first.click()
     expect(page.get_by_text("Gọi hỏi lịch học tiếng")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert fits_the_phone(page)
 
     profile.case.refresh_from_db()
     assert profile.case.stage == Stage.COUNSELLED

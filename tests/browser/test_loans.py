@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from loans.models import Application, Status
 from notifications.models import Notification
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import fits_the_phone, sign_in
 from tests.factories import StaffFactory, province
 from tests.loans.factories import grant_programme, worker_profile
 
@@ -20,10 +20,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def status_of(page) -> str:  # type: ignore[no-untyped-def]
     return page.locator("#status [data-status]").get_attribute("data-status")
-
-
-def fits_the_phone(page) -> bool:  # type: ignore[no-untyped-def]
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def attach(page, what: str, photo: str) -> None:  # type: ignore[no-untyped-def]

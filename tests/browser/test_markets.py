@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from markets import services
 from markets.models import Enterprise, ExchangeRate, FraudReport, Market, Programme
+from tests.browser.conftest import fits_the_phone
 from tests.factories import PASSWORD, StaffFactory, province, totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,10 +37,6 @@ def japan_intern() -> Programme:
         service_fee_cap_currency="USD",
         service_fee_cap_months=36,
     )
-
-
-def fits_the_phone(page) -> bool:  # type: ignore[no-untyped-def]
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_a_visitor_reads_a_market_checks_a_fee_and_a_company_and_reports_a_fraud(

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from tests.browser.conftest import fits_the_phone
 from tests.factories import PASSWORD, StaffFactory, WorkerFactory, province, totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,7 +23,7 @@ def test_a_worker_signs_in_with_their_phone_number_on_a_small_screen(page, live_
     # First thing on the worker's home: how the centre uses their data.
     expect(page.locator("main a[href='/me/consent/']")).to_be_visible()
     # Nothing is wider than the phone's screen.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert fits_the_phone(page)
 
 
 def test_a_counsellor_signs_in_with_password_and_authenticator_code(page, live_server):

@@ -8,6 +8,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from accounts import sms
+from tests.browser.conftest import fits_the_phone
 from tests.factories import province
 from tests.workers.factories import VALID_ID, ProfileFactory
 from workers.models import Document, DuplicateIdAttempt, WorkerProfile
@@ -106,7 +107,7 @@ def test_a_new_worker_registers_completes_the_file_and_sends_a_document(
     page.goto(live_server.url + "/")
     expect(page.locator(".docs .status.uploaded")).to_have_count(1)
     expect(page.locator("progress")).to_have_attribute("value", "100")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert fits_the_phone(page)
 
     profile = WorkerProfile.objects.get(personal_id=VALID_ID)
     assert profile.user.phone == "+84912345678" and profile.user.phone_verified
