@@ -12,6 +12,6 @@ _MARKER = 987654321987654321
 
 def id_link(viewname: str) -> Callable[[int], str]:
     """A function from an id to the URL of `viewname`, which takes that id as its one
-    argument. Reversing costs ~40 µs, a fifth of what a whole caseload row costs to draw."""
+    argument. One reverse() took ~25 µs here, more than drawing a whole caseload row."""
     head, tail = reverse(viewname, args=[_MARKER]).rsplit(str(_MARKER), 1)
     return lambda pk: f"{head}{pk}{tail}"
