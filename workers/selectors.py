@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.conf import settings
@@ -281,10 +282,17 @@ class IdFirstPaginator(Paginator):
         return self._get_page(self.rows(ids), number, self)
 
 
+def ordered_like[Row](
+    ids: list[int], rows: Iterable[Row], key: Callable[[Row], int] = attrgetter("pk")
+) -> list[Row]:
+    """`rows` in the order of `ids`; an id whose row went between the two reads is left out."""
+    found = {key(row): row for row in rows}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def in_order(queryset: QuerySet[Any], ids: list[int]) -> list[Any]:
     """The rows of `queryset` with these ids, in this order: an IdFirstPaginator's `rows`."""
-    found = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
-    return [found[pk] for pk in ids if pk in found]  # a row may go between the two reads
+    return ordered_like(ids, queryset.order_by().filter(pk__in=ids))
 
 
 def profiles_of_cases(case_ids: list[int]) -> list[WorkerProfile]:
@@ -292,8 +300,7 @@ def profiles_of_cases(case_ids: list[int]) -> list[WorkerProfile]:
     profiles = WorkerProfile.objects.filter(case__in=case_ids).select_related(
         "user", "commune", "case"
     )
-    found = {profile.case.pk: profile for profile in profiles}
-    return [found[pk] for pk in case_ids if pk in found]
+    return ordered_like(case_ids, profiles, key=lambda profile: profile.case.pk)
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,8 +325,8 @@ def caseload_rows(
     their tables tripled the time PostgreSQL took to plan the query."""
     columns = ["pk", "profile_id", "profile__user__name", "profile__id_problems", "stage"]
     columns += ["commune_id", "market_id", "assigned_to_id"]
-    found = {row[0]: row for row in Case.objects.filter(pk__in=case_ids).values_list(*columns)}
-    rows = [found[pk] for pk in case_ids if pk in found]  # a case may go between two reads
+    found = Case.objects.filter(pk__in=case_ids).values_list(*columns)
+    rows = ordered_like(case_ids, found, key=itemgetter(0))
     missing = {row[5] for row in rows if row[5] is not None} - communes.keys()
     if missing:  # a case whose commune is not of the user's province: an admin's view
         others = Commune.objects.filter(pk__in=missing).values_list("pk", "name")
