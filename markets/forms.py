@@ -106,7 +106,10 @@ class FeeCheckForm(forms.Form):
     other = AmountField(
         label=_("Other charges"),
         required=False,
-        help_text=_("Training, health check, papers, ticket…"),
+        help_text=_(
+            "Any other money they ask: 'order fee', 'guarantee', 'anti-escape money'… Not the "
+            "training, health check, papers or ticket you pay at their real price with a receipt."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -1,4 +1,4 @@
-"""The only writers of the markets app: notices, enterprises, fraud reports.
+"""The only writers of the markets app: notices, enterprises, fraud reports, legal figures.
 
 Each service is one transaction. Transitions lock the row, check the allowed previous
 states, save with update_fields and write an event row (who, when, from, to, why).
@@ -28,6 +28,8 @@ from markets.models import (
     FraudReportAttachment,
     FraudReportEvent,
     FraudReportStatus,
+    LegalFigure,
+    LegalFigureChange,
     LicenceStatus,
     Market,
     Notice,
@@ -550,3 +552,84 @@ def fraud_report_close(
         report=locked, by=by, from_status=previous, to_status=locked.status, note=note
     )
     return locked
+
+
+# --- Legal rules and figures -----------------------------------------------------------
+
+#: The fields whose change is recorded in LegalFigureChange.
+FIGURE_FIELDS = (
+    "market",
+    "programme",
+    "kind",
+    "label_vi",
+    "label_en",
+    "amount",
+    "amount_max",
+    "currency",
+    "per_months",
+    "value_vi",
+    "value_en",
+    "document",
+    "article",
+    "source_url",
+    "valid_from",
+    "valid_to",
+    "status",
+    "checked_on",
+    "note_vi",
+    "note_en",
+    "order",
+)
+
+
+def _figure_values(figure: LegalFigure) -> dict[str, str]:
+    values = {}
+    for name in FIGURE_FIELDS:
+        field = LegalFigure._meta.get_field(name)
+        value = getattr(figure, field.attname)
+        values[name] = "" if value is None else str(value)
+    return values
+
+
+@transaction.atomic
+def legal_figure_save(*, figure: LegalFigure, by: User | None, reason: str = "") -> LegalFigure:
+    """Validate and save a legal figure, and record who changed which field from what to
+    what (nothing is recorded when nothing changed)."""
+    figure.full_clean()
+    before: dict[str, str] = {}
+    if figure.pk is not None:
+        old = LegalFigure.objects.select_for_update().filter(pk=figure.pk).first()
+        if old is not None:
+            before = _figure_values(old)
+    action = "changed" if before else "created"
+    figure.save()
+    after = _figure_values(figure)
+    changes = {
+        name: [before.get(name, ""), value]
+        for name, value in after.items()
+        if before.get(name, "") != value
+    }
+    if changes:
+        LegalFigureChange.objects.create(
+            figure=figure,
+            figure_label=str(figure)[:300],
+            by=by,
+            action=action,
+            changes=changes,
+            reason=reason,
+        )
+    return figure
+
+
+@transaction.atomic
+def legal_figure_delete(*, figure: LegalFigure, by: User | None, reason: str = "") -> None:
+    """Delete a figure; its history stays, with what it last said."""
+    LegalFigureChange.objects.create(
+        figure=figure,
+        figure_label=str(figure)[:300],
+        by=by,
+        action="deleted",
+        changes={name: [value, ""] for name, value in _figure_values(figure).items() if value},
+        reason=reason,
+    )
+    figure.delete()

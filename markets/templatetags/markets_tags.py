@@ -3,7 +3,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext as _
 
+from markets.models import FigureKind, LegalFigure
 from markets.money import format_money, group
 
 register = template.Library()
@@ -25,3 +27,26 @@ def money(amount: Decimal | int | None, currency: str) -> str:
 def grouped(amount: Decimal | int | None) -> str:
     """160000 -> 160.000"""
     return "" if amount is None else group(Decimal(amount))
+
+
+@register.simple_tag
+def figure_value(figure: LegalFigure) -> str:
+    """A figure's value in plain words: its text when set, else its amount (or range), with
+    the contract length a cap is stated for."""
+    if figure.value:
+        return str(figure.value)
+    if figure.amount is None:
+        return ""
+
+    def one(amount: Decimal) -> str:
+        return format_money(amount, figure.currency) if figure.currency else group(amount)
+
+    text = one(figure.amount)
+    if figure.amount_max is not None:
+        text = f"{text} \u2013 {one(figure.amount_max)}"
+    if figure.kind == FigureKind.SERVICE_FEE_CAP and figure.per_months:
+        text = _("%(amount)s for a %(months)s-month contract") % {
+            "amount": text,
+            "months": figure.per_months,
+        }
+    return text

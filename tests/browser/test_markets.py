@@ -10,7 +10,16 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from markets import services
-from markets.models import Enterprise, ExchangeRate, FraudReport, Market, Programme
+from markets.models import (
+    Enterprise,
+    ExchangeRate,
+    FigureKind,
+    FigureStatus,
+    FraudReport,
+    LegalFigure,
+    Market,
+    Programme,
+)
 from tests.browser.conftest import fits_the_phone
 from tests.factories import PASSWORD, StaffFactory, province, totp_code
 
@@ -24,19 +33,26 @@ def japan_intern() -> Programme:
     ExchangeRate.objects.create(currency="USD", vnd_per_unit=Decimal("25000"), as_of="2025-11-01")
     ExchangeRate.objects.create(currency="JPY", vnd_per_unit=Decimal("170"), as_of="2025-11-01")
     japan = Market.objects.create(code="japan", name_vi="Nhật Bản", name_en="Japan", currency="JPY")
-    return Programme.objects.create(
+    programme = Programme.objects.create(
         market=japan,
         code="technical-intern",
         name_vi="Thực tập sinh kỹ năng",
         name_en="Technical intern",
-        contract_months_min=12,
-        contract_months_max=36,
-        wage_min=Decimal("160000"),
-        wage_max=Decimal("200000"),
-        service_fee_cap=Decimal("3600"),
-        service_fee_cap_currency="USD",
-        service_fee_cap_months=36,
     )
+    # A confirmed cap, so the checker applies it (an unconfirmed one is only mentioned).
+    LegalFigure.objects.create(
+        programme=programme,
+        kind=FigureKind.SERVICE_FEE_CAP,
+        label_vi="Mức trần tiền dịch vụ",
+        amount=Decimal("3600"),
+        currency="USD",
+        per_months=36,
+        document="Văn bản thử",
+        valid_from=datetime.date(2022, 1, 1),
+        status=FigureStatus.CONFIRMED,
+        checked_on=datetime.date(2026, 1, 5),
+    )
+    return programme
 
 
 def test_a_visitor_reads_a_market_checks_a_fee_and_a_company_and_reports_a_fraud(
