@@ -239,10 +239,15 @@ PROGRAMMES: list[dict[str, Any]] = [
     },
 ]
 
-# When the figures marked confirmed below were checked against the project's legal reference
-# (which names the official source of each): an administrator re-checks them in the admin.
+# Figures marked confirmed below are those the project's legal reference (corrected on this
+# day from the official sources it names) states without reservation; an administrator
+# re-checks each against the official text in the admin and updates "checked on".
 CHECKED = datetime.date(2026, 12, 6)
 LAW_69 = "Luật 69/2020/QH14"
+# A figure whose first day is not on record holds "from" the first day it is known to hold.
+KNOWN_2026 = datetime.date(2026, 1, 1)
+START_UNKNOWN_VI = "Chưa ghi được ngày bắt đầu áp dụng; số liệu đúng ít nhất từ 01/01/2026."
+START_UNKNOWN_EN = "The first day it held is not on record; it holds at least from 1 Jan 2026."
 LAW_69_IN_FORCE = datetime.date(2022, 1, 1)
 OLD_DRAFT_VI = (
     "Dự thảo năm 2016-2017 theo luật cũ (Luật 72/2006/QH11); không có trong Thông tư "
@@ -290,7 +295,7 @@ FIGURES: list[dict[str, Any]] = [
         "value_vi": "Bắt đầu từ tháng 4/2027. Hợp đồng đang có vẫn tiếp tục.",
         "value_en": "Starts in April 2027. Existing contracts continue.",
         "document": "Luật sửa đổi năm 2024 của Nhật Bản về thực tập kỹ năng",
-        "valid_from": datetime.date(2024, 6, 21),
+        "valid_from": KNOWN_2026,
         "order": 80,
     },
     {
@@ -382,7 +387,9 @@ FIGURES: list[dict[str, Any]] = [
         "value_vi": "1955",
         "value_en": "1955",
         "document": "Bộ Lao động Đài Loan",
-        "valid_from": datetime.date(2009, 7, 1),
+        "valid_from": KNOWN_2026,
+        "note_vi": START_UNKNOWN_VI,
+        "note_en": START_UNKNOWN_EN,
         "status": "confirmed",
         "checked_on": CHECKED,
         "order": 90,
@@ -446,7 +453,9 @@ FIGURES: list[dict[str, Any]] = [
         "value_vi": "3 năm mỗi lần cấp phép.",
         "value_en": "3 years per permit.",
         "document": "Luật Dịch vụ việc làm của Đài Loan",
-        "valid_from": LAW_69_IN_FORCE,
+        "valid_from": KNOWN_2026,
+        "note_vi": START_UNKNOWN_VI,
+        "note_en": START_UNKNOWN_EN,
         "order": 10,
     },
     {
@@ -500,7 +509,9 @@ FIGURES: list[dict[str, Any]] = [
         "value_vi": "1350",
         "value_en": "1350",
         "document": "Bộ Việc làm và Lao động Hàn Quốc",
-        "valid_from": datetime.date(2004, 8, 17),
+        "valid_from": KNOWN_2026,
+        "note_vi": START_UNKNOWN_VI,
+        "note_en": START_UNKNOWN_EN,
         "status": "confirmed",
         "checked_on": CHECKED,
         "order": 90,
@@ -592,7 +603,7 @@ FIGURES: list[dict[str, Any]] = [
         "value_vi": "Theo mức COLAB thông báo cho mỗi kỳ thi, có biên lai.",
         "value_en": "As COLAB announces for each round, with a receipt.",
         "document": "Thông báo tuyển chọn của Trung tâm Lao động ngoài nước (COLAB)",
-        "valid_from": LAW_69_IN_FORCE,
+        "valid_from": KNOWN_2026,
         "note_vi": "Số tiền chưa được xác nhận.",
         "note_en": "The amount is not confirmed.",
         "order": 31,
@@ -607,7 +618,7 @@ FIGURES: list[dict[str, Any]] = [
         "value_vi": "Theo giá thật, có biên lai. Không qua trung gian.",
         "value_en": "At their real price, with receipts. No middlemen.",
         "document": "Thông báo tuyển chọn của Trung tâm Lao động ngoài nước (COLAB)",
-        "valid_from": LAW_69_IN_FORCE,
+        "valid_from": KNOWN_2026,
         "order": 32,
     },
     # --- Germany
@@ -741,7 +752,8 @@ ADMIN_EMAIL = "admin@mrc.demo"
 MANAGER_EMAIL = "quanly.laocai@mrc.demo"
 
 
-def _seed_reference_data() -> None:
+def seed_reference_data() -> None:
+    """Rates, markets, programmes, legal figures and departures (no users needed)."""
     for currency, rate in RATES.items():
         ExchangeRate.objects.update_or_create(
             currency=currency,
@@ -921,7 +933,7 @@ def _seed_notices(admin: User | None, manager: User | None, lao_cai: Province | 
 def seed_markets() -> None:
     """Demo markets, programmes, figures, enterprises and notices; running it twice adds
     nothing."""
-    _seed_reference_data()
+    seed_reference_data()
     admin = User.objects.filter(email=ADMIN_EMAIL).first()
     manager = User.objects.filter(email=MANAGER_EMAIL).first()
     lao_cai = Province.objects.filter(code=LAO_CAI).first()

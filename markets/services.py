@@ -603,7 +603,8 @@ def legal_figure_save(*, figure: LegalFigure, by: User | None, reason: str = "")
             before = _figure_values(old)
     action = "changed" if before else "created"
     figure.save()
-    after = _figure_values(figure)
+    # Read back, so a value is compared as the database keeps it (2200000 == 2200000.00).
+    after = _figure_values(LegalFigure.objects.get(pk=figure.pk))
     changes = {
         name: [before.get(name, ""), value]
         for name, value in after.items()
