@@ -254,18 +254,18 @@ OLD_DRAFT_VI = (
     "21/2021/TT-BLĐTBXH"
 )
 OLD_DRAFT_NOTE_VI = (
-    "Chưa được xác nhận: mức này lấy từ một dự thảo cũ, không phải quy định đang có hiệu lực. "
-    "Cổng không dùng nó để kết luận."
+    "Mức này lấy từ một dự thảo cũ, không phải quy định đang có hiệu lực. Cổng không dùng nó "
+    "để kết luận."
 )
 OLD_DRAFT_NOTE_EN = (
-    "Not confirmed: this figure comes from an old draft, not from a rule in force. The portal "
-    "does not use it to judge a fee."
+    "This figure comes from an old draft, not from a rule in force. The portal does not use it "
+    "to judge a fee."
 )
 JAPAN_TITP = "Luật Thực tập kỹ năng của Nhật Bản (hiệu lực 01/11/2017)"
 TITP_IN_FORCE = datetime.date(2017, 11, 1)
 DEMO_WAGE_VI = "Ước tính của trung tâm từ các đơn hàng (số liệu mẫu)"
-DEMO_NOTE_VI = "Chưa được xác nhận: chỉ để tham khảo; lương thật ghi trong hợp đồng của bạn."
-DEMO_NOTE_EN = "Not confirmed: for reference only; your real wage is the one in your contract."
+DEMO_NOTE_VI = "Chỉ để tham khảo; lương thật là lương ghi trong hợp đồng của bạn."
+DEMO_NOTE_EN = "For reference only; your real wage is the one in your contract."
 LAO_CAI_REPORT = (
     "Báo cáo của tỉnh Lào Cai về đưa người lao động đi làm việc ở nước ngoài (giai đoạn đến "
     "tháng 4/2022)"

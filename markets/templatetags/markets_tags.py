@@ -29,6 +29,11 @@ def grouped(amount: Decimal | int | None) -> str:
     return "" if amount is None else group(Decimal(amount))
 
 
+def _months(value: Decimal) -> str:
+    """1.00 -> 1, 4.50 -> 4,5"""
+    return format(value.normalize(), "f").replace(".", ",")
+
+
 @register.simple_tag
 def figure_value(figure: LegalFigure) -> str:
     """A figure's value in plain words: its text when set, else its amount (or range), with
@@ -41,6 +46,14 @@ def figure_value(figure: LegalFigure) -> str:
     def one(amount: Decimal) -> str:
         return format_money(amount, figure.currency) if figure.currency else group(amount)
 
+    if figure.kind == FigureKind.SERVICE_FEE_MONTHS_PER_YEAR:
+        return _("%(months)s month of basic wage for each 12 months of contract") % {
+            "months": _months(figure.amount)
+        }
+    if figure.kind == FigureKind.SERVICE_FEE_LONG_CONTRACT:
+        return _(
+            "At most %(months)s months of basic wage for a contract of %(from)s months or more"
+        ) % {"months": _months(figure.amount), "from": figure.per_months}
     text = one(figure.amount)
     if figure.amount_max is not None:
         text = f"{text} \u2013 {one(figure.amount_max)}"
