@@ -272,6 +272,20 @@ def _fee_check_answer(
     }
 
 
+def _flag_implausible(form: FeeCheckForm) -> None:
+    """On a form with errors, also mark the amounts that make no sense."""
+    partial = form.partial_fee_request()
+    if partial is None:
+        return
+    try:
+        problems = rules.implausible(partial, selectors.exchange_rates())
+    except rules.MissingRate:
+        return
+    for name, problem in problems.items():
+        if name not in form.errors:
+            form.add_error(name, str(_IMPLAUSIBLE[problem]))
+
+
 @require_GET
 def fee_check(request: HttpRequest) -> HttpResponse:
     """The form is a GET: checking changes nothing, and the answer can be shared as a link."""
@@ -285,6 +299,8 @@ def fee_check(request: HttpRequest) -> HttpResponse:
             answer = _fee_check_answer(form, form.cleaned_data["programme"], form.fee_request())
             if answer is not None:
                 context.update(answer)
+        else:
+            _flag_implausible(form)
     else:
         initial = {}
         if programme_id := as_id(request.GET.get("programme")):

@@ -152,3 +152,39 @@ def test_a_manager_schedules_a_notice_that_appears_when_its_time_comes(
     page.goto(public_list)
     expect(page.get_by_role("link", name="Phiên giao dịch việc làm tháng 6")).to_be_visible()
     assert fits_the_phone(page)
+
+
+def test_a_worker_on_a_phone_is_warned_about_an_eps_service_fee_and_reads_the_sources(
+    page, live_server
+):
+    """Issue 15: EPS allows no service fee; every figure on the page shows its source."""
+    from markets.demo import seed_reference_data
+
+    seed_reference_data()
+    eps = Programme.objects.get(code="eps")
+
+    page.goto(live_server.url + "/markets/korea/")
+    figures = page.locator(".figure")
+    assert figures.count() > 0
+    for index in range(figures.count()):
+        expect(figures.nth(index).locator(".source")).to_contain_text("Nguồn:")
+    expect(page.locator("main")).to_contain_text("2.156.880 KRW")
+    assert fits_the_phone(page)
+
+    page.locator(f'a[href$="?programme={eps.pk}"]').click()
+    page.locator("#id_contract_months").fill("0")
+    page.locator("#id_monthly_wage").fill("2.156.880")
+    page.locator("#id_service_fee").fill("100.000.000")
+    page.locator('main form[action="/fee-check/"] button[type=submit]').click()
+    expect(page.locator("#form-problems")).to_contain_text("ít nhất 1 tháng")
+    expect(page.locator("#id_service_fee")).to_have_value("100.000.000")
+    assert fits_the_phone(page)
+
+    page.locator("#id_contract_months").fill("36")
+    page.locator('main form[action="/fee-check/"] button[type=submit]').click()
+    verdict = page.locator("#verdict")
+    expect(verdict).to_have_attribute("data-rule", "service_fee_not_allowed")
+    expect(verdict).to_contain_text("100.000.000 ₫")
+    expect(page.locator("main")).to_contain_text("COLAB thu")
+    expect(page.get_by_role("link", name="Báo công ty này cho trung tâm")).to_be_visible()
+    assert fits_the_phone(page)

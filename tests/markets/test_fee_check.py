@@ -178,3 +178,19 @@ def test_nonsense_gets_a_plain_vietnamese_message_at_the_top_and_keeps_what_was_
     assert f'href="#id_{field}"' in summary
     assert f'value="{typed[field]}"' in response.text
     assert 'value="36"' in response.text or field == "contract_months"
+
+
+def test_every_nonsense_field_is_pointed_out_at_once(client, demo_programmes):
+    response = check(
+        client,
+        demo_programmes["factory"],
+        contract_months="0",
+        monthly_wage="24.000.000",  # VND typed while "the country's money" is chosen
+        service_fee="90.000.000.000",
+    )
+
+    assert response.status_code == 400
+    summary = response.text.split('id="form-problems"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#id_contract_months"' in summary
+    assert 'href="#id_monthly_wage"' in summary and "Mức lương này quá cao" in summary
+    assert 'href="#id_service_fee"' in summary and "Số tiền này quá lớn" in summary

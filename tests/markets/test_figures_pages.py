@@ -179,3 +179,25 @@ def test_the_admin_saves_a_figure_through_the_service(client):
     change = LegalFigureChange.objects.get(figure=figure, reason="Sửa thử")
     assert change.by == admin
     assert change.changes["amount"] == ["2156880.00", "2200000.00"]
+
+
+def test_the_market_page_reads_the_same_number_of_queries_however_many_figures(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.markets.factories import LegalFigureFactory
+
+    seed_reference_data()
+    url = reverse("markets:market", args=["japan"])
+    client.get(url)  # warm the session and translations
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    programme = Market.objects.get(code="japan").programmes.first()
+    LegalFigureFactory.create_batch(10, programme=programme)
+    LegalFigureFactory.create_batch(5, programme=None, market=programme.market)
+
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(url)
+
+    assert len(figures_on(response.text)) >= 15
+    assert len(after) == len(before)
