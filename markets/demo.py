@@ -754,6 +754,7 @@ MANAGER_EMAIL = "quanly.laocai@mrc.demo"
 
 def seed_reference_data() -> None:
     """Rates, markets, programmes, legal figures and departures (no users needed)."""
+    services.national_rules_ensure()
     for currency, rate in RATES.items():
         ExchangeRate.objects.update_or_create(
             currency=currency,

@@ -634,3 +634,61 @@ def legal_figure_delete(*, figure: LegalFigure, by: User | None, reason: str = "
         reason=reason,
     )
     figure.delete()
+
+
+#: The rules of Law 69/2020 that hold for every programme, as the migration first recorded
+#: them. Kept here so that a database emptied by hand (or by a test) can get them back.
+LAW_69 = "Luật 69/2020/QH14 (Luật Người lao động Việt Nam đi làm việc ở nước ngoài theo hợp đồng)"
+NATIONAL_RULES: tuple[dict[str, Any], ...] = (
+    {
+        "kind": "no_brokerage",
+        "label_vi": "Không ai được thu tiền môi giới của người lao động",
+        "label_en": "No one may charge a worker a brokerage fee",
+        "amount": Decimal(0),
+        "currency": "VND",
+        "article": "Điều 7, khoản 8",
+        "order": 10,
+    },
+    {
+        "kind": "service_fee_months_per_year",
+        "label_vi": "Tiền dịch vụ: tối đa 1 tháng lương cho mỗi 12 tháng hợp đồng",
+        "label_en": "Service fee: at most 1 month of wage per 12 months of contract",
+        "amount": Decimal(1),
+        "article": "Điều 23",
+        "order": 20,
+    },
+    {
+        "kind": "service_fee_long_contract",
+        "label_vi": "Hợp đồng từ 36 tháng trở lên: tiền dịch vụ tối đa 3 tháng lương",
+        "label_en": "Contract of 36 months or more: service fee at most 3 months' wage",
+        "amount": Decimal(3),
+        "per_months": 36,
+        "article": "Điều 23",
+        "order": 30,
+        "note_vi": "Điều khoản lấy từ bản tóm tắt; cần đối chiếu với văn bản chính thức.",
+        "note_en": "Clause taken from summaries; to be checked against the official text.",
+    },
+)
+
+
+def national_rules_ensure(*, by: User | None = None) -> int:
+    """Record each national rule of Law 69/2020 that has no row at all (an administrator's
+    rows, even expired ones, are left alone). Returns how many were added."""
+    added = 0
+    for rule in NATIONAL_RULES:
+        if LegalFigure.objects.filter(
+            kind=rule["kind"], market__isnull=True, programme__isnull=True
+        ).exists():
+            continue
+        legal_figure_save(
+            figure=LegalFigure(
+                document=LAW_69,
+                valid_from=datetime.date(2022, 1, 1),
+                status="unconfirmed",
+                **rule,
+            ),
+            by=by,
+            reason="Law 69/2020 in force from 01/01/2022",
+        )
+        added += 1
+    return added

@@ -33,6 +33,8 @@ def japan_intern() -> Programme:
     ExchangeRate.objects.create(currency="USD", vnd_per_unit=Decimal("25000"), as_of="2025-11-01")
     ExchangeRate.objects.create(currency="JPY", vnd_per_unit=Decimal("170"), as_of="2025-11-01")
     japan = Market.objects.create(code="japan", name_vi="Nhật Bản", name_en="Japan", currency="JPY")
+    # A live-server test starts from an emptied database: the national rules come back.
+    services.national_rules_ensure()
     programme = Programme.objects.create(
         market=japan,
         code="technical-intern",

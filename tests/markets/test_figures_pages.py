@@ -201,3 +201,13 @@ def test_the_market_page_reads_the_same_number_of_queries_however_many_figures(c
 
     assert len(figures_on(response.text)) >= 15
     assert len(after) == len(before)
+
+
+def test_the_national_rules_come_back_once_into_an_emptied_table():
+    LegalFigure.objects.all().delete()
+
+    assert services.national_rules_ensure() == 3
+    assert services.national_rules_ensure() == 0
+    assert set(
+        LegalFigure.objects.filter(market=None, programme=None).values_list("kind", flat=True)
+    ) == {"no_brokerage", "service_fee_months_per_year", "service_fee_long_contract"}
