@@ -15,6 +15,8 @@ from markets.models import (
     Enterprise,
     EnterpriseEvent,
     ExchangeRate,
+    LegalFigure,
+    LegalFigureChange,
     Market,
     Notice,
     NoticeEvent,
@@ -39,13 +41,28 @@ class ProgrammeInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
 
 
+class FigureInline(admin.TabularInline):  # type: ignore[type-arg]
+    """The figures of a market or programme, read here; changed in their own admin page so
+    that every change goes through the service and lands in the history."""
+
+    model = LegalFigure
+    fields = ["kind", "label_vi", "amount", "currency", "valid_from", "valid_to", "status"]
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Market)
 class MarketAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["name_vi", "name_en", "code", "currency", "order", "is_published"]
     list_editable = ["order", "is_published"]
     prepopulated_fields = {"code": ["name_en"]}
     search_fields = ["name_vi", "name_en", "code"]
-    inlines = [ProgrammeInline, DepartureStatInline]
+    inlines = [ProgrammeInline, FigureInline, DepartureStatInline]
     fieldsets = [
         (None, {"fields": ["code", "name_vi", "name_en", "currency", "order", "is_published"]}),
         (_("Summary"), {"fields": ["summary_vi", "summary_en"]}),
@@ -58,26 +75,18 @@ class MarketAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = [
-        "name_vi",
-        "market",
-        "service_fee_months_per_year",
-        "service_fee_cap",
-        "service_fee_cap_currency",
-        "fees_checked_on",
-        "is_published",
-    ]
+    list_display = ["name_vi", "market", "order", "is_published"]
     list_filter = ["market", "is_published"]
     list_select_related = ["market"]
     search_fields = ["name_vi", "name_en", "code"]
+    inlines = [FigureInline]
     fieldsets = [
         (None, {"fields": ["market", "code", "name_vi", "name_en", "order", "is_published"]}),
         (_("Summary"), {"fields": ["summary_vi", "summary_en"]}),
         (
-            _("Conditions"),
+            _("Conditions in words (figures such as ages and wages are legal figures)"),
             {
                 "fields": [
-                    ("age_min", "age_max"),
                     "language_vi",
                     "language_en",
                     "health_vi",
@@ -88,23 +97,15 @@ class ProgrammeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             },
         ),
         (
-            _("Contract and wage"),
-            {"fields": [("contract_months_min", "contract_months_max"), ("wage_min", "wage_max")]},
-        ),
-        (
-            _("Fees (used by the fee checker)"),
+            _("Fees in words (the fee checker reads the legal figures)"),
             {
                 "fields": [
-                    "service_fee_months_per_year",
-                    ("service_fee_cap", "service_fee_cap_currency", "service_fee_cap_months"),
-                    "deposit_cap",
                     "deposit_rules_vi",
                     "deposit_rules_en",
                     "costs_vi",
                     "costs_en",
                     "legal_basis_vi",
                     "legal_basis_en",
-                    "fees_checked_on",
                 ]
             },
         ),
@@ -113,6 +114,116 @@ class ProgrammeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             {"fields": ["hotlines_vi", "hotlines_en", "risks_vi", "risks_en"]},
         ),
     ]
+
+
+class FigureChangeInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = LegalFigureChange
+    fields = ["at", "by", "action", "changes", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class LegalFigureForm(forms.ModelForm):  # type: ignore[type-arg]
+    change_reason = forms.CharField(
+        label=_("Why you change it"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the history with your name, e.g. the new decree's number."),
+    )
+
+    class Meta:
+        model = LegalFigure
+        fields = list(services.FIGURE_FIELDS)
+
+
+@admin.register(LegalFigure)
+class LegalFigureAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Every legal rule and figure: changes go through services.legal_figure_save, which
+    records who changed which field when (the history below each figure)."""
+
+    form = LegalFigureForm
+    list_display = [
+        "label_vi",
+        "kind",
+        "market",
+        "programme",
+        "amount",
+        "currency",
+        "valid_from",
+        "valid_to",
+        "status",
+        "checked_on",
+    ]
+    list_filter = ["status", "kind", "market", "programme__market"]
+    list_select_related = ["market", "programme__market"]
+    search_fields = ["label_vi", "label_en", "document", "article"]
+    inlines = [FigureChangeInline]
+    fieldsets = [
+        (None, {"fields": ["kind", "market", "programme", "label_vi", "label_en", "order"]}),
+        (
+            _("The figure"),
+            {
+                "fields": [
+                    ("amount", "amount_max", "currency"),
+                    "per_months",
+                    "value_vi",
+                    "value_en",
+                ]
+            },
+        ),
+        (
+            _("Source and validity"),
+            {
+                "fields": [
+                    "document",
+                    "article",
+                    "source_url",
+                    ("valid_from", "valid_to"),
+                    ("status", "checked_on"),
+                    "note_vi",
+                    "note_en",
+                    "change_reason",
+                ]
+            },
+        ),
+    ]
+
+    def save_model(self, request: HttpRequest, obj: LegalFigure, form: Any, change: bool) -> None:
+        services.legal_figure_save(
+            figure=obj,
+            by=request.user,  # type: ignore[arg-type]
+            reason=form.cleaned_data.get("change_reason", ""),
+        )
+
+    def delete_model(self, request: HttpRequest, obj: LegalFigure) -> None:
+        services.legal_figure_delete(figure=obj, by=request.user)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for figure in queryset:
+            services.legal_figure_delete(figure=figure, by=request.user)  # type: ignore[arg-type]
+
+
+@admin.register(LegalFigureChange)
+class LegalFigureChangeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The history, read only: who changed which figure when."""
+
+    list_display = ["at", "figure_label", "action", "by", "reason"]
+    list_filter = ["action"]
+    search_fields = ["figure_label", "reason"]
+    readonly_fields = ["figure", "figure_label", "by", "at", "action", "changes", "reason"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(DepartureStat)

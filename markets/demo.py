@@ -1,7 +1,8 @@
 """Demo markets, programmes, figures, enterprises and notices for a newcomer's portal.
 
-Departure figures are the official ones (shared/DOMAIN.md); fee caps marked "unconfirmed"
-there are kept as editable data here too. Enterprises are invented (is_demo=True).
+Departure figures are the official ones (shared/DOMAIN.md); every legal figure is a
+LegalFigure row with its source and the date it holds from, marked unconfirmed unless its
+official source is named there (docs/legal-rules.md). Enterprises are invented (is_demo=True).
 Idempotent: rows are found by their natural keys, and nothing is written twice.
 """
 
@@ -21,6 +22,7 @@ from markets.models import (
     DepartureTotal,
     Enterprise,
     ExchangeRate,
+    LegalFigure,
     LicenceStatus,
     Market,
     Notice,
@@ -31,15 +33,6 @@ from markets.models import (
 LAO_CAI = 15
 RATE_DAY = datetime.date(2025, 11, 1)
 RATE_SOURCE = "Demo figure: replace with the State Bank of Vietnam's rate"
-LAW_FEES_VI = (
-    "Luật Người lao động Việt Nam đi làm việc ở nước ngoài theo hợp đồng số 69/2020/QH14, "
-    "Điều 7, 23, 25; Thông tư 21/2021/TT-BLĐTBXH (mức trần chưa được xác nhận)."
-)
-LAW_FEES_EN = (
-    "Law 69/2020/QH14 on Vietnamese guest workers, Art. 7, 23, 25; "
-    "Circular 21/2021/TT-BLDTBXH (caps unconfirmed)."
-)
-
 RATES = {
     "USD": "26300",
     "JPY": "172",
@@ -79,39 +72,45 @@ MARKETS: list[tuple[str, str, str, str, int]] = [
 
 MARKET_TEXTS: dict[str, dict[str, str]] = {
     "japan": {
-        "summary_vi": "Thị trường lớn nhất: khoảng một nửa số lao động đi làm việc ở nước ngoài. "
-        "Chương trình thực tập kỹ năng sẽ được thay bằng chương trình 'Việc làm phát triển kỹ "
-        "năng' từ tháng 4/2027.",
-        "summary_en": "The largest market: about half of all workers going abroad. The technical "
-        "intern programme is replaced by 'Employment for Skill Development' from April 2027.",
-        "hotlines_vi": "Tổng đài tư vấn của OTIT (Tổ chức Thực tập sinh kỹ năng) có tiếng Việt.",
-        "hotlines_en": "OTIT (Organization for Technical Intern Training) consultation line, in "
-        "Vietnamese.",
+        "summary_vi": "Thị trường lớn nhất: khoảng một nửa số lao động đi làm việc ở nước ngoài.",
+        "summary_en": "The largest market: about half of all workers going abroad.",
         "risks_vi": "Môi giới thu tiền 'chống trốn', 'phí đơn hàng'; hợp đồng tiếng Nhật không "
         "có bản tiếng Việt; bỏ trốn khỏi nơi làm việc sẽ mất tư cách lưu trú.",
         "risks_en": "Brokers charging 'anti-escape' money or 'order fees'; contracts only in "
         "Japanese; leaving the workplace means losing the right to stay.",
     },
     "taiwan": {
-        "summary_vi": "Thị trường lớn thứ hai: nhà máy, hộ lý, giúp việc gia đình, thuyền viên.",
-        "summary_en": "The second market: factories, caregivers, domestic work, fishing.",
-        "hotlines_vi": "Đường dây nóng 1955 (miễn phí, có tiếng Việt).",
-        "hotlines_en": "Hotline 1955 (free, in Vietnamese).",
-        "risks_vi": "Phí môi giới phía Đài Loan thu theo tháng (NT$1.800 / 1.700 / 1.500 mỗi "
-        "tháng ở năm thứ 1 / 2 / 3 trở đi) là hợp pháp; ngoài ra không ai được thu thêm.",
-        "risks_en": "The Taiwan-side broker's monthly fee (NT$1,800 / 1,700 / 1,500 a month in "
-        "years 1 / 2 / 3+) is legal; nobody may charge more on top of it.",
+        "summary_vi": "Thị trường lớn thứ hai: nhà máy, khán hộ công gia đình, hộ lý, thuyền viên.",
+        "summary_en": "The second market: factories, home caregivers, institutional caregivers, "
+        "fishing.",
+        "risks_vi": "Không ai được thu của bạn tiền môi giới, ở Việt Nam hay ở Đài Loan. Công "
+        "ty dịch vụ phía Đài Loan chỉ được thu phí dịch vụ hằng tháng theo mức Bộ Lao động Đài "
+        "Loan cho phép (xem bên dưới); đó là phí dịch vụ, không phải tiền môi giới.",
+        "risks_en": "No one may charge you a brokerage fee, in Vietnam or in Taiwan. The "
+        "Taiwanese agency may only charge the monthly service fee Taiwan's Ministry of Labour "
+        "allows (see below): a service fee, not brokerage.",
     },
     "korea": {
         "summary_vi": "Chương trình EPS do Nhà nước thực hiện qua Trung tâm Lao động ngoài nước "
-        "(COLAB). Không doanh nghiệp tư nhân nào được tuyển lao động đi Hàn Quốc theo EPS. "
-        "Năm 2026: 4.200 chỉ tiêu.",
+        "(COLAB). Không doanh nghiệp nào được tuyển lao động đi Hàn Quốc theo EPS hay thu tiền "
+        "dịch vụ, tiền môi giới của bạn.",
         "summary_en": "The EPS programme is run by the state through the Centre of Overseas "
-        "Labour (COLAB). No private company may recruit for EPS. 2026 round: 4,200 places.",
-        "hotlines_vi": "Đường dây nóng 1350 (Bộ Lao động Hàn Quốc, có tiếng Việt).",
-        "hotlines_en": "Hotline 1350 (Korean labour ministry, in Vietnamese).",
+        "Labour (COLAB). No company may recruit for EPS or charge you a service or brokerage "
+        "fee.",
         "risks_vi": "Ai hứa 'đi Hàn chắc chắn đỗ', 'không cần thi' là lừa đảo.",
         "risks_en": "Anyone promising 'Korea guaranteed' or 'no test needed' is a scammer.",
+    },
+    "china": {
+        "summary_vi": "Lào Cai có chương trình thí điểm đưa lao động vùng biên giới sang làm việc "
+        "theo hợp đồng tại doanh nghiệp ở huyện Hà Khẩu, tỉnh Vân Nam. Quyền lợi của người lao "
+        "động theo pháp luật lao động của mỗi nước.",
+        "summary_en": "Lào Cai runs a pilot in which workers of the border communes work under "
+        "contract for enterprises in Hà Khẩu county, Yunnan. Workers' rights follow each "
+        "country's labour law.",
+        "risks_vi": "Chỉ đi qua chương trình của tỉnh, có hợp đồng bằng văn bản. Sang làm việc "
+        "không có hợp đồng, không có giấy tờ là trái phép và rất dễ bị lừa.",
+        "risks_en": "Go only through the province's programme, with a written contract. Working "
+        "across the border without a contract or papers is illegal and easily abused.",
     },
 }
 
@@ -122,33 +121,20 @@ PROGRAMMES: list[dict[str, Any]] = [
         "order": 10,
         "name_vi": "Thực tập sinh kỹ năng",
         "name_en": "Technical intern",
-        "age_min": 18,
-        "age_max": 35,
-        "language_vi": "Tiếng Nhật khoảng N5 (học 4-6 tháng trước khi đi).",
-        "language_en": "Japanese around N5 (4-6 months of classes before leaving).",
+        "language_vi": "Tiếng Nhật sơ cấp, học trước khi đi.",
+        "language_en": "Basic Japanese, learnt before leaving.",
         "health_vi": "Đủ sức khỏe theo khám của bệnh viện được chỉ định.",
         "health_en": "Fit for work, checked by an approved hospital.",
-        "other_conditions_vi": "Không có tiền án; học định hướng trước khi đi.",
+        "other_conditions_vi": "Không có tiền án; học giáo dục định hướng trước khi đi.",
         "other_conditions_en": "No criminal record; pre-departure orientation.",
-        "contract_months_min": 12,
-        "contract_months_max": 36,
-        "wage_min": Decimal("160000"),
-        "wage_max": Decimal("200000"),
-        "service_fee_cap": Decimal("3600"),
-        "service_fee_cap_currency": "USD",
-        "service_fee_cap_months": 36,
-        "deposit_rules_vi": "Nếu có ký quỹ: gửi vào tài khoản ngân hàng đứng tên bạn, được trả "
-        "lại cả lãi khi hết hợp đồng.",
-        "deposit_rules_en": "If there is a deposit: into a bank account in your name, returned "
-        "with interest at the end of the contract.",
+        "deposit_rules_vi": "Tổ chức phái cử không được thu tiền ký quỹ hay tiền phạt (tiền "
+        "'chống trốn') của thực tập sinh.",
+        "deposit_rules_en": "The sending organisation may not take a deposit or penalty money "
+        "('anti-escape' money) from an intern.",
         "costs_vi": "Học tiếng, khám sức khỏe, hộ chiếu, visa, lý lịch tư pháp, vé máy bay: "
         "trả theo giá thật, có biên lai.",
         "costs_en": "Language classes, health check, passport, visa, judicial record, air "
         "ticket: at their real price, with receipts.",
-        "risks_vi": "Không được thu tiền 'chống trốn'. Tiền dịch vụ tối đa 3.600 USD cho hợp "
-        "đồng 3 năm (số liệu chưa được xác nhận).",
-        "risks_en": "No 'anti-escape' money may be charged. Service fee at most USD 3,600 for "
-        "a 3-year contract (unconfirmed figure).",
     },
     {
         "market": "japan",
@@ -156,13 +142,8 @@ PROGRAMMES: list[dict[str, Any]] = [
         "order": 20,
         "name_vi": "Kỹ năng đặc định (loại 1)",
         "name_en": "Specified skilled worker (level 1)",
-        "age_min": 18,
-        "language_vi": "Tiếng Nhật N4 và thi kỹ năng ngành nghề.",
-        "language_en": "Japanese N4 and a skills test for the trade.",
-        "contract_months_min": 12,
-        "contract_months_max": 60,
-        "wage_min": Decimal("180000"),
-        "wage_max": Decimal("250000"),
+        "language_vi": "Thi tiếng Nhật và thi kỹ năng ngành nghề.",
+        "language_en": "A Japanese test and a skills test for the trade.",
         "costs_vi": "Lệ phí thi, hồ sơ, visa, vé máy bay theo giá thật.",
         "costs_en": "Test fees, papers, visa and ticket at their real price.",
     },
@@ -172,14 +153,8 @@ PROGRAMMES: list[dict[str, Any]] = [
         "order": 10,
         "name_vi": "Lao động nhà máy",
         "name_en": "Factory work",
-        "age_min": 20,
-        "age_max": 40,
         "language_vi": "Không bắt buộc; nên học tiếng Trung giao tiếp.",
         "language_en": "Not required; basic Chinese helps.",
-        "contract_months_min": 36,
-        "contract_months_max": 36,
-        "wage_min": Decimal("28590"),
-        "wage_max": Decimal("35000"),
         "costs_vi": "Khám sức khỏe, hộ chiếu, visa, vé máy bay theo giá thật.",
         "costs_en": "Health check, passport, visa, ticket at their real price.",
     },
@@ -187,21 +162,24 @@ PROGRAMMES: list[dict[str, Any]] = [
         "market": "taiwan",
         "code": "home-caregiver",
         "order": 20,
-        "name_vi": "Hộ lý, chăm sóc người bệnh tại gia đình",
+        "name_vi": "Khán hộ công gia đình",
         "name_en": "Home caregiver",
-        "age_min": 20,
-        "age_max": 45,
+        "summary_vi": "Chăm sóc người già, người bệnh tại nhà riêng của một gia đình.",
+        "summary_en": "Caring for an elderly or sick person in a family's home.",
         "language_vi": "Tiếng Trung giao tiếp cơ bản.",
         "language_en": "Basic spoken Chinese.",
-        "contract_months_min": 36,
-        "contract_months_max": 36,
-        "wage_min": Decimal("20000"),
-        "wage_max": Decimal("22000"),
-        "service_fee_cap": Decimal("400"),
-        "service_fee_cap_currency": "USD",
-        "service_fee_cap_months": 36,
-        "risks_vi": "Tiền dịch vụ tối đa 400 USD cho hợp đồng 3 năm (số liệu chưa được xác nhận).",
-        "risks_en": "Service fee at most USD 400 per 3-year contract (unconfirmed figure).",
+    },
+    {
+        "market": "taiwan",
+        "code": "institutional-caregiver",
+        "order": 30,
+        "name_vi": "Hộ lý (chăm sóc tại cơ sở)",
+        "name_en": "Institutional caregiver",
+        "summary_vi": "Chăm sóc người già, người bệnh tại viện dưỡng lão, trung tâm chăm sóc, "
+        "bệnh viện.",
+        "summary_en": "Caring for elderly or sick people in a care home, care centre or hospital.",
+        "language_vi": "Tiếng Trung giao tiếp cơ bản.",
+        "language_en": "Basic spoken Chinese.",
     },
     {
         "market": "korea",
@@ -209,31 +187,22 @@ PROGRAMMES: list[dict[str, Any]] = [
         "order": 10,
         "name_vi": "Chương trình EPS (cấp phép việc làm)",
         "name_en": "EPS (Employment Permit System)",
-        "age_min": 18,
-        "age_max": 39,
-        "language_vi": "Thi tiếng Hàn EPS-TOPIK (200 điểm; năm 2025 điểm đỗ: 110 ngành sản "
-        "xuất, 80 ngành nông nghiệp), sau đó thi tay nghề.",
-        "language_en": "EPS-TOPIK Korean test (200 points; 2025 pass marks: 110 manufacturing, "
-        "80 agriculture), then a skills test.",
+        "language_vi": "Thi tiếng Hàn EPS-TOPIK, sau đó thi tay nghề.",
+        "language_en": "The EPS-TOPIK Korean test, then a skills test.",
         "health_vi": "Không mù màu; đủ sức khỏe.",
         "health_en": "Not colour-blind; fit for work.",
         "other_conditions_vi": "Không có án tù; chưa từng bị trục xuất khỏi Hàn Quốc; nếu đã ở "
-        "Hàn theo visa E-9/E-10 thì dưới 5 năm.",
+        "Hàn theo visa E-9/E-10 thì tổng thời gian dưới 5 năm.",
         "other_conditions_en": "No prison sentence; never deported from Korea; earlier E-9/E-10 "
-        "stays under 5 years.",
-        "contract_months_min": 36,
-        "contract_months_max": 58,
-        "wage_min": Decimal("2100000"),
-        "wage_max": Decimal("2600000"),
-        "deposit_cap": Decimal("100000000"),
-        "deposit_rules_vi": "Ký quỹ nộp trong 35 ngày sau khi ký hợp đồng với COLAB. Có thể "
-        "vay Ngân hàng Chính sách xã hội tối đa 100 triệu đồng, không cần thế chấp.",
-        "deposit_rules_en": "The deposit is due within 35 days of signing with COLAB. A loan "
-        "from the Bank for Social Policies of up to 100 million VND, without collateral.",
-        "costs_vi": "Chỉ các khoản do COLAB thông báo. Không doanh nghiệp nào được thu tiền.",
-        "costs_en": "Only what COLAB announces. No company may charge anything.",
-        "hotlines_vi": "1350",
-        "hotlines_en": "1350",
+        "stays under 5 years in all.",
+        "deposit_rules_vi": "Tiền ký quỹ nộp cho COLAB trong 35 ngày sau khi ký hợp đồng với "
+        "COLAB. Có thể vay Ngân hàng Chính sách xã hội để nộp ký quỹ, không cần thế chấp.",
+        "deposit_rules_en": "The deposit is paid to COLAB within 35 days of signing with COLAB. "
+        "It can be borrowed from the Bank for Social Policies, without collateral.",
+        "costs_vi": "Chỉ các khoản do COLAB thu (xem danh sách). Không doanh nghiệp nào được thu "
+        "tiền dịch vụ hay tiền môi giới.",
+        "costs_en": "Only what COLAB collects (see the list). No company may charge a service "
+        "or brokerage fee.",
         "legal_basis_vi": "Quyết định 16/2023/QĐ-TTg (vay ký quỹ).",
         "legal_basis_en": "Decision 16/2023/QD-TTg (deposit loan).",
     },
@@ -241,19 +210,459 @@ PROGRAMMES: list[dict[str, Any]] = [
         "market": "germany",
         "code": "nursing",
         "order": 10,
-        "name_vi": "Điều dưỡng, hộ lý",
+        "name_vi": "Điều dưỡng",
         "name_en": "Nursing",
-        "age_min": 18,
-        "age_max": 35,
-        "language_vi": "Tiếng Đức B1-B2.",
-        "language_en": "German B1-B2.",
+        "language_vi": "Tiếng Đức, trình độ tùy chương trình.",
+        "language_en": "German, at the level the programme asks.",
         "other_conditions_vi": "Tốt nghiệp trung cấp, cao đẳng hoặc đại học điều dưỡng (tùy "
         "chương trình).",
         "other_conditions_en": "A nursing diploma (depending on the programme).",
-        "contract_months_min": 36,
-        "contract_months_max": 36,
-        "wage_min": Decimal("2300"),
-        "wage_max": Decimal("3200"),
+    },
+    {
+        "market": "china",
+        "code": "lao-cai-ha-khau",
+        "order": 10,
+        "name_vi": "Lao động qua biên giới Lào Cai - Hà Khẩu (Vân Nam)",
+        "name_en": "Cross-border work Lào Cai - Hà Khẩu (Yunnan)",
+        "summary_vi": "Thí điểm của tỉnh Lào Cai: lao động các xã biên giới, phần lớn là người "
+        "dân tộc thiểu số, sang làm việc theo hợp đồng tại doanh nghiệp ở huyện Hà Khẩu. Tỉnh dự "
+        "kiến tiếp tục thí điểm với tỉnh Vân Nam. Điều kiện, tiền lương và chi phí chưa được "
+        "xác nhận: hỏi trung tâm trước khi ký hay nộp tiền.",
+        "summary_en": "A Lào Cai pilot: workers of the border communes, mostly from ethnic "
+        "minorities, work under contract for an enterprise in Hà Khẩu county. The province "
+        "plans to continue the pilot with Yunnan. Conditions, wages and costs are not "
+        "confirmed: ask the centre before signing or paying anything.",
+        "other_conditions_vi": "Người lao động của các xã biên giới tỉnh Lào Cai (chưa xác nhận "
+        "điều kiện cụ thể).",
+        "other_conditions_en": "Workers of Lào Cai's border communes (exact conditions not "
+        "confirmed).",
+    },
+]
+
+# Figures marked confirmed below are those the project's legal reference (corrected on this
+# day from the official sources it names) states without reservation; an administrator
+# re-checks each against the official text in the admin and updates "checked on".
+CHECKED = datetime.date(2026, 12, 6)
+LAW_69 = "Luật 69/2020/QH14"
+# A figure whose first day is not on record holds "from" the first day it is known to hold.
+KNOWN_2026 = datetime.date(2026, 1, 1)
+START_UNKNOWN_VI = "Chưa ghi được ngày bắt đầu áp dụng; số liệu đúng ít nhất từ 01/01/2026."
+START_UNKNOWN_EN = "The first day it held is not on record; it holds at least from 1 Jan 2026."
+LAW_69_IN_FORCE = datetime.date(2022, 1, 1)
+OLD_DRAFT_VI = (
+    "Dự thảo năm 2016-2017 theo luật cũ (Luật 72/2006/QH11); không có trong Thông tư "
+    "21/2021/TT-BLĐTBXH"
+)
+OLD_DRAFT_NOTE_VI = (
+    "Mức này lấy từ một dự thảo cũ, không phải quy định đang có hiệu lực. Cổng không dùng nó "
+    "để kết luận."
+)
+OLD_DRAFT_NOTE_EN = (
+    "This figure comes from an old draft, not from a rule in force. The portal does not use it "
+    "to judge a fee."
+)
+JAPAN_TITP = "Luật Thực tập kỹ năng của Nhật Bản (hiệu lực 01/11/2017)"
+TITP_IN_FORCE = datetime.date(2017, 11, 1)
+DEMO_WAGE_VI = "Ước tính của trung tâm từ các đơn hàng (số liệu mẫu)"
+DEMO_NOTE_VI = "Chỉ để tham khảo; lương thật là lương ghi trong hợp đồng của bạn."
+DEMO_NOTE_EN = "For reference only; your real wage is the one in your contract."
+LAO_CAI_REPORT = (
+    "Báo cáo của tỉnh Lào Cai về đưa người lao động đi làm việc ở nước ngoài (giai đoạn đến "
+    "tháng 4/2022)"
+)
+
+# Where: ("market", code) or ("programme", market code, programme code).
+FIGURES: list[dict[str, Any]] = [
+    # --- Japan
+    {
+        "where": ("market", "japan"),
+        "kind": "hotline",
+        "label_vi": "Đường dây tư vấn của OTIT (Tổ chức Thực tập kỹ năng nước ngoài)",
+        "label_en": "OTIT (Organization for Technical Intern Training) consultation line",
+        "value_vi": "Chưa có số điện thoại được xác nhận. OTIT có tư vấn bằng tiếng mẹ đẻ, có "
+        "tiếng Việt. Hãy hỏi trung tâm số đang dùng.",
+        "value_en": "No confirmed phone number yet. OTIT gives advice in workers' own "
+        "languages, Vietnamese included. Ask the centre for the number in use.",
+        "document": "Tổ chức Thực tập kỹ năng nước ngoài (OTIT), trang otit.go.jp",
+        "valid_from": TITP_IN_FORCE,
+        "order": 90,
+    },
+    {
+        "where": ("market", "japan"),
+        "kind": "other",
+        "label_vi": "Chương trình thay thế thực tập sinh: 'Việc làm phát triển kỹ năng'",
+        "label_en": "The programme replacing technical interns: 'Employment for Skill Development'",
+        "value_vi": "Bắt đầu từ tháng 4/2027. Hợp đồng đang có vẫn tiếp tục.",
+        "value_en": "Starts in April 2027. Existing contracts continue.",
+        "document": "Luật sửa đổi năm 2024 của Nhật Bản về thực tập kỹ năng",
+        "valid_from": KNOWN_2026,
+        "order": 80,
+    },
+    {
+        "where": ("programme", "japan", "technical-intern"),
+        "kind": "no_deposit",
+        "label_vi": "Không được thu tiền ký quỹ hay tiền phạt ('chống trốn')",
+        "label_en": "No deposit or penalty money ('anti-escape' money) may be taken",
+        "document": f"{JAPAN_TITP}; Bản ghi nhớ hợp tác Việt Nam - Nhật Bản năm 2017",
+        "valid_from": TITP_IN_FORCE,
+        "note_vi": "Lấy từ tài liệu thứ cấp; cần đối chiếu văn bản chính thức. Cổng vẫn cảnh "
+        "báo khi có ai đòi ký quỹ.",
+        "note_en": "From secondary sources; to be checked against the official text. The "
+        "portal still warns when someone asks for a deposit.",
+        "order": 40,
+    },
+    {
+        "where": ("programme", "japan", "technical-intern"),
+        "kind": "service_fee_cap",
+        "label_vi": "Mức trần tiền dịch vụ riêng (3.600 USD cho 3 năm, 1.200 USD cho 1 năm)",
+        "label_en": "A cap of its own (USD 3,600 per 3 years, USD 1,200 per year)",
+        "amount": Decimal("3600"),
+        "currency": "USD",
+        "per_months": 36,
+        "document": OLD_DRAFT_VI,
+        "valid_from": LAW_69_IN_FORCE,
+        "note_vi": OLD_DRAFT_NOTE_VI,
+        "note_en": OLD_DRAFT_NOTE_EN,
+        "order": 30,
+    },
+    {
+        "where": ("programme", "japan", "technical-intern"),
+        "kind": "contract_length",
+        "label_vi": "Thời gian thực tập",
+        "label_en": "Length of the internship",
+        "amount": Decimal("12"),
+        "amount_max": Decimal("36"),
+        "value_vi": "1 đến 3 năm (có thể thêm 2 năm nếu đủ điều kiện).",
+        "value_en": "1 to 3 years (2 more years for those who qualify).",
+        "document": JAPAN_TITP,
+        "valid_from": TITP_IN_FORCE,
+        "order": 10,
+    },
+    {
+        "where": ("programme", "japan", "technical-intern"),
+        "kind": "usual_wage",
+        "label_vi": "Lương tháng thường gặp",
+        "label_en": "Usual monthly wage",
+        "amount": Decimal("160000"),
+        "amount_max": Decimal("200000"),
+        "currency": "JPY",
+        "document": DEMO_WAGE_VI,
+        "valid_from": datetime.date(2025, 11, 1),
+        "note_vi": DEMO_NOTE_VI,
+        "note_en": DEMO_NOTE_EN,
+        "order": 20,
+    },
+    {
+        "where": ("programme", "japan", "specified-skilled-worker"),
+        "kind": "contract_length",
+        "label_vi": "Thời gian ở lại tối đa",
+        "label_en": "Longest stay",
+        "amount": Decimal("60"),
+        "value_vi": "Tối đa 5 năm (kỹ năng đặc định loại 1).",
+        "value_en": "Up to 5 years (specified skilled worker, level 1).",
+        "document": "Luật Quản lý xuất nhập cảnh của Nhật Bản (tư cách lưu trú Kỹ năng đặc định)",
+        "valid_from": datetime.date(2019, 4, 1),
+        "order": 10,
+    },
+    {
+        "where": ("programme", "japan", "specified-skilled-worker"),
+        "kind": "usual_wage",
+        "label_vi": "Lương tháng thường gặp",
+        "label_en": "Usual monthly wage",
+        "amount": Decimal("180000"),
+        "amount_max": Decimal("250000"),
+        "currency": "JPY",
+        "document": DEMO_WAGE_VI,
+        "valid_from": datetime.date(2025, 11, 1),
+        "note_vi": DEMO_NOTE_VI,
+        "note_en": DEMO_NOTE_EN,
+        "order": 20,
+    },
+    # --- Taiwan
+    {
+        "where": ("market", "taiwan"),
+        "kind": "hotline",
+        "label_vi": "Đường dây nóng 1955 của Bộ Lao động Đài Loan (miễn phí, có tiếng Việt)",
+        "label_en": "Hotline 1955 of Taiwan's Ministry of Labour (free, in Vietnamese)",
+        "value_vi": "1955",
+        "value_en": "1955",
+        "document": "Bộ Lao động Đài Loan",
+        "valid_from": KNOWN_2026,
+        "note_vi": START_UNKNOWN_VI,
+        "note_en": START_UNKNOWN_EN,
+        "status": "confirmed",
+        "checked_on": CHECKED,
+        "order": 90,
+    },
+    {
+        "where": ("market", "taiwan"),
+        "kind": "minimum_wage",
+        "label_vi": "Lương tối thiểu (tháng)",
+        "label_en": "Minimum wage (a month)",
+        "amount": Decimal("29500"),
+        "currency": "TWD",
+        "document": "Bộ Lao động Đài Loan, mức lương tối thiểu năm 2026",
+        "valid_from": datetime.date(2026, 1, 1),
+        "status": "confirmed",
+        "checked_on": CHECKED,
+        "note_vi": "Năm 2025: 28.590 TWD. Khán hộ công gia đình không thuộc Luật Tiêu chuẩn "
+        "lao động của Đài Loan: lương ghi trong hợp đồng.",
+        "note_en": "2025: TWD 28,590. Home caregivers are outside Taiwan's Labour Standards "
+        "Act: their wage is the one in the contract.",
+        "order": 10,
+    },
+    {
+        "where": ("market", "taiwan"),
+        "kind": "minimum_wage",
+        "label_vi": "Lương tối thiểu (tháng)",
+        "label_en": "Minimum wage (a month)",
+        "amount": Decimal("28590"),
+        "currency": "TWD",
+        "document": "Bộ Lao động Đài Loan, mức lương tối thiểu năm 2025",
+        "valid_from": datetime.date(2025, 1, 1),
+        "valid_to": datetime.date(2025, 12, 31),
+        "status": "confirmed",
+        "checked_on": CHECKED,
+        "order": 10,
+    },
+    {
+        "where": ("market", "taiwan"),
+        "kind": "agency_monthly_fee",
+        "label_vi": "Phí dịch vụ hằng tháng của công ty dịch vụ phía Đài Loan (không phải tiền "
+        "môi giới)",
+        "label_en": "Monthly service fee of the Taiwanese agency (not a brokerage fee)",
+        "value_vi": "Tối đa 1.800 TWD mỗi tháng năm thứ nhất, 1.700 TWD năm thứ hai, 1.500 TWD "
+        "từ năm thứ ba. Không ai được thu thêm tiền môi giới.",
+        "value_en": "At most TWD 1,800 a month in year 1, TWD 1,700 in year 2, TWD 1,500 from "
+        "year 3. No one may charge a brokerage fee on top.",
+        "amount": Decimal("1800"),
+        "currency": "TWD",
+        "document": "Bộ Lao động Đài Loan, tiêu chuẩn thu phí của công ty dịch vụ việc làm tư nhân",
+        "valid_from": datetime.date(2026, 1, 1),
+        "note_vi": "Chưa đối chiếu điều khoản và ngày bắt đầu áp dụng; mức này đúng ít nhất từ "
+        "01/01/2026.",
+        "note_en": "Article and start date not checked; the figure holds at least from 1 Jan 2026.",
+        "order": 20,
+    },
+    {
+        "where": ("programme", "taiwan", "factory"),
+        "kind": "contract_length",
+        "label_vi": "Thời hạn hợp đồng",
+        "label_en": "Contract length",
+        "amount": Decimal("36"),
+        "value_vi": "3 năm mỗi lần cấp phép.",
+        "value_en": "3 years per permit.",
+        "document": "Luật Dịch vụ việc làm của Đài Loan",
+        "valid_from": KNOWN_2026,
+        "note_vi": START_UNKNOWN_VI,
+        "note_en": START_UNKNOWN_EN,
+        "order": 10,
+    },
+    {
+        "where": ("programme", "taiwan", "home-caregiver"),
+        "kind": "service_fee_cap",
+        "label_vi": "Mức trần tiền dịch vụ riêng (400 USD cho hợp đồng 3 năm)",
+        "label_en": "A cap of its own (USD 400 per 3-year contract)",
+        "amount": Decimal("400"),
+        "currency": "USD",
+        "per_months": 36,
+        "document": OLD_DRAFT_VI,
+        "valid_from": LAW_69_IN_FORCE,
+        "note_vi": OLD_DRAFT_NOTE_VI,
+        "note_en": OLD_DRAFT_NOTE_EN,
+        "order": 30,
+    },
+    {
+        "where": ("programme", "taiwan", "home-caregiver"),
+        "kind": "usual_wage",
+        "label_vi": "Lương tháng thường gặp",
+        "label_en": "Usual monthly wage",
+        "amount": Decimal("20000"),
+        "amount_max": Decimal("22000"),
+        "currency": "TWD",
+        "document": DEMO_WAGE_VI,
+        "valid_from": datetime.date(2025, 11, 1),
+        "note_vi": DEMO_NOTE_VI,
+        "note_en": DEMO_NOTE_EN,
+        "order": 20,
+    },
+    {
+        "where": ("programme", "taiwan", "institutional-caregiver"),
+        "kind": "service_fee_cap",
+        "label_vi": "Mức trần tiền dịch vụ riêng (800 USD cho hợp đồng 3 năm)",
+        "label_en": "A cap of its own (USD 800 per 3-year contract)",
+        "amount": Decimal("800"),
+        "currency": "USD",
+        "per_months": 36,
+        "document": OLD_DRAFT_VI,
+        "valid_from": LAW_69_IN_FORCE,
+        "note_vi": OLD_DRAFT_NOTE_VI,
+        "note_en": OLD_DRAFT_NOTE_EN,
+        "order": 30,
+    },
+    # --- Korea
+    {
+        "where": ("market", "korea"),
+        "kind": "hotline",
+        "label_vi": "Đường dây nóng 1350 của Bộ Việc làm và Lao động Hàn Quốc (có tiếng Việt)",
+        "label_en": "Hotline 1350 of Korea's Ministry of Employment and Labor (in Vietnamese)",
+        "value_vi": "1350",
+        "value_en": "1350",
+        "document": "Bộ Việc làm và Lao động Hàn Quốc",
+        "valid_from": KNOWN_2026,
+        "note_vi": START_UNKNOWN_VI,
+        "note_en": START_UNKNOWN_EN,
+        "status": "confirmed",
+        "checked_on": CHECKED,
+        "order": 90,
+    },
+    {
+        "where": ("market", "korea"),
+        "kind": "minimum_wage",
+        "label_vi": "Lương tối thiểu (tháng, 209 giờ)",
+        "label_en": "Minimum wage (a month of 209 hours)",
+        "amount": Decimal("2156880"),
+        "currency": "KRW",
+        "value_vi": "2.156.880 KRW mỗi tháng (10.320 KRW mỗi giờ x 209 giờ).",
+        "value_en": "KRW 2,156,880 a month (KRW 10,320 an hour x 209 hours).",
+        "document": "Bộ Việc làm và Lao động Hàn Quốc, mức lương tối thiểu năm 2026",
+        "valid_from": datetime.date(2026, 1, 1),
+        "valid_to": datetime.date(2026, 12, 31),
+        "status": "confirmed",
+        "checked_on": CHECKED,
+        "order": 10,
+    },
+    {
+        "where": ("programme", "korea", "eps"),
+        "kind": "no_service_fee",
+        "label_vi": "Không doanh nghiệp nào được thu tiền dịch vụ hay tiền môi giới",
+        "label_en": "No enterprise may charge a service fee or brokerage",
+        "document": "Chương trình EPS giữa hai Nhà nước Việt Nam - Hàn Quốc, do Trung tâm Lao "
+        "động ngoài nước (COLAB) thực hiện; Luật 69/2020/QH14",
+        "valid_from": LAW_69_IN_FORCE,
+        "note_vi": "Chưa đối chiếu điều khoản cụ thể. Ai đòi tiền dịch vụ EPS đều là dấu hiệu "
+        "lừa đảo.",
+        "note_en": "The exact clause is not checked yet. Anyone asking an EPS service fee is a "
+        "warning sign.",
+        "order": 5,
+    },
+    {
+        "where": ("programme", "korea", "eps"),
+        "kind": "places",
+        "label_vi": "Chỉ tiêu năm 2026",
+        "label_en": "Places in 2026",
+        "amount": Decimal("4200"),
+        "value_vi": "4.200 chỉ tiêu: 3.000 sản xuất, 1.000 ngư nghiệp, 150 lâm nghiệp, 50 dịch vụ.",
+        "value_en": "4,200 places: 3,000 manufacturing, 1,000 fishing, 150 forestry, 50 services.",
+        "document": "Thông báo của Trung tâm Lao động ngoài nước (COLAB), 13/03/2026",
+        "valid_from": datetime.date(2026, 3, 13),
+        "valid_to": datetime.date(2026, 12, 31),
+        "status": "confirmed",
+        "checked_on": CHECKED,
+        "order": 10,
+    },
+    {
+        "where": ("programme", "korea", "eps"),
+        "kind": "pass_mark",
+        "label_vi": "Điểm đỗ EPS-TOPIK năm 2025 (thang 200 điểm)",
+        "label_en": "EPS-TOPIK pass marks in 2025 (out of 200)",
+        "amount": Decimal("110"),
+        "value_vi": "Năm 2025: 110 điểm ngành sản xuất, 80 điểm ngành nông nghiệp. Điểm đỗ mỗi "
+        "năm một khác.",
+        "value_en": "2025: 110 points for manufacturing, 80 for agriculture. The marks change "
+        "every year.",
+        "document": "Kết quả thi EPS-TOPIK năm 2025, Trung tâm Lao động ngoài nước (COLAB)",
+        "valid_from": datetime.date(2025, 1, 1),
+        "note_vi": "Chưa có điểm đỗ năm 2026 được xác nhận.",
+        "note_en": "No 2026 pass marks confirmed yet.",
+        "order": 20,
+    },
+    {
+        "where": ("programme", "korea", "eps"),
+        "kind": "state_charge",
+        "label_vi": "COLAB thu: tiền ký quỹ (gửi ngân hàng, trả lại khi về nước đúng hạn)",
+        "label_en": "COLAB collects: the deposit (held in a bank, returned when you come home "
+        "on time)",
+        "amount": Decimal("100000000"),
+        "currency": "VND",
+        "value_vi": "100.000.000 ₫ trong đợt thí điểm năm 2020; nộp trong 35 ngày sau khi ký "
+        "hợp đồng với COLAB. Có thể vay Ngân hàng Chính sách xã hội tối đa 100.000.000 ₫.",
+        "value_en": "100.000.000 ₫ in the 2020 pilot; paid within 35 days of signing with "
+        "COLAB. A loan of up to 100.000.000 ₫ from the Bank for Social Policies.",
+        "document": "Thí điểm ký quỹ năm 2020; Quyết định 16/2023/QĐ-TTg (vay ký quỹ)",
+        "valid_from": datetime.date(2020, 1, 1),
+        "note_vi": "Mức ký quỹ hiện hành chưa được xác nhận: hỏi COLAB hoặc trung tâm.",
+        "note_en": "The current deposit is not confirmed: ask COLAB or the centre.",
+        "order": 30,
+    },
+    {
+        "where": ("programme", "korea", "eps"),
+        "kind": "state_charge",
+        "label_vi": "COLAB thu: lệ phí thi tiếng Hàn và thi tay nghề",
+        "label_en": "COLAB collects: the Korean test and skills test fees",
+        "value_vi": "Theo mức COLAB thông báo cho mỗi kỳ thi, có biên lai.",
+        "value_en": "As COLAB announces for each round, with a receipt.",
+        "document": "Thông báo tuyển chọn của Trung tâm Lao động ngoài nước (COLAB)",
+        "valid_from": KNOWN_2026,
+        "note_vi": "Số tiền chưa được xác nhận.",
+        "note_en": "The amount is not confirmed.",
+        "order": 31,
+    },
+    {
+        "where": ("programme", "korea", "eps"),
+        "kind": "state_charge",
+        "label_vi": "Bạn tự trả theo giá thật: khám sức khỏe, hộ chiếu, lý lịch tư pháp, visa, "
+        "vé máy bay",
+        "label_en": "You pay at their real price: health check, passport, judicial record, "
+        "visa, air ticket",
+        "value_vi": "Theo giá thật, có biên lai. Không qua trung gian.",
+        "value_en": "At their real price, with receipts. No middlemen.",
+        "document": "Thông báo tuyển chọn của Trung tâm Lao động ngoài nước (COLAB)",
+        "valid_from": KNOWN_2026,
+        "order": 32,
+    },
+    # --- Germany
+    {
+        "where": ("programme", "germany", "nursing"),
+        "kind": "usual_wage",
+        "label_vi": "Lương tháng thường gặp",
+        "label_en": "Usual monthly wage",
+        "amount": Decimal("2300"),
+        "amount_max": Decimal("3200"),
+        "currency": "EUR",
+        "document": DEMO_WAGE_VI,
+        "valid_from": datetime.date(2025, 11, 1),
+        "note_vi": DEMO_NOTE_VI,
+        "note_en": DEMO_NOTE_EN,
+        "order": 20,
+    },
+    # --- China: the Lào Cai - Hà Khẩu cross-border pilot
+    {
+        "where": ("programme", "china", "lao-cai-ha-khau"),
+        "kind": "places",
+        "label_vi": "Lao động Lào Cai đã sang Hà Khẩu làm việc, 2017-2019",
+        "label_en": "Lào Cai workers who went to Hà Khẩu, 2017-2019",
+        "amount": Decimal("1051"),
+        "value_vi": "1.051 người, làm việc theo hợp đồng tại Công ty TNHH khoa học kỹ thuật Huệ "
+        "Hồng, huyện Hà Khẩu, tỉnh Vân Nam.",
+        "value_en": "1,051 workers, under contract with the Huệ Hồng science and technology "
+        "company in Hà Khẩu county, Yunnan.",
+        "document": LAO_CAI_REPORT,
+        "valid_from": datetime.date(2017, 1, 1),
+        "order": 10,
+    },
+    {
+        "where": ("programme", "china", "lao-cai-ha-khau"),
+        "kind": "other",
+        "label_vi": "Tiền lương, chi phí và điều kiện",
+        "label_en": "Wages, costs and conditions",
+        "value_vi": "Chưa có số liệu được xác nhận. Không nộp tiền cho ai trước khi trung tâm "
+        "xác nhận chương trình và doanh nghiệp.",
+        "value_en": "No confirmed figures yet. Pay no one before the centre confirms the "
+        "programme and the enterprise.",
+        "document": LAO_CAI_REPORT,
+        "valid_from": datetime.date(2022, 4, 30),
+        "order": 20,
     },
 ]
 
@@ -343,7 +752,9 @@ ADMIN_EMAIL = "admin@mrc.demo"
 MANAGER_EMAIL = "quanly.laocai@mrc.demo"
 
 
-def _seed_reference_data() -> None:
+def seed_reference_data() -> None:
+    """Rates, markets, programmes, legal figures and departures (no users needed)."""
+    services.national_rules_ensure()
     for currency, rate in RATES.items():
         ExchangeRate.objects.update_or_create(
             currency=currency,
@@ -365,10 +776,8 @@ def _seed_reference_data() -> None:
         fields = dict(data)
         market = markets[fields.pop("market")]
         code = fields.pop("code")
-        fields.setdefault("legal_basis_vi", LAW_FEES_VI)
-        fields.setdefault("legal_basis_en", LAW_FEES_EN)
-        fields.setdefault("fees_checked_on", RATE_DAY)
         Programme.objects.update_or_create(market=market, code=code, defaults=fields)
+    _seed_figures(markets)
     for year, counts in DEPARTURES.items():
         period_vi, period_en = PERIODS.get(year, ("", ""))
         for code, departures in counts.items():
@@ -394,6 +803,30 @@ def _seed_reference_data() -> None:
                 "period_en": period_en,
                 "source": SOURCE,
             },
+        )
+
+
+def _seed_figures(markets: dict[str, Market]) -> None:
+    """Each figure once, through the service (so its history starts); an administrator's
+    later change is never overwritten."""
+    for data in FIGURES:
+        fields = dict(data)
+        where = fields.pop("where")
+        if where[0] == "market":
+            scope: dict[str, Any] = {"market": markets[where[1]], "programme": None}
+        else:
+            programme = Programme.objects.get(market=markets[where[1]], code=where[2])
+            scope = {"market": None, "programme": programme}
+        if LegalFigure.objects.filter(
+            kind=fields["kind"],
+            label_vi=fields["label_vi"],
+            valid_from=fields["valid_from"],
+            **scope,
+        ).exists():
+            continue
+        fields.setdefault("document", "")
+        services.legal_figure_save(
+            figure=LegalFigure(**scope, **fields), by=None, reason="Demo data"
         )
 
 
@@ -501,7 +934,7 @@ def _seed_notices(admin: User | None, manager: User | None, lao_cai: Province | 
 def seed_markets() -> None:
     """Demo markets, programmes, figures, enterprises and notices; running it twice adds
     nothing."""
-    _seed_reference_data()
+    seed_reference_data()
     admin = User.objects.filter(email=ADMIN_EMAIL).first()
     manager = User.objects.filter(email=MANAGER_EMAIL).first()
     lao_cai = Province.objects.filter(code=LAO_CAI).first()

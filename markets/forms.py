@@ -106,14 +106,26 @@ class FeeCheckForm(forms.Form):
     other = AmountField(
         label=_("Other charges"),
         required=False,
-        help_text=_("Training, health check, papers, ticket…"),
+        help_text=_(
+            "Any other money they ask: 'order fee', 'guarantee', 'anti-escape money'… Not the "
+            "training, health check, papers or ticket you pay at their real price with a receipt."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = fee_check_programmes()  # type: ignore[attr-defined]
 
-    def fee_request(self) -> rules.FeeRequest:
+    def partial_fee_request(self) -> rules.FeeRequest | None:
+        """What can be read of an invalid form, to point out every nonsense amount at once
+        (a contract length still to correct must not hide a fee with three zeros too many).
+        None when the programme or a currency is missing."""
+        data = self.cleaned_data
+        if not all(name in data for name in ("programme", "wage_currency", "fee_currency")):
+            return None
+        return self.fee_request(partial=True)
+
+    def fee_request(self, *, partial: bool = False) -> rules.FeeRequest:
         data = self.cleaned_data
         programme: Programme = data["programme"]
         wage_currency = (
@@ -124,9 +136,16 @@ class FeeCheckForm(forms.Form):
         def asked(name: str) -> rules.Money:
             return rules.Money(data.get(name) or Decimal(0), fee_currency)
 
+        wage = data.get("monthly_wage")
+        months = data.get("contract_months")
+        if partial:
+            # Unknown values stand in as ones no check can call implausible.
+            if wage is None:
+                wage, wage_currency = Decimal(10_000_000), rules.VND
+            months = months or 1
         return rules.FeeRequest(
-            contract_months=data["contract_months"],
-            monthly_wage=rules.Money(data["monthly_wage"], wage_currency),
+            contract_months=months,
+            monthly_wage=rules.Money(wage, wage_currency),
             service_fee=asked("service_fee"),
             brokerage=asked("brokerage"),
             deposit=asked("deposit"),

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from decimal import Decimal
 from pathlib import PurePath
 from typing import Any, ClassVar, Self
 
@@ -112,68 +111,14 @@ class Programme(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
     summary_vi = models.TextField(_("summary (Vietnamese)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
-    # Conditions
-    age_min = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
-    age_max = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    # Conditions in words. Figures (ages, wages, caps, pass marks) are LegalFigure rows, each
+    # with its source and the date it holds from.
     language_vi = models.TextField(_("language and level (Vietnamese)"), blank=True)
     language_en = models.TextField(_("language and level (English)"), blank=True)
     health_vi = models.TextField(_("health (Vietnamese)"), blank=True)
     health_en = models.TextField(_("health (English)"), blank=True)
     other_conditions_vi = models.TextField(_("other conditions (Vietnamese)"), blank=True)
     other_conditions_en = models.TextField(_("other conditions (English)"), blank=True)
-    # Contract and wage
-    contract_months_min = models.PositiveSmallIntegerField(
-        _("shortest usual contract (months)"), null=True, blank=True
-    )
-    contract_months_max = models.PositiveSmallIntegerField(
-        _("longest usual contract (months)"), null=True, blank=True
-    )
-    wage_min = models.DecimalField(
-        _("lowest usual monthly wage"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        help_text=_("In the market's currency."),
-    )
-    wage_max = models.DecimalField(
-        _("highest usual monthly wage"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    # Fees: the numbers the fee checker uses. Change them here when the law changes.
-    service_fee_months_per_year = models.DecimalField(
-        _("service fee: months of wage per 12 months of contract"),
-        max_digits=4,
-        decimal_places=2,
-        default=Decimal("1"),
-        validators=[MinValueValidator(0)],
-        help_text=_("1 for most workers, 1.5 for seafarers (Law 69/2020, Art. 23)."),
-    )
-    service_fee_cap = models.DecimalField(
-        _("service fee cap"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-        help_text=_("Leave empty when the programme has no cap of its own."),
-    )
-    service_fee_cap_currency = models.CharField(
-        _("cap currency"), max_length=3, default="USD", validators=[currency_code]
-    )
-    service_fee_cap_months = models.PositiveSmallIntegerField(
-        _("cap is for a contract of (months)"),
-        null=True,
-        blank=True,
-        help_text=_("E.g. 36 for 'USD 3,600 per 3-year contract'. Shorter contracts: pro rata."),
-    )
-    deposit_cap = models.DecimalField(
-        _("deposit cap (VND)"),
-        max_digits=14,
-        decimal_places=0,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
     deposit_rules_vi = models.TextField(_("deposit rules (Vietnamese)"), blank=True)
     deposit_rules_en = models.TextField(_("deposit rules (English)"), blank=True)
     costs_vi = models.TextField(_("costs to expect (Vietnamese)"), blank=True)
@@ -184,12 +129,6 @@ class Programme(models.Model):
     risks_en = models.TextField(_("risks (English)"), blank=True)
     legal_basis_vi = models.TextField(_("legal basis (Vietnamese)"), blank=True)
     legal_basis_en = models.TextField(_("legal basis (English)"), blank=True)
-    fees_checked_on = models.DateField(
-        _("fee figures checked on"),
-        null=True,
-        blank=True,
-        help_text=_("When someone last checked the caps against the official text."),
-    )
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     is_published = models.BooleanField(_("published"), default=True)
 
@@ -210,12 +149,6 @@ class Programme(models.Model):
         verbose_name_plural = _("programmes")
         constraints = [
             models.UniqueConstraint(fields=["market", "code"], name="programme_code_per_market"),
-            models.CheckConstraint(
-                condition=Q(age_min__isnull=True)
-                | Q(age_max__isnull=True)
-                | Q(age_min__lte=models.F("age_max")),
-                name="programme_age_range",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -225,20 +158,235 @@ class Programme(models.Model):
     def currency(self) -> str:
         return self.market.currency
 
-    def fee_rules(self) -> rules.FeeRules:
-        """The programme's figures in the shape the pure fee rules take."""
-        return rules.FeeRules(
-            service_fee_months_per_year=self.service_fee_months_per_year,
-            service_fee_cap=(
-                rules.Money(self.service_fee_cap, self.service_fee_cap_currency)
-                if self.service_fee_cap is not None
-                else None
+
+# --- Legal rules and figures -----------------------------------------------------------
+
+
+class FigureKind(models.TextChoices):
+    # Read by the fee checker (markets.selectors.fee_rules_for).
+    SERVICE_FEE_MONTHS_PER_YEAR = (
+        "service_fee_months_per_year",
+        _("Service fee: months of wage per 12 months of contract"),
+    )
+    SERVICE_FEE_LONG_CONTRACT = (
+        "service_fee_long_contract",
+        _("Service fee: most months of wage for a long contract"),
+    )
+    SERVICE_FEE_CAP = "service_fee_cap", _("Service fee cap of the programme")
+    NO_SERVICE_FEE = "no_service_fee", _("No service fee allowed")
+    NO_BROKERAGE = "no_brokerage", _("No brokerage fee allowed")
+    NO_DEPOSIT = "no_deposit", _("No deposit allowed")
+    DEPOSIT_CAP = "deposit_cap", _("Deposit cap")
+    # Shown on the market pages.
+    MINIMUM_WAGE = "minimum_wage", _("Minimum wage")
+    USUAL_WAGE = "usual_wage", _("Usual wage")
+    CONTRACT_LENGTH = "contract_length", _("Contract length")
+    AGE_LIMIT = "age_limit", _("Age limit")
+    PASS_MARK = "pass_mark", _("Test pass mark")
+    PLACES = "places", _("Places")
+    HOTLINE = "hotline", _("Hotline")
+    AGENCY_MONTHLY_FEE = "agency_monthly_fee", _("Monthly service fee of the foreign agency")
+    STATE_CHARGE = "state_charge", _("Charge collected by the state body")
+    OTHER = "other", _("Other figure")
+
+
+#: Kinds the fee checker reads; the others are shown on pages only.
+FEE_RULE_KINDS = frozenset(
+    {
+        FigureKind.SERVICE_FEE_MONTHS_PER_YEAR,
+        FigureKind.SERVICE_FEE_LONG_CONTRACT,
+        FigureKind.SERVICE_FEE_CAP,
+        FigureKind.NO_SERVICE_FEE,
+        FigureKind.NO_BROKERAGE,
+        FigureKind.NO_DEPOSIT,
+        FigureKind.DEPOSIT_CAP,
+    }
+)
+
+
+class FigureStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed against the official text")
+    UNCONFIRMED = "unconfirmed", _("Not confirmed")
+
+
+class LegalFigureQuerySet(models.QuerySet["LegalFigure"]):
+    def in_force_on(self, day: datetime.date) -> Self:
+        """Rows whose validity covers `day` (valid_to is the last day it holds)."""
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
+
+
+class LegalFigure(models.Model):
+    """One rule or figure of the law or of a market, with its source, dates and status.
+
+    National when it has neither market nor programme (e.g. Law 69/2020 Art. 23's wage rule),
+    else for one market or one programme; the narrower row wins for the fee checker.
+    Written only through services.legal_figure_save, which keeps the history.
+    """
+
+    market = models.ForeignKey(
+        Market,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="figures",
+        verbose_name=_("market"),
+        help_text=_("Empty with no programme: a national rule."),
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="figures",
+        verbose_name=_("programme"),
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=FigureKind)
+    label_vi = models.CharField(_("label (Vietnamese)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
+    amount = models.DecimalField(
+        _("amount"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The number: a wage, a cap, months of wage, an age, a pass mark."),
+    )
+    amount_max = models.DecimalField(
+        _("upper amount"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("For a range (wages 160,000 to 200,000): the upper end."),
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        blank=True,
+        validators=[currency_code],
+        help_text=_("Empty when the amount is not money (months, years, points)."),
+    )
+    per_months = models.PositiveSmallIntegerField(
+        _("for a contract of (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A cap: the contract length it is stated for. A long-contract rule: the length "
+            "from which it applies (36)."
+        ),
+    )
+    value_vi = models.TextField(
+        _("value in words (Vietnamese)"),
+        blank=True,
+        help_text=_("Shown instead of the amount when set, e.g. a phone number."),
+    )
+    value_en = models.TextField(_("value in words (English)"), blank=True)
+    document = models.CharField(
+        _("legal document or source"),
+        max_length=300,
+        help_text=_("E.g. 'Luật 69/2020/QH14'. Where the figure comes from."),
+    )
+    article = models.CharField(
+        _("article"), max_length=120, blank=True, help_text=_("E.g. 'Điều 23, khoản 3'.")
+    )
+    source_url = models.URLField(_("link to the source"), blank=True)
+    valid_from = models.DateField(_("holds from"))
+    valid_to = models.DateField(
+        _("holds until"), null=True, blank=True, help_text=_("The last day it holds.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=FigureStatus, default=FigureStatus.UNCONFIRMED
+    )
+    checked_on = models.DateField(
+        _("checked on"),
+        null=True,
+        blank=True,
+        help_text=_("The day someone checked it against the official text."),
+    )
+    note_vi = models.TextField(
+        _("note (Vietnamese)"), blank=True, help_text=_("E.g. why it is not confirmed.")
+    )
+    note_en = models.TextField(_("note (English)"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    objects: ClassVar[LegalFigureQuerySet] = LegalFigureQuerySet.as_manager()  # type: ignore[assignment]
+
+    label = Localized("label")
+    value = Localized("value")
+    note = Localized("note")
+
+    class Meta:
+        ordering = ["order", "kind", "valid_from", "pk"]
+        verbose_name = _("legal rule or figure")
+        verbose_name_plural = _("legal rules and figures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(market__isnull=True) | Q(programme__isnull=True),
+                name="figure_market_or_programme",
             ),
-            service_fee_cap_months=self.service_fee_cap_months,
-            deposit_cap=(
-                rules.Money(self.deposit_cap, rules.VND) if self.deposit_cap is not None else None
+            models.CheckConstraint(
+                condition=~Q(status="confirmed") | Q(checked_on__isnull=False),
+                name="figure_confirmed_has_checked_on",
             ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="figure_valid_to_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.programme or self.market or _("national")
+        return f"{where}: {self.label}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == FigureStatus.CONFIRMED
+
+    @property
+    def citation(self) -> str:
+        return ", ".join(part for part in (self.document, self.article) if part)
+
+    def basis(self) -> rules.Basis:
+        return rules.Basis(
+            document=self.document,
+            article=self.article,
+            confirmed=self.is_confirmed,
+            checked_on=self.checked_on,
         )
+
+
+class LegalFigureChange(models.Model):
+    """Who changed which figure when: one row per save, with the fields before and after."""
+
+    figure = models.ForeignKey(
+        LegalFigure,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="changes",
+        verbose_name=_("figure"),
+    )
+    figure_label = models.CharField(_("figure"), max_length=300)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=20)
+    #: {field: [before, after]} as text; before is "" for a new row.
+    changes = models.JSONField(_("changes"), default=dict)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("change of a legal figure")
+        verbose_name_plural = _("changes of legal figures")
+
+    def __str__(self) -> str:
+        return f"{self.figure_label} {self.action} {self.at:%Y-%m-%d}"
 
 
 class DepartureStat(models.Model):

@@ -1,8 +1,9 @@
 """Pure rules of the markets app: fees, licences, names. No ORM, no settings, no I/O.
 
-Every amount (wage multiple, caps, deposit ceilings, exchange rates) comes in as data read
-from admin-editable rows; nothing here knows a figure of the law except that a brokerage
-fee may never be charged to a worker (Law 69/2020/QH14, Art. 7(8)).
+Every amount (wage multiple, the long-contract ceiling, caps, deposit ceilings, exchange rates)
+comes in as data read from admin-editable rows (markets.LegalFigure); nothing here knows a
+figure of the law except that a brokerage fee may never be charged to a worker (Law
+69/2020/QH14, Art. 7(8)).
 """
 
 from __future__ import annotations
@@ -83,17 +84,53 @@ class Money:
 
 
 @dataclass(frozen=True)
+class Basis:
+    """Where a rule comes from, and whether someone checked it against the official text."""
+
+    document: str
+    article: str = ""
+    confirmed: bool = False
+    checked_on: datetime.date | None = None
+
+    @property
+    def citation(self) -> str:
+        return ", ".join(part for part in (self.document, self.article) if part)
+
+
+@dataclass(frozen=True)
 class FeeRules:
-    """What the law allows for one programme, as recorded by an administrator."""
+    """What the law allows for one programme on one day, as recorded by administrators.
+
+    Prohibitions and the law's own ceilings apply even when not yet confirmed against the
+    official text (they can only warn more); a programme's own cap applies only when
+    confirmed: an unconfirmed cap is reported as a figure nobody has confirmed.
+    """
 
     #: Months of basic wage the service fee may reach per 12 months of contract (1, or 1.5
-    #: for seafarers).
-    service_fee_months_per_year: Decimal
-    #: Per-programme ceiling on the service fee, if any, for a contract of cap_months.
+    #: for seafarers; Law 69/2020 Art. 23).
+    wage_rule_months_per_year: Decimal
+    wage_rule_basis: Basis | None = None
+    #: From this contract length on, the service fee is at most long_contract_max_months of
+    #: wage (36 months: 3, or 4.5 for seafarers).
+    long_contract_from_months: int | None = None
+    long_contract_max_months: Decimal | None = None
+    long_contract_basis: Basis | None = None
+    #: A programme's own ceiling for a contract of service_fee_cap_months.
     service_fee_cap: Money | None = None
     service_fee_cap_months: int | None = None
-    #: Ceiling on the deposit (tiền ký quỹ), if the programme has one.
+    service_fee_cap_basis: Basis | None = None
+    #: The programme allows no service fee at all (Korea EPS through COLAB).
+    no_service_fee: Basis | None = None
+    #: Law 69/2020 Art. 7(8). A brokerage fee is flagged even without this row.
+    no_brokerage: Basis | None = None
+    #: The programme allows no deposit (Japan technical intern).
+    no_deposit: Basis | None = None
     deposit_cap: Money | None = None
+    deposit_cap_basis: Basis | None = None
+
+    @property
+    def cap_confirmed(self) -> bool:
+        return self.service_fee_cap_basis is not None and self.service_fee_cap_basis.confirmed
 
 
 @dataclass(frozen=True)
@@ -110,9 +147,22 @@ class FeeRequest:
 
 class Finding(StrEnum):
     BROKERAGE_CHARGED = "brokerage_charged"
+    SERVICE_FEE_NOT_ALLOWED = "service_fee_not_allowed"
     SERVICE_FEE_OVER_WAGE_RULE = "service_fee_over_wage_rule"
+    SERVICE_FEE_OVER_LONG_CONTRACT = "service_fee_over_long_contract"
     SERVICE_FEE_OVER_CAP = "service_fee_over_cap"
+    DEPOSIT_NOT_ALLOWED = "deposit_not_allowed"
     DEPOSIT_OVER_CAP = "deposit_over_cap"
+    OTHER_CHARGE_WITHOUT_BASIS = "other_charge_without_basis"
+
+
+class Limit(StrEnum):
+    """Which rule set the most a service fee may be."""
+
+    NO_SERVICE_FEE = "no_service_fee"
+    WAGE_RULE = "wage_rule"
+    LONG_CONTRACT = "long_contract"
+    CAP = "cap"
 
 
 @dataclass(frozen=True)
@@ -120,18 +170,22 @@ class Over:
     finding: Finding
     asked: Money
     allowed: Money
+    basis: Basis | None = None
 
 
 @dataclass(frozen=True)
 class FeeVerdict:
-    #: The most the service fee may be under the wage rule, in VND.
+    #: The most the service fee may be under the law's wage rules, in VND.
     wage_rule_limit: Money
-    #: The programme's cap for this contract length (in the cap's currency), if any.
+    #: The programme's cap for this contract length (in the cap's currency), if any, and
+    #: whether it is confirmed (only a confirmed cap is applied).
     cap_limit: Money | None
-    #: The cap converted to VND, to compare with what was asked.
     cap_limit_vnd: Money | None
-    #: The lower of the two, in VND: what the worker may be asked as a service fee at most.
+    cap_confirmed: bool
+    #: What the worker may be asked as a service fee at most, in VND, and the rule that set it.
     service_fee_limit: Money
+    limit: Limit
+    limit_basis: Basis | None
     overs: list[Over] = field(default_factory=list)
 
     @property
@@ -140,6 +194,13 @@ class FeeVerdict:
 
     def has(self, finding: Finding) -> bool:
         return any(over.finding == finding for over in self.overs)
+
+    @property
+    def deciding_basis(self) -> Basis | None:
+        """The rule that decided the verdict: the first breach, else the service fee limit."""
+        if self.overs:
+            return self.overs[0].basis
+        return self.limit_basis
 
 
 def to_vnd(money: Money, rates: Mapping[str, Decimal]) -> Decimal:
@@ -155,11 +216,27 @@ def to_vnd(money: Money, rates: Mapping[str, Decimal]) -> Decimal:
 def cap_for_contract(cap: Money, cap_months: int | None, contract_months: int) -> Money:
     """A cap stated for a contract of cap_months, applied to a shorter contract pro rata.
 
-    A longer contract does not raise the cap: the circular states a ceiling per contract.
+    A longer contract does not raise the cap: it is a ceiling per contract.
     """
     if not cap_months or contract_months >= cap_months:
         return cap
     return Money(cap.amount * contract_months / cap_months, cap.currency)
+
+
+def wage_rule_limit(
+    rules: FeeRules, wage_vnd: Decimal, contract_months: int
+) -> tuple[Decimal, Limit, Basis | None]:
+    """Law 69/2020 Art. 23: (contract months / 12) x the monthly wage (x 1.5 for seafarers)
+    under 36 months; at most 3 months' wage (4.5 for seafarers) from 36 months on."""
+    by_length = wage_vnd * rules.wage_rule_months_per_year * contract_months / 12
+    if (
+        rules.long_contract_from_months is not None
+        and rules.long_contract_max_months is not None
+        and contract_months >= rules.long_contract_from_months
+    ):
+        ceiling = wage_vnd * rules.long_contract_max_months
+        return min(by_length, ceiling), Limit.LONG_CONTRACT, rules.long_contract_basis
+    return by_length, Limit.WAGE_RULE, rules.wage_rule_basis
 
 
 def check_fees(request: FeeRequest, rules: FeeRules, rates: Mapping[str, Decimal]) -> FeeVerdict:
@@ -167,43 +244,122 @@ def check_fees(request: FeeRequest, rules: FeeRules, rates: Mapping[str, Decimal
 
     Raises MissingRate when an amount is in a currency with no exchange rate on file.
     """
+    zero = Money(Decimal(0), VND)
     overs: list[Over] = []
     service_fee_vnd = to_vnd(request.service_fee, rates)
 
     # Law 69/2020 Art. 7(8): a worker never pays brokerage, whatever the programme.
     if request.brokerage.amount > 0:
-        overs.append(Over(Finding.BROKERAGE_CHARGED, request.brokerage, Money(Decimal(0), VND)))
+        overs.append(Over(Finding.BROKERAGE_CHARGED, request.brokerage, zero, rules.no_brokerage))
 
     wage_vnd = to_vnd(request.monthly_wage, rates)
-    wage_limit = wage_vnd * rules.service_fee_months_per_year * request.contract_months / 12
-    wage_rule_limit = Money(wage_limit, VND)
-    if service_fee_vnd > wage_limit:
-        overs.append(Over(Finding.SERVICE_FEE_OVER_WAGE_RULE, request.service_fee, wage_rule_limit))
+    law_limit, limit, limit_basis = wage_rule_limit(rules, wage_vnd, request.contract_months)
 
     cap_limit = cap_limit_vnd = None
-    service_fee_limit = wage_limit
     if rules.service_fee_cap is not None:
         cap_limit = cap_for_contract(
             rules.service_fee_cap, rules.service_fee_cap_months, request.contract_months
         )
-        cap_vnd = to_vnd(cap_limit, rates)
-        cap_limit_vnd = Money(cap_vnd, VND)
-        service_fee_limit = min(service_fee_limit, cap_vnd)
-        if service_fee_vnd > cap_vnd:
-            overs.append(Over(Finding.SERVICE_FEE_OVER_CAP, request.service_fee, cap_limit))
+        cap_limit_vnd = Money(to_vnd(cap_limit, rates), VND)
 
-    if rules.deposit_cap is not None and to_vnd(request.deposit, rates) > to_vnd(
-        rules.deposit_cap, rates
+    if rules.no_service_fee is not None:
+        fee_limit, limit, limit_basis = Decimal(0), Limit.NO_SERVICE_FEE, rules.no_service_fee
+        if service_fee_vnd > 0:
+            overs.append(
+                Over(
+                    Finding.SERVICE_FEE_NOT_ALLOWED,
+                    request.service_fee,
+                    zero,
+                    rules.no_service_fee,
+                )
+            )
+    else:
+        fee_limit = law_limit
+        if service_fee_vnd > law_limit:
+            finding = (
+                Finding.SERVICE_FEE_OVER_LONG_CONTRACT
+                if limit == Limit.LONG_CONTRACT
+                else Finding.SERVICE_FEE_OVER_WAGE_RULE
+            )
+            overs.append(Over(finding, request.service_fee, Money(law_limit, VND), limit_basis))
+        if cap_limit is not None and cap_limit_vnd is not None and rules.cap_confirmed:
+            if cap_limit_vnd.amount < fee_limit:
+                fee_limit, limit, limit_basis = (
+                    cap_limit_vnd.amount,
+                    Limit.CAP,
+                    rules.service_fee_cap_basis,
+                )
+            if service_fee_vnd > cap_limit_vnd.amount:
+                overs.append(
+                    Over(
+                        Finding.SERVICE_FEE_OVER_CAP,
+                        request.service_fee,
+                        cap_limit,
+                        rules.service_fee_cap_basis,
+                    )
+                )
+
+    deposit_vnd = to_vnd(request.deposit, rates)
+    if rules.no_deposit is not None and deposit_vnd > 0:
+        overs.append(Over(Finding.DEPOSIT_NOT_ALLOWED, request.deposit, zero, rules.no_deposit))
+    elif (
+        rules.deposit_cap is not None
+        and rules.deposit_cap_basis is not None
+        and rules.deposit_cap_basis.confirmed
+        and deposit_vnd > to_vnd(rules.deposit_cap, rates)
     ):
-        overs.append(Over(Finding.DEPOSIT_OVER_CAP, request.deposit, rules.deposit_cap))
+        overs.append(
+            Over(
+                Finding.DEPOSIT_OVER_CAP,
+                request.deposit,
+                rules.deposit_cap,
+                rules.deposit_cap_basis,
+            )
+        )
+
+    # Law 69/2020 lists what a worker may pay: the service fee, a deposit, and costs at
+    # their real price with a receipt. Anything else has no legal basis.
+    if request.other.amount > 0:
+        overs.append(Over(Finding.OTHER_CHARGE_WITHOUT_BASIS, request.other, zero, None))
 
     return FeeVerdict(
-        wage_rule_limit=wage_rule_limit,
+        wage_rule_limit=Money(law_limit, VND),
         cap_limit=cap_limit,
         cap_limit_vnd=cap_limit_vnd,
-        service_fee_limit=Money(service_fee_limit, VND),
+        cap_confirmed=rules.cap_confirmed,
+        service_fee_limit=Money(fee_limit, VND),
+        limit=limit,
+        limit_basis=limit_basis,
         overs=overs,
     )
+
+
+#: A monthly wage outside these bounds (in VND) is a typing mistake, not a contract: the
+#: lowest is below any destination's minimum wage, the highest 40 times a usual one.
+WAGE_PLAUSIBLE_VND = (Decimal(1_000_000), Decimal(1_000_000_000))
+#: No recruitment cost comes near this; more is a typing mistake (or the wrong currency).
+FEE_PLAUSIBLE_MAX_VND = Decimal(5_000_000_000)
+
+
+class Implausible(StrEnum):
+    WAGE_TOO_LOW = "wage_too_low"
+    WAGE_TOO_HIGH = "wage_too_high"
+    AMOUNT_TOO_HIGH = "amount_too_high"
+
+
+def implausible(request: FeeRequest, rates: Mapping[str, Decimal]) -> dict[str, Implausible]:
+    """Fields of a fee request that make no sense, by field name: a wage no contract pays, or
+    an amount no recruiter could ask. Raises MissingRate like check_fees."""
+    problems: dict[str, Implausible] = {}
+    wage = to_vnd(request.monthly_wage, rates)
+    if wage < WAGE_PLAUSIBLE_VND[0]:
+        problems["monthly_wage"] = Implausible.WAGE_TOO_LOW
+    elif wage > WAGE_PLAUSIBLE_VND[1]:
+        problems["monthly_wage"] = Implausible.WAGE_TOO_HIGH
+    for name in ("service_fee", "brokerage", "deposit", "other"):
+        if to_vnd(getattr(request, name), rates) > FEE_PLAUSIBLE_MAX_VND:
+            problems[name] = Implausible.AMOUNT_TOO_HIGH
+    return problems
 
 
 # --- Licences -------------------------------------------------------------------------

@@ -7,18 +7,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from markets import rules
 from markets.charts import BarChart, bar_chart
 from markets.models import (
+    FEE_RULE_KINDS,
     DepartureStat,
     DepartureTotal,
     Enterprise,
     ExchangeRate,
+    FigureKind,
     FraudReport,
     FraudReportStatus,
+    LegalFigure,
     Market,
     Notice,
     Programme,
@@ -39,9 +42,100 @@ def published_markets() -> QuerySet[Market]:
     )
 
 
-def market_for_public(code: str) -> Market:
-    """One published market with programmes and figures; Market.DoesNotExist otherwise."""
-    return published_markets().prefetch_related("departures").get(code=code)
+def market_for_public(code: str, on: datetime.date | None = None) -> Market:
+    """One published market with programmes and the figures in force on `on` (today), each
+    list in `.figures_in_force`; Market.DoesNotExist otherwise."""
+    day = on or timezone.localdate()
+    in_force = LegalFigure.objects.in_force_on(day)
+    return (
+        Market.objects.published()
+        .prefetch_related(
+            Prefetch(
+                "programmes",
+                queryset=Programme.objects.filter(is_published=True).prefetch_related(
+                    Prefetch("figures", queryset=in_force, to_attr="figures_in_force")
+                ),
+            ),
+            Prefetch("figures", queryset=in_force, to_attr="figures_in_force"),
+            "departures",
+        )
+        .get(code=code)
+    )
+
+
+def national_rules(on: datetime.date | None = None) -> list[LegalFigure]:
+    """The rules in force for every programme (Law 69/2020), each with its source."""
+    day = on or timezone.localdate()
+    return list(
+        LegalFigure.objects.in_force_on(day).filter(market__isnull=True, programme__isnull=True)
+    )
+
+
+class MissingRule(LookupError):
+    """No rule in force for the service fee: the administrators must record one."""
+
+
+def fee_rules_for(programme: Programme, on: datetime.date | None = None) -> rules.FeeRules:
+    """The fee rules in force for a programme on a day (today): the programme's own rows win
+    over the market's, which win over the national ones. Raises MissingRule when no wage
+    rule is in force."""
+    day = on or timezone.localdate()
+    rows = LegalFigure.objects.in_force_on(day).filter(
+        Q(programme=programme)
+        | Q(market_id=programme.market_id)
+        | Q(market__isnull=True, programme__isnull=True),
+        kind__in=FEE_RULE_KINDS,
+    )
+
+    def narrowness(figure: LegalFigure) -> int:
+        return 2 if figure.programme_id else 1 if figure.market_id else 0
+
+    chosen: dict[str, LegalFigure] = {}
+    for figure in sorted(rows, key=lambda f: (narrowness(f), f.valid_from, f.pk)):
+        chosen[figure.kind] = figure  # the narrowest and latest wins
+
+    wage = chosen.get(FigureKind.SERVICE_FEE_MONTHS_PER_YEAR)
+    if wage is None or wage.amount is None:
+        raise MissingRule(FigureKind.SERVICE_FEE_MONTHS_PER_YEAR)
+    long = chosen.get(FigureKind.SERVICE_FEE_LONG_CONTRACT)
+    cap = chosen.get(FigureKind.SERVICE_FEE_CAP)
+    deposit_cap = chosen.get(FigureKind.DEPOSIT_CAP)
+
+    def basis(kind: FigureKind) -> rules.Basis | None:
+        figure = chosen.get(kind)
+        return figure.basis() if figure is not None else None
+
+    def money(figure: LegalFigure | None) -> rules.Money | None:
+        if figure is None or figure.amount is None:
+            return None
+        return rules.Money(figure.amount, figure.currency or rules.VND)
+
+    return rules.FeeRules(
+        wage_rule_months_per_year=wage.amount,
+        wage_rule_basis=wage.basis(),
+        long_contract_from_months=long.per_months if long and long.amount is not None else None,
+        long_contract_max_months=long.amount if long else None,
+        long_contract_basis=long.basis() if long else None,
+        service_fee_cap=money(cap),
+        service_fee_cap_months=cap.per_months if cap else None,
+        service_fee_cap_basis=cap.basis() if cap else None,
+        no_service_fee=basis(FigureKind.NO_SERVICE_FEE),
+        no_brokerage=basis(FigureKind.NO_BROKERAGE),
+        no_deposit=basis(FigureKind.NO_DEPOSIT),
+        deposit_cap=money(deposit_cap),
+        deposit_cap_basis=deposit_cap.basis() if deposit_cap else None,
+    )
+
+
+def programme_figures(programme: Programme, on: datetime.date | None = None) -> list[LegalFigure]:
+    """Every figure in force for a programme, with the market's and the national fee rules,
+    for the fee checker's answer: each with its source and status."""
+    day = on or timezone.localdate()
+    return list(
+        LegalFigure.objects.in_force_on(day).filter(
+            Q(programme=programme) | Q(market_id=programme.market_id)
+        )
+    )
 
 
 def exchange_rates() -> dict[str, Decimal]:

@@ -1,4 +1,4 @@
-"""The only writers of the markets app: notices, enterprises, fraud reports.
+"""The only writers of the markets app: notices, enterprises, fraud reports, legal figures.
 
 Each service is one transaction. Transitions lock the row, check the allowed previous
 states, save with update_fields and write an event row (who, when, from, to, why).
@@ -28,6 +28,8 @@ from markets.models import (
     FraudReportAttachment,
     FraudReportEvent,
     FraudReportStatus,
+    LegalFigure,
+    LegalFigureChange,
     LicenceStatus,
     Market,
     Notice,
@@ -550,3 +552,143 @@ def fraud_report_close(
         report=locked, by=by, from_status=previous, to_status=locked.status, note=note
     )
     return locked
+
+
+# --- Legal rules and figures -----------------------------------------------------------
+
+#: The fields whose change is recorded in LegalFigureChange.
+FIGURE_FIELDS = (
+    "market",
+    "programme",
+    "kind",
+    "label_vi",
+    "label_en",
+    "amount",
+    "amount_max",
+    "currency",
+    "per_months",
+    "value_vi",
+    "value_en",
+    "document",
+    "article",
+    "source_url",
+    "valid_from",
+    "valid_to",
+    "status",
+    "checked_on",
+    "note_vi",
+    "note_en",
+    "order",
+)
+
+
+def _figure_values(figure: LegalFigure) -> dict[str, str]:
+    values = {}
+    for name in FIGURE_FIELDS:
+        field = LegalFigure._meta.get_field(name)
+        value = getattr(figure, field.attname)
+        values[name] = "" if value is None else str(value)
+    return values
+
+
+@transaction.atomic
+def legal_figure_save(*, figure: LegalFigure, by: User | None, reason: str = "") -> LegalFigure:
+    """Validate and save a legal figure, and record who changed which field from what to
+    what (nothing is recorded when nothing changed)."""
+    figure.full_clean()
+    before: dict[str, str] = {}
+    if figure.pk is not None:
+        old = LegalFigure.objects.select_for_update().filter(pk=figure.pk).first()
+        if old is not None:
+            before = _figure_values(old)
+    action = "changed" if before else "created"
+    figure.save()
+    # Read back, so a value is compared as the database keeps it (2200000 == 2200000.00).
+    after = _figure_values(LegalFigure.objects.get(pk=figure.pk))
+    changes = {
+        name: [before.get(name, ""), value]
+        for name, value in after.items()
+        if before.get(name, "") != value
+    }
+    if changes:
+        LegalFigureChange.objects.create(
+            figure=figure,
+            figure_label=str(figure)[:300],
+            by=by,
+            action=action,
+            changes=changes,
+            reason=reason,
+        )
+    return figure
+
+
+@transaction.atomic
+def legal_figure_delete(*, figure: LegalFigure, by: User | None, reason: str = "") -> None:
+    """Delete a figure; its history stays, with what it last said."""
+    LegalFigureChange.objects.create(
+        figure=figure,
+        figure_label=str(figure)[:300],
+        by=by,
+        action="deleted",
+        changes={name: [value, ""] for name, value in _figure_values(figure).items() if value},
+        reason=reason,
+    )
+    figure.delete()
+
+
+#: The rules of Law 69/2020 that hold for every programme, as the migration first recorded
+#: them. Kept here so that a database emptied by hand (or by a test) can get them back.
+LAW_69 = "Luật 69/2020/QH14 (Luật Người lao động Việt Nam đi làm việc ở nước ngoài theo hợp đồng)"
+NATIONAL_RULES: tuple[dict[str, Any], ...] = (
+    {
+        "kind": "no_brokerage",
+        "label_vi": "Không ai được thu tiền môi giới của người lao động",
+        "label_en": "No one may charge a worker a brokerage fee",
+        "amount": Decimal(0),
+        "currency": "VND",
+        "article": "Điều 7, khoản 8",
+        "order": 10,
+    },
+    {
+        "kind": "service_fee_months_per_year",
+        "label_vi": "Tiền dịch vụ: tối đa 1 tháng lương cho mỗi 12 tháng hợp đồng",
+        "label_en": "Service fee: at most 1 month of wage per 12 months of contract",
+        "amount": Decimal(1),
+        "article": "Điều 23",
+        "order": 20,
+    },
+    {
+        "kind": "service_fee_long_contract",
+        "label_vi": "Hợp đồng từ 36 tháng trở lên: tiền dịch vụ tối đa 3 tháng lương",
+        "label_en": "Contract of 36 months or more: service fee at most 3 months' wage",
+        "amount": Decimal(3),
+        "per_months": 36,
+        "article": "Điều 23",
+        "order": 30,
+        "note_vi": "Điều khoản lấy từ bản tóm tắt; cần đối chiếu với văn bản chính thức.",
+        "note_en": "Clause taken from summaries; to be checked against the official text.",
+    },
+)
+
+
+def national_rules_ensure(*, by: User | None = None) -> int:
+    """Record each national rule of Law 69/2020 that has no row at all (an administrator's
+    rows, even expired ones, are left alone). Returns how many were added."""
+    added = 0
+    for rule in NATIONAL_RULES:
+        if LegalFigure.objects.filter(
+            kind=rule["kind"], market__isnull=True, programme__isnull=True
+        ).exists():
+            continue
+        legal_figure_save(
+            figure=LegalFigure(
+                document=LAW_69,
+                valid_from=datetime.date(2022, 1, 1),
+                status="unconfirmed",
+                **rule,
+            ),
+            by=by,
+            reason="Law 69/2020 in force from 01/01/2022",
+        )
+        added += 1
+    return added

@@ -38,13 +38,14 @@ from markets.forms import (
 from markets.importing import is_spreadsheet, parse_enterprise_file
 from markets.models import (
     Enterprise,
+    FigureKind,
     FraudReport,
     FraudReportStatus,
     Market,
     Notice,
     Programme,
 )
-from markets.money import format_amount, format_money
+from markets.money import format_amount
 
 NOTICES_PER_PAGE = 20
 ENTERPRISES_PER_PAGE = 30
@@ -76,26 +77,16 @@ def market_detail(request: HttpRequest, code: str) -> HttpResponse:
         market = selectors.market_for_public(code)
     except Market.DoesNotExist as error:
         raise Http404 from error
-    rates = selectors.exchange_rates()
-    rate = rates.get(market.currency)
-    programmes = [
-        {
-            "programme": programme,
-            "wage_min_vnd": programme.wage_min * rate if rate and programme.wage_min else None,
-            "wage_max_vnd": programme.wage_max * rate if rate and programme.wage_max else None,
-        }
-        for programme in market.programmes.all()
-    ]
     stats = sorted(market.departures.all(), key=lambda s: s.year)
     return render(
         request,
         "markets/market_detail.html",
         {
             "market": market,
-            "programmes": programmes,
+            "programmes": market.programmes.all(),
+            "national_rules": selectors.national_rules(),
             "stats": stats,
             "chart": selectors.market_departures_chart(market),
-            "rate_date": selectors.exchange_rate_dates().get(market.currency),
         },
     )
 
@@ -103,26 +94,91 @@ def market_detail(request: HttpRequest, code: str) -> HttpResponse:
 # --- Fee checker ----------------------------------------------------------------------
 
 
-def _finding_sentence(over: rules.Over, fee_request: rules.FeeRequest, months: Decimal) -> str:
+def _finding_sentence(over: rules.Over, fee_request: rules.FeeRequest, fee: rules.FeeRules) -> str:
     asked, allowed = format_amount(over.asked), format_amount(over.allowed)
-    if over.finding == rules.Finding.BROKERAGE_CHARGED:
-        return _(
-            "Brokerage fee %(asked)s: not allowed. No one may charge a worker a brokerage fee."
-        ) % {"asked": asked}
-    if over.finding == rules.Finding.SERVICE_FEE_OVER_WAGE_RULE:
-        return _(
-            "Service fee %(asked)s: too high. The law allows at most %(allowed)s "
-            "(%(months)s month of basic wage for each 12 months of contract)."
-        ) % {"asked": asked, "allowed": allowed, "months": _number(months)}
-    if over.finding == rules.Finding.SERVICE_FEE_OVER_CAP:
-        return _(
-            "Service fee %(asked)s: above this programme's cap of %(allowed)s "
-            "for a %(contract)s-month contract."
-        ) % {"asked": asked, "allowed": allowed, "contract": fee_request.contract_months}
+    contract = fee_request.contract_months
+    match over.finding:
+        case rules.Finding.BROKERAGE_CHARGED:
+            return _(
+                "Brokerage fee %(asked)s: not allowed. No one may charge a worker a brokerage fee."
+            ) % {"asked": asked}
+        case rules.Finding.SERVICE_FEE_NOT_ALLOWED:
+            return _(
+                "Service fee %(asked)s: not allowed. In this programme no enterprise may charge "
+                "you a service fee."
+            ) % {"asked": asked}
+        case rules.Finding.SERVICE_FEE_OVER_WAGE_RULE:
+            return _(
+                "Service fee %(asked)s: too high. For a %(contract)s-month contract the law "
+                "allows at most %(allowed)s (%(months)s month of basic wage for each 12 months "
+                "of contract)."
+            ) % {
+                "asked": asked,
+                "allowed": allowed,
+                "contract": contract,
+                "months": _number(fee.wage_rule_months_per_year),
+            }
+        case rules.Finding.SERVICE_FEE_OVER_LONG_CONTRACT:
+            return _(
+                "Service fee %(asked)s: too high. For a contract of %(from)s months or more the "
+                "law allows at most %(months)s months of basic wage, %(allowed)s, however long "
+                "the contract."
+            ) % {
+                "asked": asked,
+                "allowed": allowed,
+                "from": fee.long_contract_from_months,
+                "months": _number(fee.long_contract_max_months or Decimal(0)),
+            }
+        case rules.Finding.SERVICE_FEE_OVER_CAP:
+            return _(
+                "Service fee %(asked)s: above this programme's cap of %(allowed)s "
+                "for a %(contract)s-month contract."
+            ) % {"asked": asked, "allowed": allowed, "contract": contract}
+        case rules.Finding.DEPOSIT_NOT_ALLOWED:
+            return _(
+                "Deposit %(asked)s: not allowed. In this programme no one may take a deposit or "
+                "penalty money from you."
+            ) % {"asked": asked}
+        case rules.Finding.OTHER_CHARGE_WITHOUT_BASIS:
+            return _(
+                "Other charges %(asked)s: the law names no such charge. You pay only the service "
+                "fee, a deposit where the programme allows one, and costs at their real price "
+                "with a receipt. Ask in writing what it is for and which law allows it."
+            ) % {"asked": asked}
     return _("Deposit %(asked)s: above the most allowed, %(allowed)s.") % {
         "asked": asked,
         "allowed": allowed,
     }
+
+
+_IMPLAUSIBLE = {
+    rules.Implausible.WAGE_TOO_LOW: gettext_lazy(
+        "This wage is too low to be a monthly wage abroad. Write the monthly basic wage from "
+        "the contract, and check whether it is in the country's money or in VND."
+    ),
+    rules.Implausible.WAGE_TOO_HIGH: gettext_lazy(
+        "This wage is too high to be a monthly wage. Check the number of zeros, and whether it "
+        "is in the country's money or in VND."
+    ),
+    rules.Implausible.AMOUNT_TOO_HIGH: gettext_lazy(
+        "This amount is too high to be right. Check the number of zeros, and whether it is in "
+        "VND or in US dollars."
+    ),
+}
+
+#: Figures shown beside the fee checker's answer: what the state body collects, the foreign
+#: agency's monthly fee, unconfirmed caps, prohibitions and hotlines.
+_FEE_CHECK_FIGURE_KINDS = frozenset(
+    {
+        FigureKind.NO_SERVICE_FEE,
+        FigureKind.NO_DEPOSIT,
+        FigureKind.SERVICE_FEE_CAP,
+        FigureKind.DEPOSIT_CAP,
+        FigureKind.STATE_CHARGE,
+        FigureKind.AGENCY_MONTHLY_FEE,
+        FigureKind.HOTLINE,
+    }
+)
 
 
 def _number(value: Decimal) -> str:
@@ -156,6 +212,80 @@ def _fee_check_refused(request: HttpRequest) -> HttpResponse | None:
     return response
 
 
+def _fee_check_answer(
+    form: FeeCheckForm, programme: Programme, fee_request: rules.FeeRequest
+) -> dict[str, Any] | None:
+    """The checker's answer, or None after adding to the form what makes no sense."""
+    rates = selectors.exchange_rates()
+    try:
+        fee_rules = selectors.fee_rules_for(programme)
+        problems = rules.implausible(fee_request, rates)
+        if not problems:
+            verdict = rules.check_fees(fee_request, fee_rules, rates)
+    except rules.MissingRate as missing:
+        form.add_error(
+            None,
+            _(
+                "We cannot check amounts in %(currency)s yet. Please call the centre "
+                "or write the amounts in VND."
+            )
+            % {"currency": missing.currency},
+        )
+        return None
+    except selectors.MissingRule:
+        form.add_error(
+            None,
+            _(
+                "The rules for this programme have not been recorded yet, so we cannot check "
+                "it. Please call the centre."
+            ),
+        )
+        return None
+    if problems:
+        for name, problem in problems.items():
+            form.add_error(name, str(_IMPLAUSIBLE[problem]))
+        return None
+    figures = [
+        figure
+        for figure in selectors.programme_figures(programme)
+        if figure.kind in _FEE_CHECK_FIGURE_KINDS
+    ]
+    return {
+        "programme": programme,
+        "fee_request": fee_request,
+        "fee_rules": fee_rules,
+        "verdict": verdict,
+        "findings": [
+            {
+                "text": _finding_sentence(over, fee_request, fee_rules),
+                "basis": over.basis,
+            }
+            for over in verdict.overs
+        ],
+        "limit": format_amount(verdict.service_fee_limit),
+        "wage_limit": format_amount(verdict.wage_rule_limit),
+        "cap_limit": format_amount(verdict.cap_limit) if verdict.cap_limit else "",
+        "cap_limit_vnd": format_amount(verdict.cap_limit_vnd) if verdict.cap_limit_vnd else "",
+        "other": format_amount(fee_request.other) if fee_request.other.amount else "",
+        "figures": figures,
+        "hotlines": [f for f in figures if f.kind == FigureKind.HOTLINE],
+    }
+
+
+def _flag_implausible(form: FeeCheckForm) -> None:
+    """On a form with errors, also mark the amounts that make no sense."""
+    partial = form.partial_fee_request()
+    if partial is None:
+        return
+    try:
+        problems = rules.implausible(partial, selectors.exchange_rates())
+    except rules.MissingRate:
+        return
+    for name, problem in problems.items():
+        if name not in form.errors:
+            form.add_error(name, str(_IMPLAUSIBLE[problem]))
+
+
 @require_GET
 def fee_check(request: HttpRequest) -> HttpResponse:
     """The form is a GET: checking changes nothing, and the answer can be shared as a link."""
@@ -166,39 +296,11 @@ def fee_check(request: HttpRequest) -> HttpResponse:
             return refused
         form = FeeCheckForm(request.GET)
         if form.is_valid():
-            programme: Programme = form.cleaned_data["programme"]
-            fee_request = form.fee_request()
-            try:
-                verdict = rules.check_fees(
-                    fee_request, programme.fee_rules(), selectors.exchange_rates()
-                )
-            except rules.MissingRate as missing:
-                form.add_error(
-                    None,
-                    _(
-                        "We cannot check amounts in %(currency)s yet. Please call the centre "
-                        "or write the amounts in VND."
-                    )
-                    % {"currency": missing.currency},
-                )
-            else:
-                context.update(
-                    programme=programme,
-                    fee_request=fee_request,
-                    verdict=verdict,
-                    findings=[
-                        _finding_sentence(over, fee_request, programme.service_fee_months_per_year)
-                        for over in verdict.overs
-                    ],
-                    limit=format_amount(verdict.service_fee_limit),
-                    wage_limit=format_amount(verdict.wage_rule_limit),
-                    cap_limit=format_amount(verdict.cap_limit) if verdict.cap_limit else "",
-                    cap_limit_vnd=(
-                        format_amount(verdict.cap_limit_vnd) if verdict.cap_limit_vnd else ""
-                    ),
-                    deposit_cap=format_money(programme.deposit_cap),
-                    other=format_amount(fee_request.other) if fee_request.other.amount else "",
-                )
+            answer = _fee_check_answer(form, form.cleaned_data["programme"], form.fee_request())
+            if answer is not None:
+                context.update(answer)
+        else:
+            _flag_implausible(form)
     else:
         initial = {}
         if programme_id := as_id(request.GET.get("programme")):

@@ -131,7 +131,7 @@ class IdentityForm(StepForm):
             raise forms.ValidationError(
                 _(
                     "To work abroad under contract you must be %(age)s or older (Law 69/2020, "
-                    "Article 3). The centre can still advise you: come and see us."
+                    "Article 44(1)). The centre can still advise you: come and see us."
                 )
                 % {"age": MINIMUM_AGE}
             )

@@ -21,6 +21,7 @@ BIRTH_PROVINCE_CODES = frozenset(
     }
 )  # fmt: skip
 
+# Law 69/2020/QH14 on Vietnamese guest workers, Art. 44(1): 18 or older (in force 1 Jan 2022).
 MINIMUM_AGE = 18
 
 

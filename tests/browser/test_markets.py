@@ -10,7 +10,16 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from markets import services
-from markets.models import Enterprise, ExchangeRate, FraudReport, Market, Programme
+from markets.models import (
+    Enterprise,
+    ExchangeRate,
+    FigureKind,
+    FigureStatus,
+    FraudReport,
+    LegalFigure,
+    Market,
+    Programme,
+)
 from tests.browser.conftest import fits_the_phone
 from tests.factories import PASSWORD, StaffFactory, province, totp_code
 
@@ -24,19 +33,28 @@ def japan_intern() -> Programme:
     ExchangeRate.objects.create(currency="USD", vnd_per_unit=Decimal("25000"), as_of="2025-11-01")
     ExchangeRate.objects.create(currency="JPY", vnd_per_unit=Decimal("170"), as_of="2025-11-01")
     japan = Market.objects.create(code="japan", name_vi="Nhật Bản", name_en="Japan", currency="JPY")
-    return Programme.objects.create(
+    # A live-server test starts from an emptied database: the national rules come back.
+    services.national_rules_ensure()
+    programme = Programme.objects.create(
         market=japan,
         code="technical-intern",
         name_vi="Thực tập sinh kỹ năng",
         name_en="Technical intern",
-        contract_months_min=12,
-        contract_months_max=36,
-        wage_min=Decimal("160000"),
-        wage_max=Decimal("200000"),
-        service_fee_cap=Decimal("3600"),
-        service_fee_cap_currency="USD",
-        service_fee_cap_months=36,
     )
+    # A confirmed cap, so the checker applies it (an unconfirmed one is only mentioned).
+    LegalFigure.objects.create(
+        programme=programme,
+        kind=FigureKind.SERVICE_FEE_CAP,
+        label_vi="Mức trần tiền dịch vụ",
+        amount=Decimal("3600"),
+        currency="USD",
+        per_months=36,
+        document="Văn bản thử",
+        valid_from=datetime.date(2022, 1, 1),
+        status=FigureStatus.CONFIRMED,
+        checked_on=datetime.date(2026, 1, 5),
+    )
+    return programme
 
 
 def test_a_visitor_reads_a_market_checks_a_fee_and_a_company_and_reports_a_fraud(
@@ -135,4 +153,40 @@ def test_a_manager_schedules_a_notice_that_appears_when_its_time_comes(
     monkeypatch.setattr(timezone, "now", lambda: real_now() + datetime.timedelta(minutes=3))
     page.goto(public_list)
     expect(page.get_by_role("link", name="Phiên giao dịch việc làm tháng 6")).to_be_visible()
+    assert fits_the_phone(page)
+
+
+def test_a_worker_on_a_phone_is_warned_about_an_eps_service_fee_and_reads_the_sources(
+    page, live_server
+):
+    """Issue 15: EPS allows no service fee; every figure on the page shows its source."""
+    from markets.demo import seed_reference_data
+
+    seed_reference_data()
+    eps = Programme.objects.get(code="eps")
+
+    page.goto(live_server.url + "/markets/korea/")
+    figures = page.locator(".figure")
+    assert figures.count() > 0
+    for index in range(figures.count()):
+        expect(figures.nth(index).locator(".source")).to_contain_text("Nguồn:")
+    expect(page.locator("main")).to_contain_text("2.156.880 KRW")
+    assert fits_the_phone(page)
+
+    page.locator(f'a[href$="?programme={eps.pk}"]').click()
+    page.locator("#id_contract_months").fill("0")
+    page.locator("#id_monthly_wage").fill("2.156.880")
+    page.locator("#id_service_fee").fill("100.000.000")
+    page.locator('main form[action="/fee-check/"] button[type=submit]').click()
+    expect(page.locator("#form-problems")).to_contain_text("ít nhất 1 tháng")
+    expect(page.locator("#id_service_fee")).to_have_value("100.000.000")
+    assert fits_the_phone(page)
+
+    page.locator("#id_contract_months").fill("36")
+    page.locator('main form[action="/fee-check/"] button[type=submit]').click()
+    verdict = page.locator("#verdict")
+    expect(verdict).to_have_attribute("data-rule", "service_fee_not_allowed")
+    expect(verdict).to_contain_text("100.000.000 ₫")
+    expect(page.locator("main")).to_contain_text("COLAB thu")
+    expect(page.get_by_role("link", name="Báo công ty này cho trung tâm")).to_be_visible()
     assert fits_the_phone(page)

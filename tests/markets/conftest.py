@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
 
-from markets.models import Programme
-from tests.markets.factories import ExchangeRateFactory, MarketFactory, ProgrammeFactory
+from markets.models import FigureKind, FigureStatus, Programme
+from tests.markets.factories import (
+    ExchangeRateFactory,
+    LegalFigureFactory,
+    MarketFactory,
+    ProgrammeFactory,
+)
 
 ENGLISH = "en"
 
@@ -32,15 +38,24 @@ def rates(db) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def japan_intern(rates) -> Programme:  # type: ignore[no-untyped-def]
-    """Japan technical intern: 1 month per 12 months, capped at USD 3,600 per 36 months."""
+    """Japan technical intern: the national wage rules (from the migration), a CONFIRMED cap
+    of USD 3,600 per 36 months (so the checker applies it) and no deposit allowed."""
     market = MarketFactory(code="japan", name_vi="Nhật Bản", name_en="Japan", currency="JPY")
-    return ProgrammeFactory(
+    programme = ProgrammeFactory(
         market=market,
         code="technical-intern",
         name_vi="Thực tập sinh kỹ năng",
         name_en="Technical intern",
-        service_fee_months_per_year=Decimal("1"),
-        service_fee_cap=Decimal("3600"),
-        service_fee_cap_currency="USD",
-        service_fee_cap_months=36,
     )
+    LegalFigureFactory(
+        programme=programme,
+        kind=FigureKind.SERVICE_FEE_CAP,
+        label_vi="Mức trần tiền dịch vụ",
+        label_en="Service fee cap",
+        amount=Decimal("3600"),
+        currency="USD",
+        per_months=36,
+        status=FigureStatus.CONFIRMED,
+        checked_on=datetime.date(2026, 1, 5),
+    )
+    return programme

@@ -11,7 +11,10 @@ from markets import services
 from markets.models import (
     Enterprise,
     ExchangeRate,
+    FigureKind,
+    FigureStatus,
     FraudReport,
+    LegalFigure,
     LicenceStatus,
     Market,
     Notice,
@@ -51,10 +54,22 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"programme-{n}")
     name_vi = factory.Sequence(lambda n: f"Chương trình {n}")
     name_en = factory.Sequence(lambda n: f"Programme {n}")
-    contract_months_min = 12
-    contract_months_max = 36
-    wage_min = Decimal("160000")
-    wage_max = Decimal("200000")
+
+
+class LegalFigureFactory(factory.django.DjangoModelFactory):
+    """A figure of a programme; give market= and programme=None for a market's figure."""
+
+    class Meta:
+        model = LegalFigure
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    kind = FigureKind.OTHER
+    label_vi = factory.Sequence(lambda n: f"Số liệu {n}")
+    label_en = factory.Sequence(lambda n: f"Figure {n}")
+    document = "Luật 69/2020/QH14"
+    article = "Điều 23"
+    valid_from = datetime.date(2022, 1, 1)
+    status = FigureStatus.UNCONFIRMED
 
 
 def enterprise(**fields: Any) -> Enterprise:

@@ -1,6 +1,7 @@
 """The pure rules: fees, licences, names. No database."""
 
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -9,12 +10,23 @@ from markets import rules
 from markets.rules import FeeRequest, FeeRules, Finding, Money
 
 RATES = {"VND": Decimal(1), "USD": Decimal("25000"), "JPY": Decimal("170")}
-JAPAN_INTERN = FeeRules(
-    service_fee_months_per_year=Decimal("1"),
+LAW_69 = rules.Basis("Luật 69/2020/QH14", "Điều 23")
+CONFIRMED = rules.Basis(
+    "Văn bản thử", "Điều 1", confirmed=True, checked_on=datetime.date(2026, 1, 5)
+)
+NO_CAP = FeeRules(
+    wage_rule_months_per_year=Decimal("1"),
+    wage_rule_basis=LAW_69,
+    long_contract_from_months=36,
+    long_contract_max_months=Decimal("3"),
+    long_contract_basis=LAW_69,
+)
+JAPAN_INTERN = replace(
+    NO_CAP,
     service_fee_cap=Money(Decimal("3600"), "USD"),
     service_fee_cap_months=36,
+    service_fee_cap_basis=CONFIRMED,
 )
-NO_CAP = FeeRules(service_fee_months_per_year=Decimal("1"))
 
 
 def vnd(amount: int | str) -> Money:
@@ -51,22 +63,36 @@ def test_a_brokerage_fee_charged_to_the_worker_is_always_illegal():
 
 
 def test_a_service_fee_above_one_month_of_wage_per_year_of_contract_is_over():
-    # 100.000 JPY = 17.000.000 ₫ a month; 36 months allow 51.000.000 ₫.
-    request = asking(wage=Money(Decimal("100000"), "JPY"), service_fee=vnd(51_000_001))
+    # 100.000 JPY = 17.000.000 ₫ a month; 24 months allow 34.000.000 ₫.
+    request = asking(months=24, wage=Money(Decimal("100000"), "JPY"), service_fee=vnd(34_000_001))
 
     verdict = rules.check_fees(request, NO_CAP, RATES)
 
-    assert verdict.wage_rule_limit == vnd(51_000_000)
+    assert verdict.wage_rule_limit == vnd(34_000_000)
     assert [over.finding for over in verdict.overs] == [Finding.SERVICE_FEE_OVER_WAGE_RULE]
+    assert verdict.deciding_basis == LAW_69
 
 
 def test_a_service_fee_above_the_programme_cap_is_over_even_within_the_wage_rule():
-    # The wage rule allows 102.000.000 ₫; the cap is USD 3,600 = 90.000.000 ₫.
+    # The wage rule allows 102.000.000 ₫; the confirmed cap is USD 3,600 = 90.000.000 ₫.
     verdict = rules.check_fees(asking(service_fee=vnd(95_000_000)), JAPAN_INTERN, RATES)
 
     assert [over.finding for over in verdict.overs] == [Finding.SERVICE_FEE_OVER_CAP]
     assert verdict.overs[0].allowed == Money(Decimal("3600"), "USD")
     assert verdict.service_fee_limit == vnd(90_000_000)
+    assert verdict.limit == rules.Limit.CAP
+
+
+def test_an_unconfirmed_cap_is_reported_but_never_used_to_judge():
+    unconfirmed = replace(JAPAN_INTERN, service_fee_cap_basis=LAW_69)
+
+    verdict = rules.check_fees(asking(service_fee=vnd(95_000_000)), unconfirmed, RATES)
+
+    assert verdict.ok
+    assert not verdict.cap_confirmed
+    assert verdict.cap_limit == Money(Decimal("3600"), "USD")
+    assert verdict.service_fee_limit == vnd(102_000_000)
+    assert verdict.limit == rules.Limit.LONG_CONTRACT
 
 
 def test_amounts_within_the_limits_are_fine():
@@ -94,16 +120,29 @@ def test_the_cap_is_pro_rata_for_a_shorter_contract_and_not_raised_for_a_longer_
     assert long.cap_limit == Money(Decimal("3600"), "USD")
 
 
+def test_from_36_months_the_wage_rule_stops_growing_at_three_months_of_wage():
+    # Law 69/2020 Art. 23: 60 months at 200.000 JPY no longer allows 5 months' wage.
+    verdict = rules.check_fees(asking(months=60, service_fee=vnd(102_000_001)), NO_CAP, RATES)
+
+    assert verdict.wage_rule_limit == vnd(102_000_000)
+    assert verdict.has(Finding.SERVICE_FEE_OVER_LONG_CONTRACT)
+
+
 def test_seafarers_may_be_charged_one_and_a_half_months_per_year():
-    seafarer = FeeRules(service_fee_months_per_year=Decimal("1.5"))
+    seafarer = replace(
+        NO_CAP, wage_rule_months_per_year=Decimal("1.5"), long_contract_max_months=Decimal("4.5")
+    )
     request = asking(months=12, wage=vnd(10_000_000), service_fee=vnd(15_000_000))
 
     assert rules.check_fees(request, seafarer, RATES).ok
     assert rules.check_fees(request, NO_CAP, RATES).has(Finding.SERVICE_FEE_OVER_WAGE_RULE)
+    long = asking(months=60, wage=vnd(10_000_000), service_fee=vnd(45_000_000))
+    assert rules.check_fees(long, seafarer, RATES).ok
+    assert not rules.check_fees(replace(long, service_fee=vnd(45_000_001)), seafarer, RATES).ok
 
 
-def test_a_deposit_above_the_programme_ceiling_is_over():
-    eps = FeeRules(service_fee_months_per_year=Decimal("1"), deposit_cap=vnd(100_000_000))
+def test_a_confirmed_deposit_ceiling_is_applied():
+    eps = replace(NO_CAP, deposit_cap=vnd(100_000_000), deposit_cap_basis=CONFIRMED)
 
     assert rules.check_fees(asking(deposit=vnd(120_000_000)), eps, RATES).has(
         Finding.DEPOSIT_OVER_CAP
@@ -116,6 +155,22 @@ def test_a_currency_without_an_exchange_rate_cannot_be_checked():
         rules.check_fees(asking(wage=Money(Decimal("30000"), "TWD")), NO_CAP, RATES)
 
     assert missing.value.currency == "TWD"
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "problem"),
+    [
+        ("monthly_wage", Money(Decimal("500"), "VND"), rules.Implausible.WAGE_TOO_LOW),
+        ("monthly_wage", Money(Decimal("34000000"), "JPY"), rules.Implausible.WAGE_TOO_HIGH),
+        ("service_fee", vnd(90_000_000_000), rules.Implausible.AMOUNT_TOO_HIGH),
+        ("other", Money(Decimal("3600000"), "USD"), rules.Implausible.AMOUNT_TOO_HIGH),
+    ],
+)
+def test_a_wage_or_amount_that_makes_no_sense_is_named(field, typed, problem):
+    request = replace(asking(), **{field: typed})
+
+    assert rules.implausible(request, RATES) == {field: problem}
+    assert rules.implausible(asking(service_fee=vnd(90_000_000)), RATES) == {}
 
 
 @pytest.mark.parametrize(

@@ -457,10 +457,7 @@ def test_wrong_second_factor_codes_lock_the_step_even_for_the_right_code(client,
 @pytest.fixture
 def programme(db):  # type: ignore[no-untyped-def]
     ExchangeRateFactory(currency="JPY", vnd_per_unit=Decimal("170"))
-    return ProgrammeFactory(
-        market=MarketFactory(code="japan", currency="JPY"),
-        service_fee_months_per_year=Decimal("1"),
-    )
+    return ProgrammeFactory(market=MarketFactory(code="japan", currency="JPY"))
 
 
 @pytest.fixture

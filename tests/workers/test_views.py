@@ -136,6 +136,9 @@ def test_under_18_is_refused(client, signed_in):
 
     assert response.status_code == 200
     assert "từ 18 tuổi" in response.text
+    # The age rule is Law 69/2020 Art. 44(1); an earlier text cited Art. 3, which is wrong.
+    assert "Điều 44, khoản 1" in response.text
+    assert "Điều 3)" not in response.text
     assert not WorkerProfile.objects.filter(personal_id=VALID_ID).exists()
 
 
