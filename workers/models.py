@@ -77,6 +77,22 @@ class WorkerProfile(models.Model):
         blank=True,
         help_text=_("As written on older papers, with the district."),
     )
+    # Permanent residence (thường trú) as the worker declares it: VBSP lends through the branch
+    # where the borrower has permanent residence. A yes/no against the commune above, with the
+    # card's words when it is elsewhere: the card often still shows the pre-2025 address, and
+    # the counsellor checks the declaration against it.
+    permanent_residence_here = models.BooleanField(
+        _("permanent residence is this commune"),
+        null=True,
+        blank=True,
+        help_text=_("Permanent residence (thường trú) as written on your ID card."),
+    )
+    permanent_address = models.CharField(
+        _("permanent residence, if elsewhere"),
+        max_length=300,
+        blank=True,
+        help_text=_("As written on your ID card."),
+    )
     # Sensitive: visible to the worker and to staff of their province, every staff read logged.
     ethnicity = models.CharField(_("ethnicity"), max_length=20, choices=ETHNIC_GROUPS, blank=True)
     health_fit = models.BooleanField(_("in good health for work"), null=True, blank=True)

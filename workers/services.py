@@ -41,7 +41,9 @@ from workers.uploads import CleanFile
 STEP_FIELDS: dict[str, list[str]] = {
     ProfileStep.IDENTITY: ["date_of_birth", "sex", "personal_id", "id_issued_on", "id_problems"],
     ProfileStep.CONTACT: ["contact_note"],
-    ProfileStep.ADDRESS: ["commune", "address_line", "old_address"],
+    ProfileStep.ADDRESS: [
+        "commune", "address_line", "old_address", "permanent_residence_here", "permanent_address",
+    ],
     ProfileStep.BACKGROUND: ["ethnicity"],
     ProfileStep.EDUCATION: [
         "education", "vocational_skills", "jlpt_level", "eps_topik_score", "eps_topik_date",
