@@ -551,6 +551,11 @@ class CaseMoveForm(forms.Form):
     departure_date = forms.DateField(
         label=gettext_lazy("Departure date"), required=False, widget=DateInput()
     )
+    left_contract_on = forms.DateField(
+        label=gettext_lazy("Date the worker left the contract or overstayed"),
+        required=False,
+        widget=DateInput(),
+    )
     return_date = forms.DateField(
         label=gettext_lazy("Return date"), required=False, widget=DateInput()
     )

@@ -331,6 +331,7 @@ class GuardRefused(Exception):
 MOVE_FIELDS: dict[str, list[str]] = {
     Stage.CONTRACTED: ["market", "programme", "enterprise", "contract_start", "contract_end"],
     Stage.DEPARTED: ["departure_date"],
+    Stage.LEFT_CONTRACT: ["left_contract_on"],
     Stage.RETURNED: ["return_date", "skills_abroad", "reintegration_needs"],
 }
 
@@ -363,6 +364,7 @@ def _case_facts(case: Case, reason: str, today: datetime.date) -> rules.CaseFact
         contract_start=case.contract_start,
         contract_end=case.contract_end,
         departure_date=case.departure_date,
+        left_contract_on=case.left_contract_on,
         return_date=case.return_date,
         reason=reason,
         today=today,
