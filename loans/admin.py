@@ -13,6 +13,8 @@ from loans.models import (
     ApplicationEvent,
     CostItem,
     CostLine,
+    GroupRule,
+    InterestRate,
     ProgrammeBudget,
     SupportProgramme,
 )
@@ -29,13 +31,37 @@ class ProgrammeBudgetInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
 
 
+class GroupRuleInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Who the programme is for, by the date the contract was signed or the cost arose."""
+
+    model = GroupRule
+    extra = 0
+    fields = ["valid_from", "valid_to", "groups", "legal_basis", "confirmed", "note_vi", "note_en"]
+
+
+class InterestRateInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = InterestRate
+    extra = 0
+    fields = [
+        "group",
+        "percent_of_poor_rate",
+        "rate_vi",
+        "rate_en",
+        "valid_from",
+        "valid_to",
+        "legal_basis",
+        "confirmed",
+        "order",
+    ]
+
+
 @admin.register(SupportProgramme)
 class SupportProgrammeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["name_vi", "kind", "province", "valid_from", "valid_to", "checked_on"]
     list_filter = ["kind", "province"]
     search_fields = ["code", "name_vi", "name_en", "legal_basis_vi"]
     filter_horizontal = ["markets", "programmes", "required_documents"]
-    inlines = [CostItemInline, ProgrammeBudgetInline]
+    inlines = [CostItemInline, GroupRuleInline, InterestRateInline, ProgrammeBudgetInline]
 
 
 class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -24,6 +24,8 @@ from loans.models import (
     Application,
     Attachment,
     CostItem,
+    GroupRule,
+    InterestRate,
     Kind,
     ProgrammeBudget,
     SupportProgramme,
@@ -69,9 +71,29 @@ GRANT_ITEMS: list[tuple[str, str, int | None, tuple[str, str], str]] = [
     ("orientation", Unit.COURSE, 530_000, ("", ""), DECREE_338_ORIENTATION),
 ]
 
+# Contracts signed and costs that arose until 31/12/2025 follow the old rules whenever the
+# worker applies. How long late applications are taken is not in the texts found: a demo
+# date, for the province (or the bank) to set.
+LATE_CLAIMS_UNTIL = datetime.date(2026, 12, 31)
+DECREE_338 = "Nghị định 338/2025/NĐ-CP"
+OLD_GROUPS_BASIS = (
+    "Quyết định 16/2023/QĐ-TTg; đối tượng chính sách theo Nghị định 61/2015/NĐ-CP, sửa đổi bởi "
+    "Nghị định 74/2019/NĐ-CP"
+)
+UNCONFIRMED_338_GROUPS = (
+    "Danh sách nhóm theo Nghị định 338/2025/NĐ-CP chưa được đối chiếu với văn bản chính thức: "
+    "tạm giữ các nhóm trước đây.",
+    "The groups under Decree 338/2025/ND-CP are not checked against the official text yet: the "
+    "earlier groups are kept meanwhile.",
+)
+LOWER_RATE = (
+    "Thấp hơn, theo mức Nghị định 338/2025/NĐ-CP quy định (chưa đối chiếu con số)",
+    "Lower, at the rate Decree 338/2025/ND-CP fixes (figure not checked yet)",
+)
+
 GRANT_SUMMARY_VI = (
     "Hỗ trợ người lao động chuẩn bị đi làm việc ở nước ngoài: học ngoại ngữ, học nghề, "
-    "bồi dưỡng kiến thức cần thiết, tiền ăn, ở, đi lại, hộ chiếu, thị thực, lý lịch tư pháp. "
+    "giáo dục định hướng, tiền ăn, ở, đi lại, hộ chiếu, thị thực, lý lịch tư pháp. "
     "Thanh toán theo hóa đơn, trong mức trần."
 )
 GRANT_SUMMARY_EN = (
@@ -85,8 +107,8 @@ PROGRAMMES: list[dict[str, Any]] = [
         "code": "poverty-reduction-2021-2025",
         "order": 10,
         "kind": Kind.GRANT,
-        "name_vi": "Chương trình MTQG giảm nghèo bền vững 2021-2025: hỗ trợ đi làm việc ở nước "
-        "ngoài",
+        "name_vi": "Chương trình mục tiêu quốc gia giảm nghèo bền vững 2021-2025: hỗ trợ đi làm "
+        "việc ở nước ngoài (đến 31/12/2025)",
         "name_en": "Sustainable poverty reduction programme 2021-2025: support to work abroad",
         "summary_vi": GRANT_SUMMARY_VI,
         "summary_en": GRANT_SUMMARY_EN,
@@ -96,7 +118,21 @@ PROGRAMMES: list[dict[str, Any]] = [
         "55/2023/TT-BTC, Art. 25.",
         "valid_from": datetime.date(2022, 1, 18),
         "valid_to": datetime.date(2025, 12, 31),
+        "accepts_until": LATE_CLAIMS_UNTIL,
         "eligible_groups": ["poor", "near_poor"],
+        "group_rules": [
+            {
+                "valid_from": datetime.date(2022, 1, 18),
+                "valid_to": datetime.date(2025, 12, 31),
+                "groups": ["poor", "near_poor", "out_of_poverty"],
+                "legal_basis": "Quyết định 90/QĐ-TTg, Dự án 4, Tiểu dự án 3",
+                "confirmed": False,
+                "note_vi": "Hộ mới thoát nghèo: theo nguồn thứ cấp, chưa đối chiếu với văn bản "
+                "chính thức.",
+                "note_en": "Households just out of poverty: from a secondary source, not checked "
+                "against the official text.",
+            }
+        ],
         "requires_residence": True,
         "documents": ["id_card", "priority_proof"],
         "items": GRANT_ITEMS,
@@ -106,8 +142,8 @@ PROGRAMMES: list[dict[str, Any]] = [
         "code": "ethnic-minority-2021-2025",
         "order": 20,
         "kind": Kind.GRANT,
-        "name_vi": "Chương trình MTQG phát triển KT-XH vùng đồng bào dân tộc thiểu số 2021-2025: "
-        "hỗ trợ đi làm việc ở nước ngoài",
+        "name_vi": "Chương trình mục tiêu quốc gia phát triển kinh tế - xã hội vùng đồng bào dân "
+        "tộc thiểu số 2021-2025: hỗ trợ đi làm việc ở nước ngoài (đến 31/12/2025)",
         "name_en": "Ethnic-minority areas programme 2021-2025: support to work abroad",
         "summary_vi": GRANT_SUMMARY_VI,
         "summary_en": GRANT_SUMMARY_EN,
@@ -116,6 +152,7 @@ PROGRAMMES: list[dict[str, Any]] = [
         "legal_basis_en": "Decision 1719/QD-TTg of 14 Oct 2021; Circular 55/2023/TT-BTC, Art. 25.",
         "valid_from": datetime.date(2021, 10, 14),
         "valid_to": datetime.date(2025, 12, 31),
+        "accepts_until": LATE_CLAIMS_UNTIL,
         "eligible_groups": ["ethnic_minority"],
         "requires_residence": True,
         "documents": ["id_card", "priority_proof"],
@@ -131,10 +168,11 @@ PROGRAMMES: list[dict[str, Any]] = [
         "name_en": "Loan to work abroad from the Bank for Social Policies (until 31 Dec 2025)",
         "legal_basis_vi": "Nghị định 61/2015/NĐ-CP, sửa đổi bởi Nghị định 74/2019/NĐ-CP.",
         "legal_basis_en": "Decree 61/2015/ND-CP as amended by Decree 74/2019/ND-CP.",
-        "lender_vi": "Ngân hàng Chính sách xã hội (NHCSXH)",
+        "lender_vi": "Ngân hàng Chính sách xã hội",
         "lender_en": "Vietnam Bank for Social Policies (VBSP)",
         "valid_from": datetime.date(2015, 7, 9),
         "valid_to": datetime.date(2025, 12, 31),
+        "accepts_until": LATE_CLAIMS_UNTIL,
         "eligible_groups": ["poor", "ethnic_minority", "land_recovered"],
         "requires_residence": True,
         "requires_contract": True,
@@ -155,6 +193,7 @@ PROGRAMMES: list[dict[str, Any]] = [
         "lender_en": "National Employment Fund, through VBSP",
         "valid_from": datetime.date(2015, 7, 9),
         "valid_to": datetime.date(2025, 12, 31),
+        "accepts_until": LATE_CLAIMS_UNTIL,
         "eligible_groups": ["near_poor", "merit_relative"],
         "requires_residence": True,
         "requires_contract": True,
@@ -175,12 +214,39 @@ PROGRAMMES: list[dict[str, Any]] = [
         "departure, minus what the state budget already supported.",
         "legal_basis_vi": "Luật Việc làm số 74/2025/QH15; Nghị định 338/2025/NĐ-CP.",
         "legal_basis_en": "Employment Law 74/2025/QH15; Decree 338/2025/ND-CP.",
-        "lender_vi": "Ngân hàng Chính sách xã hội (NHCSXH)",
+        "lender_vi": "Ngân hàng Chính sách xã hội",
         "lender_en": "Vietnam Bank for Social Policies (VBSP)",
-        "interest_vi": "127% lãi suất cho vay hộ nghèo; thấp hơn cho một số đối tượng (theo "
-        "quyết định của Ngân hàng).",
-        "interest_en": "127% of the poor-household rate; lower for some groups (as the bank "
-        "decides).",
+        "interest_vi": "127% lãi suất cho vay hộ nghèo; một số nhóm được lãi suất thấp hơn do "
+        "Nghị định 338/2025/NĐ-CP quy định (xem bảng lãi suất).",
+        "interest_en": "127% of the poor-household rate; some groups pay less, at rates Decree "
+        "338/2025/ND-CP fixes (see the rates table).",
+        "rates": [
+            {
+                "group": "",
+                "percent_of_poor_rate": Decimal("127.0"),
+                "rate_vi": "127% lãi suất cho vay hộ nghèo",
+                "rate_en": "127% of the poor-household rate",
+                "legal_basis": DECREE_338,
+                "confirmed": True,
+            },
+            *[
+                {
+                    "group": group,
+                    "rate_vi": LOWER_RATE[0],
+                    "rate_en": LOWER_RATE[1],
+                    "legal_basis": DECREE_338,
+                    "confirmed": False,
+                }
+                for group in [
+                    "poor",
+                    "near_poor",
+                    "out_of_poverty",
+                    "ethnic_minority",
+                    "merit_relative",
+                    "land_recovered",
+                ]
+            ],
+        ],
         "valid_from": datetime.date(2026, 1, 1),
         "valid_to": None,
         "eligible_groups": [],
@@ -200,13 +266,17 @@ PROGRAMMES: list[dict[str, Any]] = [
         "name_vi": "Vay vốn ký quỹ đi làm việc tại Hàn Quốc theo Chương trình EPS",
         "name_en": "Loan for the Korea EPS deposit",
         "summary_vi": "Tiền ký quỹ phải nộp trong 35 ngày kể từ khi ký hợp đồng với Trung tâm "
-        "Lao động ngoài nước (COLAB). Không cần tài sản bảo đảm.",
+        "Lao động ngoài nước (COLAB): đó là hạn nộp tiền ký quỹ, không phải hạn làm đơn vay. Hãy "
+        "làm đơn sớm để ngân hàng kịp cho vay. Vay tại Ngân hàng Chính sách xã hội nơi bạn đăng "
+        "ký thường trú. Không cần tài sản bảo đảm.",
         "summary_en": "The deposit is due within 35 days of signing with the Centre of Overseas "
-        "Labour (COLAB). No collateral.",
+        "Labour (COLAB): a deadline for paying the deposit, not for applying for the loan. Apply "
+        "early so the bank can lend in time. Borrow from the Bank for Social Policies where you "
+        "have permanent residence. No collateral.",
         "legal_basis_vi": "Quyết định 16/2023/QĐ-TTg.",
         "legal_basis_en": "Decision 16/2023/QD-TTg.",
-        "lender_vi": "Ngân hàng Chính sách xã hội, nơi người lao động cư trú",
-        "lender_en": "VBSP, where the worker lives",
+        "lender_vi": "Ngân hàng Chính sách xã hội, nơi người lao động đăng ký thường trú",
+        "lender_en": "VBSP, where the worker has permanent residence",
         "valid_from": datetime.date(2023, 7, 20),
         "valid_to": None,
         "eligible_groups": [
@@ -216,9 +286,43 @@ PROGRAMMES: list[dict[str, Any]] = [
             "merit_relative",
             "land_recovered",
         ],
+        "group_rules": [
+            {
+                "valid_from": datetime.date(2023, 7, 20),
+                "valid_to": datetime.date(2025, 12, 31),
+                "groups": [
+                    "poor",
+                    "near_poor",
+                    "ethnic_minority",
+                    "merit_relative",
+                    "land_recovered",
+                ],
+                "legal_basis": OLD_GROUPS_BASIS,
+                "confirmed": False,
+                "note_vi": "Các nhóm vay vốn theo Nghị định 61/2015/NĐ-CP; chưa đối chiếu với "
+                "văn bản chính thức.",
+                "note_en": "The borrowing groups of Decree 61/2015/ND-CP; not checked against "
+                "the official text.",
+            },
+            {
+                "valid_from": datetime.date(2026, 1, 1),
+                "valid_to": None,
+                "groups": [
+                    "poor",
+                    "near_poor",
+                    "ethnic_minority",
+                    "merit_relative",
+                    "land_recovered",
+                ],
+                "legal_basis": "Quyết định 16/2023/QĐ-TTg; " + DECREE_338,
+                "confirmed": False,
+                "note_vi": UNCONFIRMED_338_GROUPS[0],
+                "note_en": UNCONFIRMED_338_GROUPS[1],
+            },
+        ],
         "markets": [],
         "programmes": [("korea", "eps")],
-        "requires_residence": True,
+        "requires_permanent_residence": True,
         "requires_contract": True,
         "contract_deadline_days": 35,
         "deposit_loan": True,
@@ -246,7 +350,7 @@ PROGRAMMES: list[dict[str, Any]] = [
         "are published.",
         "valid_from": datetime.date(2026, 1, 1),
         "valid_to": None,
-        "eligible_groups": ["poor", "near_poor", "ethnic_minority"],
+        "eligible_groups": ["poor", "near_poor", "out_of_poverty", "ethnic_minority"],
         "requires_residence": True,
         "documents": ["id_card", "priority_proof"],
         "items": GRANT_ITEMS,
@@ -261,6 +365,8 @@ def _programme(data: dict[str, Any], this_year: int) -> SupportProgramme:
     data = dict(data)
     code = data.pop("code")
     items = data.pop("items", [])
+    group_rules = data.pop("group_rules", [])
+    rates = data.pop("rates", [])
     documents = data.pop("documents", [])
     budgets = data.pop("budgets", {})
     markets = data.pop("markets", [])
@@ -283,6 +389,23 @@ def _programme(data: dict[str, Any], this_year: int) -> SupportProgramme:
                 "cap_note_en": note_en,
                 "legal_basis": basis,
                 "order": (order + 1) * 10,
+            },
+        )
+    for rule in group_rules:
+        GroupRule.objects.update_or_create(
+            programme=programme,
+            valid_from=rule["valid_from"],
+            defaults={k: v for k, v in rule.items() if k != "valid_from"},
+        )
+    valid_from = programme.valid_from
+    for order, rate in enumerate(rates):
+        InterestRate.objects.update_or_create(
+            programme=programme,
+            group=rate["group"],
+            valid_from=rate.get("valid_from", valid_from),
+            defaults={
+                "order": (order + 1) * 10,
+                **{k: v for k, v in rate.items() if k not in ("group", "valid_from")},
             },
         )
     programme.required_documents.set(DocumentType.objects.filter(code__in=documents))
@@ -402,6 +525,9 @@ def _an_application(an: WorkerProfile, loan: SupportProgramme, counsellor: User)
             "costs_before_departure": Decimal(120_000_000),
             "other_state_support": Decimal(0),
             "contract_months": application.contract_months or 36,
+            "contract_signed_on": max(
+                timezone.localdate() - datetime.timedelta(days=20), datetime.date(2026, 1, 1)
+            ),
         },
         loan_amount=Decimal(100_000_000),
     )

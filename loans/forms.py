@@ -67,6 +67,12 @@ class ApplicationForm(forms.Form):
         self.fields["bank_name"] = forms.CharField(
             label=gettext_lazy("Bank"), required=False, max_length=100
         )
+        self.fields["costs_arose_on"] = forms.DateField(
+            label=gettext_lazy("Date your costs arose (the date on your first receipt)"),
+            required=False,
+            widget=DateInput(),
+            help_text=gettext_lazy("The rules in force on that day apply."),
+        )
         for item in self.items:
             cap = selectors.item_cap(item)
             if item.unit != Unit.ONCE:
@@ -127,20 +133,27 @@ class ApplicationForm(forms.Form):
                 )
         if programme.term_within_contract:
             self.fields["contract_months"] = forms.IntegerField(
-                label=gettext_lazy("Length of your contract (months)"),
+                label=gettext_lazy("Length of your contract (months), without extensions"),
                 required=False,
                 min_value=1,
                 max_value=240,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             )
-        if programme.contract_deadline_days is not None:
-            self.fields["contract_signed_on"] = forms.DateField(
-                label=gettext_lazy("Date you signed the contract"),
-                required=False,
-                widget=DateInput(),
-                help_text=_("Apply within %(days)s days of this date.")
-                % {"days": programme.contract_deadline_days},
-            )
+        # Every loan asks it: the rules in force the day the contract was signed apply.
+        self.fields["contract_signed_on"] = forms.DateField(
+            label=gettext_lazy("Date you signed the contract"),
+            required=False,
+            widget=DateInput(),
+            help_text=(
+                _(
+                    "The rules in force on that day apply. Pay the deposit within %(days)s days "
+                    "of this date."
+                )
+                % {"days": programme.contract_deadline_days}
+                if programme.contract_deadline_days is not None
+                else _("The rules in force on that day apply.")
+            ),
+        )
         if programme.deposit_loan:
             self.fields["agreed_deposit"] = AmountField(
                 label=gettext_lazy("Deposit agreed in your contract (VND)"), required=False
@@ -151,7 +164,7 @@ class ApplicationForm(forms.Form):
         for name in ("phone", "note", "bank_account", "bank_name", "loan_purpose"):
             if name in self.fields:
                 self.initial[name] = getattr(application, name)
-        for name in ("loan_term_months", "contract_months", "contract_signed_on"):
+        for name in ("loan_term_months", "contract_months", "contract_signed_on", "costs_arose_on"):
             if name in self.fields:
                 self.initial[name] = getattr(application, name)
         for name in ("costs_before_departure", "other_state_support", "agreed_deposit"):
@@ -211,7 +224,7 @@ class ApplicationForm(forms.Form):
         for name in ("bank_account", "bank_name", "loan_purpose"):
             if name in self.fields:
                 values[name] = data.get(name) or ""
-        for name in ("loan_term_months", "contract_months", "contract_signed_on"):
+        for name in ("loan_term_months", "contract_months", "contract_signed_on", "costs_arose_on"):
             if name in self.fields:
                 values[name] = data.get(name)
         for name in ("costs_before_departure", "agreed_deposit"):
@@ -340,6 +353,32 @@ class ReferenceForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class BankGrantForm(forms.Form):
+    """The bank's decision to lend, as the bank wrote it: the reports count this amount."""
+
+    lent_amount = AmountField(label=gettext_lazy("Amount the bank lent (VND)"))
+    decided_on = forms.DateField(
+        label=gettext_lazy("Date of the bank's decision"), widget=DateInput()
+    )
+    reference = forms.CharField(
+        label=gettext_lazy("Bank's reference (loan file number)"),
+        required=False,
+        max_length=100,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_lent_amount(self) -> Decimal:
+        amount: Decimal = self.cleaned_data["lent_amount"]
+        if amount <= 0:
+            raise forms.ValidationError(_("Write the amount the bank lent, as in its decision."))
+        return amount
 
 
 class WithdrawForm(forms.Form):

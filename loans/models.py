@@ -34,10 +34,11 @@ class Kind(models.TextChoices):
 
 class SupportProgrammeQuerySet(models.QuerySet["SupportProgramme"]):
     def open_on(self, day: datetime.date, province_id: int | None) -> SupportProgrammeQuerySet:
-        """Valid on `day`, and national or of the given province."""
+        """Taking applications on `day` (valid, or ended but still taking late applications for
+        contracts signed or costs that arose while it was valid), national or of the province."""
         return self.filter(
             Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day) | Q(accepts_until__gte=day),
             Q(province__isnull=True) | Q(province_id=province_id),
         )
 
@@ -66,6 +67,15 @@ class SupportProgramme(models.Model):
     lender_en = models.CharField(_("lender (English)"), max_length=200, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    accepts_until = models.DateField(
+        _("applications accepted until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "After the programme ends, applications for contracts signed or costs that arose "
+            "while it was valid are still taken until this day. Empty: only while it is valid."
+        ),
+    )
     province = models.ForeignKey(
         "accounts.Province",
         on_delete=models.PROTECT,
@@ -98,16 +108,27 @@ class SupportProgramme(models.Model):
         default=False,
         help_text=_("The worker's commune must be recorded (and in the programme's province)."),
     )
+    requires_permanent_residence = models.BooleanField(
+        _("needs permanent residence where the bank branch is"),
+        default=False,
+        help_text=_(
+            "The worker must have permanent residence (thường trú) in the area of the bank "
+            "branch the centre refers to: the programme's province, or the worker's."
+        ),
+    )
     requires_contract = models.BooleanField(
         _("needs a signed contract"),
         default=False,
         help_text=_("The worker's case must show a signed contract (contracted or abroad)."),
     )
     contract_deadline_days = models.PositiveSmallIntegerField(
-        _("days after signing to apply"),
+        _("days after signing to pay the deposit"),
         null=True,
         blank=True,
-        help_text=_("E.g. 35 for the Korea EPS deposit, due within 35 days of the COLAB contract."),
+        help_text=_(
+            "E.g. 35 for the Korea EPS deposit, to be paid within 35 days of signing with COLAB. "
+            "A deadline for paying the deposit, shown to the worker; not a deadline to apply."
+        ),
     )
     required_documents = models.ManyToManyField(
         "workers.DocumentType",
@@ -167,6 +188,11 @@ class SupportProgramme(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="support_programme_dates",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepts_until__isnull=True)
+                | (Q(valid_to__isnull=False) & Q(accepts_until__gte=models.F("valid_to"))),
+                name="support_programme_accepts_after_end",
             ),
             models.CheckConstraint(
                 condition=Q(age_min__isnull=True)
@@ -248,6 +274,109 @@ class CostItem(models.Model):
 
 
 UNIT_NOUNS = {Unit.COURSE: _("courses"), Unit.DAY: _("days"), Unit.MONTH: _("months")}
+
+
+class DatedRuleQuerySet(models.QuerySet[Any]):
+    def in_force_on(self, day: datetime.date) -> DatedRuleQuerySet:
+        return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+class DatedRule(models.Model):
+    """A rule of a programme that changes with the law: its source, dates and whether someone
+    has checked it against the official text."""
+
+    valid_from = models.DateField(_("in force from"))
+    valid_to = models.DateField(_("in force until"), null=True, blank=True)
+    legal_basis = models.CharField(_("legal basis (document, article)"), max_length=300)
+    confirmed = models.BooleanField(
+        _("checked against the official text"),
+        default=False,
+        help_text=_("Leave unticked while the figure comes from a secondary source: pages say so."),
+    )
+    note_vi = models.CharField(_("note (Vietnamese)"), max_length=300, blank=True)
+    note_en = models.CharField(_("note (English)"), max_length=300, blank=True)
+
+    objects = DatedRuleQuerySet.as_manager()
+
+    note = Localized("note")
+
+    class Meta:
+        abstract = True
+
+
+class GroupRule(DatedRule):
+    """Who a programme is for, for a span of dates: the groups follow the rules in force on
+    the day the contract was signed or the cost arose (e.g. the Korea EPS deposit loan:
+    Decision 16/2023 with Decree 61/2015 until 2025, Decree 338/2025 from 2026)."""
+
+    programme = models.ForeignKey(
+        SupportProgramme, on_delete=models.CASCADE, related_name="group_rules"
+    )
+    groups = models.JSONField(
+        _("eligible priority groups"),
+        default=list,
+        blank=True,
+        help_text=_("Codes of workers.PriorityGroup; empty means everyone."),
+    )
+
+    class Meta:
+        ordering = ["programme", "valid_from"]
+        verbose_name = _("eligible groups (dated)")
+        verbose_name_plural = _("eligible groups (dated)")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="group_rule_dates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme}: {self.valid_from:%d/%m/%Y}"
+
+    @property
+    def group_labels(self) -> list[str]:
+        return [str(PriorityGroup(g).label) for g in self.groups]
+
+
+class InterestRate(DatedRule):
+    """A loan's interest rate for a group (empty: everyone else), as the decree fixes it."""
+
+    programme = models.ForeignKey(
+        SupportProgramme, on_delete=models.CASCADE, related_name="interest_rates"
+    )
+    group = models.CharField(
+        _("priority group"),
+        max_length=20,
+        choices=PriorityGroup,
+        blank=True,
+        help_text=_("Empty: the rate for every borrower not in a group with its own rate."),
+    )
+    percent_of_poor_rate = models.DecimalField(
+        _("per cent of the poor-household rate"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    rate_vi = models.CharField(_("rate as written (Vietnamese)"), max_length=200)
+    rate_en = models.CharField(_("rate as written (English)"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    rate = Localized("rate")
+
+    class Meta:
+        ordering = ["programme", "order", "valid_from"]
+        verbose_name = _("interest rate (dated)")
+        verbose_name_plural = _("interest rates (dated)")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="interest_rate_dates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme}: {self.rate}"
 
 
 class ProgrammeBudget(models.Model):
@@ -349,6 +478,12 @@ class Application(models.Model):
         _("contract length (months)"), null=True, blank=True
     )
     contract_signed_on = models.DateField(_("contract signed on"), null=True, blank=True)
+    costs_arose_on = models.DateField(
+        _("costs arose on"),
+        null=True,
+        blank=True,
+        help_text=_("The date on the first receipt: the rules in force that day apply."),
+    )
     agreed_deposit = models.DecimalField(
         _("deposit agreed in the contract (VND)"), null=True, blank=True, **MONEY
     )
@@ -359,6 +494,10 @@ class Application(models.Model):
     decision_reason = models.TextField(_("reason"), blank=True)
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
     bank_reference = models.CharField(_("bank's reference"), max_length=100, blank=True)
+    # The bank's decision, as the bank wrote it: the amount it lent may differ from the
+    # amount the centre approved, and the reports count what was lent.
+    lent_amount = models.DecimalField(_("amount lent by the bank"), null=True, blank=True, **MONEY)
+    bank_decided_on = models.DateField(_("date of the bank's decision"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

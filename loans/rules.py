@@ -39,8 +39,27 @@ class Facts:
     contract_signed: bool = False
     #: The day the contract was signed, when an application says it.
     contract_signed_on: datetime.date | None = None
+    #: The day the costs arose (the first receipt), when a grant application says it.
+    costs_arose_on: datetime.date | None = None
+    #: The worker said their permanent residence (thường trú) is the commune in their file:
+    #: True, False (elsewhere), or None (not said yet).
+    permanent_residence_here: bool | None = None
     #: Grants already paid to the worker through the portal.
     state_support_received: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class GroupPeriod:
+    """The groups a programme is for between two dates, with the text that says so."""
+
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+    groups: tuple[str, ...]
+    legal_basis: str = ""
+    confirmed: bool = False
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
 @dataclass(frozen=True)
@@ -50,9 +69,15 @@ class Terms:
     kind: str = GRANT
     valid_from: datetime.date = datetime.date.min
     valid_to: datetime.date | None = None
+    #: After `valid_to`, late applications (for contracts signed or costs that arose while
+    #: the programme was valid) are taken until this day.
+    accepts_until: datetime.date | None = None
+    legal_basis: str = ""
     province_id: int | None = None
     province_name: str = ""
     groups: tuple[str, ...] = ()
+    #: Groups that change with the law: when any, they replace `groups`, by date.
+    group_periods: tuple[GroupPeriod, ...] = ()
     #: (code, name) of the markets; empty means any.
     markets: tuple[tuple[str, str], ...] = ()
     #: ("<market>/<programme>", name) of the work programmes; empty means any.
@@ -60,6 +85,7 @@ class Terms:
     age_min: int | None = None
     age_max: int | None = None
     requires_residence: bool = False
+    requires_permanent_residence: bool = False
     requires_contract: bool = False
     contract_deadline_days: int | None = None
     # Loans
@@ -79,15 +105,111 @@ def _day(value: datetime.date) -> str:
 # --- Eligibility ----------------------------------------------------------------------
 
 
-def rule_open(facts: Facts, terms: Terms, today: datetime.date) -> list[str]:
+# Which day decides the rules: the law in force when the contract was signed (loans) or
+# when the cost arose (grants), not the day the worker applies (Decree 338/2025 replaced
+# Decree 61/2015 on 1 Jan 2026 for contracts signed from then on).
+BY_CONTRACT = "contract"
+BY_COSTS = "costs"
+BY_TODAY = "today"
+
+
+def regime_day(facts: Facts, terms: Terms, today: datetime.date) -> tuple[datetime.date, str]:
+    """The day whose rules apply, and which day it is (contract, costs, or today)."""
+    if terms.kind == LOAN and facts.contract_signed_on is not None:
+        return facts.contract_signed_on, BY_CONTRACT
+    if terms.kind == GRANT and facts.costs_arose_on is not None:
+        return facts.costs_arose_on, BY_COSTS
+    return today, BY_TODAY
+
+
+def taking_applications(terms: Terms, today: datetime.date) -> bool:
+    """Applications are taken today: the programme is valid, or ended and still taking late
+    applications."""
     if today < terms.valid_from:
-        return [_("This programme opens on %(date)s.") % {"date": _day(terms.valid_from)}]
-    if terms.valid_to is not None and today > terms.valid_to:
+        return False
+    if terms.valid_to is None or today <= terms.valid_to:
+        return True
+    return terms.accepts_until is not None and today <= terms.accepts_until
+
+
+def _which_day(basis: str) -> str:
+    if basis == BY_CONTRACT:
+        return _("you signed your contract")
+    if basis == BY_COSTS:
+        return _("your costs arose")
+    return _("you applied")
+
+
+def rule_open(facts: Facts, terms: Terms, today: datetime.date) -> list[str]:
+    day, basis = regime_day(facts, terms, today)
+    if not taking_applications(terms, today):
+        if today < terms.valid_from:
+            return [_("This programme opens on %(date)s.") % {"date": _day(terms.valid_from)}]
         return [
             _("This programme ended on %(date)s. Ask the centre about the programmes open now.")
-            % {"date": _day(terms.valid_to)}
+            % {"date": _day(terms.valid_to or today)}
+        ]
+    if basis == BY_TODAY:
+        # Ended, but taking late applications: the date asked on the form decides.
+        return []
+    if day < terms.valid_from:
+        return [
+            _(
+                "This programme is for contracts signed or costs that arose from %(start)s. "
+                "%(what)s on %(day)s: the rules in force before then apply. Ask the centre "
+                "which programme that is."
+            )
+            % {
+                "start": _day(terms.valid_from),
+                "what": _("You signed your contract")
+                if basis == BY_CONTRACT
+                else _("Your costs arose"),
+                "day": _day(day),
+            }
+        ]
+    if terms.valid_to is not None and day > terms.valid_to:
+        return [
+            _(
+                "This programme is for contracts signed or costs that arose until %(end)s. "
+                "%(what)s on %(day)s: the rules in force from then apply. Ask the centre "
+                "which programme that is."
+            )
+            % {
+                "end": _day(terms.valid_to),
+                "what": _("You signed your contract")
+                if basis == BY_CONTRACT
+                else _("Your costs arose"),
+                "day": _day(day),
+            }
         ]
     return []
+
+
+def regime_note(facts: Facts, terms: Terms, today: datetime.date) -> str:
+    """Which rules were applied, and why that day: said on the application pages."""
+    day, basis = regime_day(facts, terms, today)
+    boundary = datetime.date(2026, 1, 1)
+    side = (
+        _("before 01/01/2026 (the earlier rules)")
+        if day < boundary
+        else _("from 01/01/2026 (the new rules)")
+    )
+    return _("Judged on %(day)s, the day %(which)s: %(side)s. Rules applied: %(basis)s") % {
+        "day": _day(day),
+        "which": _which_day(basis),
+        "side": side,
+        "basis": terms.legal_basis,
+    }
+
+
+def groups_on(terms: Terms, day: datetime.date) -> tuple[tuple[str, ...], GroupPeriod | None]:
+    """The groups a programme is for on `day`: from its dated list when it has one."""
+    if not terms.group_periods:
+        return terms.groups, None
+    for period in terms.group_periods:
+        if period.covers(day):
+            return period.groups, period
+    return terms.groups, None
 
 
 def rule_province(facts: Facts, terms: Terms, today: datetime.date) -> list[str]:
@@ -120,6 +242,42 @@ def rule_residence(facts: Facts, terms: Terms, today: datetime.date) -> list[str
     return []
 
 
+def rule_permanent_residence(facts: Facts, terms: Terms, today: datetime.date) -> list[str]:
+    if not terms.requires_permanent_residence:
+        return []
+    if facts.permanent_residence_here is None:
+        return [
+            _(
+                "The bank lends where you have permanent residence (thường trú, as written on "
+                "your ID card). Say in your file whether that is the commune where you live."
+            )
+        ]
+    if not facts.permanent_residence_here:
+        return [
+            _(
+                "The bank lends where you have permanent residence (thường trú). Your file says "
+                "it is not where you live now: apply through the office of the province of your "
+                "permanent residence, or tell your counsellor if it has changed."
+            )
+        ]
+    branch = terms.province_id or facts.province_id
+    if facts.commune_province_id is None:
+        return [
+            _(
+                "Your commune or ward is not in your file yet. Add your address to your file: "
+                "the bank lends where you have permanent residence."
+            )
+        ]
+    if branch is not None and facts.commune_province_id != branch:
+        return [
+            _(
+                "Your permanent residence is not in the province of this bank branch. Apply "
+                "through the office of the province where you have permanent residence."
+            )
+        ]
+    return []
+
+
 def rule_age(facts: Facts, terms: Terms, today: datetime.date) -> list[str]:
     if terms.age_min is None and terms.age_max is None:
         return []
@@ -139,9 +297,10 @@ def rule_age(facts: Facts, terms: Terms, today: datetime.date) -> list[str]:
 
 
 def rule_groups(facts: Facts, terms: Terms, today: datetime.date) -> list[str]:
-    if not terms.groups or facts.priority_groups & set(terms.groups):
+    groups, _period = groups_on(terms, regime_day(facts, terms, today)[0])
+    if not groups or facts.priority_groups & set(groups):
         return []
-    labels = ", ".join(str(PriorityGroup(g).label) for g in terms.groups)
+    labels = ", ".join(str(PriorityGroup(g).label) for g in groups)
     return [
         _(
             "This programme is for: %(groups)s. Your file does not show that you belong to one "
@@ -186,29 +345,12 @@ def rule_contract(facts: Facts, terms: Terms, today: datetime.date) -> list[str]
     ]
 
 
-def rule_contract_window(facts: Facts, terms: Terms, today: datetime.date) -> list[str]:
-    signed = facts.contract_signed_on
+def deposit_due_on(terms: Terms, signed: datetime.date | None) -> datetime.date | None:
+    """The last day to pay the deposit (e.g. 35 days after signing with COLAB): a deadline
+    for paying the deposit, told to the worker, not a deadline for asking for the loan."""
     if terms.contract_deadline_days is None or signed is None:
-        return []
-    if signed > today:
-        return [
-            _("The contract signing date %(date)s is in the future. Check the date.")
-            % {"date": _day(signed)}
-        ]
-    last_day = signed + datetime.timedelta(days=terms.contract_deadline_days)
-    if today > last_day:
-        return [
-            _(
-                "This must be asked for within %(days)s days of signing the contract. You "
-                "signed on %(signed)s, so the last day was %(last)s."
-            )
-            % {
-                "days": terms.contract_deadline_days,
-                "signed": _day(signed),
-                "last": _day(last_day),
-            }
-        ]
-    return []
+        return None
+    return signed + datetime.timedelta(days=terms.contract_deadline_days)
 
 
 Rule = Callable[[Facts, Terms, datetime.date], list[str]]
@@ -217,17 +359,20 @@ RULES: tuple[Rule, ...] = (
     rule_open,
     rule_province,
     rule_residence,
+    rule_permanent_residence,
     rule_age,
     rule_groups,
     rule_market,
     rule_programme,
     rule_contract,
-    rule_contract_window,
 )
 
 
 def unmet_conditions(facts: Facts, terms: Terms, today: datetime.date) -> list[str]:
-    """Every condition the worker does not meet today, as sentences; empty means eligible."""
+    """Every condition the worker does not meet, as sentences; empty means eligible.
+
+    Applications are taken today; the programme's dates and groups are judged on the day the
+    contract was signed or the costs arose when the application says it."""
     return [reason for rule in RULES for reason in rule(facts, terms, today)]
 
 
@@ -379,14 +524,36 @@ def loan_findings(terms: Terms, request: LoanRequest, facts: Facts) -> list[Find
                     % {"deposit": format_money(request.agreed_deposit)},
                 )
             )
-    if terms.contract_deadline_days is not None and request.contract_signed_on is None:
-        found.append(
-            Finding(
-                "contract_signed_on", _("Write the date you signed the contract."), missing=True
-            )
-        )
     found += _term_findings(terms, request)
     return found
+
+
+def date_findings(terms: Terms, facts: Facts, today: datetime.date) -> list[Finding]:
+    """The date that decides the rules: the contract's signing (loans, always asked) or the
+    day the costs arose (grants: asked when the programme has ended and takes late
+    applications; used whenever it is given)."""
+    if terms.kind == LOAN:
+        field, day = "contract_signed_on", facts.contract_signed_on
+        missing = _("Write the date you signed the contract: the rules in force that day apply.")
+    else:
+        field, day = "costs_arose_on", facts.costs_arose_on
+        missing = _(
+            "Write the date your costs arose (the date on your first receipt): this programme "
+            "ended on %(date)s and pays only costs that arose until then."
+        ) % {"date": _day(terms.valid_to or today)}
+    if day is None:
+        late = terms.valid_to is not None and today > terms.valid_to
+        if terms.kind == LOAN or late:
+            return [Finding(field, missing, missing=True)]
+        return []
+    if day > today:
+        return [
+            Finding(
+                field,
+                _("The date %(date)s is in the future. Check the date.") % {"date": _day(day)},
+            )
+        ]
+    return []
 
 
 def _share_findings(terms: Terms, request: LoanRequest, facts: Facts) -> list[Finding]:
@@ -454,8 +621,8 @@ def _term_findings(terms: Terms, request: LoanRequest) -> list[Finding]:
                 Finding(
                     "contract_months",
                     _(
-                        "Write the length of your contract in months: the loan must be repaid "
-                        "within it."
+                        "Write the length of your contract in months, without extensions: the "
+                        "loan must be repaid within it."
                     ),
                     missing=True,
                 )
@@ -464,7 +631,10 @@ def _term_findings(terms: Terms, request: LoanRequest) -> list[Finding]:
             found.append(
                 Finding(
                     "loan_term_months",
-                    _("The term cannot be longer than your contract (%(months)s months).")
+                    _(
+                        "The term cannot be longer than your contract (%(months)s months). "
+                        "Extensions of the contract do not count."
+                    )
                     % {"months": request.contract_months},
                 )
             )

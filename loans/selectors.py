@@ -32,6 +32,8 @@ from loans.models import (
     ApplicationEvent,
     Attachment,
     CostItem,
+    GroupRule,
+    InterestRate,
     Kind,
     ProgrammeBudget,
     Status,
@@ -69,6 +71,8 @@ def programmes_with_terms() -> QuerySet[SupportProgramme]:
         "programmes__market",
         "required_documents",
         Prefetch("cost_items", queryset=CostItem.objects.order_by("order", "pk")),
+        Prefetch("group_rules", queryset=GroupRule.objects.order_by("valid_from")),
+        Prefetch("interest_rates", queryset=InterestRate.objects.order_by("order", "valid_from")),
     )
 
 
@@ -78,9 +82,21 @@ def programme_terms(programme: SupportProgramme) -> rules.Terms:
         kind=programme.kind,
         valid_from=programme.valid_from,
         valid_to=programme.valid_to,
+        accepts_until=programme.accepts_until,
+        legal_basis=str(programme.legal_basis),
         province_id=programme.province_id,
         province_name=programme.province.short_name if programme.province else "",
         groups=tuple(programme.eligible_groups or ()),
+        group_periods=tuple(
+            rules.GroupPeriod(
+                valid_from=rule.valid_from,
+                valid_to=rule.valid_to,
+                groups=tuple(rule.groups or ()),
+                legal_basis=rule.legal_basis,
+                confirmed=rule.confirmed,
+            )
+            for rule in programme.group_rules.all()
+        ),
         markets=tuple((m.code, str(m.name)) for m in programme.markets.all()),
         programmes=tuple(
             (f"{p.market.code}/{p.code}", f"{p.market.name} · {p.name}")
@@ -89,6 +105,7 @@ def programme_terms(programme: SupportProgramme) -> rules.Terms:
         age_min=programme.age_min,
         age_max=programme.age_max,
         requires_residence=programme.requires_residence,
+        requires_permanent_residence=programme.requires_permanent_residence,
         requires_contract=programme.requires_contract,
         contract_deadline_days=programme.contract_deadline_days,
         loan_max=programme.loan_max,
@@ -98,6 +115,27 @@ def programme_terms(programme: SupportProgramme) -> rules.Terms:
         collateral_threshold=programme.collateral_threshold,
         term_max_months=programme.term_max_months,
         term_within_contract=programme.term_within_contract,
+    )
+
+
+def rates_in_force(programme: SupportProgramme, day: datetime.date) -> list[InterestRate]:
+    """The programme's interest rates in force on `day` (prefetched `interest_rates`)."""
+    return [
+        rate
+        for rate in programme.interest_rates.all()
+        if rate.valid_from <= day and (rate.valid_to is None or day <= rate.valid_to)
+    ]
+
+
+def group_rule_on(programme: SupportProgramme, day: datetime.date) -> GroupRule | None:
+    """The dated list of eligible groups in force on `day` (prefetched `group_rules`)."""
+    return next(
+        (
+            rule
+            for rule in programme.group_rules.all()
+            if rule.valid_from <= day and (rule.valid_to is None or day <= rule.valid_to)
+        ),
+        None,
     )
 
 
@@ -139,6 +177,7 @@ def worker_facts(
     today: datetime.date,
     *,
     contract_signed_on: datetime.date | None = None,
+    costs_arose_on: datetime.date | None = None,
 ) -> rules.Facts:
     """What the conditions look at, from the worker's file and case."""
     case = getattr(profile, "case", None)
@@ -153,6 +192,8 @@ def worker_facts(
         programme_key=f"{programme.market.code}/{programme.code}" if programme else None,
         contract_signed=bool(case is not None and case.stage in CONTRACT_STAGES),
         contract_signed_on=contract_signed_on,
+        costs_arose_on=costs_arose_on,
+        permanent_residence_here=profile.permanent_residence_here,
         state_support_received=grants_paid_to(profile),
     )
 
@@ -196,7 +237,12 @@ def eligibility_for(
     """The facts, terms and unmet conditions of an application's worker and programme."""
     profile = profile_for_rules(pk=application.profile_id)
     programme = programmes_with_terms().get(pk=application.programme_id)
-    facts = worker_facts(profile, today, contract_signed_on=application.contract_signed_on)
+    facts = worker_facts(
+        profile,
+        today,
+        contract_signed_on=application.contract_signed_on,
+        costs_arose_on=application.costs_arose_on,
+    )
     terms = programme_terms(programme)
     return facts, terms, rules.unmet_conditions(facts, terms, today)
 

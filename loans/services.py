@@ -54,6 +54,7 @@ EDITABLE_FIELDS = (
     "other_state_support",
     "contract_months",
     "contract_signed_on",
+    "costs_arose_on",
     "agreed_deposit",
 )
 
@@ -405,7 +406,7 @@ def attachment_remove(*, attachment_id: int, actor: User) -> Application:
 def readiness(application: Application, today: datetime.date) -> tuple[list[str], list[str]]:
     """Why the application cannot be sent today: (conditions unmet, form incomplete)."""
     facts, terms, unmet = selectors.eligibility_for(application, today)
-    problems: list[str] = []
+    problems: list[str] = [f.message for f in rules.date_findings(terms, facts, today)]
     if application.programme.kind == Kind.GRANT:
         problems += rules.grant_problems(
             selectors.application_lines(application),
@@ -697,15 +698,31 @@ def application_refer(
 
 
 def application_bank_grant(
-    *, application_id: int, actor: User, reference: str = "", reason: str = ""
+    *,
+    application_id: int,
+    actor: User,
+    lent_amount: Decimal | None = None,
+    decided_on: datetime.date | None = None,
+    reference: str = "",
+    reason: str = "",
 ) -> Application:
-    """Record the bank's answer: the loan was granted."""
+    """Record the bank's decision to lend: the amount the bank lent (which the reports count,
+    whatever the centre approved) and the date of its decision."""
+    today = timezone.localdate()
+    if lent_amount is None or lent_amount <= 0:
+        raise Incomplete(_("Write the amount the bank lent, as in its decision."))
+    if decided_on is None:
+        raise Incomplete(_("Write the date of the bank's decision."))
+    if decided_on > today:
+        raise Incomplete(_("The date of the bank's decision cannot be in the future."))
     with transaction.atomic():
         application = _locked(application_id)
         _staff_of(application, actor)
         _expect(application, (Status.REFERRED,))
         if reference.strip():
             application.bank_reference = reference.strip()
+        application.lent_amount = lent_amount
+        application.bank_decided_on = decided_on
         application.closed_at = timezone.now()
         _move(
             application,
@@ -713,8 +730,8 @@ def application_bank_grant(
             action=Action.BANK_GRANT,
             actor=actor,
             reason=(reason or "").strip(),
-            amount=application.approved_amount,
-            fields=["bank_reference", "closed_at"],
+            amount=lent_amount,
+            fields=["bank_reference", "lent_amount", "bank_decided_on", "closed_at"],
         )
         _notify_decision(application)
     return application

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
 from loans import rules, selectors, services
-from loans.forms import ApproveForm, QueueForm, ReasonForm, ReferenceForm
+from loans.forms import ApproveForm, BankGrantForm, QueueForm, ReasonForm, ReferenceForm
 from loans.models import (
     BUDGET_STATUSES,
     Application,
@@ -55,7 +55,7 @@ DECISIONS: dict[str, tuple[type[forms.Form] | None, Any, tuple[str, ...], str | 
     "pay": (ReferenceForm, services.application_mark_paid, (Status.APPROVED,), Kind.GRANT),
     "refer": (ReferenceForm, services.application_refer, (Status.APPROVED,), Kind.LOAN),
     "bank-granted": (
-        ReferenceForm,
+        BankGrantForm,
         services.application_bank_grant,
         (Status.REFERRED,),
         Kind.LOAN,
@@ -100,6 +100,11 @@ def decision_context(
         elif action == "approve":
             decisions[action] = ApproveForm(
                 prefix=action, initial={"amount": group(application.requested_amount)}
+            )
+        elif action == "bank-granted":
+            decisions[action] = BankGrantForm(
+                prefix=action,
+                initial={"lent_amount": group(application.approved_amount or 0)},
             )
         else:
             decisions[action] = form_class(prefix=action)

@@ -96,6 +96,13 @@ def application_context(
             for action in ("edit", "attach", "submit", "withdraw")
         },
     }
+    # Which rules were applied: judged on the contract's or the costs' day when the form says
+    # it, else on the day the application was sent (or today, for a draft).
+    sent_on = application.submitted_at
+    judged = timezone.localdate(sent_on) if sent_on and not application.is_editable else today
+    facts, terms, _unmet = selectors.eligibility_for(application, judged)
+    context["regime_note"] = rules.regime_note(facts, terms, judged)
+    context["deposit_due"] = rules.deposit_due_on(terms, application.contract_signed_on)
     if application.is_editable:
         context["problems"] = services.problems_before_sending(application, today)
         context["attach_form"] = AttachmentForm(programme=application.programme)

@@ -49,6 +49,8 @@ class MonthlyFigure(models.Model):
     class Figure(models.TextChoices):
         DEPARTURES_MARKET = "departures_market"
         DEPARTURES_SEX = "departures_sex"
+        # key "<market id>|<sex>": departures of women (and men) by market
+        DEPARTURES_MARKET_SEX = "departures_market_sex"
         DEPARTURES_COMMUNE = "departures_commune"
         DEPARTURES_GROUP = "departures_group"
         RETURNS = "returns"

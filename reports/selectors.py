@@ -28,6 +28,9 @@ from loans.models import (
     SPENT_STATUSES,
     WAITING_STATUSES,
     Application,
+    ApplicationEvent,
+    Kind,
+    Status,
     SupportProgramme,
 )
 from markets.models import FraudReport, Market
@@ -43,7 +46,7 @@ from workers.models import (
 )
 from workers.reference import PriorityGroup
 
-GONE = [Stage.DEPARTED, Stage.RETURNED, Stage.REINTEGRATED]
+GONE = [Stage.DEPARTED, Stage.LEFT_CONTRACT, Stage.RETURNED, Stage.REINTEGRATED]
 PREPARING = [Stage.COUNSELLED, Stage.PREPARING, Stage.DOCUMENTS_READY, Stage.CONTRACTED]
 
 
@@ -97,9 +100,18 @@ class Dashboard:
     sessions_by_channel: list[tuple[str, int]]
     sessions_by_topic: list[tuple[str, int]]
     fraud_by_status: list[tuple[str, int]]
+    #: (market, women, men, all) of the period's departures, most departures first.
+    by_market_sex: list[tuple[str, int, int, int]] = field(default_factory=list)
+    #: Workers recorded as having left their contract or overstayed in the period, by market.
+    left_contract: list[tuple[str, int]] = field(default_factory=list)
+    support_period: SupportFigures | None = None
     # When the national figures of whole past months were counted (None: all counted now).
     summarised_at: datetime.datetime | None = None
     extra: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+    @property
+    def left_contract_total(self) -> int:
+        return sum(n for _market, n in self.left_contract)
 
 
 def _cases(province: Province | None) -> QuerySet[Case]:
@@ -171,6 +183,132 @@ def support(province: Province | None, year: int) -> dict[str, list[tuple[str, i
     }
 
 
+@dataclass
+class SupportRow:
+    """One programme's support in a period: grants paid, and loans referred, granted, lent."""
+
+    name: str
+    kind: str
+    paid_workers: int = 0
+    paid_amount: int = 0
+    referred: int = 0
+    referred_workers: int = 0
+    granted: int = 0
+    granted_workers: int = 0
+    lent_amount: int = 0
+
+
+@dataclass
+class SupportFigures:
+    """The period's support, by programme and in total; a worker is counted once in a total
+    however many programmes or applications they had."""
+
+    rows: list[SupportRow]
+    workers_supported: int = 0
+    amount_paid: int = 0
+    loans_referred: int = 0
+    workers_lent: int = 0
+    amount_lent: int = 0
+
+
+def support_in(province: Province | None, period: Period) -> SupportFigures:
+    """Grants paid, loans referred, granted and lent in the period, by programme.
+
+    Paid grants count on the day they were paid (their closing); loans count as referred on
+    the day of the referral, and as granted on the date of the bank's decision, at the
+    amount the bank lent (not the amount the centre approved). Four queries whatever the
+    number of applications or programmes.
+    """
+    applications = Application.objects.all()
+    events = ApplicationEvent.objects.filter(action=ApplicationEvent.Action.REFER)
+    if province is not None:
+        applications = applications.filter(province=province)
+        events = events.filter(application__province=province)
+    start, end = midnight(period.start), midnight(period.end + datetime.timedelta(days=1))
+    paid = Q(
+        status=Status.PAID, programme__kind=Kind.GRANT, closed_at__gte=start, closed_at__lt=end
+    )
+    granted = Q(
+        status=Status.LOAN_GRANTED,
+        bank_decided_on__gte=period.start,
+        bank_decided_on__lte=period.end,
+    )
+    rows: dict[int, SupportRow] = {}
+    names = {
+        p.pk: (str(p.name), p.kind)
+        for p in SupportProgramme.objects.only("pk", "name_vi", "name_en", "kind")
+    }
+
+    def row(pk: int) -> SupportRow:
+        name, kind = names.get(pk, ("—", ""))
+        return rows.setdefault(pk, SupportRow(name=name, kind=kind))
+
+    by_programme = (
+        applications.filter(paid | granted)
+        .order_by()
+        .values_list("programme")
+        .annotate(
+            paid_workers=Count("profile", distinct=True, filter=paid),
+            paid_amount=Sum("approved_amount", filter=paid),
+            granted=Count("pk", filter=granted),
+            granted_workers=Count("profile", distinct=True, filter=granted),
+            lent=Sum("lent_amount", filter=granted),
+        )
+    )
+    for pk, paid_workers, paid_amount, n_granted, granted_workers, lent in by_programme:
+        r = row(pk)
+        r.paid_workers, r.paid_amount = paid_workers, int(paid_amount or 0)
+        r.granted, r.granted_workers, r.lent_amount = n_granted, granted_workers, int(lent or 0)
+    referred = events.filter(at__gte=start, at__lt=end).order_by()
+    for pk, n, workers in referred.values_list("application__programme").annotate(
+        n=Count("application", distinct=True),
+        workers=Count("application__profile", distinct=True),
+    ):
+        r = row(pk)
+        r.referred, r.referred_workers = n, workers
+    totals = applications.filter(paid | granted).aggregate(
+        workers_supported=Count("profile", distinct=True, filter=paid),
+        amount_paid=Sum("approved_amount", filter=paid),
+        workers_lent=Count("profile", distinct=True, filter=granted),
+        amount_lent=Sum("lent_amount", filter=granted),
+    )
+    return SupportFigures(
+        rows=sorted(rows.values(), key=lambda r: (r.kind, r.name)),
+        workers_supported=totals["workers_supported"] or 0,
+        amount_paid=int(totals["amount_paid"] or 0),
+        loans_referred=sum(r.referred for r in rows.values()),
+        workers_lent=totals["workers_lent"] or 0,
+        amount_lent=int(totals["amount_lent"] or 0),
+    )
+
+
+def left_contract_in(province: Province | None, period: Period) -> list[tuple[object, int]]:
+    """(market id, workers) who left their contract or overstayed in the period."""
+    cases = _cases(province).filter(
+        left_contract_on__gte=period.start, left_contract_on__lte=period.end
+    )
+    return list(cases.order_by().values_list("market").annotate(n=Count("pk")))
+
+
+def by_market_and_sex(
+    market_sex: Counter[str], markets: dict[str, str]
+) -> list[tuple[str, int, int, int]]:
+    """(market, women, men, all) from "<market>|<sex>" counts, most departures first."""
+    table: dict[str, list[int]] = {}
+    for key, n in market_sex.items():
+        market, _sep, sex = key.partition("|")
+        women_men_all = table.setdefault(market, [0, 0, 0])
+        if sex == Sex.FEMALE:
+            women_men_all[0] += n
+        elif sex == Sex.MALE:
+            women_men_all[1] += n
+        women_men_all[2] += n
+    return sorted(
+        ((str(markets.get(m, "—")), w, men, total) for m, (w, men, total) in table.items()),
+        key=lambda row: (-row[3], row[0]),
+    )
+
+
 def topic_counts(sessions: QuerySet[CounsellingSession], **by: Any) -> list[tuple[Any, ...]]:
     """(*by, topic, sessions) counted by the database, grouped by the expressions `by`.
 
@@ -218,6 +356,8 @@ class Counts:
 
     market: Counter[str] = field(default_factory=Counter)
     sex: Counter[str] = field(default_factory=Counter)
+    #: "<market id>|<sex>"
+    market_sex: Counter[str] = field(default_factory=Counter)
     commune: Counter[str] = field(default_factory=Counter)
     group: Counter[str] = field(default_factory=Counter)
     month: Counter[datetime.date] = field(default_factory=Counter)
@@ -234,7 +374,16 @@ class Counts:
         return sum(self.channel.values())
 
     def add(self, other: Counts) -> None:
-        for name in ["market", "sex", "commune", "group", "month", "channel", "topic"]:
+        for name in [
+            "market",
+            "sex",
+            "market_sex",
+            "commune",
+            "group",
+            "month",
+            "channel",
+            "topic",
+        ]:
             getattr(self, name).update(getattr(other, name))
         self.returns += other.returns
 
@@ -259,16 +408,19 @@ def live_counts(province: Province | None, period: Period) -> Counts:
     # Market, sex and commune (the case's copies) in one grouped query.
     market: Counter[str] = Counter()
     sex: Counter[str] = Counter()
+    market_sex: Counter[str] = Counter()
     commune: Counter[str] = Counter()
     for m, s, c, n in left.values_list("market", "sex", "commune").annotate(n=Count("pk")):
         market[figure_key(m)] += n
         sex[figure_key(s)] += n
+        market_sex[f"{figure_key(m)}|{figure_key(s)}"] += n
         commune[figure_key(c)] += n
     claims = PriorityGroupClaim.objects.filter(profile__case__in=left)
     sessions = _sessions(province, period)
     return Counts(
         market=market,
         sex=sex,
+        market_sex=market_sex,
         commune=commune,
         group=Counter(dict(claims.values_list("group").annotate(n=Count("pk")))),
         month=Counter(
@@ -297,6 +449,7 @@ def summary_counts(first: datetime.date, last: datetime.date) -> Counts:
     into = {
         Figure.DEPARTURES_MARKET: counts.market,
         Figure.DEPARTURES_SEX: counts.sex,
+        Figure.DEPARTURES_MARKET_SEX: counts.market_sex,
         Figure.DEPARTURES_COMMUNE: counts.commune,
         Figure.DEPARTURES_GROUP: counts.group,
         Figure.SESSIONS_CHANNEL: counts.channel,
@@ -423,6 +576,12 @@ def dashboard(
         sessions_by_channel=_labelled(list(counts.channel.items()), dict(Channel.choices)),
         sessions_by_topic=_labelled(list(counts.topic.items()), dict(Topic.choices)),
         fraud_by_status=fraud,
+        by_market_sex=by_market_and_sex(counts.market_sex, {**markets, "": "—"}),
+        left_contract=_labelled(
+            [(figure_key(m), n) for m, n in left_contract_in(province, period)],
+            {**markets, "": "—"},
+        ),
+        support_period=support_in(province, period),
         summarised_at=now.made_at if now is not None else None,
         extra={
             "fairs": job_fairs(user, province, period) if user is not None else [],

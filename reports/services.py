@@ -2,8 +2,8 @@ import datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, F, QuerySet, Value
-from django.db.models.functions import TruncMonth
+from django.db.models import CharField, Count, DateField, F, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
 
 from accounts.models import Province, User
 from reports import selectors
@@ -32,6 +32,12 @@ def monthly_figures_rebuild(*, today: datetime.date) -> SummaryRun:
     grouped: list[tuple[str, QuerySet[Any]]] = [
         (Figure.DEPARTURES_MARKET, gone.values_list("province", "m", "market")),
         (Figure.DEPARTURES_SEX, gone.values_list("province", "m", "sex")),
+        (
+            Figure.DEPARTURES_MARKET_SEX,
+            gone.annotate(
+                pair=Concat(Coalesce(Cast("market", CharField()), Value("")), Value("|"), "sex")
+            ).values_list("province", "m", "pair"),
+        ),
         (Figure.DEPARTURES_COMMUNE, gone.values_list("province", "m", "commune")),
         (
             Figure.DEPARTURES_GROUP,

@@ -56,6 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "provinces": Province.objects.all() if request.user.is_admin else [],
     }
     if board is not None:
+        context["grids"] = _grids(board)
         context["charts"] = {
             "gauge": charts.gauge(board.progress.percent),
             "market": charts.hbar_chart(board.by_market),
@@ -83,6 +84,46 @@ def _tables(board: selectors.Dashboard) -> list[tuple[str, list[tuple[str, int]]
         (_("Support approved this year by programme (VND)"), board.extra.get("approved", [])),
         (_("Support paid or referred to the bank this year (VND)"), board.extra.get("spent", [])),
         (_("Support applications waiting for a decision"), board.extra.get("waiting", [])),
+        (_("Left the contract or overstayed in the period, by market"), board.left_contract),
+    ]
+
+
+def _grids(board: selectors.Dashboard) -> list[tuple[str, list[str], list[tuple[object, ...]]]]:
+    """The tables of more than one figure a row: (title, column headers, rows)."""
+    support = board.support_period
+    support_rows: list[tuple[object, ...]] = []
+    if support is not None:
+        support_rows = [
+            (
+                r.name,
+                r.paid_workers,
+                r.paid_amount,
+                r.referred,
+                r.granted,
+                r.granted_workers,
+                r.lent_amount,
+            )
+            for r in support.rows
+        ]
+    return [
+        (
+            _("Departures by market and sex"),
+            [_("Market"), _("Women"), _("Men"), _("All")],
+            list(board.by_market_sex),
+        ),
+        (
+            _("Support in the period by programme"),
+            [
+                _("Programme"),
+                _("Workers paid a grant"),
+                _("Grants paid (VND)"),
+                _("Loans referred to the bank"),
+                _("Loans granted by the bank"),
+                _("Workers lent by the bank"),
+                _("Amount lent by the bank (VND)"),
+            ],
+            support_rows,
+        ),
     ]
 
 
@@ -96,6 +137,21 @@ def _summary(board: selectors.Dashboard) -> list[tuple[str, object]]:
         (_("Returns in the period"), board.returns),
         (_("Returns overdue"), board.return_overdue),
         (_("Counselling sessions"), board.sessions),
+        *_support_summary(board),
+        (_("Left the contract or overstayed in the period"), board.left_contract_total),
+    ]
+
+
+def _support_summary(board: selectors.Dashboard) -> list[tuple[str, object]]:
+    support = board.support_period
+    if support is None:
+        return []
+    return [
+        (_("Workers paid a grant in the period"), support.workers_supported),
+        (_("Grants paid in the period (VND)"), support.amount_paid),
+        (_("Loans referred to the bank in the period"), support.loans_referred),
+        (_("Workers lent by the bank in the period"), support.workers_lent),
+        (_("Amount lent by the bank in the period (VND)"), support.amount_lent),
     ]
 
 
@@ -110,6 +166,11 @@ def export(request: HttpRequest) -> HttpResponse:
         rows.append(["", ""])
         rows.append([title, ""])
         rows += [[label, count] for label, count in table]
+    for title, headers, grid in _grids(board):
+        rows.append(["", ""])
+        rows.append([title, ""])
+        rows.append(list(headers))
+        rows += [list(row) for row in grid]
     ExportRecord.objects.create(
         user=request.user,
         what="dashboard",
@@ -139,6 +200,7 @@ def printable(request: HttpRequest) -> HttpResponse:
             "board": board,
             "summary": _summary(board),
             "tables": _tables(board),
+            "grids": _grids(board),
             "today": timezone.localdate(),
         },
     )

@@ -122,8 +122,9 @@ def seed_cases() -> None:
         an = services.case_move(
             case_id=an.pk, to=stage, actor=counsellor, expected_version=an.version
         )
-    # The judicial record and the JLPT certificate were brought to the centre.
-    for code in ["judicial_record", "language_certificate"]:
+    # The judicial record, the JLPT certificate and the orientation certificate were brought
+    # to the centre.
+    for code in ["judicial_record", "language_certificate", "orientation_certificate"]:
         services.document_upload(
             profile=an.profile,
             doc_type=DocumentType.objects.get(code=code),

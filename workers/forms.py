@@ -185,8 +185,30 @@ class AddressForm(StepForm):
         empty_label=gettext_lazy("Choose…"),
     )
 
+    permanent_residence_here = forms.TypedChoiceField(
+        label=gettext_lazy("Is your permanent residence (thường trú) this commune?"),
+        help_text=gettext_lazy(
+            "As written on your ID card. The Bank for Social Policies lends where you have "
+            "permanent residence."
+        ),
+        choices=[("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No, somewhere else"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    field_order = [
+        "commune",
+        "address_line",
+        "old_address",
+        "province",
+        "permanent_residence_here",
+        "permanent_address",
+    ]
+
     class Meta(StepForm.Meta):
-        fields = ["commune", "address_line", "old_address"]
+        fields = ["commune", "address_line", "old_address", "permanent_address"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -202,12 +224,24 @@ class AddressForm(StepForm):
         self.fields["commune"].queryset = Commune.objects.filter(province_id=province_id).only(
             "pk", "name"
         )
+        if not self.is_bound and self.instance.permanent_residence_here is not None:
+            self.initial["permanent_residence_here"] = (
+                "yes" if self.instance.permanent_residence_here else "no"
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         commune, province = cleaned.get("commune"), cleaned.get("province")
         if commune and province and commune.province_id != province.pk:
             self.add_error("commune", _("This commune is not in the province you chose."))
+        if cleaned.get("permanent_residence_here") is not False:
+            # Said to be here (or not said): no other address to keep.
+            cleaned["permanent_address"] = ""
+        elif not (cleaned.get("permanent_address") or "").strip():
+            self.add_error(
+                "permanent_address",
+                _("Write your permanent residence as on your ID card (commune, province)."),
+            )
         return cleaned
 
 
@@ -516,6 +550,11 @@ class CaseMoveForm(forms.Form):
     )
     departure_date = forms.DateField(
         label=gettext_lazy("Departure date"), required=False, widget=DateInput()
+    )
+    left_contract_on = forms.DateField(
+        label=gettext_lazy("Date the worker left the contract or overstayed"),
+        required=False,
+        widget=DateInput(),
     )
     return_date = forms.DateField(
         label=gettext_lazy("Return date"), required=False, widget=DateInput()

@@ -77,6 +77,22 @@ class WorkerProfile(models.Model):
         blank=True,
         help_text=_("As written on older papers, with the district."),
     )
+    # Permanent residence (thường trú) as the worker declares it: VBSP lends through the branch
+    # where the borrower has permanent residence. A yes/no against the commune above, with the
+    # card's words when it is elsewhere: the card often still shows the pre-2025 address, and
+    # the counsellor checks the declaration against it.
+    permanent_residence_here = models.BooleanField(
+        _("permanent residence is this commune"),
+        null=True,
+        blank=True,
+        help_text=_("Permanent residence (thường trú) as written on your ID card."),
+    )
+    permanent_address = models.CharField(
+        _("permanent residence, if elsewhere"),
+        max_length=300,
+        blank=True,
+        help_text=_("As written on your ID card."),
+    )
     # Sensitive: visible to the worker and to staff of their province, every staff read logged.
     ethnicity = models.CharField(_("ethnicity"), max_length=20, choices=ETHNIC_GROUPS, blank=True)
     health_fit = models.BooleanField(_("in good health for work"), null=True, blank=True)
@@ -331,6 +347,9 @@ class Stage(models.TextChoices):
     DOCUMENTS_READY = "documents_ready", _("Documents ready")
     CONTRACTED = "contracted", _("Contracted")
     DEPARTED = "departed", _("Working abroad")
+    # Left the employer named in the contract (bỏ trốn) or stayed on after it without the
+    # right to (cư trú bất hợp pháp): still abroad, no longer under the contract.
+    LEFT_CONTRACT = "left_contract", _("Left the contract or stayed on illegally")
     RETURNED = "returned", pgettext_lazy("case stage", "Returned")
     REINTEGRATED = "reintegrated", _("Reintegrated")
     ON_HOLD = "on_hold", _("On hold")
@@ -402,6 +421,12 @@ class Case(models.Model):
     contract_start = models.DateField(_("contract start"), null=True, blank=True)
     contract_end = models.DateField(_("contract end (expected return)"), null=True, blank=True)
     departure_date = models.DateField(_("departure date"), null=True, blank=True)
+    left_contract_on = models.DateField(
+        _("left the contract or overstayed on"),
+        null=True,
+        blank=True,
+        help_text=_("When the worker left the employer or stayed on without the right to."),
+    )
     return_date = models.DateField(_("return date"), null=True, blank=True)
     skills_abroad = models.TextField(_("skills and certificates earned abroad"), blank=True)
     reintegration_needs = models.JSONField(_("reintegration needs"), default=list, blank=True)
@@ -433,6 +458,12 @@ class Case(models.Model):
                 name="case_unassigned",
             ),
             models.Index(fields=["stage", "contract_end"], name="case_return_due"),
+            # The few who left their contract or overstayed, counted by period in the reports.
+            models.Index(
+                fields=["province", "left_contract_on"],
+                condition=models.Q(left_contract_on__isnull=False),
+                name="case_left_contract",
+            ),
             # Covering (PostgreSQL): a dashboard counts departures by stage and market from
             # the index alone, without a bitmap of every departed case of the country.
             models.Index(

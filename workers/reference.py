@@ -25,6 +25,8 @@ ETHNIC_GROUPS: list[tuple[str, str]] = [
 class PriorityGroup(models.TextChoices):
     POOR_HOUSEHOLD = "poor", _("Poor household")
     NEAR_POOR_HOUSEHOLD = "near_poor", _("Near-poor household")
+    # Decision 90/QD-TTg, sub-project 3 (secondary source, unconfirmed): also covers them.
+    NEWLY_OUT_OF_POVERTY = "out_of_poverty", _("Household just out of poverty")
     ETHNIC_MINORITY = "ethnic_minority", _("Ethnic minority")
     MERIT_RELATIVE = "merit_relative", _("Relative of a person with merit")
     LAND_RECOVERED = "land_recovered", _("Household whose farmland was recovered")

@@ -24,7 +24,12 @@ FORWARD: dict[str, str] = {
 OPEN_STAGES = frozenset(
     {Stage.REGISTERED, Stage.COUNSELLED, Stage.PREPARING, Stage.DOCUMENTS_READY, Stage.CONTRACTED}
 )
-NEEDS_REASON = frozenset({Stage.ON_HOLD, Stage.WITHDRAWN})
+NEEDS_REASON = frozenset({Stage.ON_HOLD, Stage.WITHDRAWN, Stage.LEFT_CONTRACT})
+# Abroad, a worker may leave the contract or overstay; one who did can still come home.
+SIDE_MOVES: dict[str, list[str]] = {
+    Stage.DEPARTED: [Stage.LEFT_CONTRACT],
+    Stage.LEFT_CONTRACT: [Stage.RETURNED],
+}
 
 
 def allowed_moves(stage: str, held_from: str = "") -> list[str]:
@@ -32,6 +37,7 @@ def allowed_moves(stage: str, held_from: str = "") -> list[str]:
     if stage == Stage.ON_HOLD:
         return [held_from or Stage.REGISTERED, Stage.WITHDRAWN]
     moves = [FORWARD[stage]] if stage in FORWARD else []
+    moves += SIDE_MOVES.get(stage, [])
     if stage in OPEN_STAGES:
         moves += [Stage.ON_HOLD, Stage.WITHDRAWN]
     return moves
@@ -51,6 +57,7 @@ class CaseFacts:
     contract_start: datetime.date | None = None
     contract_end: datetime.date | None = None
     departure_date: datetime.date | None = None
+    left_contract_on: datetime.date | None = None
     return_date: datetime.date | None = None
     reason: str = ""
     today: datetime.date = field(default_factory=datetime.date.today)
@@ -94,6 +101,13 @@ def missing_for(target: str, facts: CaseFacts) -> list[str | Promise]:
             missing.append(_("the departure date"))
         elif facts.departure_date > facts.today:
             missing.append(_("a departure date that is not in the future"))
+    if target == Stage.LEFT_CONTRACT:
+        if facts.left_contract_on is None:
+            missing.append(_("the date the worker left the contract or overstayed"))
+        elif facts.left_contract_on > facts.today:
+            missing.append(_("a date the worker left the contract that is not in the future"))
+        elif facts.departure_date and facts.left_contract_on < facts.departure_date:
+            missing.append(_("a date the worker left the contract after the departure date"))
     if target == Stage.RETURNED:
         if facts.return_date is None:
             missing.append(_("the return date"))

@@ -368,6 +368,10 @@ NEXT_STEP = {
     Stage.DOCUMENTS_READY: _("The centre helps you meet licensed enterprises at job fairs."),
     Stage.CONTRACTED: _("Get ready to leave: check your documents' dates and the deposit."),
     Stage.DEPARTED: _("Keep in touch with the centre. If you have a problem, call the hotline."),
+    Stage.LEFT_CONTRACT: _(
+        "If you need help to work legally again or to come home, call the hotline or the "
+        "centre: we help you."
+    ),
     Stage.RETURNED: _("Tell the centre what you need now: a job, a loan or training."),
     Stage.REINTEGRATED: _("Welcome home. The centre is still here if you need advice."),
     Stage.ON_HOLD: _("Your file is on hold. Contact the centre when you are ready."),
@@ -390,6 +394,8 @@ def worker_timeline(case: Case) -> list[TimelineStep]:
     position = PIPELINE.index(case.stage) if case.stage in PIPELINE else -1
     if position < 0 and case.held_from in PIPELINE:
         position = PIPELINE.index(case.held_from)
+    if case.stage == Stage.LEFT_CONTRACT:  # still abroad: shown at "working abroad"
+        position = PIPELINE.index(Stage.DEPARTED)
     steps = []
     for index, stage in enumerate(PIPELINE):
         at = reached.get(stage)

@@ -41,7 +41,9 @@ from workers.uploads import CleanFile
 STEP_FIELDS: dict[str, list[str]] = {
     ProfileStep.IDENTITY: ["date_of_birth", "sex", "personal_id", "id_issued_on", "id_problems"],
     ProfileStep.CONTACT: ["contact_note"],
-    ProfileStep.ADDRESS: ["commune", "address_line", "old_address"],
+    ProfileStep.ADDRESS: [
+        "commune", "address_line", "old_address", "permanent_residence_here", "permanent_address",
+    ],
     ProfileStep.BACKGROUND: ["ethnicity"],
     ProfileStep.EDUCATION: [
         "education", "vocational_skills", "jlpt_level", "eps_topik_score", "eps_topik_date",
@@ -329,6 +331,7 @@ class GuardRefused(Exception):
 MOVE_FIELDS: dict[str, list[str]] = {
     Stage.CONTRACTED: ["market", "programme", "enterprise", "contract_start", "contract_end"],
     Stage.DEPARTED: ["departure_date"],
+    Stage.LEFT_CONTRACT: ["left_contract_on"],
     Stage.RETURNED: ["return_date", "skills_abroad", "reintegration_needs"],
 }
 
@@ -361,6 +364,7 @@ def _case_facts(case: Case, reason: str, today: datetime.date) -> rules.CaseFact
         contract_start=case.contract_start,
         contract_end=case.contract_end,
         departure_date=case.departure_date,
+        left_contract_on=case.left_contract_on,
         return_date=case.return_date,
         reason=reason,
         today=today,

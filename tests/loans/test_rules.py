@@ -182,29 +182,30 @@ def test_a_signed_contract_meets_the_condition():
     assert rules.rule_contract(facts(), Terms(requires_contract=True), TODAY) == []
 
 
-def test_within_35_days_of_signing_is_in_time():
+def test_the_deposit_is_due_35_days_after_signing_with_colab():
     terms = Terms(contract_deadline_days=35)
-    signed = TODAY - datetime.timedelta(days=35)
-    assert rules.rule_contract_window(facts(contract_signed_on=signed), terms, TODAY) == []
+    assert rules.deposit_due_on(terms, datetime.date(2026, 5, 10)) == datetime.date(2026, 6, 14)
+    assert rules.deposit_due_on(terms, None) is None
+    assert rules.deposit_due_on(Terms(), datetime.date(2026, 5, 10)) is None
 
 
-def test_36_days_after_signing_is_too_late_with_the_last_day_named():
-    terms = Terms(contract_deadline_days=35)
+def test_36_days_after_signing_is_not_a_reason_to_refuse_the_loan():
+    """Decision 16/2023/QD-TTg: the 35 days are for paying the deposit, not for applying."""
+    terms = Terms(kind="loan", contract_deadline_days=35)
     signed = TODAY - datetime.timedelta(days=36)
-    [reason] = rules.rule_contract_window(facts(contract_signed_on=signed), terms, TODAY)
-    assert "within 35 days" in reason and "10/05/2026" in reason and "14/06/2026" in reason
+    assert rules.unmet_conditions(facts(contract_signed_on=signed), terms, TODAY) == []
 
 
 def test_a_signing_date_in_the_future_is_refused():
-    terms = Terms(contract_deadline_days=35)
+    terms = Terms(kind="loan", contract_deadline_days=35)
     signed = TODAY + datetime.timedelta(days=1)
-    [reason] = rules.rule_contract_window(facts(contract_signed_on=signed), terms, TODAY)
-    assert "in the future" in reason
+    [finding] = rules.date_findings(terms, facts(contract_signed_on=signed), TODAY)
+    assert "in the future" in finding.message and not finding.missing
 
 
 def test_no_signing_date_yet_is_not_a_reason_on_the_support_page():
-    terms = Terms(contract_deadline_days=35)
-    assert rules.rule_contract_window(facts(contract_signed_on=None), terms, TODAY) == []
+    terms = Terms(kind="loan", contract_deadline_days=35)
+    assert rules.unmet_conditions(facts(contract_signed_on=None), terms, TODAY) == []
 
 
 # --- all together ---------------------------------------------------------------------
@@ -429,5 +430,5 @@ def test_an_eps_deposit_loan_needs_the_agreed_deposit():
 
 
 def test_an_eps_deposit_loan_needs_the_signing_date():
-    [problem] = rules.loan_problems(EPS, eps_loan(contract_signed_on=None), facts())
-    assert "date you signed the contract" in problem
+    [finding] = rules.date_findings(EPS, facts(contract_signed_on=None), TODAY)
+    assert "date you signed the contract" in finding.message and finding.missing

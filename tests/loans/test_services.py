@@ -323,7 +323,10 @@ def test_a_loan_still_missing_its_term_is_saved_but_cannot_be_sent(profile):
     services.application_save(
         application_id=application.pk,
         actor=profile.user,
-        values={"costs_before_departure": Decimal(100_000_000)},
+        values={
+            "costs_before_departure": Decimal(100_000_000),
+            "contract_signed_on": timezone.localdate(),
+        },
         loan_amount=Decimal(100_000_000),
     )
 
@@ -340,7 +343,11 @@ def test_a_loan_within_its_limits_is_sent(profile):
     services.application_save(
         application_id=application.pk,
         actor=profile.user,
-        values={"costs_before_departure": Decimal(100_000_000), "loan_term_months": 24},
+        values={
+            "costs_before_departure": Decimal(100_000_000),
+            "loan_term_months": 24,
+            "contract_signed_on": timezone.localdate(),
+        },
         loan_amount=Decimal(100_000_000),
     )
 
@@ -359,7 +366,8 @@ def test_a_loan_needs_a_signed_contract_on_the_case(profile):
     assert "signed work contract" in refused.value.messages[0]
 
 
-def test_an_eps_deposit_loan_is_refused_after_35_days_from_the_colab_contract(profile):
+def test_an_eps_deposit_loan_is_still_sent_36_days_after_the_colab_contract(profile):
+    """The 35 days are for paying the deposit (Decision 16/2023/QD-TTg), not for applying."""
     eps = loan_programme(
         requires_contract=True,
         loan_share_percent=None,
@@ -384,10 +392,28 @@ def test_an_eps_deposit_loan_is_refused_after_35_days_from_the_colab_contract(pr
         loan_amount=Decimal(100_000_000),
     )
 
-    with pytest.raises(services.NotEligible) as refused:
+    sent = services.application_submit(application_id=application.pk, actor=profile.user)
+
+    assert sent.status == Status.SUBMITTED
+
+
+def test_a_loan_cannot_be_sent_without_the_contract_signing_date(profile):
+    loan = loan_programme()
+    contracted(profile)
+    application = services.application_start(profile=profile, programme=loan, actor=profile.user)
+    services.application_save(
+        application_id=application.pk,
+        actor=profile.user,
+        values={"costs_before_departure": Decimal(100_000_000), "loan_term_months": 24},
+        loan_amount=Decimal(100_000_000),
+    )
+
+    with pytest.raises(services.Incomplete) as refused:
         services.application_submit(application_id=application.pk, actor=profile.user)
 
-    assert "within 35 days" in refused.value.messages[0]
+    assert refused.value.messages == [
+        "Write the date you signed the contract: the rules in force that day apply."
+    ]
 
 
 # --- review and more information ------------------------------------------------------
@@ -792,7 +818,11 @@ def approved_loan(profile, counsellor, manager):  # type: ignore[no-untyped-def]
     services.application_save(
         application_id=application.pk,
         actor=profile.user,
-        values={"costs_before_departure": Decimal(90_000_000), "loan_term_months": 24},
+        values={
+            "costs_before_departure": Decimal(90_000_000),
+            "loan_term_months": 24,
+            "contract_signed_on": timezone.localdate(),
+        },
         loan_amount=Decimal(80_000_000),
     )
     services.application_submit(application_id=application.pk, actor=profile.user)
@@ -836,10 +866,20 @@ def test_an_approved_loan_is_referred_and_the_bank_grants_it(approved_loan, coun
     )
     assert referred.status == Status.REFERRED
 
-    granted = services.application_bank_grant(application_id=approved_loan.pk, actor=counsellor)
+    granted = services.application_bank_grant(
+        application_id=approved_loan.pk,
+        actor=counsellor,
+        lent_amount=Decimal(70_000_000),
+        decided_on=timezone.localdate(),
+    )
 
     assert granted.status == Status.LOAN_GRANTED
     assert granted.bank_reference == "VBSP-LC-88"
+    # What the bank lent is kept beside what the centre approved, and the event says it.
+    assert granted.lent_amount == Decimal(70_000_000)
+    assert granted.approved_amount == Decimal(80_000_000)
+    assert granted.bank_decided_on == timezone.localdate()
+    assert last_event(granted).amount == Decimal(70_000_000)
     assert [e.action for e in granted.events.order_by("pk")][-2:] == [
         Action.REFER,
         Action.BANK_GRANT,
@@ -875,7 +915,38 @@ def test_the_banks_answer_is_recorded_only_for_a_referred_loan(approved_loan, co
     application = force(approved_loan, status)
 
     with pytest.raises(services.InvalidTransition):
-        services.application_bank_grant(application_id=application.pk, actor=counsellor)
+        services.application_bank_grant(
+            application_id=application.pk,
+            actor=counsellor,
+            lent_amount=Decimal(80_000_000),
+            decided_on=timezone.localdate(),
+        )
+
+
+@pytest.mark.parametrize(
+    ("lent", "days_ahead", "message"),
+    [
+        (None, 0, "amount the bank lent"),
+        (Decimal(0), 0, "amount the bank lent"),
+        (Decimal(80_000_000), 1, "cannot be in the future"),
+    ],
+)
+def test_the_banks_grant_needs_the_amount_lent_and_a_past_decision_date(
+    approved_loan, counsellor, lent, days_ahead, message
+):
+    services.application_refer(application_id=approved_loan.pk, actor=counsellor)
+
+    with pytest.raises(services.Incomplete) as refused:
+        services.application_bank_grant(
+            application_id=approved_loan.pk,
+            actor=counsellor,
+            lent_amount=lent,
+            decided_on=timezone.localdate() + datetime.timedelta(days=days_ahead),
+        )
+
+    assert message in refused.value.messages[0]
+    approved_loan.refresh_from_db()
+    assert approved_loan.status == Status.REFERRED
 
 
 def test_each_decision_is_one_notification_per_channel(approved_grant, counsellor, profile):

@@ -114,7 +114,10 @@ def test_the_excel_export_has_the_same_figures_and_is_recorded(client, dataset, 
     response = client.get(reverse("reports:export"), {"start": start, "end": TODAY.isoformat()})
 
     sheet = load_workbook(io.BytesIO(response.content)).active
-    values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row[0]}
+    values: dict[object, object] = {}
+    for row in sheet.iter_rows(values_only=True):
+        if row[0]:
+            values.setdefault(row[0], row[1])  # the first table a label appears in
     assert values["Số người xuất cảnh trong kỳ"] == 3
     assert values["Chỉ tiêu năm"] == 20
     assert values["Nhật Bản"] == 2 and values["Hàn Quốc"] == 1

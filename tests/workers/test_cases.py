@@ -77,6 +77,8 @@ ALLOWED = {
     (Stage.PREPARING, Stage.DOCUMENTS_READY), (Stage.DOCUMENTS_READY, Stage.CONTRACTED),
     (Stage.CONTRACTED, Stage.DEPARTED), (Stage.DEPARTED, Stage.RETURNED),
     (Stage.RETURNED, Stage.REINTEGRATED),
+    # Abroad: left the contract or overstayed (issue 15), and home again from there.
+    (Stage.DEPARTED, Stage.LEFT_CONTRACT), (Stage.LEFT_CONTRACT, Stage.RETURNED),
     *{(s, t) for s in rules.OPEN_STAGES for t in (Stage.ON_HOLD, Stage.WITHDRAWN)},
     (Stage.ON_HOLD, Stage.WITHDRAWN),
 }  # fmt: skip
