@@ -308,6 +308,16 @@ class HealthForm(StepForm):
         fields = ["health_notes"]
         widgets = {"health_notes": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Declared fields are not read from the instance by ModelForm: without this, a
+        # reopened step showed both answers blank and refused to save unchanged.
+        if not self.is_bound:
+            for name in ["health_fit", "has_criminal_record"]:
+                value = getattr(self.instance, name)
+                if value is not None:
+                    self.initial[name] = value
+
 
 STEP_FORMS: dict[str, type[StepForm]] = {
     form.step: form
