@@ -142,11 +142,22 @@ def _step_page(
                 )
                 return redirect(url_for(step))
             except services.DuplicatePersonalId:
+                # Says nothing of whose file holds the number: only that the centre must
+                # check the card (a counsellor can then give the number to its owner).
                 form.add_error(
                     "personal_id",
                     _(
-                        "This personal ID number is already registered. One person can have only "
-                        "one file. If it is yours, call the centre: a counsellor will help you."
+                        "This number cannot be saved on your file online. If it is the number "
+                        "on your own ID card, bring the card to the centre: a counsellor will "
+                        "check it and put the number on your file."
+                    ),
+                )
+            except services.TooManyIdChecks:
+                form.add_error(
+                    "personal_id",
+                    _(
+                        "You have tried several different numbers in the last hour. Check the "
+                        "number on your card and try again in an hour, or ask the centre."
                     ),
                 )
             else:
@@ -356,7 +367,7 @@ def staff_worker(request: HttpRequest, pk: int) -> HttpResponse:
         "uploaded": any(item.documents for item in checklist),
         "missing": selectors.whats_missing(profile, checklist),
         "duplicates": DuplicateIdAttempt.objects.filter(existing=profile).select_related(
-            "attempted_by"
+            "attempted_by", "profile__user"
         ),
         "deletion": DeletionRequest.objects.filter(profile=profile).first(),
         "return_form": DocumentReturnForm(),
@@ -422,3 +433,22 @@ def staff_deletion_requests(request: HttpRequest) -> HttpResponse:
     return render(
         request, "workers/staff_deletions.html", {"requests": pending, "now": timezone.now()}
     )
+
+
+@staff_required
+@require_POST
+def staff_id_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    """After checking the claimant's card, give a disputed personal ID to them."""
+    attempt = get_object_or_404(DuplicateIdAttempt.objects.for_user(request.user), pk=pk)
+    if request.POST.get("card_checked") != "yes":
+        messages.error(request, _("Tick the box once you have seen the ID card."))
+        return redirect("workers:staff_worker", pk=attempt.existing_id)
+    try:
+        claimant = services.personal_id_reassign(
+            attempt_id=attempt.pk, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except services.InvalidTransition as exc:
+        messages.error(request, str(exc))
+        return redirect("workers:staff_worker", pk=attempt.existing_id)
+    messages.success(request, _("The personal ID number is now on this file."))
+    return redirect("workers:staff_worker", pk=claimant.pk)

@@ -165,7 +165,7 @@ def test_a_second_registration_with_the_same_id_is_stopped_and_recorded(client, 
     response = client.post(step_url("identity"), identity_post(signed_in.worker_profile))
 
     assert response.status_code == 200
-    assert "đã được đăng ký" in response.text
+    assert "mang thẻ" in response.text
     attempt = DuplicateIdAttempt.objects.get()
     assert attempt.existing == holder
     assert attempt.attempted_by == signed_in
