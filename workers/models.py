@@ -170,6 +170,14 @@ class WorkerProfile(models.Model):
         return next((s for s in STEP_ORDER if s not in self.steps_done), None)
 
     @property
+    def steps_filled(self) -> int:
+        return len(set(self.steps_done) & set(STEP_ORDER))
+
+    @property
+    def steps_total(self) -> int:
+        return len(STEP_ORDER)
+
+    @property
     def percent_complete(self) -> int:
         return round(100 * len(set(self.steps_done) & set(STEP_ORDER)) / len(STEP_ORDER))
 

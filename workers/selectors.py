@@ -94,24 +94,82 @@ def document_checklist(profile: WorkerProfile) -> list[ChecklistItem]:
 
 @dataclass(frozen=True)
 class Missing:
-    kind: str  # "step" or "document"
+    kind: str  # "step", "document" (never sent) or "returned" (sent back to be fixed)
     code: str
-    label: str
+    label: str  # a priority-group proof names its group: "Giấy xác nhận (Hộ nghèo)"
+    anchor: str = ""  # the document's section on the documents page
+    reason: str = ""  # what to fix, for a returned document
+
+
+def checklist_anchor(item: ChecklistItem) -> str:
+    return f"doc-{item.type.code}" + (f"-{item.priority_group}" if item.priority_group else "")
 
 
 def whats_missing(profile: WorkerProfile, checklist: list[ChecklistItem]) -> list[Missing]:
-    """What the worker should do next, most urgent first: steps, then required documents."""
+    """What the worker should do next, most urgent first: steps, returned documents, then
+    required documents not sent yet."""
     missing = [
         Missing("step", step, str(ProfileStep(step).label))
         for step in STEP_ORDER
         if step not in profile.steps_done
     ]
+    returned, unsent = [], []
     for item in checklist:
-        if (item.required and not item.documents) or (
-            item.latest is not None and item.latest.status == Document.Status.RETURNED
-        ):
-            missing.append(Missing("document", item.type.code, item.type.label))
-    return missing
+        label = (
+            f"{item.type.label} ({item.label_suffix})" if item.priority_group else item.type.label
+        )
+        if item.done:
+            continue
+        if item.latest is not None and item.latest.status == Document.Status.RETURNED:
+            returned.append(
+                Missing(
+                    "returned", item.type.code, label, checklist_anchor(item),
+                    item.latest.return_reason,
+                )
+            )  # fmt: skip
+        elif item.required and not item.documents:
+            unsent.append(Missing("document", item.type.code, label, checklist_anchor(item)))
+    return missing + returned + unsent
+
+
+@dataclass(frozen=True)
+class FileProgress:
+    """How far the file is, in words that cannot contradict each other: the profile's
+    parts filled in, and the documents apart."""
+
+    steps_done: int
+    steps_total: int
+    steps_left: list[Missing]
+    returned: list[Missing]
+    unsent: list[Missing]
+    waiting: int  # documents sent and not checked yet
+
+    @property
+    def profile_complete(self) -> bool:
+        return not self.steps_left
+
+    @property
+    def complete(self) -> bool:
+        return not (self.steps_left or self.returned or self.unsent)
+
+
+def file_progress(profile: WorkerProfile, checklist: list[ChecklistItem]) -> FileProgress:
+    missing = whats_missing(profile, checklist)
+    return FileProgress(
+        steps_done=len(set(profile.steps_done) & set(STEP_ORDER)),
+        steps_total=len(STEP_ORDER),
+        steps_left=[m for m in missing if m.kind == "step"],
+        returned=[m for m in missing if m.kind == "returned"],
+        unsent=[m for m in missing if m.kind == "document"],
+        waiting=sum(
+            1
+            for item in checklist
+            if item.required
+            and not item.done
+            and item.latest is not None
+            and item.latest.status == Document.Status.UPLOADED
+        ),
+    )
 
 
 def deletion_requests_due(now: datetime.datetime) -> QuerySet[DeletionRequest]:

@@ -35,6 +35,7 @@ from workers.models import (
     Stage,
     WorkerProfile,
 )
+from workers.reference import PriorityGroup
 from workers.uploads import CleanFile
 
 # The fields each step writes; nothing else is touched by that step.
@@ -337,10 +338,35 @@ def _document_move(
         document.reviewed_by = actor
         document.reviewed_at = timezone.now()
         document.save(update_fields=["status", "return_reason", "reviewed_by", "reviewed_at"])
-        DocumentEvent.objects.create(
+        event = DocumentEvent.objects.create(
             document=document, from_status=previous, to_status=to, actor=actor, reason=reason
         )
+        _notify_review(document, event)
     return document
+
+
+def _notify_review(document: Document, event: DocumentEvent) -> None:
+    """Tell the worker what became of a document: one message per review (keyed by the
+    event), so a repeated click or a retried request sends nothing more."""
+    from django.urls import reverse
+
+    from notifications.services import notify
+
+    worker = User.objects.get(worker_profile__pk=document.profile_id)
+    notify(
+        recipient=worker,
+        kind="document-reviewed",
+        key=f"document-reviewed:{document.pk}:{event.pk}",
+        context={
+            "document": document.type,
+            "group": PriorityGroup(document.priority_group).label
+            if document.priority_group
+            else "",
+            "status": document.status,
+            "reason": document.return_reason,
+        },
+        link=reverse("workers:documents") + f"#doc-{document.type.code}",
+    )
 
 
 def document_verify(*, document_id: int, actor: User) -> Document:
