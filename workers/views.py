@@ -295,7 +295,11 @@ def my_data(request: HttpRequest) -> HttpResponse:
         )
         response["Content-Disposition"] = 'attachment; filename="my-data.json"'
         return response
-    return render(request, "workers/my_data.html", {"profile": profile, "data": data})
+    return render(
+        request,
+        "workers/my_data.html",
+        {"profile": profile, "sections": selectors.profile_for_reading(profile)},
+    )
 
 
 @consent_required
