@@ -325,6 +325,8 @@ class HealthForm(StepForm):
         help_text=gettext_lazy("Some countries refuse workers with a prison sentence."),
     )
 
+    field_order = ["health_fit", "has_criminal_record", "health_notes"]
+
     class Meta(StepForm.Meta):
         fields = ["health_notes"]
         widgets = {"health_notes": forms.Textarea(attrs={"rows": 3})}
