@@ -54,6 +54,11 @@ KINDS: dict[str, Kind] = {
             _("Documents that expire before your departure"),
             Audience.WORKERS,
         ),
+        Kind(
+            "document-reviewed",
+            _("A counsellor checked a document you sent (verified or returned)"),
+            Audience.WORKERS,
+        ),
         Kind("eps-deposit-deadline", _("Korea EPS deposit deadlines"), Audience.WORKERS),
         Kind("support-decision", _("Decisions on your support applications"), Audience.WORKERS),
         Kind("follow-up-due", _("Follow-ups due and overdue"), Audience.STAFF),

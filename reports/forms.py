@@ -48,6 +48,7 @@ class TargetForm(forms.ModelForm):
         if not user.is_admin:
             provinces = provinces.filter(pk=user.province_id)
         self.fields["province"].queryset = provinces
+        self.fields["province"].label = _("Province")
         self.fields["year"].initial = timezone.localdate().year
 
     def validate_unique(self) -> None:

@@ -18,7 +18,15 @@ from accounts.text import as_id
 from markets.models import Enterprise, Market, Programme
 from markets.selectors import licensed_enterprises_on
 from workers import rules
-from workers.identity import MINIMUM_AGE, IdProblem, age_on, check_personal_id
+from workers.identity import (
+    MINIMUM_AGE,
+    IdFormat,
+    IdProblem,
+    age_on,
+    check_personal_id,
+    clean_personal_id,
+    personal_id_problem,
+)
 from workers.identity import Sex as IdSex
 from workers.models import Case, Channel, ProfileStep, Sex, Stage, Topic, WorkerProfile
 from workers.reference import DESIRED_MARKETS, PriorityGroup
@@ -37,6 +45,27 @@ ID_PROBLEM_TEXT = {
         "The fifth and sixth digits should be the last two digits of your birth year."
     ),
 }
+
+
+def personal_id_from_form(raw: str) -> str:
+    """The typed number, normalised, or a message that says what is wrong with it."""
+    number = clean_personal_id(raw)
+    problem = personal_id_problem(number)
+    if problem == IdFormat.NOT_DIGITS:
+        raise forms.ValidationError(
+            _(
+                "The personal ID number has only digits (0 to 9): letters and other signs are "
+                "not allowed. Copy the 12 digits from your card."
+            ),
+            code="not_digits",
+        )
+    if problem == IdFormat.LENGTH:
+        raise forms.ValidationError(
+            _("The personal ID number has exactly 12 digits. You typed %(n)s.")
+            % {"n": len(number)},
+            code="length",
+        )
+    return number
 
 
 class DateInput(forms.DateInput):
@@ -112,15 +141,7 @@ class IdentityForm(StepForm):
         self.id_check_problems: tuple[IdProblem, ...] = ()
 
     def clean_personal_id(self) -> str:
-        from workers.identity import clean_personal_id
-
-        number = clean_personal_id(self.cleaned_data["personal_id"] or "")
-        if len(number) != 12 or not number.isdigit():
-            raise forms.ValidationError(
-                _("The personal ID number has exactly 12 digits. You typed %(n)s.")
-                % {"n": len(number)}
-            )
-        return number
+        return personal_id_from_form(self.cleaned_data["personal_id"] or "")
 
     def clean_date_of_birth(self) -> datetime.date:
         born = self.cleaned_data["date_of_birth"]
@@ -338,9 +359,21 @@ class HealthForm(StepForm):
         help_text=gettext_lazy("Some countries refuse workers with a prison sentence."),
     )
 
+    field_order = ["health_fit", "has_criminal_record", "health_notes"]
+
     class Meta(StepForm.Meta):
         fields = ["health_notes"]
         widgets = {"health_notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Declared fields are not read from the instance by ModelForm: without this, a
+        # reopened step showed both answers blank and refused to save unchanged.
+        if not self.is_bound:
+            for name in ["health_fit", "has_criminal_record"]:
+                value = getattr(self.instance, name)
+                if value is not None:
+                    self.initial[name] = value
 
 
 STEP_FORMS: dict[str, type[StepForm]] = {

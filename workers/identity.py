@@ -9,6 +9,7 @@ mismatch (show it and flag it for a counsellor).
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -52,9 +53,36 @@ class IdCheck:
         return IdProblem.LENGTH in self.problems
 
 
+# Separators people copy from the card or a phone keyboard: dots, hyphens and dashes.
+SEPARATORS = frozenset(".-\u2010\u2011\u2012\u2013\u2014\u2212")
+LENGTH = 12
+
+
 def clean_personal_id(raw: str) -> str:
-    """Digits only: people type it with spaces or dots copied from the card."""
-    return "".join(ch for ch in raw if not ch.isspace() and ch not in ".-")
+    """The number as stored: NFKC first (full-width digits become 0-9, so one person
+    cannot hold two files by typing their number in another script), then without spaces,
+    dots and dashes. What is left may still be wrong: see `personal_id_problem`."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    return "".join(ch for ch in text if not ch.isspace() and ch not in SEPARATORS)
+
+
+def is_ascii_digits(number: str) -> bool:
+    # str.isdigit() is true of "٠١٢" (Arabic-Indic) and "²": only 0-9 is a personal ID.
+    return number.isascii() and number.isdigit()
+
+
+class IdFormat(StrEnum):
+    NOT_DIGITS = "not_digits"  # letters or other signs
+    LENGTH = "length"  # digits only, but not 12 of them
+
+
+def personal_id_problem(number: str) -> IdFormat | None:
+    """Why an already cleaned number cannot be a personal ID, or None when it can."""
+    if not is_ascii_digits(number):
+        return IdFormat.NOT_DIGITS
+    if len(number) != LENGTH:
+        return IdFormat.LENGTH
+    return None
 
 
 def century_sex_digit(birth_date: datetime.date, sex: Sex) -> int:
@@ -64,7 +92,7 @@ def century_sex_digit(birth_date: datetime.date, sex: Sex) -> int:
 
 def check_personal_id(raw: str, *, birth_date: datetime.date, sex: Sex) -> IdCheck:
     number = clean_personal_id(raw)
-    if len(number) != 12 or not number.isdigit():
+    if personal_id_problem(number) is not None:
         return IdCheck(number, (IdProblem.LENGTH,))
     problems: list[IdProblem] = []
     if int(number[:3]) not in BIRTH_PROVINCE_CODES:

@@ -18,8 +18,15 @@ from accounts.models import Commune, ConsentText, Role, User
 from accounts.phones import normalize_phone
 from accounts.text import fold
 from workers import services
+from workers.identity import (
+    LENGTH,
+    IdFormat,
+    IdProblem,
+    check_personal_id,
+    clean_personal_id,
+    personal_id_problem,
+)
 from workers.identity import Sex as IdSex
-from workers.identity import check_personal_id, clean_personal_id
 from workers.models import Case, WorkerProfile
 
 # Column headings accepted, Vietnamese first (as in the centres' sheets), folded for matching.
@@ -78,6 +85,59 @@ def _date(value: Any) -> datetime.date:
     raise ValueError
 
 
+def _id_candidate(value: Any) -> tuple[str, bool]:
+    """(the number as read, whether Excel kept it as a number and so dropped leading 0s)."""
+    if isinstance(value, bool):
+        return str(value), False
+    if isinstance(value, int):
+        return str(value), True
+    if isinstance(value, float):
+        return (str(int(value)), True) if value.is_integer() else (str(value), False)
+    return clean_personal_id(str(value or "")), False
+
+
+def read_personal_id(
+    value: Any, *, born: datetime.date | None, sex: str | None
+) -> tuple[str, str | None]:
+    """The 12-digit number of a cell, and why it is refused (None when it is not).
+
+    A column formatted as a number drops the leading 0 (015190123456 becomes 15190123456).
+    Zeros are put back only when that is unambiguous: the cell is a number, and the
+    restored number agrees with the row's birth date, sex and a province of birth.
+    """
+    number, numeric = _id_candidate(value)
+    if not number:
+        return "", _("the personal ID number is empty")
+    if personal_id_problem(number) == IdFormat.NOT_DIGITS:
+        return number, _("only digits 0-9 are allowed: letters and other signs are not")
+    if len(number) == LENGTH:
+        return number, None
+    if len(number) > LENGTH:
+        return number, _("%(n)s digits: the personal ID number has 12") % {"n": len(number)}
+    if not numeric or len(number) < LENGTH - 2:
+        return number, _("%(n)s digits: the personal ID number has 12") % {"n": len(number)}
+    restored = number.zfill(LENGTH)
+    if born is None or sex is None:
+        return number, _(
+            "the cell is a number of %(n)s digits (Excel drops the 0 in front); without a "
+            "birth date and sex the full number cannot be checked: format the column as Text "
+            "and type the 12 digits"
+        ) % {"n": len(number)}
+    problems = check_personal_id(restored, birth_date=born, sex=IdSex(sex)).problems
+    if problems:
+        hint = {
+            IdProblem.PROVINCE: _("no province of birth has the code %(code)s"),
+            IdProblem.CENTURY_SEX: _("the 4th digit does not match the birth year and sex"),
+            IdProblem.YEAR: _("the 5th and 6th digits are not the birth year"),
+        }[problems[0]] % {"code": restored[:3]}
+        return number, _(
+            "the cell is a number of %(n)s digits (Excel drops the 0 in front), but with the "
+            "0 put back, %(restored)s, %(hint)s: check the card, format the column as Text "
+            "and type the 12 digits"
+        ) % {"n": len(number), "restored": restored, "hint": hint}
+    return restored, None
+
+
 def check_rows(header: list[str], rows: list[list[Any]], *, province_id: int) -> list[ImportRow]:
     """Every row checked, with its errors named by column; nothing written."""
     columns, _missing = map_columns(header)
@@ -89,10 +149,14 @@ def check_rows(header: list[str], rows: list[list[Any]], *, province_id: int) ->
         index = columns_of[name]
         return [str(r[index] or "") for r in rows if index is not None and index < len(r)]
 
+    id_index = columns_of["personal_id"]
+    id_cells = [r[id_index] for r in rows if id_index is not None and id_index < len(r)]
+    candidates = {_id_candidate(v)[0] for v in id_cells}
+    candidates |= {c.zfill(LENGTH) for c in candidates if c.isascii() and c.isdigit()}
     registered_ids = set(
-        WorkerProfile.objects.filter(
-            personal_id__in=[clean_personal_id(v) for v in column("personal_id")]
-        ).values_list("personal_id", flat=True)
+        WorkerProfile.objects.filter(personal_id__in=candidates).values_list(
+            "personal_id", flat=True
+        )
     )
     typed_phones = []
     for value in column("phone"):
@@ -132,9 +196,9 @@ def check_rows(header: list[str], rows: list[list[Any]], *, province_id: int) ->
             err("sex", _("write Nam or Nữ"))
         row.values["sex"] = sex
 
-        number = clean_personal_id(str(cell("personal_id") or ""))
-        if len(number) != 12 or not number.isdigit():
-            err("personal_id", _("the personal ID number must have 12 digits"))
+        number, id_error = read_personal_id(cell("personal_id"), born=born, sex=sex)
+        if id_error:
+            err("personal_id", id_error)
         elif number in seen_ids:
             err("personal_id", _("the same number is on row %(row)s") % {"row": seen_ids[number]})
         elif number in registered_ids:

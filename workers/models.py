@@ -15,6 +15,33 @@ from accounts.scoping import ScopedQuerySet
 from workers.reference import ETHNIC_GROUPS, Education, JlptLevel, PriorityGroup
 
 
+class PersonalIdField(models.CharField):
+    """A personal ID stored, and looked up, in one form only: NFKC, without spaces, dots or
+    dashes. Any form built on the model (the admin's included) and any query by number
+    go through it, so a number in full-width digits or "015.1…" is the same person as "0151…"."""
+
+    def to_python(self, value: Any) -> Any:
+        from workers.identity import clean_personal_id
+
+        value = super().to_python(value)
+        return clean_personal_id(value) or None if isinstance(value, str) else value
+
+    def formfield(self, **kwargs: Any) -> Any:
+        # "015 190 123 456" is 15 characters as typed and 12 once cleaned: the form takes the
+        # typed length; the model checks the cleaned one.
+        field = super().formfield(**kwargs)
+        field.max_length = 40
+        field.validators = [v for v in field.validators if not hasattr(v, "limit_value")]
+        field.widget.attrs["maxlength"] = "40"
+        return field
+
+    def get_prep_value(self, value: Any) -> Any:
+        from workers.identity import clean_personal_id
+
+        value = super().get_prep_value(value)
+        return clean_personal_id(value) if isinstance(value, str) else value
+
+
 class Sex(models.TextChoices):
     MALE = "male", _("Male")
     FEMALE = "female", _("Female")
@@ -49,7 +76,7 @@ class WorkerProfile(models.Model):
     # Identity
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex, blank=True)
-    personal_id = models.CharField(
+    personal_id = PersonalIdField(
         _("personal ID number"), max_length=12, unique=True, null=True, blank=True
     )
     id_issued_on = models.DateField(_("ID card issued on"), null=True, blank=True)
@@ -129,6 +156,14 @@ class WorkerProfile(models.Model):
     class Meta:
         verbose_name = _("worker profile")
         verbose_name_plural = _("worker profiles")
+        constraints = [
+            # Only the normalised form is ever stored: twelve ASCII digits, or nothing.
+            models.CheckConstraint(
+                condition=models.Q(personal_id__isnull=True)
+                | models.Q(personal_id__regex=r"^[0-9]{12}$"),
+                name="personal_id_twelve_ascii_digits",
+            ),
+        ]
         indexes = [
             # The few files whose ID number disagrees with the birth date or sex: the staff
             # home counts them and lists them, without reading every profile of a province.
@@ -149,6 +184,14 @@ class WorkerProfile(models.Model):
     @property
     def next_step(self) -> str | None:
         return next((s for s in STEP_ORDER if s not in self.steps_done), None)
+
+    @property
+    def steps_filled(self) -> int:
+        return len(set(self.steps_done) & set(STEP_ORDER))
+
+    @property
+    def steps_total(self) -> int:
+        return len(STEP_ORDER)
 
     @property
     def percent_complete(self) -> int:
@@ -185,6 +228,10 @@ class DuplicateIdAttempt(models.Model):
 
     personal_id = models.CharField(max_length=12)
     existing = models.ForeignKey(WorkerProfile, on_delete=models.CASCADE, related_name="+")
+    # The file the number was typed into (the worker's own, or a walk-in's by a counsellor).
+    profile = models.ForeignKey(
+        WorkerProfile, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     attempted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )

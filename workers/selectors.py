@@ -13,6 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.links import id_link
 from accounts.models import Commune, ConsentText, User
@@ -94,24 +95,82 @@ def document_checklist(profile: WorkerProfile) -> list[ChecklistItem]:
 
 @dataclass(frozen=True)
 class Missing:
-    kind: str  # "step" or "document"
+    kind: str  # "step", "document" (never sent) or "returned" (sent back to be fixed)
     code: str
-    label: str
+    label: str  # a priority-group proof names its group: "Giấy xác nhận (Hộ nghèo)"
+    anchor: str = ""  # the document's section on the documents page
+    reason: str = ""  # what to fix, for a returned document
+
+
+def checklist_anchor(item: ChecklistItem) -> str:
+    return f"doc-{item.type.code}" + (f"-{item.priority_group}" if item.priority_group else "")
 
 
 def whats_missing(profile: WorkerProfile, checklist: list[ChecklistItem]) -> list[Missing]:
-    """What the worker should do next, most urgent first: steps, then required documents."""
+    """What the worker should do next, most urgent first: steps, returned documents, then
+    required documents not sent yet."""
     missing = [
         Missing("step", step, str(ProfileStep(step).label))
         for step in STEP_ORDER
         if step not in profile.steps_done
     ]
+    returned, unsent = [], []
     for item in checklist:
-        if (item.required and not item.documents) or (
-            item.latest is not None and item.latest.status == Document.Status.RETURNED
-        ):
-            missing.append(Missing("document", item.type.code, item.type.label))
-    return missing
+        label = (
+            f"{item.type.label} ({item.label_suffix})" if item.priority_group else item.type.label
+        )
+        if item.done:
+            continue
+        if item.latest is not None and item.latest.status == Document.Status.RETURNED:
+            returned.append(
+                Missing(
+                    "returned", item.type.code, label, checklist_anchor(item),
+                    item.latest.return_reason,
+                )
+            )  # fmt: skip
+        elif item.required and not item.documents:
+            unsent.append(Missing("document", item.type.code, label, checklist_anchor(item)))
+    return missing + returned + unsent
+
+
+@dataclass(frozen=True)
+class FileProgress:
+    """How far the file is, in words that cannot contradict each other: the profile's
+    parts filled in, and the documents apart."""
+
+    steps_done: int
+    steps_total: int
+    steps_left: list[Missing]
+    returned: list[Missing]
+    unsent: list[Missing]
+    waiting: int  # documents sent and not checked yet
+
+    @property
+    def profile_complete(self) -> bool:
+        return not self.steps_left
+
+    @property
+    def complete(self) -> bool:
+        return not (self.steps_left or self.returned or self.unsent)
+
+
+def file_progress(profile: WorkerProfile, checklist: list[ChecklistItem]) -> FileProgress:
+    missing = whats_missing(profile, checklist)
+    return FileProgress(
+        steps_done=len(set(profile.steps_done) & set(STEP_ORDER)),
+        steps_total=len(STEP_ORDER),
+        steps_left=[m for m in missing if m.kind == "step"],
+        returned=[m for m in missing if m.kind == "returned"],
+        unsent=[m for m in missing if m.kind == "document"],
+        waiting=sum(
+            1
+            for item in checklist
+            if item.required
+            and not item.done
+            and item.latest is not None
+            and item.latest.status == Document.Status.UPLOADED
+        ),
+    )
 
 
 def deletion_requests_due(now: datetime.datetime) -> QuerySet[DeletionRequest]:
@@ -159,6 +218,116 @@ def profile_export(profile: WorkerProfile) -> dict[str, object]:
     profile_fields["priority_groups"] = profile.priority_groups
     data["profile"] = profile_fields
     return data
+
+
+# The profile's fields in the order of the wizard, as the worker reads them on "my data".
+READABLE_PROFILE_FIELDS = [
+    "date_of_birth", "sex", "personal_id", "id_issued_on", "contact_note", "commune",
+    "address_line", "old_address", "ethnicity", "priority_groups", "education",
+    "vocational_skills", "jlpt_level", "eps_topik_score", "eps_topik_date", "other_languages",
+    "desired_markets", "desired_occupations", "has_worked_abroad", "experience_abroad",
+    "health_fit", "health_notes", "has_criminal_record", "id_problems", "steps_done",
+    "created_at", "updated_at",
+]  # fmt: skip
+
+
+def _readable(value: object) -> str:
+    """A value as a worker reads it: "Có"/"Không", dd/mm/yyyy, "—" for nothing."""
+    from django.utils.formats import date_format
+
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def profile_for_reading(profile: WorkerProfile) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Everything of "my data" as (section, [(label, value)]): labels and values as on the
+    profile, names instead of codes. The JSON download (profile_export) keeps the codes."""
+    from workers.identity import IdProblem
+    from workers.reference import DESIRED_MARKETS
+
+    user = profile.user
+    languages = dict(settings.LANGUAGES)
+    account = [
+        (_("Full name"), user.name),
+        (_("Email"), user.email),
+        (_("Phone number"), user.display_phone),
+        (_("Province or city"), user.province),
+        (_("Joined on"), user.date_joined),
+        (pgettext_lazy("of the pages", "Language"), languages.get(user.language, user.language)),
+    ]
+    markets = dict(DESIRED_MARKETS)
+    id_problem_text = {
+        IdProblem.PROVINCE: _("the first three digits are not a province code"),
+        IdProblem.CENTURY_SEX: _("the fourth digit does not match the birth year and sex"),
+        IdProblem.YEAR: _("the fifth and sixth digits are not the birth year"),
+        IdProblem.LENGTH: _("not 12 digits"),
+    }
+    special: dict[str, object] = {
+        "commune": profile.commune.name if profile.commune_id else None,
+        "priority_groups": [PriorityGroup(g).label for g in profile.priority_groups],
+        "desired_markets": [markets.get(code, code) for code in profile.desired_markets],
+        "steps_done": [ProfileStep(s).label for s in STEP_ORDER if s in profile.steps_done],
+        "id_problems": [id_problem_text.get(p, p) for p in profile.id_problems],  # type: ignore[call-overload]
+    }
+    labels = {
+        "priority_groups": _("Priority groups"),
+        "desired_markets": _("Where you want to work"),
+        "steps_done": _("Parts of the profile filled in"),
+        "id_problems": _("ID problems to review"),
+        "created_at": _("File opened on"),
+        "updated_at": _("Last changed on"),
+    }
+    fields = {f.name: f for f in WorkerProfile._meta.concrete_fields}
+    rows = []
+    for name in READABLE_PROFILE_FIELDS:
+        field = fields.get(name)
+        label = labels.get(name) or (field.verbose_name if field else name)
+        if name in special:
+            value = special[name]
+        elif field is not None and field.choices:
+            value = getattr(profile, f"get_{name}_display")()
+        else:
+            value = getattr(profile, name)
+        rows.append((str(label)[:1].upper() + str(label)[1:], _readable(value)))
+    consents = [
+        (
+            _("Version %(v)s") % {"v": c.text.version},
+            f"{_readable(c.accepted_at)} · {c.get_method_display()}",
+        )
+        for c in user.consents.select_related("text")
+    ]
+    documents = [
+        (
+            d.type.label
+            + (f" ({PriorityGroup(d.priority_group).label})" if d.priority_group else ""),
+            " · ".join(
+                str(part)
+                for part in [
+                    d.get_status_display(),
+                    _("sent on %(d)s") % {"d": _readable(d.uploaded_at.date())},
+                    _("valid until %(d)s") % {"d": _readable(d.expires_on)} if d.expires_on else "",
+                    _("to fix: %(r)s") % {"r": d.return_reason} if d.return_reason else "",
+                ]
+                if part
+            ),
+        )
+        for d in profile.documents.select_related("type")
+    ]
+    return [
+        (str(_("Account")), [(str(k), _readable(v)) for k, v in account]),
+        (str(_("File")), rows),
+        (str(_("Consents")), [(str(k), v) for k, v in consents]),
+        (str(_("Documents")), [(str(k), v) for k, v in documents]),
+    ]
 
 
 # --- Cases ----------------------------------------------------------------------------

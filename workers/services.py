@@ -35,6 +35,7 @@ from workers.models import (
     Stage,
     WorkerProfile,
 )
+from workers.reference import PriorityGroup
 from workers.uploads import CleanFile
 
 # The fields each step writes; nothing else is touched by that step.
@@ -68,6 +69,30 @@ class InvalidTransition(Exception):
     """A status change that the current status does not allow."""
 
 
+class TooManyIdChecks(Exception):
+    """The account has tried too many new personal ID numbers in the last hour."""
+
+
+# How many new personal ID numbers an account may try in an hour. Each try tells whether a
+# number is registered anywhere in the country: a worker types theirs once or twice; a
+# counsellor registering walk-ins all day needs more, never a loop's worth.
+ID_CHECKS_PER_HOUR = {"worker": 5, "staff": 60}
+ID_CHECK_WINDOW = 3600
+
+
+def personal_id_check_count(*, actor: User) -> None:
+    """Count one check of a new number for this account, refusing it past the hour's limit.
+
+    Increment first, then compare: two requests sent at once cannot both read "4 of 5".
+    """
+    from markets import throttle
+
+    limit = ID_CHECKS_PER_HOUR["staff" if actor.is_staff_member else "worker"]
+    used = throttle.record("personal-id", f"user:{actor.pk}", window_seconds=ID_CHECK_WINDOW)
+    if used > limit:
+        raise TooManyIdChecks
+
+
 def consent_accept(
     *,
     user: User,
@@ -97,11 +122,16 @@ def profile_start(*, user: User, created_by: User | None = None) -> WorkerProfil
     return profile
 
 
-def _record_duplicate(personal_id: str, existing_pk: int, actor: User) -> None:
+def _record_duplicate(
+    personal_id: str, existing_pk: int, actor: User, profile_id: int | None = None
+) -> None:
     # Its own transaction: the attempt is kept even though the step is refused.
     with transaction.atomic():
         DuplicateIdAttempt.objects.create(
-            personal_id=personal_id, existing_id=existing_pk, attempted_by=actor
+            personal_id=personal_id,
+            existing_id=existing_pk,
+            attempted_by=actor,
+            profile_id=profile_id,
         )
 
 
@@ -117,6 +147,9 @@ def profile_save_step(
 ) -> WorkerProfile:
     """Write one step's fields if nobody changed the profile since `expected_version`."""
     if step == ProfileStep.IDENTITY and values.get("personal_id"):
+        current = WorkerProfile.objects.filter(pk=profile_id).values_list("personal_id", flat=True)
+        if values["personal_id"] not in current:
+            personal_id_check_count(actor=actor)
         holder = (
             WorkerProfile.objects.filter(personal_id=values["personal_id"])
             .exclude(pk=profile_id)
@@ -124,7 +157,7 @@ def profile_save_step(
             .first()
         )
         if holder is not None:
-            _record_duplicate(values["personal_id"], holder, actor)
+            _record_duplicate(values["personal_id"], holder, actor, profile_id)
             raise DuplicatePersonalId
     try:
         with transaction.atomic():
@@ -157,9 +190,81 @@ def profile_save_step(
     except IntegrityError:
         # Two registrations raced for the same personal ID; the unique index kept one.
         holder = WorkerProfile.objects.get(personal_id=values["personal_id"])
-        _record_duplicate(values["personal_id"], holder.pk, actor)
+        _record_duplicate(values["personal_id"], holder.pk, actor, profile_id)
         raise DuplicatePersonalId from None
     return profile
+
+
+def personal_id_reassign(*, attempt_id: int, actor: User, reason: str) -> WorkerProfile:
+    """Give a disputed personal ID to the person who tried to register it, after a
+    counsellor checked their card: taken from the profile that held it (whose identity
+    step is opened again), put on the claimant's, an event written on both cases."""
+    from workers.identity import Sex as IdSex
+    from workers.identity import check_personal_id
+
+    reason = reason.strip()
+    if not reason:
+        raise InvalidTransition(_("Say which card you checked and how, for the record."))
+    with transaction.atomic():
+        attempt = DuplicateIdAttempt.objects.select_for_update().get(pk=attempt_id)
+        if attempt.reviewed_at is not None:
+            raise InvalidTransition(_("This dispute was already resolved."))
+        claimant_id = attempt.profile_id or (
+            WorkerProfile.objects.filter(user_id=attempt.attempted_by_id)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if claimant_id is None:
+            raise InvalidTransition(_("The person who typed this number has no file."))
+        visible = WorkerProfile.objects.for_user(actor)
+        profiles = {
+            p.pk: p
+            for p in visible.select_for_update().filter(pk__in=[attempt.existing_id, claimant_id])
+        }
+        holder, claimant = profiles.get(attempt.existing_id), profiles.get(claimant_id)
+        if holder is None or claimant is None:
+            raise InvalidTransition(
+                _("One of the two files belongs to another province: ask its centre.")
+            )
+        if holder.personal_id != attempt.personal_id:
+            raise InvalidTransition(_("The number is no longer on this file."))
+        now = timezone.now()
+        number = holder.personal_id
+        holder.personal_id = None
+        holder.id_problems = []
+        holder.steps_done = [s for s in holder.steps_done if s != ProfileStep.IDENTITY]
+        holder.version += 1
+        holder.updated_at = now
+        holder.save(
+            update_fields=["personal_id", "id_problems", "steps_done", "version", "updated_at"]
+        )
+        claimant.personal_id = number
+        if claimant.date_of_birth and claimant.sex:
+            check = check_personal_id(
+                number, birth_date=claimant.date_of_birth, sex=IdSex(claimant.sex)
+            )
+            claimant.id_problems = [str(p) for p in check.problems]
+        claimant.version += 1
+        claimant.updated_at = now
+        claimant.save(update_fields=["personal_id", "id_problems", "version", "updated_at"])
+        DuplicateIdAttempt.objects.filter(
+            personal_id=number, existing=holder, reviewed_at__isnull=True
+        ).update(reviewed_at=now)
+        for profile, text in [
+            (holder, _("Personal ID %(n)s taken off this file and given to %(other)s: %(why)s")),
+            (claimant, _("Personal ID %(n)s given to this file, taken from %(other)s: %(why)s")),
+        ]:
+            other = claimant if profile is holder else holder
+            case = Case.objects.select_for_update().get(profile=profile)
+            CaseEvent.objects.create(
+                case=case,
+                from_stage=case.stage,
+                to_stage=case.stage,
+                actor=actor,
+                reason=(text % {"n": number, "other": other.user.name, "why": reason})[:300],
+            )
+            Case.objects.filter(pk=case.pk).update(updated_at=now)
+    return claimant
 
 
 @transaction.atomic
@@ -235,10 +340,35 @@ def _document_move(
         document.reviewed_by = actor
         document.reviewed_at = timezone.now()
         document.save(update_fields=["status", "return_reason", "reviewed_by", "reviewed_at"])
-        DocumentEvent.objects.create(
+        event = DocumentEvent.objects.create(
             document=document, from_status=previous, to_status=to, actor=actor, reason=reason
         )
+        _notify_review(document, event)
     return document
+
+
+def _notify_review(document: Document, event: DocumentEvent) -> None:
+    """Tell the worker what became of a document: one message per review (keyed by the
+    event), so a repeated click or a retried request sends nothing more."""
+    from django.urls import reverse
+
+    from notifications.services import notify
+
+    worker = User.objects.get(worker_profile__pk=document.profile_id)
+    notify(
+        recipient=worker,
+        kind="document-reviewed",
+        key=f"document-reviewed:{document.pk}:{event.pk}",
+        context={
+            "document": document.type,
+            "group": PriorityGroup(document.priority_group).label
+            if document.priority_group
+            else "",
+            "status": document.status,
+            "reason": document.return_reason,
+        },
+        link=reverse("workers:documents") + f"#doc-{document.type.code}",
+    )
 
 
 def document_verify(*, document_id: int, actor: User) -> Document:

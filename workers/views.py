@@ -73,7 +73,7 @@ def worker_home(request: HttpRequest) -> HttpResponse:
         "profile": profile,
         "consent_needed": selectors.consent_needed(user),
         "checklist": checklist,
-        "missing": selectors.whats_missing(profile, checklist) if profile else [],
+        "progress": selectors.file_progress(profile, checklist) if profile else None,
         "steps": ProfileStep.choices,
         "case": profile.case if profile else None,
         "timeline": selectors.worker_timeline(profile.case) if profile else [],
@@ -142,11 +142,22 @@ def _step_page(
                 )
                 return redirect(url_for(step))
             except services.DuplicatePersonalId:
+                # Says nothing of whose file holds the number: only that the centre must
+                # check the card (a counsellor can then give the number to its owner).
                 form.add_error(
                     "personal_id",
                     _(
-                        "This personal ID number is already registered. One person can have only "
-                        "one file. If it is yours, call the centre: a counsellor will help you."
+                        "This number cannot be saved on your file online. If it is the number "
+                        "on your own ID card, bring the card to the centre: a counsellor will "
+                        "check it and put the number on your file."
+                    ),
+                )
+            except services.TooManyIdChecks:
+                form.add_error(
+                    "personal_id",
+                    _(
+                        "You have tried several different numbers in the last hour. Check the "
+                        "number on your card and try again in an hour, or ask the centre."
                     ),
                 )
             else:
@@ -191,12 +202,17 @@ def profile_step(request: HttpRequest, step: str | None = None) -> HttpResponse:
 
 
 def _upload(request: HttpRequest, profile: WorkerProfile) -> DocumentUploadForm | None:
-    """Handle an upload POST; returns the form with errors, or None when stored."""
+    """Handle an upload POST; returns the form with errors, or None when stored.
+
+    The document is named by `type` and `priority_group`, or by one `item` ("type:group")
+    where a single list offers every item of the checklist (the counsellor's form)."""
     code = request.POST.get("type", "")
+    group = request.POST.get("priority_group", "")
+    if "item" in request.POST:
+        code, _sep, group = request.POST["item"].partition(":")
     if "\x00" in code:  # names no type, and PostgreSQL's driver refuses it in a query
         raise Http404
     doc_type = get_object_or_404(DocumentType, code=code)
-    group = request.POST.get("priority_group", "")
     if group not in {"", *PriorityGroup.values}:
         raise Http404
     form = DocumentUploadForm(request.POST, request.FILES)
@@ -230,10 +246,23 @@ def documents(request: HttpRequest) -> HttpResponse:
             return redirect("workers:documents")
         failed[f"{request.POST.get('type')}:{request.POST.get('priority_group', '')}"] = form
     checklist = selectors.document_checklist(profile)
+    problems = []
     for item in checklist:
         key = f"{item.type.code}:{item.priority_group}"
-        item.form = failed.get(key) or DocumentUploadForm(auto_id=f"id_{key}_%s")  # type: ignore[attr-defined]
-    return render(request, "workers/documents.html", {"profile": profile, "checklist": checklist})
+        auto_id = f"id_{item.type.code}-{item.priority_group or 'x'}_%s"
+        item.form = failed.get(key) or DocumentUploadForm(auto_id=auto_id)  # type: ignore[attr-defined]
+        if key in failed:
+            item.form.auto_id = auto_id  # type: ignore[attr-defined]
+            label = item.type.label + (f" ({item.label_suffix})" if item.priority_group else "")
+            for name, errors in item.form.errors.items():  # type: ignore[attr-defined]
+                field = name if name in item.form.fields else "file"  # type: ignore[attr-defined]
+                for error in errors:
+                    problems.append({"label": label, "message": error, "field_id": auto_id % field})
+    return render(
+        request,
+        "workers/documents.html",
+        {"profile": profile, "checklist": checklist, "problems": problems},
+    )
 
 
 @login_required
@@ -266,7 +295,11 @@ def my_data(request: HttpRequest) -> HttpResponse:
         )
         response["Content-Disposition"] = 'attachment; filename="my-data.json"'
         return response
-    return render(request, "workers/my_data.html", {"profile": profile, "data": data})
+    return render(
+        request,
+        "workers/my_data.html",
+        {"profile": profile, "sections": selectors.profile_for_reading(profile)},
+    )
 
 
 @consent_required
@@ -354,9 +387,9 @@ def staff_worker(request: HttpRequest, pk: int) -> HttpResponse:
         "note_form": NoteForm(),
         "checklist": checklist,
         "uploaded": any(item.documents for item in checklist),
-        "missing": selectors.whats_missing(profile, checklist),
+        "progress": selectors.file_progress(profile, checklist),
         "duplicates": DuplicateIdAttempt.objects.filter(existing=profile).select_related(
-            "attempted_by"
+            "attempted_by", "profile__user"
         ),
         "deletion": DeletionRequest.objects.filter(profile=profile).first(),
         "return_form": DocumentReturnForm(),
@@ -422,3 +455,22 @@ def staff_deletion_requests(request: HttpRequest) -> HttpResponse:
     return render(
         request, "workers/staff_deletions.html", {"requests": pending, "now": timezone.now()}
     )
+
+
+@staff_required
+@require_POST
+def staff_id_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    """After checking the claimant's card, give a disputed personal ID to them."""
+    attempt = get_object_or_404(DuplicateIdAttempt.objects.for_user(request.user), pk=pk)
+    if request.POST.get("card_checked") != "yes":
+        messages.error(request, _("Tick the box once you have seen the ID card."))
+        return redirect("workers:staff_worker", pk=attempt.existing_id)
+    try:
+        claimant = services.personal_id_reassign(
+            attempt_id=attempt.pk, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except services.InvalidTransition as exc:
+        messages.error(request, str(exc))
+        return redirect("workers:staff_worker", pk=attempt.existing_id)
+    messages.success(request, _("The personal ID number is now on this file."))
+    return redirect("workers:staff_worker", pk=claimant.pk)

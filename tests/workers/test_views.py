@@ -168,7 +168,7 @@ def test_a_second_registration_with_the_same_id_is_stopped_and_recorded(client, 
     response = client.post(step_url("identity"), identity_post(signed_in.worker_profile))
 
     assert response.status_code == 200
-    assert "đã được đăng ký" in response.text
+    assert "mang thẻ" in response.text
     attempt = DuplicateIdAttempt.objects.get()
     assert attempt.existing == holder
     assert attempt.attempted_by == signed_in
@@ -254,11 +254,17 @@ def test_completing_every_step_shows_a_complete_file(client, signed_in, lao_cai)
     assert profile.desired_markets == ["JP", "KR"]
     assert profile.health_fit is True and profile.has_criminal_record is False
     home = client.get(reverse("home"))
-    assert 'value="100"' in home.text
-    # Claimed priority groups and a language level add documents to the checklist.
-    codes = [(m.kind, m.code) for m in home.context["missing"]]
-    assert ("document", "priority_proof") in codes
-    assert ("document", "passport") in codes
+    progress = home.context["progress"]
+    assert progress.profile_complete
+    # Said as what it is: the profile is filled in, documents are still to send; never
+    # "100% complete" beside a list of missing papers.
+    assert "%" not in home.text.split('id="next"')[1].split("</section>")[0]
+    # Claimed priority groups and a language level add documents to the checklist, and a
+    # group's proof names its group.
+    labels = [m.label for m in progress.unsent]
+    assert any("Hộ nghèo" in label for label in labels)
+    assert any("dân tộc thiểu số" in label for label in labels)
+    assert "passport" in [m.code for m in progress.unsent]
 
 
 # --- documents --------------------------------------------------------------------------
