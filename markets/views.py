@@ -417,9 +417,10 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     search = selectors.enterprise_search(query)
     page = Paginator(search.results, ENTERPRISES_PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    # A match holds every word typed, legal form included, so one whose distinctive part
+    # is the query's is the company the visitor meant: no warning about the others.
     exact = bool(query) and any(
-        rules.distinctive(e.name_normalised) == rules.distinctive(rules.normalise(query))
-        for e in page.object_list
+        e.name_distinctive == rules.distinctive(rules.normalise(query)) for e in page.object_list
     )
     return render(
         request,

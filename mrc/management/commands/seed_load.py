@@ -232,7 +232,7 @@ class Command(BaseCommand):
 
     def seed_enterprises(self, count: int) -> None:
         """Licensed enterprises up to `count` in the register, so the search and its
-        look-alikes (computed over every name) work on a register of realistic size."""
+        look-alikes (read over the name-token index) work on a register of realistic size."""
         markets = list(Market.objects.published())
         existing = Enterprise.objects.count()
         for n in range(existing, count):
