@@ -574,6 +574,10 @@ class FraudReport(models.Model):
     """Someone's report of a suspected fraudulent recruiter, for one province's counsellors."""
 
     name_used = models.CharField(_("name the recruiter used"), max_length=200)
+    # What the reporter quotes on the phone ("BC26-00042"); set by fraud_report_submit.
+    reference = models.CharField(
+        _("reference number"), max_length=20, unique=True, null=True, blank=True, editable=False
+    )
     phone = models.CharField(_("recruiter's phone"), max_length=40, blank=True)
     province = models.ForeignKey(
         "accounts.Province",

@@ -386,3 +386,16 @@ def look_alikes(
             found.append(LookAlike(key, name, max(ratio, shared / max(len(wanted), len(other)))))
     found.sort(key=lambda item: -item.ratio)
     return found
+
+
+def fraud_report_reference(pk: int, year: int) -> str:
+    """The number a reporter quotes to the centre: "BC" (báo cáo), the year, the row id."""
+    return f"BC{year % 100:02d}-{pk:05d}"
+
+
+def canonical_reference(text: str) -> str:
+    """What staff type ("bc26 42", "BC26-00042") as the stored form, or "" if it is not one."""
+    match = re.fullmatch(r"\s*bc\s*(\d{2})\s*[-./ ]?\s*(\d{1,9})\s*", text, flags=re.IGNORECASE)
+    if match is None:
+        return ""
+    return f"BC{match.group(1)}-{int(match.group(2)):05d}"

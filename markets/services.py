@@ -477,6 +477,8 @@ def fraud_report_submit(
         reporter_name=reporter_name,
         reporter_contact=reporter_contact,
     )
+    report.reference = rules.fraud_report_reference(report.pk, timezone.localdate().year)
+    report.save(update_fields=["reference"])
     for attachment in attachments:
         FraudReportAttachment.objects.create(
             report=report,

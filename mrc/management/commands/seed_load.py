@@ -210,7 +210,7 @@ class Command(BaseCommand):
                     "capacity": 100_000,  # topped up on every run: never full
                 },
             )
-            fair_services.fair_publish(fair_id=fair.pk, actor=counsellor)
+            fair_services.fair_publish(fair_id=fair.pk, actor=counsellor, confirmed=True)
         waiting = Registration.objects.filter(
             fair=fair, status=Registration.Status.REGISTERED, checked_in_at__isnull=True
         )
