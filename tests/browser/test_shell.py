@@ -92,3 +92,39 @@ def test_a_worker_reaches_the_centre_s_contact_from_an_ask_the_centre_message(pa
     )
     expect(contact).to_contain_text("7:30 - 17:00")
     assert fits_the_phone(page)
+
+
+def test_a_ticket_listed_on_my_tickets_opens_without_signal(browser, live_server):
+    from fairs.views import TICKET_CACHE
+    from tests.browser.conftest import sign_in
+    from tests.factories import WorkerFactory, province
+    from tests.fairs.factories import FairFactory, register
+    from tests.workers.factories import ProfileFactory
+
+    worker = ProfileFactory(user=WorkerFactory(phone="+84912345678", province=province(15))).user
+    registration = register(FairFactory(title="Phiên Bát Xát"), worker).registration
+    ticket_path = f"/fairs/tickets/{registration.pk}/"
+    # No request routing here: Playwright's routes would hide the service worker.
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        sign_in(page, live_server.url, "0912 345 678")
+        page.goto(live_server.url + "/me/fairs/")
+        # The list keeps each ticket (and the stylesheets) on the phone, without opening it.
+        kept = (
+            "async () => { const c = await caches.open(%r);"
+            " return !!(await c.match(%r, {ignoreVary: true}))"
+            " && !!(await navigator.serviceWorker.getRegistration(%r))?.active; }"
+        ) % (TICKET_CACHE, ticket_path, ticket_path)
+        page.wait_for_function(kept, polling=200)
+
+        context.set_offline(True)
+        response = page.goto(live_server.url + ticket_path)
+
+        assert response is not None and response.from_service_worker
+        expect(page.locator("#ticket")).to_have_attribute("data-code", registration.code)
+        expect(page.locator("svg.qr")).to_be_visible()
+        assert fits_the_phone(page)
+    finally:
+        context.close()
