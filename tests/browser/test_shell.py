@@ -2,6 +2,7 @@
 menu, the offline ticket."""
 
 import datetime
+import json
 
 import pytest
 from playwright.sync_api import expect
@@ -112,11 +113,12 @@ def test_a_ticket_listed_on_my_tickets_opens_without_signal(browser, live_server
         sign_in(page, live_server.url, "0912 345 678")
         page.goto(live_server.url + "/me/fairs/")
         # The list keeps each ticket (and the stylesheets) on the phone, without opening it.
+        cache, path = json.dumps(TICKET_CACHE), json.dumps(ticket_path)
         kept = (
-            "async () => { const c = await caches.open(%r);"
-            " return !!(await c.match(%r, {ignoreVary: true}))"
-            " && !!(await navigator.serviceWorker.getRegistration(%r))?.active; }"
-        ) % (TICKET_CACHE, ticket_path, ticket_path)
+            f"async () => {{ const c = await caches.open({cache});"
+            f" return !!(await c.match({path}, {{ignoreVary: true}}))"
+            f" && !!(await navigator.serviceWorker.getRegistration({path}))?.active; }}"
+        )
         page.wait_for_function(kept, polling=200)
 
         context.set_offline(True)
