@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Commune, Province, User
+from accounts.models import Centre, Commune, Province, User
 
 
 @admin.register(User)
@@ -23,6 +23,13 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ["name", "email", "phone", "role", "province", "password1", "password2"]})
     ]
     filter_horizontal = []
+
+
+@admin.register(Centre)
+class CentreAdmin(admin.ModelAdmin):
+    list_display = ["name", "province", "phones", "is_demo", "updated_at"]
+    list_filter = ["is_demo"]
+    search_fields = ["name", "province__name", "address"]
 
 
 @admin.register(Province)

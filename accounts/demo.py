@@ -14,7 +14,7 @@ from allauth.mfa.utils import encrypt
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Province, Role, User
+from accounts.models import Centre, Province, Role, User
 
 # A published demo secret (base32), so anyone trying the portal can add it to an
 # authenticator app or print the current code with `make demo-code`.
@@ -71,9 +71,43 @@ def current_demo_code() -> str:
     return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))
 
 
+# Made-up contact details for the demo provinces' centres (is_demo, and said on the page):
+# an administrator replaces them with the real ones in the admin.
+DEMO_CENTRES: dict[int, dict[str, str]] = {
+    LAO_CAI: {
+        "name": "Trung tâm Dịch vụ việc làm tỉnh Lào Cai",
+        "address": "Số 1 đường Hoàng Liên, phường Lào Cai, tỉnh Lào Cai (địa chỉ minh họa)",
+        "phones": "0214 3800 001, 0987 000 111",
+        "opening_hours": "Thứ Hai đến Thứ Sáu: 7:30 - 11:30 và 13:30 - 17:00\n"
+        "Sáng Thứ Bảy: 7:30 - 11:30 (chỉ tư vấn)",
+        "directions": "Cạnh Sở Nội vụ, đối diện bến xe buýt số 1. Có chỗ để xe máy miễn phí.",
+        "map_url": "https://www.openstreetmap.org/search?query=L%C3%A0o%20Cai",
+        "zalo": "0987 000 111",
+    },
+    DONG_THAP: {
+        "name": "Trung tâm Dịch vụ việc làm tỉnh Đồng Tháp",
+        "address": "Số 2 đường Nguyễn Huệ, phường Cao Lãnh, tỉnh Đồng Tháp (địa chỉ minh họa)",
+        "phones": "0277 3800 002",
+        "opening_hours": "Thứ Hai đến Thứ Sáu: 7:00 - 11:00 và 13:30 - 17:00",
+        "directions": "Gần chợ Cao Lãnh, đi vào cổng bên hông.",
+        "map_url": "https://www.openstreetmap.org/search?query=Cao%20L%C3%A3nh",
+        "zalo": "",
+    },
+}
+
+
+def seed_centres() -> None:
+    """The demo provinces' centres, marked as demo data."""
+    for province in Province.objects.filter(code__in=DEMO_CENTRES):
+        Centre.objects.update_or_create(
+            province=province, defaults={**DEMO_CENTRES[province.code], "is_demo": True}
+        )
+
+
 @transaction.atomic
 def seed_accounts(password: str) -> list[tuple[DemoAccount, User]]:
     """Create or refresh the demo accounts; running it again changes nothing else."""
+    seed_centres()
     provinces = {p.code: p for p in Province.objects.filter(code__in=[LAO_CAI, DONG_THAP])}
     result = []
     for demo in DEMO_ACCOUNTS:

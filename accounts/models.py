@@ -21,14 +21,53 @@ class Province(models.Model):
     short_name = models.CharField(_("short name"), max_length=80)
     codename = models.SlugField(max_length=80, unique=True)
     division_type = models.CharField(_("type"), max_length=40)
+    # text.vietnamese_sort_key(short_name): lists in Vietnamese alphabetical order.
+    sort_key = models.CharField(max_length=255, editable=False, default="", db_index=True)
 
     class Meta:
-        ordering = ["short_name"]
+        ordering = ["sort_key", "short_name"]
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
 
     def __str__(self) -> str:
         return self.short_name
+
+
+class Centre(models.Model):
+    """How to reach a province's Migrant Resource Centre: every "call the centre" or "come
+    and see us" on the portal links to this. Kept up to date by administrators."""
+
+    province = models.OneToOneField(
+        Province, on_delete=models.CASCADE, related_name="centre", verbose_name=_("province")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300)
+    phones = models.CharField(
+        _("phones"), max_length=200, help_text=_("One or more numbers, separated by commas.")
+    )
+    opening_hours = models.TextField(_("opening hours"))
+    directions = models.TextField(_("how to get there"), blank=True)
+    map_url = models.URLField(_("map link"), blank=True)
+    zalo = models.CharField(
+        _("Zalo"), max_length=60, blank=True, help_text=_("The Zalo number, if the centre has one.")
+    )
+    email = models.EmailField(_("email"), blank=True)
+    is_demo = models.BooleanField(
+        _("demo data"), default=False, help_text=_("Made-up details for the demonstration.")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["province__sort_key"]
+        verbose_name = _("centre contact")
+        verbose_name_plural = _("centre contacts")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def phone_list(self) -> list[str]:
+        return [p.strip() for p in self.phones.split(",") if p.strip()]
 
 
 class Commune(models.Model):
@@ -41,9 +80,11 @@ class Commune(models.Model):
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("province")
     )
+    # text.vietnamese_sort_key(name): lists in Vietnamese alphabetical order.
+    sort_key = models.CharField(max_length=255, editable=False, default="", db_index=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_key", "name"]
         verbose_name = _("commune or ward")
         verbose_name_plural = _("communes and wards")
         indexes = [models.Index(fields=["province", "name"])]

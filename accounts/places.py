@@ -7,6 +7,8 @@ from typing import Any
 from vietnam_provinces import Province as OfficialProvince
 from vietnam_provinces import Ward as OfficialWard
 
+from accounts.text import vietnamese_sort_key
+
 _PREFIXES = ("Thành phố ", "Tỉnh ")
 
 
@@ -23,6 +25,8 @@ def sync_places(province_model: Any, commune_model: Any) -> tuple[int, int]:
 
     Takes the model classes so that a data migration can pass its historical models.
     """
+    # A data migration older than the sort_key columns passes models without them.
+    sorted_names = any(f.name == "sort_key" for f in province_model._meta.get_fields())
     provinces = {p.code: p for p in province_model.objects.all()}
     for official in OfficialProvince.iter_all():
         code = int(official.code)
@@ -32,6 +36,8 @@ def sync_places(province_model: Any, commune_model: Any) -> tuple[int, int]:
             "codename": official.codename,
             "division_type": str(official.division_type),
         }
+        if sorted_names:
+            values["sort_key"] = vietnamese_sort_key(values["short_name"])
         current = provinces.get(code)
         if current is None:
             provinces[code] = province_model.objects.create(code=code, **values)
@@ -48,6 +54,8 @@ def sync_places(province_model: Any, commune_model: Any) -> tuple[int, int]:
             "division_type": str(ward.division_type),
             "province_id": provinces[int(ward.province_code)].pk,
         }
+        if sorted_names:
+            values["sort_key"] = vietnamese_sort_key(ward.name)
         current = existing.get(code)
         if current is None:
             new.append(commune_model(code=code, **values))
@@ -57,6 +65,9 @@ def sync_places(province_model: Any, commune_model: Any) -> tuple[int, int]:
             changed.append(current)
     commune_model.objects.bulk_create(new, batch_size=500)
     commune_model.objects.bulk_update(
-        changed, ["name", "codename", "division_type", "province_id"], batch_size=500
+        changed,
+        ["name", "codename", "division_type", "province_id"]
+        + (["sort_key"] if sorted_names else []),
+        batch_size=500,
     )
     return province_model.objects.count(), commune_model.objects.count()

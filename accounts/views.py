@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
-from accounts.models import Role, User
+from accounts.models import Centre, Province, Role, User
 from accounts.text import search_text
 
 PEOPLE_PER_PAGE = 50
@@ -65,3 +65,29 @@ def set_language(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated and request.user.language != language:
             User.objects.filter(pk=request.user.pk).update(language=language)
     return response
+
+
+def centre(request: HttpRequest, code: int | None = None) -> HttpResponse:
+    """How to reach a province's centre: the signed-in person's own, the one chosen, or a
+    chooser for a visitor. Every "call the centre" on the portal links here."""
+    if code is None:
+        code_text = request.GET.get("province", "")
+        if code_text.isdigit() and len(code_text) <= 3:
+            code = int(code_text)
+        elif request.user.is_authenticated and request.user.province_id:
+            code = request.user.province.code
+    shown = None
+    province = None
+    if code is not None:
+        province = get_object_or_404(Province, code=code)
+        shown = Centre.objects.filter(province=province).select_related("province").first()
+    return render(
+        request,
+        "accounts/centre.html",
+        {
+            "centre": shown,
+            "province": province,
+            "provinces": Province.objects.only("code", "short_name"),
+            "centres": Centre.objects.select_related("province"),
+        },
+    )

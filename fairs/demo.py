@@ -119,7 +119,9 @@ def _seed_fair(
     )
     enterprises = list(licensed_enterprises_on(day).filter(is_demo=True).order_by("pk")[:3])
     _add_orders(fair, enterprises, counsellor)
-    services.fair_publish(fair_id=fair.pk, actor=counsellor, now=min(before, timezone.now()))
+    services.fair_publish(
+        fair_id=fair.pk, actor=counsellor, now=min(before, timezone.now()), confirmed=True
+    )
 
     people: list[Registration] = []
     for phone in DEMO_WORKER_PHONES:

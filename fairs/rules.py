@@ -51,3 +51,20 @@ def licence_problem(enterprise: Enterprise, day: datetime.date) -> str | None:
     return _("%(name)s: its licence does not allow recruiting on the day of the fair.") % {
         "name": name
     }
+
+
+def publish_warnings(
+    *, starts_at: datetime.datetime, enterprise_count: int, now: datetime.datetime
+) -> list[str]:
+    """What a counsellor should see before publishing a fair, which they may still confirm:
+    a start already past (workers cannot come on time), no enterprise (nobody to meet)."""
+    warnings = []
+    if starts_at <= now:
+        warnings.append(
+            _("This fair started already: workers who register now cannot come on time.")
+        )
+    if enterprise_count == 0:
+        warnings.append(
+            _("No enterprise takes part yet: workers would come and find nobody to meet.")
+        )
+    return warnings

@@ -80,6 +80,14 @@ class RegistrationRefused(FairError):
     pass
 
 
+class NeedsConfirmation(FairError):
+    """The move may be right but looks wrong: ``warnings`` say why; confirm to go on."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__(" ".join(warnings))
+        self.warnings = warnings
+
+
 class CheckInRefused(FairError):
     """The door says no; ``outcome`` tells the page which case it is."""
 
@@ -267,8 +275,11 @@ def _tell_of_change(fair: Fair) -> None:
         )
 
 
-def fair_publish(*, fair_id: int, actor: User, now: datetime.datetime | None = None) -> Fair:
-    """Open a draft to the public and to registrations."""
+def fair_publish(
+    *, fair_id: int, actor: User, now: datetime.datetime | None = None, confirmed: bool = False
+) -> Fair:
+    """Open a draft to the public and to registrations. A start already past or no
+    enterprise raises NeedsConfirmation unless the counsellor confirmed."""
     now = now or timezone.now()
     with transaction.atomic():
         fair = _locked_fair(fair_id)
@@ -278,6 +289,11 @@ def fair_publish(*, fair_id: int, actor: User, now: datetime.datetime | None = N
         if fair.ends_at <= now:
             raise InvalidTransition(_("This fair is already over: change its dates first."))
         _check_licences(fair, fair.day)
+        warnings = rules.publish_warnings(
+            starts_at=fair.starts_at, enterprise_count=fair.participations.count(), now=now
+        )
+        if warnings and not confirmed:
+            raise NeedsConfirmation(warnings)
         fair.status = Status.PUBLISHED
         fair.version += 1
         fair.updated_at = now

@@ -8,6 +8,7 @@ urlpatterns = [
     path("fairs/", views.fair_list, name="list"),
     path("fairs/<int:pk>/", views.fair_detail, name="detail"),
     path("fairs/<int:pk>/register/", views.register, name="register"),
+    path("fairs/tickets/sw.js", views.ticket_service_worker, name="ticket_sw"),
     path("fairs/tickets/<int:pk>/", views.ticket, name="ticket"),
     path("fairs/tickets/<int:pk>/calendar.ics", views.ticket_calendar, name="ticket_ics"),
     path("fairs/tickets/<int:pk>/cancel/", views.ticket_cancel, name="ticket_cancel"),

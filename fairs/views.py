@@ -76,8 +76,15 @@ def _staff_fair(request: HttpRequest, pk: int) -> Fair:
         raise Http404 from None
 
 
+#: Bump when sw.js changes what it stores: the new worker drops the old copies.
+TICKET_CACHE = "mrc-tickets-v1"
+
+
 def _error(request: HttpRequest, exc: Exception) -> None:
-    messages.error(request, str(exc))
+    # A refused registration ("ask the centre whether you can still come") links to the
+    # centre's contact under the message.
+    tags = "centre" if isinstance(exc, services.RegistrationRefused) else ""
+    messages.error(request, str(exc), extra_tags=tags)
 
 
 # --- Public and worker pages ----------------------------------------------------------
@@ -157,7 +164,9 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 def my_tickets(request: HttpRequest) -> HttpResponse:
     registrations = selectors.my_registrations(request.user)
     return render(
-        request, "fairs/my_tickets.html", {"registrations": registrations, "now": timezone.now()}
+        request,
+        "fairs/my_tickets.html",
+        {"registrations": registrations, "now": timezone.now(), "ticket_cache": TICKET_CACHE},
     )
 
 
@@ -192,6 +201,7 @@ def ticket(request: HttpRequest, pk: int) -> HttpResponse:
             "place": services.place_text(fair),
             "qr": qr_svg(registration.code, label=label) if valid else None,
             "position": selectors.waitlist_position(registration),
+            "ticket_cache": TICKET_CACHE,
             # Staff cancel from the fair's list of registrations; the button is the owner's.
             "can_cancel": registration.worker_id == request.user.pk
             and registration.status != Registration.Status.CANCELLED
@@ -202,6 +212,20 @@ def ticket(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # Kept by the phone for a while, so reopening the ticket in a dead zone still works.
     response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_GET
+def ticket_service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker that keeps ticket pages for offline use (scope /fairs/tickets/)."""
+    response = render(
+        request,
+        "fairs/sw.js",
+        {"cache_name": TICKET_CACHE},
+        content_type="application/javascript; charset=utf-8",
+    )
+    # Browsers check for a new worker on each visit; never serve them a stale one.
+    response["Cache-Control"] = "no-cache"
     return response
 
 
@@ -299,7 +323,16 @@ def fair_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_GET
 def staff_fair(request: HttpRequest, pk: int) -> HttpResponse:
-    fair = _staff_fair(request, pk)
+    return _staff_fair_page(request, _staff_fair(request, pk))
+
+
+def _staff_fair_page(
+    request: HttpRequest,
+    fair: Fair,
+    *,
+    publish_warnings: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     events = fair.events.select_related("actor").order_by("-at", "-pk")[:15]
     return render(
         request,
@@ -309,7 +342,9 @@ def staff_fair(request: HttpRequest, pk: int) -> HttpResponse:
             "place": services.place_text(fair),
             "events": events,
             "editable": fair.status in services.EDITABLE,
+            "publish_warnings": publish_warnings or [],
         },
+        status=status,
     )
 
 
@@ -329,12 +364,19 @@ def _transition(
 @staff_required
 @require_POST
 def fair_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        lambda fair: services.fair_publish(fair_id=fair.pk, actor=request.user),
-        _("The fair is published: workers can see it and register."),
-    )
+    fair = _staff_fair(request, pk)
+    try:
+        services.fair_publish(
+            fair_id=fair.pk, actor=request.user, confirmed=request.POST.get("confirm") == "1"
+        )
+    except services.NeedsConfirmation as exc:
+        # Not published yet: the staff page shows the warnings and a "publish anyway".
+        return _staff_fair_page(request, fair, publish_warnings=exc.warnings, status=409)
+    except services.FairError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("The fair is published: workers can see it and register."))
+    return redirect("fairs:staff_fair", pk=fair.pk)
 
 
 @staff_required

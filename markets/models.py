@@ -623,6 +623,10 @@ class Enterprise(models.Model):
     # Filled by services.enterprise_save; searched with a plain LIKE on both databases.
     search_text = models.TextField(editable=False, default="")
     name_normalised = models.CharField(max_length=255, editable=False, default="")
+    # The name without legal form and trade filler ("hoang lien"), and its words one per
+    # row in EnterpriseNameToken: look-alike warnings read them over an index.
+    name_distinctive = models.CharField(max_length=255, editable=False, default="")
+    name_token_count = models.PositiveSmallIntegerField(editable=False, default=0)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -645,6 +649,25 @@ class Enterprise(models.Model):
             revoked_on=self.revoked_on,
             on=day,
         )
+
+
+class EnterpriseNameToken(models.Model):
+    """One distinctive word of a registered name (rules.name_tokens), written by
+    services.enterprise_save: the index the look-alike warning searches."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="name_tokens")
+    token = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "token"], name="enterprise_name_token_once"
+            )
+        ]
+        indexes = [models.Index(fields=["token", "enterprise"], name="enterprise_token_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.token}"
 
 
 class EnterpriseEvent(models.Model):
@@ -699,6 +722,10 @@ class FraudReport(models.Model):
     """Someone's report of a suspected fraudulent recruiter, for one province's counsellors."""
 
     name_used = models.CharField(_("name the recruiter used"), max_length=200)
+    # What the reporter quotes on the phone ("BC26-00042"); set by fraud_report_submit.
+    reference = models.CharField(
+        _("reference number"), max_length=20, unique=True, null=True, blank=True, editable=False
+    )
     phone = models.CharField(_("recruiter's phone"), max_length=40, blank=True)
     province = models.ForeignKey(
         "accounts.Province",

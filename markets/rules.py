@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
@@ -400,11 +400,69 @@ def may_recruit(
 
 # --- Names ----------------------------------------------------------------------------
 
-# Words of a company's legal form, which scammers keep or change freely: they say nothing
-# about which company it is, so look-alike checks compare what is left.
+# Words of a company's legal form, and the trade words nearly every recruiter puts in its
+# name ("nhân lực", "xuất khẩu lao động", "quốc tế"...). Scammers keep or change them
+# freely: they say nothing about which company it is, so look-alike checks compare what is
+# left, the distinctive part ("hoang lien"). Phrases are removed as wholes, after
+# normalise(), so "Sao Mai" keeps its "mai" while "thương mại" goes.
+_FILLER_PHRASES: tuple[str, ...] = tuple(
+    sorted(
+        {
+            "cong ty",
+            "cty",
+            "co phan",
+            "trach nhiem huu han",
+            "mot thanh vien",
+            "hai thanh vien tro len",
+            "hai thanh vien",
+            "tap doan",
+            "tong cong ty",
+            "chi nhanh",
+            "nhan luc",
+            "quoc te",
+            "xuat khau lao dong",
+            "xuat khau",
+            "lao dong",
+            "thuong mai",
+            "dich vu",
+            "dau tu",
+            "phat trien",
+            "cung ung",
+            "hop tac",
+            "viec lam",
+            "dao tao",
+            "giao duc",
+            "ky thuat",
+            "cong nghe",
+            "san xuat",
+            "xay dung",
+            "ngoai nuoc",
+            "nuoc ngoai",
+            "viet nam",
+            "human resources",
+            "joint stock company",
+            "joint stock",
+            "co ltd",
+        },
+        key=lambda phrase: -len(phrase.split()),
+    )
+)
 _LEGAL_FORM_WORDS = frozenset(
-    {"cong", "ty", "tnhh", "co", "phan", "cp", "ctcp", "jsc", "mtv"}
-    | {"group", "corp", "corporation", "company", "ltd", "limited", "inc"}
+    {"cong", "ty", "tnhh", "co", "phan", "cp", "ctcp", "jsc", "mtv", "tm", "dv", "tmdv"}
+    | {
+        "xkld",
+        "dt",
+        "va",
+        "and",
+        "hr",
+        "vn",
+        "vietnam",
+        "international",
+        "intl",
+        "manpower",
+        "global",
+    }
+    | {"group", "corp", "corporation", "company", "ltd", "limited", "inc", "jsc"}
 )
 
 
@@ -421,10 +479,24 @@ def canonical_licence(text: str) -> str:
     return " ".join(text.split()).upper()
 
 
+def name_tokens(normalised_name: str) -> list[str]:
+    """The distinctive words of a normalised name, in order, each once: legal forms and
+    trade filler removed ("cong ty tnhh nhan luc hoang lien" -> ["hoang", "lien"])."""
+    text = f" {normalised_name} "
+    for phrase in _FILLER_PHRASES:
+        text = text.replace(f" {phrase} ", " ")
+        text = text.replace(f" {phrase} ", " ")  # twice: adjacent repeats share a space
+    words: list[str] = []
+    for word in text.split():
+        if word not in _LEGAL_FORM_WORDS and word not in words:
+            words.append(word[:40])
+    return words
+
+
 def distinctive(normalised_name: str) -> str:
-    """A normalised name without its legal-form words ("cong ty tnhh ...")."""
-    words = [w for w in normalised_name.split() if w not in _LEGAL_FORM_WORDS]
-    return " ".join(words) or normalised_name
+    """A normalised name without its legal-form and trade words ("hoang lien"); the whole
+    name when nothing distinctive is left."""
+    return " ".join(name_tokens(normalised_name)) or normalised_name
 
 
 @dataclass(frozen=True)
@@ -434,24 +506,52 @@ class LookAlike:
     ratio: float
 
 
+def is_look_alike(
+    *, wanted: Sequence[str], other: Sequence[str], shared: int, threshold: float = 0.75
+) -> bool:
+    """Whether a registered name whose distinctive words are `other` looks like a typed name
+    whose distinctive words are `wanted`, `shared` of them in common.
+
+    Two shared words ("Hoàng Liên"), or all of one side's words, are a look-alike whatever
+    the legal form or suffix around them; one shared word out of several is not ("Hồng Hà"
+    against "Hồng Phúc") unless the rest is nearly the same text (a changed letter)."""
+    if not wanted or not other or shared < 1:
+        return False
+    if shared >= 2 or shared == len(wanted) or shared == len(other):
+        return True
+    return SequenceMatcher(None, " ".join(wanted), " ".join(other)).ratio() >= threshold
+
+
 def look_alikes(
     query: str, candidates: Iterable[tuple[int, str, str]], *, threshold: float = 0.75
 ) -> list[LookAlike]:
-    """Registered names that look like the query without being it, most similar first.
+    """Registered names that look like the query, most similar first (for a list in memory;
+    the register itself is searched by selectors.enterprise_search over stored tokens).
 
-    `candidates` are (key, display name, normalised name). A query that is exactly one of
-    the names (legal form aside) returns nothing: the visitor found the real company.
-    """
-    wanted = distinctive(normalise(query))
-    if len(wanted) < 4:
+    `candidates` are (key, display name, normalised name). Nothing is treated as the same
+    company here: a changed legal form ("TNHH" for "CP") is the usual impersonation."""
+    wanted = name_tokens(normalise(query))
+    if not wanted or len("".join(wanted)) < 3:
         return []
     found: list[LookAlike] = []
     for key, name, normalised_name in candidates:
-        other = distinctive(normalised_name)
-        if other == wanted:
-            return []
-        ratio = SequenceMatcher(None, wanted, other).ratio()
-        if ratio >= threshold:
-            found.append(LookAlike(key, name, ratio))
+        other = name_tokens(normalised_name)
+        shared = len(set(wanted) & set(other))
+        if is_look_alike(wanted=wanted, other=other, shared=shared, threshold=threshold):
+            ratio = SequenceMatcher(None, " ".join(wanted), " ".join(other)).ratio()
+            found.append(LookAlike(key, name, max(ratio, shared / max(len(wanted), len(other)))))
     found.sort(key=lambda item: -item.ratio)
     return found
+
+
+def fraud_report_reference(pk: int, year: int) -> str:
+    """The number a reporter quotes to the centre: "BC" (báo cáo), the year, the row id."""
+    return f"BC{year % 100:02d}-{pk:05d}"
+
+
+def canonical_reference(text: str) -> str:
+    """What staff type ("bc26 42", "BC26-00042") as the stored form, or "" if it is not one."""
+    match = re.fullmatch(r"\s*bc\s*(\d{2})\s*[-./ ]?\s*(\d{1,9})\s*", text, flags=re.IGNORECASE)
+    if match is None:
+        return ""
+    return f"BC{match.group(1)}-{int(match.group(2)):05d}"

@@ -23,6 +23,7 @@ from markets import rules
 from markets.models import (
     Enterprise,
     EnterpriseEvent,
+    EnterpriseNameToken,
     FraudOutcome,
     FraudReport,
     FraudReportAttachment,
@@ -281,10 +282,28 @@ LICENCE_TRANSITIONS: dict[str, frozenset[str]] = {
 def _fill_search_columns(enterprise: Enterprise) -> None:
     enterprise.licence_number = rules.canonical_licence(enterprise.licence_number)
     enterprise.name_normalised = rules.normalise(enterprise.name)[:255]
+    tokens = rules.name_tokens(enterprise.name_normalised)
+    enterprise.name_distinctive = " ".join(tokens)[:255]
+    enterprise.name_token_count = len(tokens)
     enterprise.search_text = " | ".join(
         rules.normalise(part)
         for part in (enterprise.name, enterprise.short_name, enterprise.licence_number)
         if part
+    )
+
+
+def enterprise_name_tokens_write(*, enterprise: Enterprise) -> None:
+    """The enterprise's rows in the look-alike index match its name's distinctive words."""
+    wanted = set(enterprise.name_distinctive.split())
+    stored = set(
+        EnterpriseNameToken.objects.filter(enterprise=enterprise).values_list("token", flat=True)
+    )
+    if stored - wanted:
+        EnterpriseNameToken.objects.filter(
+            enterprise=enterprise, token__in=stored - wanted
+        ).delete()
+    EnterpriseNameToken.objects.bulk_create(
+        [EnterpriseNameToken(enterprise=enterprise, token=t) for t in sorted(wanted - stored)]
     )
 
 
@@ -322,6 +341,7 @@ def _save_enterprise(
     _fill_search_columns(enterprise)
     created = enterprise.pk is None
     enterprise.save()
+    enterprise_name_tokens_write(enterprise=enterprise)
     if markets is not None:
         enterprise.markets.set(markets)
     if created or previous != enterprise.status:
@@ -459,6 +479,8 @@ def fraud_report_submit(
         reporter_name=reporter_name,
         reporter_contact=reporter_contact,
     )
+    report.reference = rules.fraud_report_reference(report.pk, timezone.localdate().year)
+    report.save(update_fields=["reference"])
     for attachment in attachments:
         FraudReportAttachment.objects.create(
             report=report,

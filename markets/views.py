@@ -519,9 +519,10 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     search = selectors.enterprise_search(query)
     page = Paginator(search.results, ENTERPRISES_PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    # A match holds every word typed, legal form included, so one whose distinctive part
+    # is the query's is the company the visitor meant: no warning about the others.
     exact = bool(query) and any(
-        rules.distinctive(e.name_normalised) == rules.distinctive(rules.normalise(query))
-        for e in page.object_list
+        e.name_distinctive == rules.distinctive(rules.normalise(query)) for e in page.object_list
     )
     return render(
         request,
@@ -637,6 +638,9 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
 # --- Fraud reports (public) -----------------------------------------------------------
 
 
+FRAUD_REFERENCE_SESSION_KEY = "fraud_report_reference"
+
+
 @require_http_methods(["GET", "POST"])
 def fraud_report_create(request: HttpRequest) -> HttpResponse:
     address = throttle.client_address(request)
@@ -664,7 +668,7 @@ def fraud_report_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.fraud_report_submit(
+            report = services.fraud_report_submit(
                 province=data["province"],
                 commune=data["commune"],
                 name_used=data["name_used"],
@@ -680,13 +684,16 @@ def fraud_report_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             throttle.record("fraud-report", address, window_seconds=FRAUD_REPORT_WINDOW)
+            # Shown once on the thank-you page, from this visitor's own session.
+            request.session[FRAUD_REFERENCE_SESSION_KEY] = report.reference
             return redirect("markets:fraud_report_sent")
     return render(request, "markets/fraud_report_form.html", {"form": form}, status=400)
 
 
 @require_GET
 def fraud_report_sent(request: HttpRequest) -> HttpResponse:
-    return render(request, "markets/fraud_report_sent.html")
+    reference = request.session.get(FRAUD_REFERENCE_SESSION_KEY, "")
+    return render(request, "markets/fraud_report_sent.html", {"reference": reference})
 
 
 # --- Fraud reports (staff) ------------------------------------------------------------
@@ -697,6 +704,11 @@ def fraud_report_sent(request: HttpRequest) -> HttpResponse:
 def staff_fraud_list(request: HttpRequest) -> HttpResponse:
     shown = request.GET.get("status", "open")
     reports = selectors.fraud_reports_for(request.user)
+    query = request.GET.get("q", "").strip()[:40]
+    reference = rules.canonical_reference(query)
+    if reference:
+        # A reference finds its report whatever its status.
+        reports, shown = reports.filter(reference=reference), "all"
     if shown == "open":
         reports = reports.open()
     elif shown in FraudReportStatus.values:
@@ -705,7 +717,7 @@ def staff_fraud_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "markets/staff/fraud_report_list.html",
-        {"page": page, "shown": shown},
+        {"page": page, "shown": shown, "query": query, "searched": bool(reference)},
     )
 
 

@@ -31,3 +31,18 @@ class VietnameseFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class ForgetOfflineCopiesOnSignOutMiddleware:
+    """Signing out removes what the phone kept for offline use (the ticket pages in the
+    service worker's cache): the next person on a shared phone must not open them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method == "POST" and request.path == settings.LOGOUT_PATH:
+            # "storage" also unregisters the service worker; cookies are the logout's job.
+            response.headers["Clear-Site-Data"] = '"cache", "storage"'
+        return response

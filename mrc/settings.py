@@ -57,6 +57,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed (static files are whitenoise's, pre-compressed). BREACH: Django masks
+    # the CSRF token on every response and adds random bytes to each gzip header
+    # ("Heal the Breach"); see docs/phone-performance.md.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -69,6 +73,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.StaffSessionTimeoutMiddleware",
     "accounts.middleware.StaffMFAMiddleware",
+    "mrc.middleware.ForgetOfflineCopiesOnSignOutMiddleware",
 ]
 
 ROOT_URLCONF = "mrc.urls"
@@ -324,6 +329,8 @@ FORMAT_MODULE_PATH = ["mrc.formats"]
 # --- Static and uploaded files --------------------------------------------------------
 
 STATIC_URL = "/static/"
+#: Where allauth's sign-out form posts: the response clears the phone's offline copies.
+LOGOUT_PATH = "/accounts/logout/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 # Uploaded documents are private: MEDIA_ROOT has no URL and is served only through views

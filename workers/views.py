@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required, worker_required
 from accounts.files import private_file_response
-from accounts.models import User
+from accounts.models import Centre, User
 from accounts.text import search_text
 from workers import rules, selectors, services
 from workers.forms import (
@@ -78,6 +78,9 @@ def worker_home(request: HttpRequest) -> HttpResponse:
         "case": profile.case if profile else None,
         "timeline": selectors.worker_timeline(profile.case) if profile else [],
         "next_step": selectors.NEXT_STEP.get(profile.case.stage) if profile else None,
+        "centre": Centre.objects.filter(province_id=user.province_id).first()
+        if user.province_id
+        else None,
     }
     return render(request, "workers/home.html", context)
 

@@ -42,5 +42,6 @@ def test_a_counsellor_signs_in_with_password_and_authenticator_code(page, live_s
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Trang cán bộ")
     expect(page.get_by_text("Lào Cai")).to_be_visible()
+    page.locator("details.menu > summary").click()  # on a phone the menu is one button
     page.get_by_role("link", name="Danh sách người dùng").click()
     expect(page.get_by_role("cell", name="Lò Văn Minh")).to_be_visible()

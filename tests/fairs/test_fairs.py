@@ -46,6 +46,7 @@ def test_a_new_fair_is_a_draft_with_its_first_event(counsellor, lao_cai):
 
 def test_publishing_opens_a_draft_and_records_who_and_when(counsellor):
     fair = FairFactory(status=Status.DRAFT, created_by=counsellor)
+    participation(fair, counsellor, name="Công ty Có Phép")
 
     services.fair_publish(fair_id=fair.pk, actor=counsellor)
 
@@ -76,6 +77,23 @@ def test_a_fair_that_is_over_is_not_published(counsellor):
         services.fair_publish(
             fair_id=fair.pk, actor=counsellor, now=fair.ends_at + datetime.timedelta(minutes=1)
         )
+
+
+def test_publishing_a_fair_without_enterprise_or_already_started_asks_for_confirmation(
+    counsellor,
+):
+    fair = FairFactory(status=Status.DRAFT, created_by=counsellor)
+    started = fair.starts_at + datetime.timedelta(minutes=5)
+
+    with pytest.raises(services.NeedsConfirmation) as refused:
+        services.fair_publish(fair_id=fair.pk, actor=counsellor, now=started)
+
+    assert len(refused.value.warnings) == 2
+    fair.refresh_from_db()
+    assert fair.status == Status.DRAFT and not fair.events.exists()
+    services.fair_publish(fair_id=fair.pk, actor=counsellor, now=started, confirmed=True)
+    fair.refresh_from_db()
+    assert fair.status == Status.PUBLISHED
 
 
 def test_publishing_refuses_an_enterprise_that_lost_its_licence_since_it_was_added(counsellor):

@@ -126,7 +126,11 @@ def test_the_ticket_is_one_small_self_contained_page_with_the_qr_inline(client, 
     html = page.text
     assert page.status_code == 200
     assert '<svg class="qr"' in html and registration.code in html
-    assert "<script" not in html and " style=" not in html and "<style" not in html
+    # One script only, the portal's own, deferred: it keeps the ticket for offline use and
+    # the page needs nothing from it.
+    assert html.count("<script") == 1
+    assert '<script src="/static/js/offline-tickets.js"' in html and " defer>" in html
+    assert " style=" not in html and "<style" not in html
     # Nothing is fetched from another host: every src and stylesheet is on this site.
     for url in re.findall(r'(?:src|href)="([^"]+)"', html):
         assert not url.startswith(("http:", "https:", "//")), url
@@ -279,11 +283,29 @@ def test_the_fair_form_keeps_what_was_typed_when_something_is_wrong(client, coun
     assert not Fair.objects.exists()
 
 
+def test_publishing_a_fair_with_no_enterprise_shows_a_warning_and_can_be_confirmed(
+    client, counsellor
+):
+    fair = FairFactory(status=Fair.Status.DRAFT, created_by=counsellor)
+    client.force_login(counsellor)
+
+    warned = client.post(reverse("fairs:publish", args=[fair.pk]))
+
+    assert warned.status_code == 409
+    assert 'id="publish-warnings"' in warned.text
+    assert "No enterprise takes part yet" in warned.text
+    fair.refresh_from_db()
+    assert fair.status == Fair.Status.DRAFT
+    client.post(reverse("fairs:publish", args=[fair.pk]), {"confirm": "1"})
+    fair.refresh_from_db()
+    assert fair.status == Fair.Status.PUBLISHED
+
+
 def test_publishing_cancelling_and_closing_from_the_staff_pages(client, counsellor, profile):
     fair = FairFactory(status=Fair.Status.DRAFT, created_by=counsellor)
     client.force_login(counsellor)
 
-    client.post(reverse("fairs:publish", args=[fair.pk]))
+    client.post(reverse("fairs:publish", args=[fair.pk]), {"confirm": "1"})
     fair.refresh_from_db()
     assert fair.status == Fair.Status.PUBLISHED
     register(fair, profile.user)

@@ -76,6 +76,54 @@ def test_a_name_that_looks_like_a_licensed_one_gets_a_warning(english, register)
     assert_self_contained(response.text)
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Cong ty TNHH Nhan luc Hoang Lien",
+        "Công ty TNHH Nhân lực Hoàng Liên",
+        "Hoang Lien Group",
+        "HOÀNG LIÊN JSC",
+        "Công ty Cổ phần Xuất khẩu lao động Quốc tế Hoàng Liên",
+    ],
+)
+def test_a_changed_legal_form_or_an_added_suffix_is_warned_about(english, register, query):
+    response = search(english, query)
+
+    assert names(response) == []
+    assert [item.key for item in response.context["look_alikes"]] == [register["hoang_lien"].pk]
+    assert 'id="look-alike"' in response.text
+
+
+def test_a_name_sharing_one_common_word_gets_no_warning(client, register):
+    response = search(client, "Công ty TNHH Hồng Phúc Thịnh")
+
+    assert response.context["look_alikes"] == []
+
+
+def test_the_look_alike_index_follows_a_renamed_enterprise(client, register):
+    company = register["hoang_lien"]
+    company.name = "Công ty CP Nhân lực Sa Pa Xanh"
+    services.enterprise_save(enterprise=company, by=None)
+
+    assert search(client, "Hoang Lien Group").context["look_alikes"] == []
+    assert [i.key for i in search(client, "Sa Pa Xanh Group").context["look_alikes"]] == [
+        company.pk
+    ]
+
+
+def test_the_look_alike_search_reads_no_more_rows_as_the_register_grows(
+    client, register, django_assert_max_num_queries
+):
+    for n in range(300):
+        enterprise(licence_number=f"L{n}/GP", name=f"Công ty TNHH Nhân lực Tên Riêng {n} Phú")
+    with django_assert_max_num_queries(12) as queries:
+        response = search(client, "Hoang Lien Group")
+
+    assert [item.key for item in response.context["look_alikes"]] == [register["hoang_lien"].pk]
+    look_alike_sql = [q["sql"] for q in queries.captured_queries if "name_token" in q["sql"]]
+    assert len(look_alike_sql) == 1
+
+
 def test_the_real_name_gets_no_look_alike_warning(client, register):
     response = search(client, "Nhân lực Hoàng Liên")
 

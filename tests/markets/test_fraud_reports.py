@@ -63,6 +63,38 @@ def test_anyone_can_file_a_report_and_it_lands_in_the_chosen_province(client, la
     assert FraudReportEvent.objects.get(report=report).to_status == "open"
 
 
+def test_the_thank_you_page_gives_a_reference_number_staff_can_find(client, lao_cai, counsellor):
+    send(client)
+    report = FraudReport.objects.get()
+
+    thanks = client.get(reverse("markets:fraud_report_sent")).content.decode()
+
+    assert report.reference and report.reference.startswith("BC")
+    assert f">{report.reference}</strong>" in thanks
+    login_staff(client, counsellor)
+    typed = report.reference.lower().replace("-", " ")
+    found = client.get(reverse("markets:staff_fraud_reports"), {"q": typed, "status": "closed"})
+    assert [r.pk for r in found.context["page"].object_list] == [report.pk]
+    assert report.reference in found.content.decode()
+
+
+def test_each_report_gets_its_own_reference(lao_cai):
+    def submit():  # type: ignore[no-untyped-def]
+        return services.fraud_report_submit(
+            province=lao_cai,
+            commune=None,
+            name_used="Công ty Ma",
+            phone="",
+            what_was_asked="50 triệu",
+            amount_paid=None,
+        )
+
+    first, second = submit(), submit()
+
+    assert first.reference != second.reference
+    assert FraudReport.objects.get(reference=second.reference) == second
+
+
 def test_the_report_form_is_self_contained(client):
     response = client.get(reverse("markets:report_fraud"))
 

@@ -400,3 +400,16 @@ def test_a_bad_schedule_keeps_what_was_typed(english, manager):
     assert 'value="2026-05-02T10:00"' in response.text
     draft.refresh_from_db()
     assert draft.status == NoticeStatus.DRAFT
+
+
+def test_the_notices_page_explains_the_feed_instead_of_a_bare_link_to_xml(client, db):
+    text = client.get(reverse("markets:notice_list")).content.decode()
+
+    start = text.index('<details class="fine" id="feed-help">')
+    end = text.index("</details>", start)
+    feed_link = f'href="{reverse("markets:notice_feed")}"'
+    # The only visible way to the feed is inside the explanation, which says what it is.
+    assert feed_link in text[start:end]
+    assert text.count(f"<a {feed_link}") == text[start:end].count(f"<a {feed_link}") == 1
+    assert "ứng dụng đọc tin" in text[start:end]
+    assert "Atom" not in text[start:end]

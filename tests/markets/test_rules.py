@@ -258,8 +258,30 @@ def test_a_name_close_to_a_licensed_one_is_a_look_alike():
     assert [item.key for item in found] == [1]
 
 
-def test_the_exact_licensed_name_is_not_a_look_alike_whatever_the_legal_form():
+@pytest.mark.parametrize(
+    ("name", "tokens"),
+    [
+        ("Công ty CP Nhân lực Hoàng Liên", ["hoang", "lien"]),
+        ("Cong ty TNHH Nhan luc Hoang Lien", ["hoang", "lien"]),
+        ("Hoang Lien Group", ["hoang", "lien"]),
+        ("CÔNG TY CỔ PHẦN XUẤT KHẨU LAO ĐỘNG QUỐC TẾ HOÀNG LIÊN JSC", ["hoang", "lien"]),
+        ("Hoàng Liên Co., Ltd", ["hoang", "lien"]),
+        ("Tập đoàn Hoàng Liên", ["hoang", "lien"]),
+        ("Cty TNHH Thương mại và Dịch vụ Đầu tư Phát triển Sao Mai", ["sao", "mai"]),
+    ],
+)
+def test_a_name_s_distinctive_words_leave_out_legal_forms_and_trade_filler(name, tokens):
+    assert rules.name_tokens(rules.normalise(name)) == tokens
+
+
+def test_a_changed_legal_form_or_an_added_suffix_is_a_look_alike():
     candidates = [(1, "Công ty CP Nhân lực Hoàng Liên", "cong ty cp nhan luc hoang lien")]
 
-    assert rules.look_alikes("Nhân lực Hoàng Liên", candidates) == []
-    assert rules.look_alikes("cong ty tnhh nhan luc hoang lien", candidates) == []
+    assert [f.key for f in rules.look_alikes("cong ty tnhh nhan luc hoang lien", candidates)] == [1]
+    assert [f.key for f in rules.look_alikes("Hoang Lien Group", candidates)] == [1]
+
+
+def test_one_shared_common_word_is_not_a_look_alike():
+    candidates = [(1, "Công ty TNHH Hồng Hà", "cong ty tnhh hong ha")]
+
+    assert rules.look_alikes("Công ty TNHH Hồng Phúc Thịnh", candidates) == []

@@ -210,7 +210,7 @@ class Command(BaseCommand):
                     "capacity": 100_000,  # topped up on every run: never full
                 },
             )
-            fair_services.fair_publish(fair_id=fair.pk, actor=counsellor)
+            fair_services.fair_publish(fair_id=fair.pk, actor=counsellor, confirmed=True)
         waiting = Registration.objects.filter(
             fair=fair, status=Registration.Status.REGISTERED, checked_in_at__isnull=True
         )
@@ -232,7 +232,7 @@ class Command(BaseCommand):
 
     def seed_enterprises(self, count: int) -> None:
         """Licensed enterprises up to `count` in the register, so the search and its
-        look-alikes (computed over every name) work on a register of realistic size."""
+        look-alikes (read over the name-token index) work on a register of realistic size."""
         markets = list(Market.objects.published())
         existing = Enterprise.objects.count()
         for n in range(existing, count):
