@@ -209,9 +209,10 @@ CELERY_BEAT_SCHEDULE = {
 # --- Accounts, allauth and MFA --------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, refusing demo accounts where they are not allowed.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -418,3 +419,7 @@ SOURCE_CODE_URL = env_str("SOURCE_CODE_URL", "") or ""
 
 # Where demo data and the first admin come from; see seed_demo.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "mrc-demo-2026")
+# The demo accounts sign in with a published password and second factor: only where DEBUG
+# is on. With DEBUG off the portal does not start while they exist, and they cannot sign in.
+# Deliberately not an environment variable: nothing turns this on in production.
+DEMO_ACCOUNTS_ALLOWED = DEBUG
