@@ -217,3 +217,43 @@ def test_each_visitor_gets_exactly_what_the_matrix_says(client, world, visitor):
         if not ok:
             wrong.append((name, status))
     assert wrong == []
+
+
+# --- The same matrix after the worker moved to another province (security review, 2) ---
+
+#: Entries about the worker's own file: after a move the two provinces swap roles.
+WORKER_FILE = ("accounts:person", "workers:")
+
+
+def after_move(allowed: frozenset[str], name: str) -> frozenset[str]:
+    if not name.startswith(WORKER_FILE):
+        return allowed
+    swapped = set(allowed)
+    if SAME in allowed:
+        swapped.discard(SAME)
+        swapped.add(OTHER_STAFF)
+    return frozenset(swapped)
+
+
+@pytest.mark.parametrize("visitor", [SAME, OTHER_STAFF, OWNER])
+def test_after_a_province_move_the_matrix_follows_the_worker(client, world, visitor, dong_thap):
+    profile = world["profile"]
+    profile.refresh_from_db()
+    services.profile_save_step(
+        profile_id=profile.pk,
+        step="address",
+        values={"commune": dong_thap.communes.order_by("code").first()},
+        expected_version=profile.version,
+        actor=world["owner"],
+    )
+    sign_in(client, visitor, world["people"][visitor])
+    wrong = []
+    for name, entry in sorted(MATRIX.items()):
+        if entry.method == "post" or not name.startswith(WORKER_FILE):
+            continue
+        url = reverse(name, args=entry.args(world))
+        status = client.get(url).status_code
+        allowed = visitor in after_move(entry.allowed, name)
+        if allowed != (status in (200, 302)) or (not allowed and status != 404):
+            wrong.append((name, status))
+    assert wrong == []
