@@ -257,3 +257,27 @@ def test_after_a_province_move_the_matrix_follows_the_worker(client, world, visi
         if allowed != (status in (200, 302)) or (not allowed and status != 404):
             wrong.append((name, status))
     assert wrong == []
+
+
+# --- A walk-in at another province's fair with the worker's phone (review, finding 3) ---
+
+
+def test_a_walk_in_elsewhere_with_the_workers_phone_reaches_nothing_of_theirs(
+    client, world, dong_thap
+):
+    from fairs.models import Registration
+    from fairs.services import registration_create
+    from tests.fairs.factories import fair_today
+
+    owner, stranger = world["owner"], world["people"][OTHER_STAFF]
+    fair = fair_today(province=dong_thap, created_by=stranger)
+    registration_create(fair_id=fair.pk, actor=stranger, name="X", phone=owner.phone, walk_in=True)
+
+    assert not Registration.objects.filter(worker=owner).exists()
+    sign_in(client, OTHER_STAFF, stranger)
+    refused = {
+        name: client.get(reverse(name, args=entry.args(world))).status_code
+        for name, entry in MATRIX.items()
+        if entry.method == "get" and name.startswith(WORKER_FILE)
+    }
+    assert set(refused.values()) == {404}
