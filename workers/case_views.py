@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
 from accounts.models import ExportRecord, User
-from accounts.spreadsheets import XLSX, read_rows, workbook_bytes
+from accounts.spreadsheets import XLSX, SpreadsheetRefused, read_rows, workbook_bytes
 from workers import importing, selectors, services
 from workers.forms import (
     AssignForm,
@@ -383,6 +383,9 @@ def import_workers(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             header, body = read_rows(form.cleaned_data["file"].read())
+        except SpreadsheetRefused as refused:
+            form.add_error("file", str(refused))
+            return render(request, "workers/import.html", context)
         except Exception:  # openpyxl raises many kinds on a file that is not a workbook
             form.add_error("file", _("This is not an Excel file (.xlsx)."))
             return render(request, "workers/import.html", context)
