@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import staff_required
 from accounts.files import private_file_response
+from accounts.limits import body_limit
 from accounts.models import Province
 from accounts.text import as_id
 from markets import rules, selectors, services, throttle
@@ -35,6 +36,7 @@ from markets.forms import (
     NoticeScheduleForm,
     ReasonForm,
 )
+from markets.importing import MAX_BYTES as ENTERPRISE_IMPORT_MAX_BYTES
 from markets.importing import is_spreadsheet, parse_enterprise_file
 from markets.models import (
     Enterprise,
@@ -45,6 +47,8 @@ from markets.models import (
     Programme,
 )
 from markets.money import format_amount, format_money
+from markets.uploads import MAX_FILE_BYTES as FRAUD_FILE_BYTES
+from markets.uploads import MAX_FILES as FRAUD_FILES
 
 NOTICES_PER_PAGE = 20
 ENTERPRISES_PER_PAGE = 30
@@ -460,6 +464,7 @@ def _admin_only(request: HttpRequest) -> None:
 IMPORT_SESSION_KEY = "markets:enterprise_import"
 
 
+@body_limit(ENTERPRISE_IMPORT_MAX_BYTES)
 @staff_required
 @require_http_methods(["GET", "POST"])
 def enterprise_import(request: HttpRequest) -> HttpResponse:
@@ -535,6 +540,7 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
 # --- Fraud reports (public) -----------------------------------------------------------
 
 
+@body_limit(FRAUD_FILES * FRAUD_FILE_BYTES)
 @require_http_methods(["GET", "POST"])
 def fraud_report_create(request: HttpRequest) -> HttpResponse:
     address = throttle.client_address(request)

@@ -59,6 +59,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, whose process_view reads the body: a body over the view's limit is
+    # refused (413) from its Content-Length, unread.
+    "accounts.limits.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "mrc.middleware.VietnameseFirstLocaleMiddleware",
@@ -341,6 +344,17 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Request bodies (accounts.limits): a view that takes files says its own limit with
+# @body_limit (documents 10 MB, fraud report 3 x 5 MB, imports); any other request may be
+# at most REQUEST_MAX_BYTES, the admin site ADMIN_REQUEST_MAX_BYTES. Refused before reading.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 3 * 1024 * 1024)
+ADMIN_REQUEST_MAX_BYTES = env_int("ADMIN_REQUEST_MAX_BYTES", 11 * 1024 * 1024)
+# Django's own limits, written out: form fields (not files) at most 2.5 MB, and files over
+# 2.5 MB go to a temporary file rather than memory (bounded by the limits above).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # --- Security -------------------------------------------------------------------------
 
