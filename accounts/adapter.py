@@ -101,6 +101,15 @@ class AccountAdapter(DefaultAccountAdapter):
             return self.respond_user_inactive(request, user)
         return super().pre_login(request, user, **kwargs)
 
+    def get_login_stages(self) -> list[str]:
+        stages = super().get_login_stages()
+        return [
+            "accounts.stages.SignupEmailVerificationStage"
+            if path == "allauth.account.stages.EmailVerificationStage"
+            else path
+            for path in stages
+        ]
+
     def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:  # type: ignore[override]
         user = super().save_user(request, user, form, commit=False)
         user.name = form.cleaned_data["name"]
