@@ -139,8 +139,9 @@ def _fee_check_refused(request: HttpRequest) -> HttpResponse | None:
         return None
     address = throttle.client_address(request)
     window = settings.FEE_CHECK_WINDOW_SECONDS
-    if not throttle.is_limited("fee-check", address, limit=settings.FEE_CHECKS_PER_WINDOW):
-        throttle.record("fee-check", address, window_seconds=window)
+    if throttle.consume(
+        "fee-check", address, limit=settings.FEE_CHECKS_PER_WINDOW, window_seconds=window
+    ):
         return None
     wait = throttle.retry_after("fee-check", address, window_seconds=window)
     response = render(
@@ -556,7 +557,11 @@ def fraud_report_create(request: HttpRequest) -> HttpResponse:
         # was typed and without showing errors for fields not filled in yet.
         form = FraudReportForm(initial=request.POST.dict())
         return render(request, "markets/fraud_report_form.html", {"form": form})
-    if throttle.is_limited("fraud-report", address, limit=FRAUD_REPORTS_PER_HOUR):
+    # The place is taken before the form is read (increment, then check), and given back
+    # if the form comes back with errors: at once or one by one, 5 reports an hour.
+    if not throttle.consume(
+        "fraud-report", address, limit=FRAUD_REPORTS_PER_HOUR, window_seconds=FRAUD_REPORT_WINDOW
+    ):
         form = FraudReportForm(initial=request.POST.dict())
         return render(
             request,
@@ -583,8 +588,8 @@ def fraud_report_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            throttle.record("fraud-report", address, window_seconds=FRAUD_REPORT_WINDOW)
             return redirect("markets:fraud_report_sent")
+    throttle.refund("fraud-report", address)
     return render(request, "markets/fraud_report_form.html", {"form": form}, status=400)
 
 
