@@ -17,9 +17,13 @@ from accounts.demo import demo_sign_in_refused
 
 class ModelBackend(DjangoModelBackend):
     def user_can_authenticate(self, user: Any) -> bool:
-        return super().user_can_authenticate(user) and not demo_sign_in_refused(user)
+        return super().user_can_authenticate(user) and not demo_sign_in_refused(
+            user, check_secret=False
+        )
 
 
 class AuthenticationBackend(AllauthBackend):
     def user_can_authenticate(self, user: Any) -> bool:
-        return super().user_can_authenticate(user) and not demo_sign_in_refused(user)
+        return super().user_can_authenticate(user) and not demo_sign_in_refused(
+            user, check_secret=False
+        )

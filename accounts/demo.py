@@ -164,24 +164,29 @@ def demo_data_present() -> list[str]:
     return found
 
 
-def is_demo_user(user: Any) -> bool:
-    """Whether this account is one of seed_demo's, or uses the published secret."""
+def is_demo_user(user: Any, *, check_secret: bool = True) -> bool:
+    """Whether this account is one of seed_demo's, or (with `check_secret`, one query) uses
+    the published secret."""
     if getattr(user, "pk", None) is None:
         return False
     email = (user.email or "").lower()
     if email in DEMO_EMAILS or email.endswith(DEMO_EMAIL_DOMAIN) or user.phone in DEMO_PHONES:
         return True
-    return any(
+    return check_secret and any(
         _has_demo_secret(a)
         for a in Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
     )
 
 
-def demo_sign_in_refused(user: Any) -> bool:
-    """True (and logged) when a demo account tries to sign in where demo data is not allowed."""
+def demo_sign_in_refused(user: Any, *, check_secret: bool = True) -> bool:
+    """True (and logged) when a demo account tries to sign in where demo data is not allowed.
+
+    The backends ask on every request (without the secret's query: start-up already refused
+    a database holding it); every sign-in asks with it (AccountAdapter.pre_login).
+    """
     from django.conf import settings
 
-    if settings.DEMO_ACCOUNTS_ALLOWED or not is_demo_user(user):
+    if settings.DEMO_ACCOUNTS_ALLOWED or not is_demo_user(user, check_secret=check_secret):
         return False
     log.error(
         "Refused the sign-in of demo account #%s: demo accounts and the published "

@@ -18,11 +18,24 @@ VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")) or "")
 
 DEBUG = env_bool("DEBUG", True)
 
+_DEVELOPMENT_KEY = "django-insecure-development-only-never-in-production"
 _secret = env_str("SECRET_KEY")
 if _secret is None:
     if not DEBUG:
         raise ConfigError("SECRET_KEY must be set when DEBUG is off (a long random string).")
-    _secret = "django-insecure-development-only-never-in-production"  # noqa: S105
+    _secret = _DEVELOPMENT_KEY
+elif not DEBUG and (
+    # Short, repetitive, Django's insecure prefix, or a placeholder from our own files.
+    len(_secret) < 50
+    or len(set(_secret)) < 5
+    or _secret.startswith("django-insecure")
+    or "change-me" in _secret.lower()
+    or "changeme" in _secret.lower()
+):
+    raise ConfigError(
+        "SECRET_KEY is too short or a known value: with DEBUG off use at least 50 random "
+        "characters (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 SECRET_KEY = _secret
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
@@ -283,6 +296,12 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MRC] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP secrets and recovery-code seeds are encrypted in the database (accounts.mfa) with
+# this key, which stays out of the database and its backups. By default it is derived from
+# SECRET_KEY: set MFA_ENCRYPTION_KEY on its own before ever changing SECRET_KEY, or every
+# staff member's authenticator stops working.
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+MFA_ENCRYPTION_KEY = env_str("MFA_ENCRYPTION_KEY") or "mfa:" + SECRET_KEY
 MFA_TOTP_ISSUER = "MRC"
 # Accept the code of the 30-second step before or after: the clocks of cheap phones drift,
 # and a code typed as its step ends would otherwise be refused. A used code stays used.
@@ -292,12 +311,27 @@ USERSESSIONS_TRACK_ACTIVITY = False
 
 # SMS leaves through an adapter; the console backend prints, nothing goes on the network.
 SMS_BACKEND = env_str("SMS_BACKEND", "accounts.sms.ConsoleBackend")
+# The console backend writes every sign-in code, with the phone number, into the web log:
+# with DEBUG off it is refused unless this variable says it was meant.
+ALLOW_CONSOLE_SMS_IN_PRODUCTION = env_bool("ALLOW_CONSOLE_SMS_IN_PRODUCTION", False)
+if not DEBUG and SMS_BACKEND.endswith(".ConsoleBackend") and not ALLOW_CONSOLE_SMS_IN_PRODUCTION:
+    raise ConfigError(
+        "SMS_BACKEND is the console backend, which writes sign-in codes and phone numbers to "
+        "the log: with DEBUG off set SMS_BACKEND to a provider's backend, or "
+        "ALLOW_CONSOLE_SMS_IN_PRODUCTION=1 if that is really meant."
+    )
 
 # --- Email ----------------------------------------------------------------------------
 
-# Development prints email to the console; production sends by SMTP, to EMAIL_HOST or to a
-# mail server on the same machine.
+# Development prints email to the console; production sends by SMTP to EMAIL_HOST, which
+# must be named (`localhost` for a mail server on the same machine): an unset variable
+# used to send every email to localhost:25 by accident.
 _email_host = env_str("EMAIL_HOST")
+if _email_host is None and not DEBUG:
+    raise ConfigError(
+        "EMAIL_HOST must be set when DEBUG is off: the SMTP server, or localhost for a mail "
+        "server on this machine."
+    )
 if _email_host is None and DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
