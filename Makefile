@@ -58,7 +58,8 @@ demo-code: install
 
 check-deploy: install
 	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-key-but-long-enough-for-django \
-	ALLOWED_HOSTS=mrc.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+	ALLOWED_HOSTS=mrc.example EMAIL_HOST=smtp.example ALLOW_CONSOLE_SMS_IN_PRODUCTION=1 \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
@@ -72,9 +73,12 @@ bench: install
 	@psql "$(dir $(BENCH_DATABASE_URL))postgres" -qtc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 \
 		|| psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
-	DEBUG=0 SECRET_KEY=collect-only ALLOWED_HOSTS=testserver $(BIN)/python manage.py collectstatic --noinput -v0
+	DEBUG=0 SECRET_KEY=collect-only-$$(date +%s)-not-secret-at-all-but-long-enough-xxxxxx \
+		ALLOWED_HOSTS=testserver EMAIL_HOST=localhost ALLOW_CONSOLE_SMS_IN_PRODUCTION=1 \
+		$(BIN)/python manage.py collectstatic --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=0 SECRET_KEY=bench-only-$$(date +%s)-not-secret-at-all-xxxxxxxxxxxx \
-		ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=0 $(BIN)/python manage.py bench $(BENCH_ARGS)
+		ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=0 EMAIL_HOST=localhost \
+		ALLOW_CONSOLE_SMS_IN_PRODUCTION=1 $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 ## The portal under load on this machine (gunicorn, Celery, PostgreSQL, Redis; locust headless):
 ## make load LOAD_USERS=80 LOAD_TIME=5m; LOAD_USERS=20,40,80 tries each in turn. See loadtest/run.py

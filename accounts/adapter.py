@@ -5,10 +5,11 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.demo import demo_sign_in_refused
 from accounts.models import User
 from accounts.phones import normalize_phone
 from accounts.sms import send_sms
@@ -90,6 +91,24 @@ class AccountAdapter(DefaultAccountAdapter):
         send_sms(
             phone, _("MRC: an account already uses this number. Sign in or reset the password.")
         )
+
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:  # type: ignore[override]
+        # A sign-in by code never asks the backends: demo accounts are refused here too.
+        if demo_sign_in_refused(user):
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            return self.respond_user_inactive(request, user)
+        return super().pre_login(request, user, **kwargs)
+
+    def get_login_stages(self) -> list[str]:
+        stages = super().get_login_stages()
+        return [
+            "accounts.stages.SignupEmailVerificationStage"
+            if path == "allauth.account.stages.EmailVerificationStage"
+            else path
+            for path in stages
+        ]
 
     def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:  # type: ignore[override]
         user = super().save_user(request, user, form, commit=False)

@@ -5,7 +5,9 @@ Only for DEBUG installations; seed_demo refuses to run in production without --f
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -15,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Centre, Province, Role, User
+
+log = logging.getLogger(__name__)
 
 # A published demo secret (base32), so anyone trying the portal can add it to an
 # authenticator app or print the current code with `make demo-code`.
@@ -140,3 +144,144 @@ def seed_accounts(password: str) -> list[tuple[DemoAccount, User]]:
                 authenticator.save(update_fields=["data"])
         result.append((demo, user))
     return result
+
+
+# --- Demo data in production ----------------------------------------------------------
+#
+# Anything seed_demo ever made signs in with a published password and second factor. With
+# DEBUG off (settings.DEMO_ACCOUNTS_ALLOWED is False) the portal refuses to start while
+# one exists (mrc/wsgi.py, `check --deploy --database default`) and refuses its sign-in
+# (accounts.backends, AccountAdapter.pre_login); `manage.py remove_demo_data` clears it.
+
+DEMO_EMAILS = frozenset(d.email for d in DEMO_ACCOUNTS if d.email)
+DEMO_PHONES = frozenset(d.phone for d in DEMO_ACCOUNTS if d.phone)
+DEMO_EMAIL_DOMAIN = "@mrc.demo"
+
+
+def _demo_login_q() -> Any:
+    from django.db.models import Q
+
+    return (
+        Q(email__in=DEMO_EMAILS) | Q(email__iendswith=DEMO_EMAIL_DOMAIN) | Q(phone__in=DEMO_PHONES)
+    )
+
+
+def _has_demo_secret(authenticator: Authenticator) -> bool:
+    from allauth.mfa.utils import decrypt
+
+    try:
+        return decrypt(authenticator.data.get("secret", "")) == DEMO_TOTP_SECRET
+    except Exception:
+        return False
+
+
+def demo_totp_users() -> list[int]:
+    """Ids of the users whose authenticator uses the published demo secret."""
+    return [
+        a.user_id
+        for a in Authenticator.objects.filter(type=Authenticator.Type.TOTP)
+        if _has_demo_secret(a)
+    ]
+
+
+def demo_data_present() -> list[str]:
+    """What of the demo data is still here, in words for a log line; empty when none."""
+    found = []
+    logins = list(
+        User.objects.filter(_demo_login_q(), is_active=True).values_list("email", "phone")[:20]
+    )
+    if logins:
+        found.append("demo accounts: " + ", ".join(e or p for e, p in logins))
+    totp = demo_totp_users()
+    if totp:
+        found.append(f"the published authenticator secret, on {len(totp)} account(s)")
+    return found
+
+
+def is_demo_user(user: Any, *, check_secret: bool = True) -> bool:
+    """Whether this account is one of seed_demo's, or (with `check_secret`, one query) uses
+    the published secret."""
+    if getattr(user, "pk", None) is None:
+        return False
+    email = (user.email or "").lower()
+    if email in DEMO_EMAILS or email.endswith(DEMO_EMAIL_DOMAIN) or user.phone in DEMO_PHONES:
+        return True
+    return check_secret and any(
+        _has_demo_secret(a)
+        for a in Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
+    )
+
+
+def demo_sign_in_refused(user: Any, *, check_secret: bool = True) -> bool:
+    """True (and logged) when a demo account tries to sign in where demo data is not allowed.
+
+    The backends ask on every request (without the secret's query: start-up already refused
+    a database holding it); every sign-in asks with it (AccountAdapter.pre_login).
+    """
+    from django.conf import settings
+
+    if settings.DEMO_ACCOUNTS_ALLOWED or not is_demo_user(user, check_secret=check_secret):
+        return False
+    log.error(
+        "Refused the sign-in of demo account #%s: demo accounts and the published "
+        "authenticator secret do not sign in with DEBUG off. Run manage.py remove_demo_data.",
+        user.pk,
+    )
+    return True
+
+
+class DemoDataInProduction(Exception):
+    pass
+
+
+def refuse_to_start_with_demo_data() -> None:
+    """Stop start-up with DEBUG off while demo data exists (an unreachable database passes:
+    the sign-in refusal still holds, and the health check reports the database)."""
+    from django.conf import settings
+    from django.db import DatabaseError
+
+    if settings.DEMO_ACCOUNTS_ALLOWED:
+        return
+    try:
+        found = demo_data_present()
+    except DatabaseError:
+        log.warning("Could not look for demo data at start-up: the database did not answer.")
+        return
+    if found:
+        raise DemoDataInProduction(
+            "Demo data exists and DEBUG is off: "
+            + "; ".join(found)
+            + ". Anyone can sign in with the published password. "
+            "Run `python manage.py remove_demo_data`, then start again."
+        )
+
+
+@transaction.atomic
+def remove_demo_data() -> dict[str, int]:
+    """Delete the demo accounts (or, where history must keep them, disable and rename them)
+    and every authenticator that uses the published secret. Safe to run twice."""
+    from django.db.models import ProtectedError
+
+    counts = {"deleted": 0, "disabled": 0, "authenticators": 0}
+    for user_id in demo_totp_users():
+        counts["authenticators"] += Authenticator.objects.filter(
+            user_id=user_id, type=Authenticator.Type.TOTP
+        ).delete()[0]
+    for user in User.objects.filter(_demo_login_q()):
+        try:
+            with transaction.atomic():
+                user.delete()
+            counts["deleted"] += 1
+        except ProtectedError:
+            # Their name is on events and decisions that other records keep: the account
+            # stays as history, and can never sign in again.
+            EmailAddress.objects.filter(user=user).delete()
+            Authenticator.objects.filter(user=user).delete()
+            user.email = f"removed-demo-{user.pk}@invalid"
+            user.phone = None
+            user.is_active = False
+            user.is_superuser = False
+            user.set_unusable_password()
+            user.save(update_fields=["email", "phone", "is_active", "is_superuser", "password"])
+            counts["disabled"] += 1
+    return counts

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context, ratelimit
@@ -39,6 +40,33 @@ class SignupForm(AllauthSignupForm):
         self.fields["phone"].help_text = _("Phone number or email: at least one.")
         self.fields["email"].required = False
         self.order_fields(self.field_order)
+
+    def validate_unique_email(self, value: str) -> str:
+        # A taken address is not said on the page (security review, finding 4): the form
+        # goes on as for a new one, allauth's enumeration prevention sends the owner an
+        # "account already exists" email instead of making a second account, and both end
+        # on "we sent you an email" (accounts.stages.SignupEmailVerificationStage).
+        from allauth.account.internal.userkit import filter_users_by_email
+
+        if filter_users_by_email(value):
+            self.account_already_exists = True
+            self.email_taken = value
+            return value
+        return super().validate_unique_email(value)
+
+    email_taken: str | None = None
+
+    def try_save(self, request: Any) -> Any:
+        phone = self.cleaned_data.get("phone")
+        if self.email_taken and phone and not get_adapter().get_user_by_phone(phone):
+            # A new number with a taken address: the account is made with the number only,
+            # and the address's owner is told by email. The visitor sees what a new
+            # sign-up sees (a code to the number); the number's owner learns nothing of the
+            # address, as a "this number has an account" text would have told them.
+            get_adapter().send_account_already_exists_mail(self.email_taken)
+            self.cleaned_data["email"] = ""
+            self.account_already_exists = False
+        return super().try_save(request)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

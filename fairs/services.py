@@ -518,8 +518,13 @@ def registration_create(
     with transaction.atomic():
         fair = _locked_fair(fair_id)
         _refuse_registration(fair, now, walk_in=walk_in)
-        if worker is None and phone:
-            worker = User.objects.filter(phone=phone, role=Role.WORKER).first()
+        if worker is None and phone and fair.province_id is not None:
+            # Only a worker of the fair's own province: a phone number typed at the door
+            # must not reach into another province's files (security review, finding 3).
+            # Anyone else becomes a new contact of this fair.
+            worker = User.objects.filter(
+                phone=phone, role=Role.WORKER, province_id=fair.province_id
+            ).first()
         if worker is not None:
             name = name or worker.name
             phone = phone or worker.phone or ""
@@ -723,7 +728,14 @@ def check_in(
     now = now or timezone.now()
     with transaction.atomic():
         if registration_id is not None:
-            registration = Registration.objects.filter(pk=registration_id).first()
+            # Only this fair's: any other id answers as unknown, so looping over ids at
+            # the door reveals no ticket of any other fair (security review, finding 8).
+            registration = Registration.objects.filter(pk=registration_id, fair_id=fair_id).first()
+            if registration is None:
+                raise CheckInRefused(
+                    _("This person is not on this fair's list. Search again by name or phone."),
+                    CheckInRefused.UNKNOWN,
+                )
         else:
             normalised = normalise_code(code)
             registration = (
@@ -738,9 +750,18 @@ def check_in(
                 CheckInRefused.UNKNOWN,
             )
         if registration.fair_id != fair_id:
+            if not Fair.objects.for_check_in(actor).filter(pk=registration.fair_id).exists():
+                # A fair this door keeper cannot see: as if the code did not exist.
+                raise CheckInRefused(
+                    _(
+                        "No ticket has the code “%(code)s”. Check the code, or search by "
+                        "name or phone."
+                    )
+                    % {"code": code.strip()[:20]},
+                    CheckInRefused.UNKNOWN,
+                )
             raise CheckInRefused(
-                _("Ticket %(code)s is for another job fair, not this one.")
-                % {"code": registration.code},
+                _("This ticket is for another job fair, not this one."),
                 CheckInRefused.OTHER_FAIR,
             )
         fair = Fair.objects.get(pk=fair_id)
@@ -750,10 +771,12 @@ def check_in(
 # --- Interviews and offers ------------------------------------------------------------
 
 
-def _case_of(registration: Registration) -> Case | None:
+def _case_of(registration: Registration, actor: User) -> Case | None:
+    """The worker's case, if the person recording may see it: an outcome never writes into
+    a case of another province (a worker of elsewhere who came to this fair)."""
     if registration.worker_id is None:
         return None
-    return Case.objects.filter(profile__user_id=registration.worker_id).first()
+    return Case.objects.for_user(actor).filter(profile__user_id=registration.worker_id).first()
 
 
 def interview_record(
@@ -795,7 +818,7 @@ def interview_record(
             participation=participation,
             registration=registration,
             job_order_id=job_order_id,
-            case=_case_of(registration),
+            case=_case_of(registration, actor),
             notes=notes.strip()[:300],
             recorded_by=actor,
         )
@@ -861,7 +884,18 @@ def offer_follow_up(*, interview_id: int, actor: User, due_on: datetime.date) ->
 def _follow_up(interview: Interview, *, actor: User, due_on: datetime.date) -> None:
     if interview.follow_up_id is not None:
         raise InvalidTransition(_("This offer already has a follow-up."))
-    case = interview.case or _case_of(interview.registration)
+    case = _case_of(interview.registration, actor)
+    if (
+        case is None
+        and Case.objects.filter(profile__user_id=interview.registration.worker_id).exists()
+    ):
+        raise FairError(
+            _(
+                "%(name)s's file is kept by another province's centre, so no follow-up was "
+                "made here. Tell them to contact the centre where they live."
+            )
+            % {"name": interview.registration.name}
+        )
     if case is None:
         raise FairError(
             _(

@@ -756,3 +756,11 @@ def application_bank_decline(*, application_id: int, actor: User, reason: str) -
         )
         _notify_decision(application)
     return application
+
+
+def applications_follow_worker(
+    profile: Any, from_province_id: int | None, to_province: int
+) -> None:
+    """A worker who moves province takes their support applications with them: the new
+    province's centre reviews and decides them (called inside workers' move transaction)."""
+    Application.objects.filter(profile=profile).update(province_id=to_province)

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
 from accounts.files import private_file_response
+from accounts.limits import body_limit
 from loans import rules, selectors, services
 from loans.forms import ApplicationForm, AttachmentForm, WithdrawForm
 from loans.models import (
@@ -38,7 +39,7 @@ from loans.models import (
 from workers import services as worker_services
 from workers.models import Sex
 from workers.reference import ETHNIC_GROUPS, PriorityGroup
-from workers.uploads import RejectedUpload, clean_upload
+from workers.uploads import MAX_BYTES, RejectedUpload, clean_upload
 from workers.views import consent_required
 
 WORKER = "worker"
@@ -270,6 +271,7 @@ def edit(request: HttpRequest, pk: int, area: str) -> HttpResponse:
     )
 
 
+@body_limit(MAX_BYTES)
 @applicant_action
 @require_POST
 def attach(request: HttpRequest, pk: int, area: str) -> HttpResponse:

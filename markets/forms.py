@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune, Province
 from accounts.text import as_id
+from accounts.uploads import JPEG, PDF, PNG, RejectedUpload, clean_bytes
 from markets import rules
 from markets.models import (
     Enterprise,
@@ -297,12 +300,20 @@ class FraudReportForm(forms.Form):
         for upload in files:
             if (upload.size or 0) > MAX_FILE_BYTES:
                 raise ValidationError(_("“%(name)s” is larger than 5 MB.") % {"name": upload.name})
-            content_type = sniff_content_type(upload)
-            if content_type is None:
+            if sniff_content_type(upload) is None:
                 raise ValidationError(
                     _("“%(name)s” is not a PDF, JPEG or PNG file.") % {"name": upload.name}
                 )
-            checked.append(Attachment(file=upload, content_type=content_type))
+            # The same checks as a worker's documents: PDFs parsed and refused with any
+            # action, script or embedded file; pictures drawn again without their metadata.
+            try:
+                clean = clean_bytes(upload.read(), accept=(PDF, JPEG, PNG))
+            except RejectedUpload as refused:
+                raise ValidationError(f"“{upload.name}”: {refused}") from None
+            # The visitor's name for the file, with the extension of what it really is.
+            stem = PurePath(upload.name or "file").stem[:150] or "file"
+            stored = ContentFile(clean.content, name=f"{stem}.{clean.extension}")
+            checked.append(Attachment(file=stored, content_type=clean.content_type))
         return checked
 
 

@@ -112,6 +112,12 @@ def _cell_text(value: object) -> str:
 def _xlsx_rows(content: bytes) -> list[list[str]]:
     from openpyxl import load_workbook  # only needed for spreadsheets
 
+    from accounts.spreadsheets import SpreadsheetRefused, check_xlsx
+
+    try:
+        check_xlsx(content, max_rows=MAX_ROWS)
+    except SpreadsheetRefused as refused:
+        raise ValidationError(str(refused)) from None
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a broken file

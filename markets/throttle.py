@@ -1,7 +1,12 @@
-"""A small cache-backed counter per visitor, to keep anonymous forms from being flooded."""
+"""A small cache-backed counter per visitor, to keep anonymous forms from being flooded.
+
+Every limiter of the portal counts with `consume` (increment, then check). allauth's own
+limits (sign-in, sign-up, codes) take a cache lock around their count (allauth 65.x).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 
@@ -24,22 +29,40 @@ def _start_key(scope: str, address: str) -> str:
 
 
 def is_limited(scope: str, address: str, *, limit: int) -> bool:
-    """Whether this address has already used up its `limit` in the current window."""
+    """Whether this address has already used up its `limit` in the current window (a read
+    for pages that only show the state; to let someone through, use `consume`)."""
     return int(cache.get(_key(scope, address), 0)) >= limit
 
 
+def consume(scope: str, address: str, *, limit: int, window_seconds: int) -> bool:
+    """Count one more use and say whether it is within `limit`.
+
+    Increment, then check: the cache's increment is atomic (Redis INCR, and a lock in the
+    in-memory cache), so fifteen requests at once get exactly `limit` yeses. Reading the
+    count and writing it afterwards let a burst through before any of them was counted
+    (security review, finding 9). A refused use stays counted: it was an attempt.
+    """
+    return record(scope, address, window_seconds=window_seconds) <= limit
+
+
+def refund(scope: str, address: str) -> None:
+    """Give back one use that turned out not to count (a form sent back with errors)."""
+    with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to give
+        cache.decr(_key(scope, address))
+
+
 def record(scope: str, address: str, *, window_seconds: int) -> int:
-    """Count one more use; the window starts with the first use and is not extended."""
+    """Count one more use, atomically, and return the count; the window starts with the
+    first use and is not extended."""
     key = _key(scope, address)
-    if cache.add(key, 1, timeout=window_seconds):
+    if cache.add(key, 0, timeout=window_seconds):
         _start_window(scope, address, window_seconds=window_seconds)
-        return 1
     try:
         return cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window_seconds)
+        cache.add(key, 0, timeout=window_seconds)
         _start_window(scope, address, window_seconds=window_seconds)
-        return 1
+        return cache.incr(key)
 
 
 def _start_window(scope: str, address: str, *, window_seconds: int) -> None:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import staff_required
 from accounts.files import private_file_response
+from accounts.limits import body_limit
 from accounts.models import Province
 from accounts.text import as_id
 from markets import rules, selectors, services, throttle
@@ -35,6 +36,7 @@ from markets.forms import (
     NoticeScheduleForm,
     ReasonForm,
 )
+from markets.importing import MAX_BYTES as ENTERPRISE_IMPORT_MAX_BYTES
 from markets.importing import is_spreadsheet, parse_enterprise_file
 from markets.models import (
     Enterprise,
@@ -46,6 +48,8 @@ from markets.models import (
     Programme,
 )
 from markets.money import format_amount
+from markets.uploads import MAX_FILE_BYTES as FRAUD_FILE_BYTES
+from markets.uploads import MAX_FILES as FRAUD_FILES
 
 NOTICES_PER_PAGE = 20
 ENTERPRISES_PER_PAGE = 30
@@ -191,8 +195,9 @@ def _fee_check_refused(request: HttpRequest) -> HttpResponse | None:
         return None
     address = throttle.client_address(request)
     window = settings.FEE_CHECK_WINDOW_SECONDS
-    if not throttle.is_limited("fee-check", address, limit=settings.FEE_CHECKS_PER_WINDOW):
-        throttle.record("fee-check", address, window_seconds=window)
+    if throttle.consume(
+        "fee-check", address, limit=settings.FEE_CHECKS_PER_WINDOW, window_seconds=window
+    ):
         return None
     wait = throttle.retry_after("fee-check", address, window_seconds=window)
     response = render(
@@ -563,6 +568,7 @@ def _admin_only(request: HttpRequest) -> None:
 IMPORT_SESSION_KEY = "markets:enterprise_import"
 
 
+@body_limit(ENTERPRISE_IMPORT_MAX_BYTES)
 @staff_required
 @require_http_methods(["GET", "POST"])
 def enterprise_import(request: HttpRequest) -> HttpResponse:
@@ -641,6 +647,7 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
 FRAUD_REFERENCE_SESSION_KEY = "fraud_report_reference"
 
 
+@body_limit(FRAUD_FILES * FRAUD_FILE_BYTES)
 @require_http_methods(["GET", "POST"])
 def fraud_report_create(request: HttpRequest) -> HttpResponse:
     address = throttle.client_address(request)
@@ -656,7 +663,11 @@ def fraud_report_create(request: HttpRequest) -> HttpResponse:
         # was typed and without showing errors for fields not filled in yet.
         form = FraudReportForm(initial=request.POST.dict())
         return render(request, "markets/fraud_report_form.html", {"form": form})
-    if throttle.is_limited("fraud-report", address, limit=FRAUD_REPORTS_PER_HOUR):
+    # The place is taken before the form is read (increment, then check), and given back
+    # if the form comes back with errors: at once or one by one, 5 reports an hour.
+    if not throttle.consume(
+        "fraud-report", address, limit=FRAUD_REPORTS_PER_HOUR, window_seconds=FRAUD_REPORT_WINDOW
+    ):
         form = FraudReportForm(initial=request.POST.dict())
         return render(
             request,
@@ -683,10 +694,10 @@ def fraud_report_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            throttle.record("fraud-report", address, window_seconds=FRAUD_REPORT_WINDOW)
             # Shown once on the thank-you page, from this visitor's own session.
             request.session[FRAUD_REFERENCE_SESSION_KEY] = report.reference
             return redirect("markets:fraud_report_sent")
+    throttle.refund("fraud-report", address)
     return render(request, "markets/fraud_report_form.html", {"form": form}, status=400)
 
 

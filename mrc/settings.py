@@ -18,11 +18,24 @@ VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")) or "")
 
 DEBUG = env_bool("DEBUG", True)
 
+_DEVELOPMENT_KEY = "django-insecure-development-only-never-in-production"
 _secret = env_str("SECRET_KEY")
 if _secret is None:
     if not DEBUG:
         raise ConfigError("SECRET_KEY must be set when DEBUG is off (a long random string).")
-    _secret = "django-insecure-development-only-never-in-production"  # noqa: S105
+    _secret = _DEVELOPMENT_KEY
+elif not DEBUG and (
+    # Short, repetitive, Django's insecure prefix, or a placeholder from our own files.
+    len(_secret) < 50
+    or len(set(_secret)) < 5
+    or _secret.startswith("django-insecure")
+    or "change-me" in _secret.lower()
+    or "changeme" in _secret.lower()
+):
+    raise ConfigError(
+        "SECRET_KEY is too short or a known value: with DEBUG off use at least 50 random "
+        "characters (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 SECRET_KEY = _secret
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
@@ -63,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, whose process_view reads the body: a body over the view's limit is
+    # refused (413) from its Content-Length, unread.
+    "accounts.limits.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "mrc.middleware.VietnameseFirstLocaleMiddleware",
@@ -214,9 +230,10 @@ CELERY_BEAT_SCHEDULE = {
 # --- Accounts, allauth and MFA --------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, refusing demo accounts where they are not allowed.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -268,8 +285,12 @@ ACCOUNT_RATE_LIMITS = {
     "request_login_code": "20/m/ip,3/15m/key",
     "reset_password": "20/m/ip,3/15m/key",
     "reset_password_from_key": "20/m/ip",
-    # Phone verification codes (sign-up, new number, resend): a text message each.
-    "verify_phone": "1/30s/key,3/m/ip",
+    # Phone verification codes (sign-up, new number, resend): a text message each. Counted
+    # per number (one every 30 seconds, 3 in 15 minutes), with a far higher ceiling per
+    # address: behind a carrier's NAT or a centre's Wi-Fi, the next person must still get
+    # their code (issue 16, point 13). allauth counts under a cache lock, so a burst at
+    # once is counted as one by one.
+    "verify_phone": "1/30s/key,3/15m/key,15/m/ip,200/h/ip",
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
     "change_phone": "1/m/user",
@@ -280,6 +301,12 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MRC] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP secrets and recovery-code seeds are encrypted in the database (accounts.mfa) with
+# this key, which stays out of the database and its backups. By default it is derived from
+# SECRET_KEY: set MFA_ENCRYPTION_KEY on its own before ever changing SECRET_KEY, or every
+# staff member's authenticator stops working.
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+MFA_ENCRYPTION_KEY = env_str("MFA_ENCRYPTION_KEY") or "mfa:" + SECRET_KEY
 MFA_TOTP_ISSUER = "MRC"
 # Accept the code of the 30-second step before or after: the clocks of cheap phones drift,
 # and a code typed as its step ends would otherwise be refused. A used code stays used.
@@ -289,12 +316,27 @@ USERSESSIONS_TRACK_ACTIVITY = False
 
 # SMS leaves through an adapter; the console backend prints, nothing goes on the network.
 SMS_BACKEND = env_str("SMS_BACKEND", "accounts.sms.ConsoleBackend")
+# The console backend writes every sign-in code, with the phone number, into the web log:
+# with DEBUG off it is refused unless this variable says it was meant.
+ALLOW_CONSOLE_SMS_IN_PRODUCTION = env_bool("ALLOW_CONSOLE_SMS_IN_PRODUCTION", False)
+if not DEBUG and SMS_BACKEND.endswith(".ConsoleBackend") and not ALLOW_CONSOLE_SMS_IN_PRODUCTION:
+    raise ConfigError(
+        "SMS_BACKEND is the console backend, which writes sign-in codes and phone numbers to "
+        "the log: with DEBUG off set SMS_BACKEND to a provider's backend, or "
+        "ALLOW_CONSOLE_SMS_IN_PRODUCTION=1 if that is really meant."
+    )
 
 # --- Email ----------------------------------------------------------------------------
 
-# Development prints email to the console; production sends by SMTP, to EMAIL_HOST or to a
-# mail server on the same machine.
+# Development prints email to the console; production sends by SMTP to EMAIL_HOST, which
+# must be named (`localhost` for a mail server on the same machine): an unset variable
+# used to send every email to localhost:25 by accident.
 _email_host = env_str("EMAIL_HOST")
+if _email_host is None and not DEBUG:
+    raise ConfigError(
+        "EMAIL_HOST must be set when DEBUG is off: the SMTP server, or localhost for a mail "
+        "server on this machine."
+    )
 if _email_host is None and DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
@@ -347,6 +389,17 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Request bodies (accounts.limits): a view that takes files says its own limit with
+# @body_limit (documents 10 MB, fraud report 3 x 5 MB, imports); any other request may be
+# at most REQUEST_MAX_BYTES, the admin site ADMIN_REQUEST_MAX_BYTES. Refused before reading.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 3 * 1024 * 1024)
+ADMIN_REQUEST_MAX_BYTES = env_int("ADMIN_REQUEST_MAX_BYTES", 11 * 1024 * 1024)
+# Django's own limits, written out: form fields (not files) at most 2.5 MB, and files over
+# 2.5 MB go to a temporary file rather than memory (bounded by the limits above).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # --- Security -------------------------------------------------------------------------
 
@@ -425,3 +478,7 @@ SOURCE_CODE_URL = env_str("SOURCE_CODE_URL", "") or ""
 
 # Where demo data and the first admin come from; see seed_demo.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "mrc-demo-2026")
+# The demo accounts sign in with a published password and second factor: only where DEBUG
+# is on. With DEBUG off the portal does not start while they exist, and they cannot sign in.
+# Deliberately not an environment variable: nothing turns this on in production.
+DEMO_ACCOUNTS_ALLOWED = DEBUG

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
+from accounts.limits import body_limit
 from accounts.models import ExportRecord, User
-from accounts.spreadsheets import XLSX, read_rows, workbook_bytes
+from accounts.spreadsheets import XLSX, SpreadsheetRefused, read_rows, workbook_bytes
 from workers import importing, selectors, services
 from workers.forms import (
     AssignForm,
@@ -35,6 +36,8 @@ from workers.models import Case, CounsellingSession, FollowUp
 CASES_PER_PAGE = 50
 EXPORT_LIMIT = 50_000
 IMPORT_SALT = "workers.import"
+# A list of 5,000 people in .xlsx is ~300 KB; the body is refused unread above this.
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
@@ -350,6 +353,7 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@body_limit(IMPORT_MAX_BYTES)
 @staff_required
 def import_workers(request: HttpRequest) -> HttpResponse:
     """Upload a sheet, see every row checked, then import all-or-nothing or valid rows."""
@@ -383,6 +387,9 @@ def import_workers(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             header, body = read_rows(form.cleaned_data["file"].read())
+        except SpreadsheetRefused as refused:
+            form.add_error("file", str(refused))
+            return render(request, "workers/import.html", context)
         except Exception:  # openpyxl raises many kinds on a file that is not a workbook
             form.add_error("file", _("This is not an Excel file (.xlsx)."))
             return render(request, "workers/import.html", context)

@@ -32,6 +32,8 @@ def follow_up_digest(today: datetime.date) -> int:
     rows = (
         FollowUp.objects.open()
         .filter(due_on__lte=today)
+        # A case that moved to another province is no longer this counsellor's to see.
+        .filter(Q(case__province=F("assignee__province")) | Q(assignee__role=Role.ADMIN))
         .values("assignee")
         .annotate(due=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
     )

@@ -541,6 +541,13 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     from_stage = models.CharField(max_length=20, choices=Stage, blank=True)
     to_stage = models.CharField(max_length=20, choices=Stage)
+    # Set when the worker moved province (the stage stays): from where, to where.
+    from_province = models.ForeignKey(
+        "accounts.Province", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_province = models.ForeignKey(
+        "accounts.Province", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(max_length=300, blank=True)

@@ -410,6 +410,7 @@ def follow_ups_due(user: User, today: datetime.date) -> QuerySet[FollowUp]:
     """The user's open follow-ups due today or overdue, oldest first."""
     return (
         FollowUp.objects.open()
+        .for_user(user)
         .filter(assignee=user, due_on__lte=today)
         .select_related("case__profile__user")
         .order_by("due_on", "pk")
@@ -419,7 +420,10 @@ def follow_ups_due(user: User, today: datetime.date) -> QuerySet[FollowUp]:
 def case_timeline(case: Case) -> list[tuple[datetime.datetime, str, object]]:
     """Moves, sessions, notes, check-ins and assignments of a case, newest first."""
     items: list[tuple[datetime.datetime, str, object]] = []
-    items += [(e.at, "event", e) for e in case.events.select_related("actor")]
+    items += [
+        (e.at, "event", e)
+        for e in case.events.select_related("actor", "from_province", "to_province")
+    ]
     items += [(s.held_at, "session", s) for s in case.sessions.select_related("counsellor")]
     items += [(n.at, "note", n) for n in case.notes.select_related("author")]
     items += [(c.at, "check_in", c) for c in case.check_ins.select_related("by")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -179,10 +180,9 @@ def profile_save_step(
                 Case.objects.filter(profile=profile).update(search_name=fold(values["name"]))
             if step == ProfileStep.ADDRESS and profile.commune_id:
                 # The account's province follows the address: it decides which centre sees them.
-                User.objects.filter(pk=profile.user_id).update(
-                    province_id=profile.commune.province_id
+                worker_province_move(
+                    profile=profile, to_province_id=profile.commune.province_id, actor=actor
                 )
-                Case.objects.filter(profile=profile).update(province_id=profile.commune.province_id)
             if step in (ProfileStep.IDENTITY, ProfileStep.ADDRESS):
                 Case.objects.filter(profile=profile).update(
                     sex=profile.sex, commune_id=profile.commune_id
@@ -265,6 +265,70 @@ def personal_id_reassign(*, attempt_id: int, actor: User, reason: str) -> Worker
             )
             Case.objects.filter(pk=case.pk).update(updated_at=now)
     return claimant
+
+
+#: What higher apps move with a worker who changes province (loans: the support
+#: applications). Each is called inside the move's transaction with (profile, from, to).
+PROVINCE_MOVE_HOOKS: list[Callable[[WorkerProfile, int | None, int], None]] = []
+
+
+def on_province_move(hook: Callable[[WorkerProfile, int | None, int], None]) -> None:
+    """Register what a higher app moves with the worker (called from its AppConfig.ready)."""
+    if hook not in PROVINCE_MOVE_HOOKS:
+        PROVINCE_MOVE_HOOKS.append(hook)
+
+
+def worker_province_move(*, profile: WorkerProfile, to_province_id: int, actor: User) -> bool:
+    """Move the worker, and everything scoped by their province, to another province.
+
+    In one transaction: the account, the case (with an event: who, when, from, to), the
+    case's counselling sessions and whatever the higher apps registered (their support
+    applications). The old province's counsellor lets go of the case; open follow-ups stay
+    on the case and are seen by the new province (scoping reads the case's province).
+    Fair registrations stay with the fair's province, which runs the fair.
+    """
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=profile.user_id)
+        from_province_id = user.province_id
+        if from_province_id == to_province_id:
+            return False
+        user.province_id = to_province_id
+        user.save(update_fields=["province"])
+        case = Case.objects.select_for_update().filter(profile=profile).first()
+        if case is not None:
+            now = timezone.now()
+            case.province_id = to_province_id
+            fields = ["province", "version", "updated_at"]
+            if case.assigned_to_id is not None:
+                keeps = (
+                    User.objects.filter(pk=case.assigned_to_id, province_id=to_province_id).exists()
+                    or User.objects.filter(pk=case.assigned_to_id, role=Role.ADMIN).exists()
+                )
+                if not keeps:
+                    case.assigned_to = None
+                    fields.append("assigned_to")
+                    Assignment.objects.create(
+                        case=case,
+                        assigned_to=None,
+                        assigned_by=actor,
+                        reason=str(_lazy("The worker moved to another province.")),
+                    )
+            case.version += 1
+            case.updated_at = now
+            case.save(update_fields=fields)
+            CaseEvent.objects.create(
+                case=case,
+                from_stage=case.stage,
+                to_stage=case.stage,
+                from_province_id=from_province_id,
+                to_province_id=to_province_id,
+                actor=actor,
+                at=now,
+            )
+            CounsellingSession.objects.filter(case=case).update(province_id=to_province_id)
+        for hook in PROVINCE_MOVE_HOOKS:
+            hook(profile, from_province_id, to_province_id)
+    return True
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required, worker_required
 from accounts.files import private_file_response
+from accounts.limits import body_limit
 from accounts.models import Centre, User
 from accounts.text import search_text
 from workers import rules, selectors, services
@@ -39,7 +40,7 @@ from workers.models import (
     WorkerProfile,
 )
 from workers.reference import PriorityGroup
-from workers.uploads import RejectedUpload, clean_upload
+from workers.uploads import MAX_BYTES, RejectedUpload, clean_upload
 
 WORKERS_PER_PAGE = 50
 
@@ -238,6 +239,7 @@ def _upload(request: HttpRequest, profile: WorkerProfile) -> DocumentUploadForm 
     return None
 
 
+@body_limit(MAX_BYTES)
 @consent_required
 def documents(request: HttpRequest) -> HttpResponse:
     profile = _own_profile(request)
@@ -414,6 +416,7 @@ def staff_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     )
 
 
+@body_limit(MAX_BYTES)
 @staff_required
 def staff_documents(request: HttpRequest, pk: int) -> HttpResponse:
     """A counsellor uploads a paper the worker brought to the centre."""

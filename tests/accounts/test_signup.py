@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role, User
@@ -83,18 +84,59 @@ def test_malformed_phone_is_refused_in_vietnamese_and_the_form_keeps_what_was_ty
     assert not User.objects.exists()
 
 
-def test_taken_email_is_refused_in_vietnamese_and_the_form_keeps_what_was_typed(client):
-    UserFactory(email="binh@example.vn")
+def test_a_taken_email_is_not_said_on_the_page(client, mailoutbox, sms_outbox):
+    # Security review, finding 4: "Đã có người đăng ký bằng địa chỉ email này" told anyone
+    # whether an address had an account. Now the page goes on as for a new address.
+    UserFactory(email="binh@example.vn", phone="+84911111111")
+
+    taken = client.post(reverse("account_signup"), signup_data(email="Binh@example.vn"))
+    new = Client().post(reverse("account_signup"), signup_data(email="an@example.vn"))
+
+    assert taken.status_code == new.status_code == 302
+    assert taken["Location"] == new["Location"] == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in taken.wsgi_request.session
+    assert User.objects.filter(email="binh@example.vn").count() == 1
+    # Only the address's owner learns which it was.
+    assert next((m.to, m.subject) for m in mailoutbox) == (
+        ["binh@example.vn"],
+        "[MRC] Tài khoản đã tồn tại",
+    )
+
+
+def test_a_taken_email_with_a_new_phone_number_signs_up_the_number_alone(
+    client, mailoutbox, sms_outbox
+):
+    UserFactory(email="binh@example.vn", phone="+84911111111")
 
     response = client.post(
         reverse("account_signup"), signup_data(email="binh@example.vn", phone="0987654321")
     )
 
-    assert response.status_code == 200
-    assert "Đã có người đăng ký bằng địa chỉ email này." in response.text
-    assert 'value="0987654321"' in response.text
+    # As for any new number: a code to it (not "this number has an account").
+    assert response["Location"] == reverse("account_verify_phone")
+    [text] = sms_outbox
+    assert "mã của bạn" in text.body
+    made = User.objects.get(phone="+84987654321")
+    assert made.email is None
     assert User.objects.filter(email="binh@example.vn").count() == 1
-    assert not User.objects.filter(phone="+84987654321").exists()
+    [mail] = mailoutbox
+    assert mail.to == ["binh@example.vn"]
+
+
+def test_a_new_email_account_signs_in_with_its_password_once_the_address_is_confirmed(
+    client, mailoutbox
+):
+    client.post(reverse("account_signup"), signup_data(email="an@example.vn"))
+    [mail] = mailoutbox
+    link = re.search(r"https?://[^/]+(/accounts/confirm-email/[^\s]+/)", mail.body).group(1)  # type: ignore[union-attr]
+
+    client.post(link)
+    response = client.post(
+        reverse("account_login"), {"login": "an@example.vn", "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(User.objects.get(email="an@example.vn").pk)
 
 
 def test_a_phone_number_already_registered_creates_no_second_account(client, sms_outbox):

@@ -11,12 +11,14 @@ from tests.conftest import DONG_THAP, LAO_CAI, login_staff
 from tests.factories import StaffFactory
 from tests.markets.factories import enterprise, fraud_report
 from tests.mrc.test_pages import assert_self_contained
+from tests.workers.factories import PDF_BYTES, jpeg_upload, png_upload
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.7\n" + b"0" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+# Real files: every upload is parsed (PDFs) or drawn again (pictures) before it is kept.
+PNG = png_upload().read()
+PDF = PDF_BYTES
+JPEG = jpeg_upload().read()
 
 
 def report_data(**changes):  # type: ignore[no-untyped-def]

@@ -39,10 +39,22 @@ _OURS = (
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "EMAIL_HOST",
+    "SMS_BACKEND",
+    "ALLOW_CONSOLE_SMS_IN_PRODUCTION",
+    "MFA_ENCRYPTION_KEY",
     "SECURE_SSL_REDIRECT",
     "DJANGO_SETTINGS_MODULE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
+
+
+# What production needs besides DEBUG=0 and ALLOWED_HOSTS (security review, finding 10).
+GOOD_KEY = "k" * 20 + "-production-like-secret-" + "z" * 30
+PRODUCTION = {
+    "SECRET_KEY": GOOD_KEY,
+    "EMAIL_HOST": "smtp.example",
+    "SMS_BACKEND": "accounts.sms.MemoryBackend",
+}
 
 
 def run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -108,7 +120,7 @@ def test_redis_url_switches_on_the_broker_and_the_cache():
 
 
 def test_production_is_secure_and_csp_has_no_unsafe_inline():
-    s = load(DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="mrc.example,www.mrc.example")
+    s = load(DEBUG="0", ALLOWED_HOSTS="mrc.example,www.mrc.example", **PRODUCTION)
 
     assert s["debug"] is False
     assert s["hosts"] == ["mrc.example", "www.mrc.example"]
@@ -121,7 +133,7 @@ def test_production_is_secure_and_csp_has_no_unsafe_inline():
 
 
 def test_ssl_redirect_can_be_left_to_a_tls_proxy():
-    s = load(DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="a.example", SECURE_SSL_REDIRECT="0")
+    s = load(DEBUG="0", ALLOWED_HOSTS="a.example", SECURE_SSL_REDIRECT="0", **PRODUCTION)
 
     assert s["ssl_redirect"] is False
 
@@ -130,7 +142,30 @@ def test_ssl_redirect_can_be_left_to_a_tls_proxy():
     ("env", "variable"),
     [
         ({"DEBUG": "0", "ALLOWED_HOSTS": "a.example"}, "SECRET_KEY"),
-        ({"DEBUG": "0", "SECRET_KEY": "x" * 60}, "ALLOWED_HOSTS"),
+        ({"DEBUG": "0", "SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS"),
+        # Finding 10: insecure defaults are refused with DEBUG off.
+        ({**PRODUCTION, "DEBUG": "0", "ALLOWED_HOSTS": "a", "SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({**PRODUCTION, "DEBUG": "0", "ALLOWED_HOSTS": "a", "SECRET_KEY": "x" * 60}, "SECRET_KEY"),
+        (
+            {
+                **PRODUCTION,
+                "DEBUG": "0",
+                "ALLOWED_HOSTS": "a",
+                "SECRET_KEY": "change-me-to-a-long-random-string-" + "abcdefgh" * 3,
+            },
+            "SECRET_KEY",
+        ),
+        (
+            {
+                **PRODUCTION,
+                "DEBUG": "0",
+                "ALLOWED_HOSTS": "a",
+                "SECRET_KEY": "django-insecure-development-only-never-in-production",
+            },
+            "SECRET_KEY",
+        ),
+        ({**PRODUCTION, "DEBUG": "0", "ALLOWED_HOSTS": "a", "SMS_BACKEND": ""}, "SMS_BACKEND"),
+        ({**PRODUCTION, "DEBUG": "0", "ALLOWED_HOSTS": "a", "EMAIL_HOST": ""}, "EMAIL_HOST"),
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"DATABASE_URL": "mysql://u@h/db"}, "DATABASE_URL"),
         ({"DATABASE_URL": "postgresql://host-without-db"}, "DATABASE_URL"),
@@ -159,9 +194,25 @@ def test_check_deploy_prints_no_warnings():
         "--fail-level",
         "WARNING",
         DEBUG="0",
-        SECRET_KEY="k" * 20 + "-production-like-secret-" + "z" * 30,
         ALLOWED_HOSTS="mrc.example",
+        **PRODUCTION,
     )
 
     assert result.returncode == 0, result.stderr
     assert "WARNINGS" not in result.stderr + result.stdout
+
+
+def test_the_console_sms_backend_runs_in_production_only_when_a_variable_says_so():
+    s = load(
+        DEBUG="0",
+        ALLOWED_HOSTS="a.example",
+        **{**PRODUCTION, "SMS_BACKEND": "", "ALLOW_CONSOLE_SMS_IN_PRODUCTION": "1"},
+    )
+
+    assert s["debug"] is False
+
+
+def test_email_to_a_mail_server_on_this_machine_must_be_named():
+    s = load(DEBUG="0", ALLOWED_HOSTS="a.example", **{**PRODUCTION, "EMAIL_HOST": "localhost"})
+
+    assert s["mailer"].endswith("smtp.EmailBackend")

@@ -217,3 +217,67 @@ def test_each_visitor_gets_exactly_what_the_matrix_says(client, world, visitor):
         if not ok:
             wrong.append((name, status))
     assert wrong == []
+
+
+# --- The same matrix after the worker moved to another province (security review, 2) ---
+
+#: Entries about the worker's own file: after a move the two provinces swap roles.
+WORKER_FILE = ("accounts:person", "workers:")
+
+
+def after_move(allowed: frozenset[str], name: str) -> frozenset[str]:
+    if not name.startswith(WORKER_FILE):
+        return allowed
+    swapped = set(allowed)
+    if SAME in allowed:
+        swapped.discard(SAME)
+        swapped.add(OTHER_STAFF)
+    return frozenset(swapped)
+
+
+@pytest.mark.parametrize("visitor", [SAME, OTHER_STAFF, OWNER])
+def test_after_a_province_move_the_matrix_follows_the_worker(client, world, visitor, dong_thap):
+    profile = world["profile"]
+    profile.refresh_from_db()
+    services.profile_save_step(
+        profile_id=profile.pk,
+        step="address",
+        values={"commune": dong_thap.communes.order_by("code").first()},
+        expected_version=profile.version,
+        actor=world["owner"],
+    )
+    sign_in(client, visitor, world["people"][visitor])
+    wrong = []
+    for name, entry in sorted(MATRIX.items()):
+        if entry.method == "post" or not name.startswith(WORKER_FILE):
+            continue
+        url = reverse(name, args=entry.args(world))
+        status = client.get(url).status_code
+        allowed = visitor in after_move(entry.allowed, name)
+        if allowed != (status in (200, 302)) or (not allowed and status != 404):
+            wrong.append((name, status))
+    assert wrong == []
+
+
+# --- A walk-in at another province's fair with the worker's phone (review, finding 3) ---
+
+
+def test_a_walk_in_elsewhere_with_the_workers_phone_reaches_nothing_of_theirs(
+    client, world, dong_thap
+):
+    from fairs.models import Registration
+    from fairs.services import registration_create
+    from tests.fairs.factories import fair_today
+
+    owner, stranger = world["owner"], world["people"][OTHER_STAFF]
+    fair = fair_today(province=dong_thap, created_by=stranger)
+    registration_create(fair_id=fair.pk, actor=stranger, name="X", phone=owner.phone, walk_in=True)
+
+    assert not Registration.objects.filter(worker=owner).exists()
+    sign_in(client, OTHER_STAFF, stranger)
+    refused = {
+        name: client.get(reverse(name, args=entry.args(world))).status_code
+        for name, entry in MATRIX.items()
+        if entry.method == "get" and name.startswith(WORKER_FILE)
+    }
+    assert set(refused.values()) == {404}

@@ -81,10 +81,18 @@ def heic_upload(name: str = "IMG_0001.HEIC") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/heic")
 
 
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+def _one_page_pdf() -> bytes:
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+# A real one-page A4 PDF (uploads are parsed: a PDF without pages is refused as unreadable).
+PDF_BYTES = _one_page_pdf()
 
 
 def pdf_upload(name: str = "record.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
