@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.StaffSessionTimeoutMiddleware",
     "accounts.middleware.StaffMFAMiddleware",
+    # Last: it runs the view itself, in the transaction that claims the form's key.
+    "accounts.middleware.OnceSubmissionMiddleware",
 ]
 
 ROOT_URLCONF = "mrc.urls"
@@ -90,6 +92,8 @@ TEMPLATES = [
                 "markets.context_processors.fraud_reports",
                 "notifications.context_processors.unread",
             ],
+            # {% once_field %}: the one-time key of every form that creates something.
+            "builtins": ["accounts.templatetags.once"],
         },
     },
 ]
@@ -154,6 +158,10 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "purge-submission-keys": {
+        "task": "accounts.tasks.purge_submission_keys",
+        "schedule": crontab(hour=3, minute=20),
     },
     # Messages whose delivery could not be queued (broker down) go out within a minute.
     "deliver-pending-notifications": {
