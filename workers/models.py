@@ -367,8 +367,9 @@ class DeletionRequest(models.Model):
         return f"{self.profile} ({self.requested_at:%d/%m/%Y})"
 
     def due_on(self) -> datetime.date:
+        """The day the data will be erased, in the portal's time zone (as the pages say)."""
         days: Any = settings.WORKER_DATA_RETENTION_DAYS
-        return (self.requested_at + datetime.timedelta(days=days)).date()
+        return timezone.localdate(self.requested_at + datetime.timedelta(days=days))
 
 
 # --- The case -------------------------------------------------------------------------
