@@ -11,8 +11,9 @@ it into `SubmissionKey` (its primary key) inside one transaction with the view i
 - a second request with the same key waits on the unique key until the first commits,
   then fails to insert it and is sent where the first went, with "already sent": it never
   reaches the view, so it never writes a row or a file;
-- a view that answers without a redirect (a form shown again with its errors) or fails
-  releases the key, so the corrected form can be sent again.
+- a view that answers without a redirect (a form shown again with its errors), or with a
+  redirect and an error message (an upload refused, explained on the page it leads to),
+  or fails, releases the key: nothing was saved, so the same form can be sent again.
 
 A POST without a key runs as before: forms that do not create anything need none, and a
 page opened before this was deployed still works.
@@ -90,6 +91,12 @@ def _already_sent(key: uuid.UUID, request: HttpRequest) -> HttpResponse:
     return redirect(request.path)
 
 
+def _errors(request: HttpRequest) -> int:
+    """Error messages queued for the next page: a view that redirects with one saved nothing."""
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", [])
+    return sum(1 for message in queued if message.level >= messages.ERROR)
+
+
 def run_once(
     request: HttpRequest, key: uuid.UUID, view: Callable[[], HttpResponse]
 ) -> HttpResponse:
@@ -99,9 +106,10 @@ def run_once(
     with transaction.atomic():
         if not _claim(key, request):
             return _already_sent(key, request)
+        errors_before = _errors(request)
         response = view()
         location = response.get("Location") if 300 <= response.status_code < 400 else None
-        if location:
+        if location and _errors(request) == errors_before:
             SubmissionKey.objects.filter(key=key).update(result_url=location[:300])
         else:
             SubmissionKey.objects.filter(key=key).delete()

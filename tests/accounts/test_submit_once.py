@@ -140,3 +140,34 @@ def test_a_second_sign_up_that_loses_the_race_gets_the_ordinary_answer(rf, setti
 
     assert user is None and response is not None and response.status_code == 302
     assert User.objects.filter(email="hoa@example.org").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_refused_upload_leaves_the_key_free_so_the_same_form_can_be_sent_again(
+    settings, tmp_path
+):
+    """The attach view redirects even when it refuses a file (the reason is shown on the
+    page): a refusal is not a result, and the resend is handled, not called "already sent"."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from loans.models import Attachment
+    from tests.factories import province
+    from tests.loans.factories import draft_grant, grant_programme, worker_profile
+    from tests.workers.factories import jpeg_upload
+
+    settings.MEDIA_ROOT = tmp_path
+    profile = worker_profile(province(15))
+    application = draft_grant(profile, grant_programme(), receipt=False)
+    client = Client()
+    client.force_login(profile.user)
+    url = reverse("loans:attach", args=[application.pk])
+    key = {"_once": "a" * 32}
+    fake = SimpleUploadedFile("receipt.jpg", b"MZ not a picture", "image/jpeg")
+
+    refused = client.post(url, {"what": "receipt", "file": fake, **key})
+    accepted = client.post(url, {"what": "receipt", "file": jpeg_upload(), **key})
+    again = client.post(url, {"what": "receipt", "file": jpeg_upload(), **key})
+
+    assert (refused.status_code, accepted.status_code, again.status_code) == (302, 302, 302)
+    assert Attachment.objects.count() == 1
+    assert SubmissionKey.objects.get().result_url == accepted["Location"]
