@@ -111,7 +111,7 @@ def reference(why: str) -> PersonalData:
 EXTERNAL: dict[str, PersonalData] = {
     "admin.LogEntry": PersonalData(
         fields={"object_repr": How.SCRUB, "change_message": How.SCRUB},
-        rows=lambda s: Q(user_id=s.user_id) | s.mentions("object_repr", "change_message"),
+        rows=lambda s: Q(pk__in=[]),  # an administrator's log: only mentions of her go
         why="An administrator's change log names the person changed.",
     ),
     "account.EmailAddress": PersonalData(
@@ -188,24 +188,41 @@ def _queue_files(queryset: models.QuerySet[Any], names: list[str], done: Erased)
             done.files.append(stored)
 
 
+def _scrubbed_text_fields(model: type[models.Model], declared: PersonalData) -> list[str]:
+    return [
+        name
+        for name, how in declared.fields.items()
+        if how == How.SCRUB and not isinstance(model._meta.get_field(name), models.JSONField)
+    ]
+
+
 def erase_subject(subject: Subject, *, now: datetime.datetime) -> Erased:
     """Erase one person from every declared table, in the caller's transaction; files are
-    queued for `files_delete_pending`, to run after the commit."""
+    queued for `files_delete_pending`, to run after the commit.
+
+    Her rows (`rows`) are deleted, blanked and redacted as declared; SCRUB fields are
+    cleaned wherever they mention her, in her rows and in anyone else's (a report filed by
+    somebody else that names her loses her name, not its reporter)."""
     done = Erased()
     terms = subject.terms()
     # First find every row, then change them: a row found through another (an interview
     # through its ticket) must be found before that other loses the phone that names her.
-    found: list[tuple[type[models.Model], PersonalData, list[Any]]] = []
+    found: list[tuple[type[models.Model], PersonalData, list[Any], list[Any]]] = []
     for model in apps.get_models():
         declared = declaration(model)
         if declared is None or declared.rows is None or declared.reference:
             continue
-        pks = list(
-            model._default_manager.filter(declared.rows(subject)).values_list("pk", flat=True)
+        manager = model._default_manager
+        pks = list(manager.filter(declared.rows(subject)).values_list("pk", flat=True))
+        text = _scrubbed_text_fields(model, declared)
+        mentioning = (
+            list(manager.filter(subject.mentions(*text)).values_list("pk", flat=True))
+            if text and not declared.delete_row
+            else []
         )
-        if pks:
-            found.append((model, declared, pks))
-    for model, declared, pks in found:
+        if pks or mentioning:
+            found.append((model, declared, pks, sorted(set(pks) | set(mentioning))))
+    for model, declared, pks, scrub_pks in found:
         queryset = model._default_manager.filter(pk__in=pks)
         label = model._meta.label
         files = [
@@ -218,7 +235,7 @@ def erase_subject(subject: Subject, *, now: datetime.datetime) -> Erased:
             queryset.delete()
             done.rows[f"{label}: deleted"] = len(pks)
             continue
-        if declared.after is not None:
+        if declared.after is not None and pks:
             declared.after(queryset, now)
         changes = {}
         for name, how in declared.fields.items():
@@ -227,21 +244,22 @@ def erase_subject(subject: Subject, *, now: datetime.datetime) -> Erased:
                 changes[name] = _blank(model_field)  # type: ignore[arg-type]
             elif how == How.REDACT:
                 changes[name] = MARKER
-        if changes:
+        changed: set[Any] = set()
+        if changes and pks:
             queryset.update(**changes)
+            changed |= set(pks)
         scrubbed = [name for name, how in declared.fields.items() if how == How.SCRUB]
-        changed = len(pks) if changes else 0
         if scrubbed:
-            for row in model._default_manager.filter(pk__in=pks).only("pk", *scrubbed):
+            for row in model._default_manager.filter(pk__in=scrub_pks).only("pk", *scrubbed):
                 before = [getattr(row, name) for name in scrubbed]
                 after = [scrub(value, terms) for value in before]
                 if after != before:
                     for name, value in zip(scrubbed, after, strict=True):
                         setattr(row, name, value)
                     row.save(update_fields=scrubbed)
-                    changed = len(pks) if changes else changed + 1
+                    changed.add(row.pk)
         if changed:
-            done.rows[f"{label}: erased"] = changed
+            done.rows[f"{label}: erased"] = len(changed)
     return done
 
 

@@ -623,8 +623,9 @@ class FraudReport(models.Model):
         fields={"reporter_name": How.BLANK, "reporter_contact": How.BLANK,
                 "what_was_asked": How.SCRUB, "outcome_note": How.SCRUB,
                 "name_used": How.KEEP, "phone": How.KEEP, "outcome": How.KEEP},
-        rows=lambda s: s.mentions("reporter_name", "reporter_contact", "what_was_asked",
-                                  "outcome_note"),
+        # She filed it (her name or number as the reporter). Reports filed by others that
+        # name her in their text lose only her mentions: SCRUB fields are cleaned anywhere.
+        rows=lambda s: s.mentions("reporter_name", "reporter_contact"),
         why="The report is evidence against a recruiter (name used, the recruiter's phone, "
         "what was asked) and stays without the reporter; her name and numbers are "
         "taken out of its text, and its photos go (they may show her or her papers).",
@@ -650,8 +651,7 @@ class FraudReportAttachment(models.Model):
 
     personal_data = PersonalData(
         fields={"file": How.DELETE, "original_name": How.DELETE},
-        rows=lambda s: (s.mentions("report__reporter_name", "report__reporter_contact",
-                                   "report__what_was_asked")),
+        rows=lambda s: s.mentions("report__reporter_name", "report__reporter_contact"),
         delete_row=True,
     )  # fmt: skip
 
@@ -674,7 +674,7 @@ class FraudReportEvent(models.Model):
 
     personal_data = PersonalData(
         fields={"note": How.SCRUB},
-        rows=lambda s: s.mentions("note"),
+        rows=lambda s: Q(pk__in=[]),  # nobody's own: only mentions of her are cleaned
         why="A counsellor's note on a report: about the recruiter; mentions of her go.",
     )
 

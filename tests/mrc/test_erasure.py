@@ -256,3 +256,18 @@ def test_erasure_does_not_touch_a_namesake_who_asked_nothing(lao_cai, media, set
         "Hoàng Thị Lan", "+84987654321", True,
     )  # fmt: skip
     assert Stage  # the case stays in the figures (stage kept)
+
+
+def test_a_report_filed_by_someone_else_that_names_her_keeps_its_reporter(lao_cai, media, settings):
+    her_whole_story(lao_cai, media)
+    market_services.fraud_report_submit(
+        province=lao_cai, commune=None, name_used="Công ty Việc Nhẹ", phone="0999888777",
+        what_was_asked=f"Họ cũng lừa cả chị {NAME}", amount_paid=None,
+        reporter_name="Sùng Văn Páo", reporter_contact="0987 111 222",
+    )  # fmt: skip
+    _due(settings)
+    anonymise_due_deletions()
+
+    theirs = FraudReport.objects.get(reporter_name="Sùng Văn Páo")
+    assert theirs.reporter_contact == "0987 111 222"
+    assert theirs.what_was_asked == "Họ cũng lừa cả chị [đã xoá]"
