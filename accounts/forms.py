@@ -7,9 +7,14 @@ from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCod
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context, ratelimit
 from django import forms
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Province
+from accounts.once import OnceFormMixin
 
 
 def _no_phone_nor_email(form: forms.Form, cleaned: dict[str, Any]) -> bool:
@@ -17,7 +22,7 @@ def _no_phone_nor_email(form: forms.Form, cleaned: dict[str, Any]) -> bool:
     return not any(cleaned.get(name) or form.has_error(name) for name in ("phone", "email"))
 
 
-class SignupForm(AllauthSignupForm):
+class SignupForm(OnceFormMixin, AllauthSignupForm):
     """A worker signs up with a name and a phone number or an email (at least one)."""
 
     name = forms.CharField(
@@ -89,6 +94,22 @@ class SignupForm(AllauthSignupForm):
                 code="rate_limited",
             )
         return cleaned
+
+    def try_save(self, request: HttpRequest) -> tuple[Any, HttpResponse | None]:
+        """Make the account; when another request made it a moment ago (the form sent twice
+        at once from two tabs, each with its own key), send this one to sign in."""
+        try:
+            with transaction.atomic():
+                return super().try_save(request)
+        except IntegrityError:
+            messages.info(
+                request,
+                _(
+                    "An account with this phone number or email was made a moment ago, "
+                    "perhaps by this same form sent twice. Sign in with it."
+                ),
+            )
+            return None, redirect("account_login")
 
 
 class RequestLoginCodeForm(AllauthRequestLoginCodeForm):

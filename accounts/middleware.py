@@ -1,5 +1,6 @@
 import time
 from collections.abc import Callable
+from typing import Any
 
 from allauth.core.ratelimit import RateLimited, respond_429
 from allauth.mfa.models import Authenticator
@@ -11,6 +12,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+
+from accounts import once
 
 # What a staff member may open before the second factor is set up: the account pages
 # (where TOTP is activated), language switch, health check and static files.
@@ -91,3 +94,29 @@ class StaffSessionTimeoutMiddleware:
             if now - last >= 60 or "staff_seen" not in session:
                 session["staff_seen"] = now
         return self.get_response(request)
+
+
+class OnceSubmissionMiddleware:
+    """A POST that carries a one-time key runs its view once (accounts.once).
+
+    Last in MIDDLEWARE: it calls the view itself, inside the transaction that claims the
+    key, after every other middleware (CSRF, sign-in, second factor) had its say.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view: Callable[..., HttpResponse],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        key = once.key_of(request)
+        if key is None:
+            return None
+        return once.run_once(request, key, lambda: view(request, *args, **kwargs))

@@ -6,9 +6,11 @@ from typing import Any, ClassVar
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.personal import How, PersonalData, reference
 from accounts.phones import format_national
 from accounts.scoping import ScopedQuerySet
 
@@ -23,6 +25,8 @@ class Province(models.Model):
     division_type = models.CharField(_("type"), max_length=40)
     # text.vietnamese_sort_key(short_name): lists in Vietnamese alphabetical order.
     sort_key = models.CharField(max_length=255, editable=False, default="", db_index=True)
+
+    personal_data = reference("The official list of provinces.")
 
     class Meta:
         ordering = ["sort_key", "short_name"]
@@ -82,6 +86,8 @@ class Commune(models.Model):
     )
     # text.vietnamese_sort_key(name): lists in Vietnamese alphabetical order.
     sort_key = models.CharField(max_length=255, editable=False, default="", db_index=True)
+
+    personal_data = reference("The official list of communes and wards.")
 
     class Meta:
         ordering = ["sort_key", "name"]
@@ -168,6 +174,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["name"]
 
+    personal_data = PersonalData(
+        fields={"name": How.REDACT, "email": How.BLANK, "phone": How.BLANK,
+                "phone_verified": How.BLANK},
+        why="Erased by workers.services.profile_anonymise: the name becomes 'Deleted "
+        "account', the email a placeholder (an account needs an email or a phone), the "
+        "phone is emptied and the account can no longer sign in.",
+    )  # fmt: skip
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -219,6 +233,8 @@ class ConsentText(models.Model):
     body_en = models.TextField(_("text (English)"))
     published_at = models.DateTimeField(_("in force from"), default=timezone.now)
 
+    personal_data = reference("The consent texts, the same for everyone.")
+
     class Meta:
         ordering = ["-version"]
         verbose_name = _("consent text")
@@ -246,6 +262,12 @@ class Consent(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    personal_data = PersonalData(
+        fields={"text": How.KEEP},
+        why="Proof that she consented, to which version and when (Decree 13/2023 art. 11): "
+        "no personal data once the account is anonymised.",
+    )
+
     class Meta:
         ordering = ["-accepted_at"]
         verbose_name = _("consent")
@@ -267,6 +289,14 @@ class ExportRecord(models.Model):
     rows = models.PositiveIntegerField()
     filters = models.JSONField(default=dict, blank=True)
 
+    personal_data = PersonalData(
+        fields={"filters": How.SCRUB},
+        # Searched in Python: a JSON column's text escapes "ò" as "\\u00f2" on SQLite.
+        rows=lambda s: ~Q(filters={}),
+        why="The export log is kept (who exported what, when); a search typed on her name, "
+        "phone or ID is replaced by the marker.",
+    )
+
     class Meta:
         ordering = ["-at"]
 
@@ -282,3 +312,42 @@ class ExportRecord(models.Model):
             for key, value in params.items()
             if key not in skip
         }
+
+
+class SubmissionKey(models.Model):
+    """A form's one-time key, claimed by the request that acted on it (accounts.once)."""
+
+    key = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    path = models.CharField(max_length=200)
+    # Where the first sending led (the record it made); a second sending is sent there.
+    result_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    personal_data = PersonalData(rows=lambda s: Q(user_id=s.user_id), delete_row=True)
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.key}"
+
+
+class PendingFileDeletion(models.Model):
+    """A file an erasure must remove from storage; kept until the storage confirms it.
+
+    Written in the transaction that erases the rows, deleted after the file is, so a file
+    that could not be removed (the object store down, a permission) is tried again by the
+    next run of the erasure job instead of being forgotten.
+    """
+
+    name = models.CharField(max_length=300)
+    storage = models.CharField(max_length=40, default="default")
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_tried_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    personal_data = reference("Random stored file names, waiting to be deleted.")
+
+    def __str__(self) -> str:
+        return self.name

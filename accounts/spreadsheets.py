@@ -9,8 +9,10 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 # A cell starting with these is read as a formula (or DDE) by Excel and LibreOffice.
@@ -24,18 +26,33 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+# Dates as on the pages: day first, and the time where a time is stored.
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+
+
+def _cell(sheet: Any, value: Any) -> Any:
+    value = safe_cell(value)
+    if isinstance(value, datetime.datetime):
+        # Excel has no time zones: the wall time of the portal's zone, as the pages show.
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
+        cell.number_format = DATETIME_FORMAT
+        return cell
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    return value
+
+
 def workbook_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     sheet.append([str(h) for h in header])
     for row in rows:
-        cells = []
-        for value in row:
-            value = safe_cell(value)
-            if isinstance(value, datetime.datetime):
-                value = value.replace(tzinfo=None)
-            cells.append(value)
-        sheet.append(cells)
+        sheet.append([_cell(sheet, value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.personal import How, PersonalData, reference
 from accounts.phones import format_national
 from accounts.scoping import ScopedQuerySet
 
@@ -91,6 +92,8 @@ class Fair(models.Model):
 
     objects: ClassVar[FairQuerySet] = FairQuerySet.as_manager()  # type: ignore[assignment]
 
+    personal_data = reference("A job fair: its place and description, about no one.")
+
     class Meta:
         ordering = ["-starts_at", "-pk"]
         verbose_name = _("job fair")
@@ -153,6 +156,8 @@ class FairEvent(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(max_length=300, blank=True)
+
+    personal_data = reference("Why a fair was changed or cancelled.")
 
     class Meta:
         ordering = ["at", "pk"]
@@ -235,6 +240,8 @@ class JobOrder(models.Model):
     requirements = models.TextField(_("requirements"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    personal_data = reference("An enterprise's job order.")
+
     class Meta:
         ordering = ["pk"]
         constraints = [
@@ -257,6 +264,17 @@ class RegistrationQuerySet(ScopedQuerySet):
 
     def holding_places(self) -> Self:
         return self.filter(status=Registration.Status.REGISTERED)
+
+
+def cancel_open_tickets(
+    registrations: models.QuerySet[Registration], now: datetime.datetime
+) -> None:
+    """An erased person's ticket for a fair still to come is cancelled: the place is freed."""
+    registrations.filter(
+        status__in=[Registration.Status.REGISTERED, Registration.Status.WAITLISTED],
+        checked_in_at__isnull=True,
+        fair__ends_at__gt=now,
+    ).update(status=Registration.Status.CANCELLED, cancelled_at=now)
 
 
 class Registration(models.Model):
@@ -312,6 +330,15 @@ class Registration(models.Model):
     )
 
     objects: ClassVar[RegistrationQuerySet] = RegistrationQuerySet.as_manager()  # type: ignore[assignment]
+
+    personal_data = PersonalData(
+        fields={"name": How.BLANK, "phone": How.BLANK, "search_name": How.BLANK,
+                "commune": How.BLANK, "worker": How.BLANK},
+        rows=lambda s: Q(worker_id=s.user_id) | Q(phone__in=s.phones),
+        after=cancel_open_tickets,
+        why="Attendance stays counted (a ticket, checked in or not); her name and phone "
+        "go, and a ticket for a fair still to come is cancelled, which frees the place.",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -400,6 +427,12 @@ class Interview(models.Model):
     )
 
     objects: ClassVar[InterviewQuerySet] = InterviewQuerySet.as_manager()  # type: ignore[assignment]
+
+    personal_data = PersonalData(
+        fields={"notes": How.REDACT},
+        rows=lambda s: Q(registration__worker_id=s.user_id) | Q(registration__phone__in=s.phones),
+        why="Interviews and offers at a fair are counted; the notes about her go.",
+    )
 
     class Meta:
         ordering = ["recorded_at", "pk"]

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.personal import How, PersonalData, reference
 from accounts.scoping import ScopedQuerySet
 from markets.models import Localized
 from workers.reference import PriorityGroup
@@ -180,6 +181,8 @@ class SupportProgramme(models.Model):
     lender = Localized("lender")
     interest = Localized("interest")
 
+    personal_data = reference("Support programmes.")
+
     class Meta:
         ordering = ["order", "name_vi"]
         verbose_name = _("support programme")
@@ -255,6 +258,8 @@ class CostItem(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=100)
 
     cap_note = Localized("cap_note")
+
+    personal_data = reference("Cost items of a programme.")
 
     class Meta:
         ordering = ["order", "pk"]
@@ -516,6 +521,17 @@ class Application(models.Model):
 
     objects = ApplicationQuerySet.as_manager()
 
+    personal_data = PersonalData(
+        fields={"applicant": How.BLANK, "phone": How.BLANK, "note": How.BLANK,
+                "bank_account": How.BLANK, "bank_name": How.BLANK, "loan_purpose": How.BLANK,
+                "decision_reason": How.REDACT, "payment_reference": How.SCRUB,
+                "bank_reference": How.SCRUB},
+        rows=lambda s: Q(profile_id=s.profile_id),
+        why="Kept without identity: that support was asked, decided and paid, the amounts "
+        "and dates (accounting records, see docs/data-integrity.md); the applicant's "
+        "copy of her file, her phone, bank account and words go.",
+    )  # fmt: skip
+
     class Meta:
         ordering = ["-updated_at", "-pk"]
         verbose_name = _("support application")
@@ -610,6 +626,13 @@ class Attachment(models.Model):
 
     objects = AttachmentQuerySet.as_manager()
 
+    personal_data = PersonalData(
+        fields={"file": How.DELETE, "original_name": How.DELETE},
+        rows=lambda s: Q(application__profile_id=s.profile_id),
+        delete_row=True,
+        why="Receipts and papers (ID card, poverty proof): the rows and the files go.",
+    )
+
     class Meta:
         ordering = ["uploaded_at", "pk"]
 
@@ -650,6 +673,12 @@ class ApplicationEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     reason = models.TextField(blank=True)
     amount = models.DecimalField(null=True, blank=True, **MONEY)
+
+    personal_data = PersonalData(
+        fields={"reason": How.REDACT},
+        rows=lambda s: Q(application__profile_id=s.profile_id),
+        why="Each step and amount stays (who approved or paid what, when); reasons go.",
+    )
 
     class Meta:
         ordering = ["at", "pk"]

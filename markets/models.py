@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.personal import How, PersonalData, reference
 from accounts.scoping import ScopedQuerySet
 from markets import rules
 from markets.text import render_markdown
@@ -91,6 +92,8 @@ class Market(models.Model):
     hotlines = Localized("hotlines")
     risks = Localized("risks")
 
+    personal_data = reference("Destination countries.")
+
     class Meta:
         ordering = ["order", "name_vi"]
         verbose_name = _("market")
@@ -142,6 +145,8 @@ class Programme(models.Model):
     hotlines = Localized("hotlines")
     risks = Localized("risks")
     legal_basis = Localized("legal_basis")
+
+    personal_data = reference("Programmes of a market and their conditions.")
 
     class Meta:
         ordering = ["market__order", "order", "name_vi"]
@@ -508,6 +513,8 @@ class Notice(models.Model):
 
     objects: ClassVar[NoticeQuerySet] = NoticeQuerySet.as_manager()  # type: ignore[assignment]
 
+    personal_data = reference("Public notices written by staff.")
+
     class Meta:
         ordering = ["-pinned", "-publish_at", "-pk"]
         verbose_name = _("notice")
@@ -554,6 +561,8 @@ class NoticeEvent(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20)
     reason = models.TextField(blank=True)
+
+    personal_data = reference("Why a notice was published or archived.")
 
     class Meta:
         ordering = ["at", "pk"]
@@ -632,6 +641,8 @@ class Enterprise(models.Model):
 
     objects: ClassVar[EnterpriseQuerySet] = EnterpriseQuerySet.as_manager()  # type: ignore[assignment]
 
+    personal_data = reference("Licensed recruitment companies: a company, not a person.")
+
     class Meta:
         ordering = ["name_normalised", "pk"]
         verbose_name = _("licensed enterprise")
@@ -680,6 +691,8 @@ class EnterpriseEvent(models.Model):
     to_status = models.CharField(max_length=20)
     decision_reference = models.CharField(max_length=200, blank=True)
     reason = models.TextField(blank=True)
+
+    personal_data = reference("Licence decisions about a company.")
 
     class Meta:
         ordering = ["at", "pk"]
@@ -781,6 +794,18 @@ class FraudReport(models.Model):
 
     objects: ClassVar[FraudReportQuerySet] = FraudReportQuerySet.as_manager()  # type: ignore[assignment]
 
+    personal_data = PersonalData(
+        fields={"reporter_name": How.BLANK, "reporter_contact": How.BLANK,
+                "what_was_asked": How.SCRUB, "outcome_note": How.SCRUB,
+                "name_used": How.KEEP, "phone": How.KEEP, "outcome": How.KEEP},
+        # She filed it (her name or number as the reporter). Reports filed by others that
+        # name her in their text lose only her mentions: SCRUB fields are cleaned anywhere.
+        rows=lambda s: s.mentions("reporter_name", "reporter_contact"),
+        why="The report is evidence against a recruiter (name used, the recruiter's phone, "
+        "what was asked) and stays without the reporter; her name and numbers are "
+        "taken out of its text, and its photos go (they may show her or her papers).",
+    )  # fmt: skip
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("fraud report")
@@ -799,6 +824,12 @@ class FraudReportAttachment(models.Model):
     original_name = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    personal_data = PersonalData(
+        fields={"file": How.DELETE, "original_name": How.DELETE},
+        rows=lambda s: s.mentions("report__reporter_name", "report__reporter_contact"),
+        delete_row=True,
+    )  # fmt: skip
+
     class Meta:
         ordering = ["pk"]
 
@@ -815,6 +846,12 @@ class FraudReportEvent(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20)
     note = models.TextField(blank=True)
+
+    personal_data = PersonalData(
+        fields={"note": How.SCRUB},
+        rows=lambda s: Q(pk__in=[]),  # nobody's own: only mentions of her are cleaned
+        why="A counsellor's note on a report: about the recruiter; mentions of her go.",
+    )
 
     class Meta:
         ordering = ["at", "pk"]

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "accounts.middleware.StaffSessionTimeoutMiddleware",
     "accounts.middleware.StaffMFAMiddleware",
     "mrc.middleware.ForgetOfflineCopiesOnSignOutMiddleware",
+    # Last: it runs the view itself, in the transaction that claims the form's key.
+    "accounts.middleware.OnceSubmissionMiddleware",
 ]
 
 ROOT_URLCONF = "mrc.urls"
@@ -111,6 +113,8 @@ TEMPLATES = [
                 "markets.context_processors.fraud_reports",
                 "notifications.context_processors.unread",
             ],
+            # {% once_field %}: the one-time key of every form that creates something.
+            "builtins": ["accounts.templatetags.once"],
         },
     },
 ]
@@ -176,10 +180,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
-    # Messages whose delivery could not be queued (broker down) go out within a minute.
+    "purge-submission-keys": {
+        "task": "accounts.tasks.purge_submission_keys",
+        "schedule": crontab(hour=3, minute=20),
+    },
+    # Messages whose delivery could not be queued (broker down) go out within 30 s of its
+    # return; one whose worker was killed mid-send, within 2 minutes (docs/data-integrity.md).
     "deliver-pending-notifications": {
         "task": "notifications.tasks.deliver_pending",
-        "schedule": 60.0,
+        # Every 30 s: one indexed query when nothing waits (a partial index on pending).
+        "schedule": 30.0,
     },
     # Times are Asia/Ho_Chi_Minh (CELERY_TIMEZONE).
     "follow-up-digest": {

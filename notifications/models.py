@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.personal import How, PersonalData
 
 
 class Channel(models.TextChoices):
@@ -51,6 +54,13 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
+    personal_data = PersonalData(
+        fields={"subject": How.SCRUB, "body": How.SCRUB},
+        rows=lambda s: Q(recipient_id=s.user_id),
+        why="Her own messages are scrubbed of her name and numbers; staff messages that "
+        "name her (a digest, a new application) keep their other words.",
+    )
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("notification")
@@ -90,6 +100,10 @@ class NotificationSettings(models.Model):
     email = models.BooleanField(_("by email"), default=False)
     sms = models.BooleanField(_("by text message"), default=False)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    personal_data = PersonalData(
+        fields={"email": How.KEEP}, why="A yes/no choice of channel, not an address."
+    )
 
     class Meta:
         verbose_name = _("notification settings")

@@ -51,8 +51,11 @@ def max_attempts() -> int:
 
 
 def claim_seconds() -> int:
-    """How long a claim holds; longer than any send (the SMTP timeout is 20 s)."""
-    return int(getattr(settings, "NOTIFICATIONS_CLAIM_SECONDS", 300))
+    """How long a claim holds: longer than any send, so a live send is never taken over
+    (the SMTP socket timeout is 20 s a step; an SMS adapter must time out within 60 s),
+    and short, since a message whose worker was killed mid-send waits this long (then up
+    to one sweep, 30 s) before another worker sends it: 90 s, so 1.5 to 2 minutes."""
+    return int(getattr(settings, "NOTIFICATIONS_CLAIM_SECONDS", 90))
 
 
 def retry_delay(attempt: int) -> int:

@@ -6,11 +6,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune
+from accounts.personal import How, PersonalData, reference
 from accounts.scoping import ScopedQuerySet
 from workers.reference import ETHNIC_GROUPS, Education, JlptLevel, PriorityGroup
 
@@ -153,6 +155,18 @@ class WorkerProfile(models.Model):
 
     objects = WorkerProfileQuerySet.as_manager()
 
+    personal_data = PersonalData(
+        fields={name: How.BLANK for name in (
+            "date_of_birth", "sex", "personal_id", "id_issued_on", "id_problems",
+            "contact_note", "commune", "address_line", "old_address", "ethnicity",
+            "health_fit", "health_notes", "has_criminal_record", "education",
+            "vocational_skills", "jlpt_level", "eps_topik_score", "eps_topik_date",
+            "other_languages", "desired_markets", "desired_occupations", "has_worked_abroad",
+            "experience_abroad")},
+        why="Erased by workers.services.profile_anonymise: every field emptied; the row "
+        "stays so the case and the support paid still count in the figures.",
+    )  # fmt: skip
+
     class Meta:
         verbose_name = _("worker profile")
         verbose_name_plural = _("worker profiles")
@@ -243,6 +257,17 @@ class DuplicateIdAttempt(models.Model):
 
     objects = QuerySet.as_manager()
 
+    personal_data = PersonalData(
+        fields={"personal_id": How.DELETE},
+        rows=lambda s: (
+            Q(personal_id__in=s.personal_ids)
+            | Q(existing_id=s.profile_id)
+            | Q(attempted_by_id=s.user_id)
+        ),
+        delete_row=True,
+        why="A warning for staff that holds her ID number: nothing to warn about once she is gone.",
+    )
+
     class Meta:
         ordering = ["-attempted_at"]
 
@@ -257,6 +282,12 @@ class SensitiveRead(models.Model):
     profile = models.ForeignKey(WorkerProfile, on_delete=models.CASCADE, related_name="reads")
     read_at = models.DateTimeField(default=timezone.now)
     context = models.CharField(max_length=100)
+
+    personal_data = PersonalData(
+        fields={"context": How.KEEP},
+        why="Which staff member read her file and where (a page name): the audit of "
+        "staff access is kept, pointing at the anonymised profile.",
+    )
 
     class Meta:
         ordering = ["-read_at"]
@@ -276,6 +307,8 @@ class DocumentType(models.Model):
         default=False, help_text=_("Required of every worker before departure.")
     )
     order = models.PositiveSmallIntegerField(default=0)
+
+    personal_data = reference("The document checklist.")
 
     class Meta:
         ordering = ["order", "code"]
@@ -330,6 +363,13 @@ class Document(models.Model):
 
     objects = DocumentQuerySet.as_manager()
 
+    personal_data = PersonalData(
+        fields={"file": How.DELETE, "original_name": How.DELETE, "return_reason": How.DELETE},
+        rows=lambda s: Q(profile_id=s.profile_id),
+        delete_row=True,
+        why="Her papers (ID card, passport, judicial record...): the rows and the files go.",
+    )
+
     class Meta:
         ordering = ["type__order", "-uploaded_at"]
         indexes = [models.Index(fields=["profile", "type"])]
@@ -349,6 +389,10 @@ class DocumentEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(max_length=300, blank=True)
+
+    personal_data = PersonalData(
+        fields={"reason": How.DELETE}, why="Deleted with its document (cascade)."
+    )
 
     class Meta:
         ordering = ["at", "pk"]
@@ -373,6 +417,12 @@ class DeletionRequest(models.Model):
 
     objects = QuerySet.as_manager()
 
+    personal_data = PersonalData(
+        fields={"reason": How.BLANK},
+        rows=lambda s: Q(profile_id=s.profile_id),
+        why="The request stays as proof that it was honoured, and when; her reason goes.",
+    )
+
     class Meta:
         ordering = ["requested_at"]
 
@@ -380,8 +430,9 @@ class DeletionRequest(models.Model):
         return f"{self.profile} ({self.requested_at:%d/%m/%Y})"
 
     def due_on(self) -> datetime.date:
+        """The day the data will be erased, in the portal's time zone (as the pages say)."""
         days: Any = settings.WORKER_DATA_RETENTION_DAYS
-        return (self.requested_at + datetime.timedelta(days=days)).date()
+        return timezone.localdate(self.requested_at + datetime.timedelta(days=days))
 
 
 # --- The case -------------------------------------------------------------------------
@@ -486,6 +537,15 @@ class Case(models.Model):
 
     objects = CaseQuerySet.as_manager()
 
+    personal_data = PersonalData(
+        fields={"stage_reason": How.REDACT, "skills_abroad": How.REDACT,
+                "search_name": How.BLANK, "reintegration_needs": How.BLANK,
+                "sex": How.BLANK, "commune": How.BLANK},
+        rows=lambda s: Q(pk=s.case_id),
+        why="The case stays (stage, market, dates) so departures and returns still count; "
+        "what was written about her goes.",
+    )  # fmt: skip
+
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -552,6 +612,12 @@ class CaseEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(max_length=300, blank=True)
 
+    personal_data = PersonalData(
+        fields={"reason": How.REDACT},
+        rows=lambda s: Q(case_id=s.case_id),
+        why="The moves stay (the figures count them); the reasons, written about her, go.",
+    )
+
     class Meta:
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["case", "at"])]
@@ -572,6 +638,12 @@ class Assignment(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(max_length=300, blank=True)
+
+    personal_data = PersonalData(
+        fields={"reason": How.REDACT},
+        rows=lambda s: Q(case_id=s.case_id),
+        why="Who followed the case stays; the reason, written about her, goes.",
+    )
 
     class Meta:
         ordering = ["at", "pk"]
@@ -631,6 +703,14 @@ class CounsellingSession(models.Model):
 
     objects = CounsellingSessionQuerySet.as_manager()
 
+    personal_data = PersonalData(
+        fields={"contact_name": How.BLANK, "contact_phone": How.BLANK,
+                "contact_commune": How.BLANK, "outcome": How.REDACT, "next_step": How.REDACT},
+        rows=lambda s: Q(case_id=s.case_id) | Q(case__isnull=True, contact_phone__in=s.phones),
+        why="Sessions stay as counted facts (when, channel, topics, minutes, counsellor); "
+        "the contact's name and phone and the counsellor's text about her go.",
+    )  # fmt: skip
+
     class Meta:
         ordering = ["-held_at", "-pk"]
         indexes = [
@@ -648,6 +728,13 @@ class CaseNote(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("note"))
     at = models.DateTimeField(default=timezone.now)
+
+    personal_data = PersonalData(
+        fields={"text": How.DELETE},
+        rows=lambda s: Q(case_id=s.case_id),
+        delete_row=True,
+        why="A note is only about her; nothing counts notes.",
+    )
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -684,6 +771,12 @@ class FollowUp(models.Model):
 
     objects = FollowUpQuerySet.as_manager()
 
+    personal_data = PersonalData(
+        fields={"title": How.REDACT},
+        rows=lambda s: Q(case_id=s.case_id),
+        why="The task stays in the counsellor's history; what it said about her goes.",
+    )
+
     class Meta:
         ordering = ["due_on", "pk"]
         indexes = [models.Index(fields=["assignee", "done_at", "due_on"])]
@@ -701,6 +794,12 @@ class CheckIn(models.Model):
     contact_made = models.BooleanField(_("contact made"), default=True)
     situation = models.TextField(_("situation"), blank=True)
     problems = models.TextField(_("problems"), blank=True)
+
+    personal_data = PersonalData(
+        fields={"situation": How.REDACT, "problems": How.REDACT, "contact_made": How.KEEP},
+        rows=lambda s: Q(case_id=s.case_id),
+        why="Whether contact was made while abroad is counted; what was written goes.",
+    )
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -174,8 +174,13 @@ def file_progress(profile: WorkerProfile, checklist: list[ChecklistItem]) -> Fil
 
 
 def deletion_requests_due(now: datetime.datetime) -> QuerySet[DeletionRequest]:
-    cutoff = now - datetime.timedelta(days=settings.WORKER_DATA_RETENTION_DAYS)
-    return DeletionRequest.objects.filter(completed_at__isnull=True, requested_at__lte=cutoff)
+    """Requests whose erasure day (DeletionRequest.due_on, a local date) has come: the
+    nightly job erases on the day the worker was told, not a day later."""
+    days = settings.WORKER_DATA_RETENTION_DAYS
+    # Asked before midnight (local) of this day: due today or earlier.
+    day = timezone.localdate(now) - datetime.timedelta(days=days - 1)
+    cutoff = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return DeletionRequest.objects.filter(completed_at__isnull=True, requested_at__lt=cutoff)
 
 
 def profile_export(profile: WorkerProfile) -> dict[str, object]:

@@ -1,16 +1,27 @@
+import logging
+
 from celery import shared_task
 from django.utils import timezone
 
+from accounts import personal
 from workers import jobs, selectors, services
+
+log = logging.getLogger(__name__)
 
 
 @shared_task
 def anonymise_due_deletions() -> int:
-    """Erase the workers whose deletion request passed the retention period; safe to rerun."""
+    """Erase the workers whose deletion request passed the retention period, then delete
+    every file still waiting (earlier failures included); safe to rerun. Each erasure, file
+    deleted and file that could not be deleted is logged."""
     now = timezone.now()
     done = 0
     for request_id in selectors.deletion_requests_due(now).values_list("pk", flat=True):
-        done += services.profile_anonymise(deletion_request_id=request_id, now=now)
+        erased = services.profile_anonymise(deletion_request_id=request_id, now=now)
+        if erased is not None:
+            done += 1
+            log.info("erasure: deletion request %s done: %s", request_id, erased.rows)
+    personal.files_delete_pending(now=now)
     return done
 
 

@@ -78,3 +78,44 @@ def test_a_backup_restores_into_a_fresh_database_with_every_row_and_file(setting
         connection.close()
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="backups are of PostgreSQL")
+def test_a_backup_is_readable_by_its_owner_only_and_lists_the_files_it_could_not_take(
+    settings, tmp_path
+):
+    from workers import services
+    from workers.models import DocumentType
+    from workers.uploads import clean_upload
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    profile = ProfileFactory()
+    kept, gone = (
+        services.document_upload(
+            profile=profile,
+            doc_type=DocumentType.objects.get(code=code),
+            clean=clean_upload(jpeg_upload()),
+            original_name="p.jpg",
+            expires_on=None,
+            priority_group="",
+            actor=profile.user,
+        )
+        for code in ("passport", "id_card")
+    )
+    # A file deleted between the snapshot and the archive: its row is in the dump.
+    Path(gone.file.path).unlink()
+    folder = tmp_path / "backups"
+    folder.mkdir(mode=0o755)
+
+    call_command("backup", to=str(folder))
+
+    assert folder.stat().st_mode & 0o777 == 0o700
+    files = sorted(folder.iterdir())
+    assert len(files) == 2 and {f.stat().st_mode & 0o777 for f in files} == {0o600}
+    import tarfile
+
+    with tarfile.open(next(folder.glob("media-*.tar.gz"))) as archive:
+        names = archive.getnames()
+        assert kept.file.name in names and gone.file.name not in names
+        assert archive.extractfile("MISSING.txt").read().decode().split() == [gone.file.name]

@@ -392,3 +392,33 @@ def test_a_failed_row_can_be_sent_again_after_the_address_is_fixed(
     assert row.status == Notification.Status.SENT
     assert row.attempts == 1
     assert services.notification_retry(notification_id=row.pk) is False
+
+
+class KilledMidSend(BaseBackend):
+    """The worker process dies while the gateway is being called."""
+
+    def send(self, message: TextMessage) -> None:
+        raise SystemExit("killed")
+
+
+def test_a_message_whose_worker_was_killed_mid_send_goes_out_within_two_minutes(
+    worker, sms_outbox, settings
+):
+    from django.conf import settings as conf
+
+    row = NotificationFactory(recipient=worker, created_at=ago(minutes=5))
+    settings.SMS_BACKEND = f"{__name__}.KilledMidSend"
+    with pytest.raises(SystemExit):
+        services.notification_deliver(notification_id=row.pk)
+    settings.SMS_BACKEND = "accounts.sms.MemoryBackend"
+    sweep = conf.CELERY_BEAT_SCHEDULE["deliver-pending-notifications"]["schedule"]
+
+    # Still held just before the claim lapses; the first sweep after it takes the row.
+    assert not selectors.notifications_due(later(seconds=89)).filter(pk=row.pk).exists()
+    assert selectors.notifications_due(later(seconds=91)).filter(pk=row.pk).exists()
+    # Worst case: the claim, then a whole sweep interval (300 s + 60 s before).
+    assert services.claim_seconds() + sweep <= 120
+    Notification.objects.filter(pk=row.pk).update(claimed_until=ago(seconds=1))
+    assert deliver_pending.delay().get() == 1
+    row.refresh_from_db()
+    assert row.status == Notification.Status.SENT and len(sms_outbox) == 1
