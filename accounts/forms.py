@@ -61,18 +61,6 @@ class SignupForm(OnceFormMixin, AllauthSignupForm):
 
     email_taken: str | None = None
 
-    def try_save(self, request: Any) -> Any:
-        phone = self.cleaned_data.get("phone")
-        if self.email_taken and phone and not get_adapter().get_user_by_phone(phone):
-            # A new number with a taken address: the account is made with the number only,
-            # and the address's owner is told by email. The visitor sees what a new
-            # sign-up sees (a code to the number); the number's owner learns nothing of the
-            # address, as a "this number has an account" text would have told them.
-            get_adapter().send_account_already_exists_mail(self.email_taken)
-            self.cleaned_data["email"] = ""
-            self.account_already_exists = False
-        return super().try_save(request)
-
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if _no_phone_nor_email(self, cleaned):
@@ -100,7 +88,7 @@ class SignupForm(OnceFormMixin, AllauthSignupForm):
         at once from two tabs, each with its own key), send this one to sign in."""
         try:
             with transaction.atomic():
-                return super().try_save(request)
+                return self._save_telling_a_taken_address(request)
         except IntegrityError:
             messages.info(
                 request,
@@ -110,6 +98,18 @@ class SignupForm(OnceFormMixin, AllauthSignupForm):
                 ),
             )
             return None, redirect("account_login")
+
+    def _save_telling_a_taken_address(self, request: Any) -> Any:
+        phone = self.cleaned_data.get("phone")
+        if self.email_taken and phone and not get_adapter().get_user_by_phone(phone):
+            # A new number with a taken address: the account is made with the number only,
+            # and the address's owner is told by email. The visitor sees what a new
+            # sign-up sees (a code to the number); the number's owner learns nothing of the
+            # address, as a "this number has an account" text would have told them.
+            get_adapter().send_account_already_exists_mail(self.email_taken)
+            self.cleaned_data["email"] = ""
+            self.account_already_exists = False
+        return super().try_save(request)
 
 
 class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
