@@ -418,3 +418,39 @@ SOURCE_CODE_URL = env_str("SOURCE_CODE_URL", "") or ""
 
 # Where demo data and the first admin come from; see seed_demo.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "mrc-demo-2026")
+
+# ======================================================================================
+# --- Deployment past one machine (issue 18): object storage, proxies, SMS gateway -----
+# ======================================================================================
+# Everything here is off with no environment: files on local disk under MEDIA_ROOT, the
+# client address taken from the connection, text messages printed. docs/deployment.md
+# lists every variable.
+
+# Uploaded files (documents, support attachments, fraud evidence) go to a private
+# S3-compatible bucket when S3_BUCKET is set, so every web instance and worker sees the
+# same files. Nothing in the bucket is public: the portal's views check permission and
+# then stream the file, or (PRIVATE_FILES_SIGNED_URLS=1) redirect to a URL signed for
+# S3_SIGNED_URL_SECONDS. Credentials come from S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY,
+# or boto3's own AWS_* variables and instance roles.
+S3_BUCKET = env_str("S3_BUCKET")
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL")
+S3_SIGNED_URL_SECONDS = env_int("S3_SIGNED_URL_SECONDS", 60)
+PRIVATE_FILES_SIGNED_URLS = env_bool("PRIVATE_FILES_SIGNED_URLS", False)
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "mrc.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL,
+            "region_name": env_str("S3_REGION", "us-east-1"),
+            "access_key": env_str("S3_ACCESS_KEY_ID", env_str("AWS_ACCESS_KEY_ID")),
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY", env_str("AWS_SECRET_ACCESS_KEY")),
+            # A prefix inside a shared bucket ("mrc/laocai"); empty: the bucket's root.
+            "location": env_str("S3_PREFIX", "") or "",
+            # MinIO and most self-hosted servers want path-style addresses.
+            "addressing_style": env_str("S3_ADDRESSING_STYLE"),
+            "querystring_expire": S3_SIGNED_URL_SECONDS,
+        },
+    }
+elif PRIVATE_FILES_SIGNED_URLS:
+    raise ConfigError("PRIVATE_FILES_SIGNED_URLS=1 needs a bucket: set S3_BUCKET.")

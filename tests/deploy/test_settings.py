@@ -1,0 +1,58 @@
+"""The deployment variables, read as start-up reads them (a fresh interpreter each)."""
+
+import json
+
+from tests.mrc.test_settings import run
+
+PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+from django.core.files.storage import storages
+storage = storages["default"]
+print(json.dumps({
+    "backend": type(storage).__name__,
+    "bucket": getattr(storage, "bucket_name", None),
+    "endpoint": getattr(storage, "endpoint_url", None),
+    "acl": getattr(storage, "default_acl", "n/a"),
+    "signed": getattr(storage, "querystring_auth", None),
+    "expire": getattr(storage, "querystring_expire", None),
+    "overwrite": getattr(storage, "file_overwrite", None),
+}))
+"""
+
+
+def probe(**env: str) -> dict[str, object]:
+    result = run(PROBE, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_with_no_environment_uploads_stay_on_local_disk():
+    assert probe()["backend"] == "FileSystemStorage"
+
+
+def test_s3_bucket_switches_uploads_to_a_private_bucket():
+    found = probe(
+        S3_BUCKET="mrc-uploads",
+        S3_ENDPOINT_URL="http://127.0.0.1:9000",
+        S3_ACCESS_KEY_ID="k",
+        S3_SECRET_ACCESS_KEY="s",
+    )
+
+    assert found == {
+        "backend": "PrivateS3Storage",
+        "bucket": "mrc-uploads",
+        "endpoint": "http://127.0.0.1:9000",
+        "acl": None,
+        "signed": True,
+        "expire": 60,
+        "overwrite": False,
+    }
+
+
+def test_signed_urls_without_a_bucket_stop_start_up_with_a_reason():
+    result = run("import django; django.setup()", PRIVATE_FILES_SIGNED_URLS="1")
+
+    assert result.returncode != 0
+    assert "S3_BUCKET" in result.stderr
