@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.client_ip import client_address
 from accounts.models import User
 from accounts.phones import normalize_phone
 from accounts.sms import send_sms
@@ -61,15 +62,23 @@ class AccountAdapter(DefaultAccountAdapter):
         user.phone_verified = True
 
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
-        # allauth counts failed sign-ins per email or username only. Every sign-in by phone
-        # shared one counter, so five wrong passwords for any number locked out all numbers;
-        # the number as stored also makes "0912…" and "+84 912…" one account.
+        # allauth keys failed sign-ins on the Host header's domain plus the login, so the
+        # same account behind another accepted host name (www., an IP, a port) started a
+        # fresh count: the lock is per account only. allauth also counts per email or
+        # username only; every sign-in by phone shared one counter, so five wrong passwords
+        # for any number locked out all numbers; the number as stored also makes "0912…"
+        # and "+84 912…" one account.
         phone = credentials.get("phone")
         if not phone or credentials.get("email"):
-            return super()._get_login_attempts_cache_key(request, **credentials)
+            login = credentials.get("email", credentials.get("username", "")) or ""
+            return f"login:{login.lower()}"
         with contextlib.suppress(forms.ValidationError):
             phone = normalize_phone(phone)
-        return f"{super()._get_login_attempts_cache_key(request)}phone:{phone}"
+        return f"login:phone:{phone}"
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The visitor's address as every limit of the portal reads it (see client_ip)."""
+        return client_address(request)
 
     def get_user_by_phone(self, phone: str) -> User | None:
         try:

@@ -5,6 +5,7 @@ Celery tasks in-process, email printed to the console, DEBUG on. DATABASE_URL an
 REDIS_URL switch on PostgreSQL and Redis; DEBUG=0 is production and wants SECRET_KEY.
 """
 
+import ipaddress
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -454,3 +455,25 @@ if S3_BUCKET:
     }
 elif PRIVATE_FILES_SIGNED_URLS:
     raise ConfigError("PRIVATE_FILES_SIGNED_URLS=1 needs a bucket: set S3_BUCKET.")
+
+# Behind a proxy every request arrives from the proxy. TRUSTED_PROXY_COUNT is how many
+# proxies of ours stand in front of gunicorn (1 for the compose nginx; 2 with a CDN or a
+# load balancer before it): the visitor's address is then the n-th X-Forwarded-For entry
+# from the right, for allauth's limits, the account lock and the portal's own limiters
+# (accounts.client_ip). 0, the default, reads REMOTE_ADDR only: a header the visitor can
+# type is never a key. TRUSTED_PROXIES (CIDR list) further limits reading the header to
+# requests that come from those networks.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+
+def _networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in env_list(name, [])]
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be IP networks, comma-separated ({exc}).") from None
+
+
+TRUSTED_PROXY_NETWORKS = _networks("TRUSTED_PROXIES")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ConfigError("TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of proxies.")

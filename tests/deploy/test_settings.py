@@ -56,3 +56,19 @@ def test_signed_urls_without_a_bucket_stop_start_up_with_a_reason():
 
     assert result.returncode != 0
     assert "S3_BUCKET" in result.stderr
+
+
+def test_the_proxy_count_and_networks_are_read_and_a_bad_network_stops_start_up():
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.TRUSTED_PROXY_COUNT, settings.ALLAUTH_TRUSTED_PROXY_COUNT, "
+        "[str(n) for n in settings.TRUSTED_PROXY_NETWORKS])"
+    )
+    good = run(code, TRUSTED_PROXY_COUNT="2", TRUSTED_PROXIES="172.18.0.0/16, 10.0.0.1")
+    bad = run(code, TRUSTED_PROXIES="nginx")
+    default = run(code)
+
+    assert good.stdout.strip() == "2 2 ['172.18.0.0/16', '10.0.0.1/32']"
+    assert default.stdout.strip() == "0 0 []"
+    assert bad.returncode != 0
+    assert "TRUSTED_PROXIES" in bad.stderr
