@@ -127,3 +127,29 @@ def test_env_example_lists_what_production_needs():
 
     for variable in ["DEBUG=0", "SECRET_KEY=", "ALLOWED_HOSTS=", "POSTGRES_PASSWORD="]:
         assert variable in example
+
+
+def procfile() -> dict[str, str]:
+    lines = (ROOT / "Procfile").read_text().splitlines()
+    return dict(line.split(": ", 1) for line in lines if line.strip() and not line.startswith("#"))
+
+
+def test_without_docker_the_procfile_runs_the_same_three_processes():
+    processes = procfile()
+    services = compose()["services"]
+
+    assert set(processes) == {"web", "worker", "beat"}
+    assert "gunicorn mrc.wsgi:application" in processes["web"]
+    assert "--graceful-timeout" in processes["web"]
+    assert "celery -A mrc worker" in processes["worker"]
+    assert "celery -A mrc beat" in processes["beat"]
+    assert " ".join(services["worker"]["command"][:4]) in processes["worker"]
+    assert " ".join(services["beat"]["command"][:4]) in processes["beat"]
+
+
+def test_make_up_migrates_once_then_starts_the_procfile():
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\nup:", 1)[1].split("\n\n", 1)[0]
+
+    assert recipe.index("migrate --noinput") < recipe.index("honcho start -f Procfile")
+    assert "storage_prepare" in recipe
