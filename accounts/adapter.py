@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,7 +14,9 @@ from django.utils.translation import gettext_lazy
 from accounts.client_ip import client_address
 from accounts.models import User
 from accounts.phones import normalize_phone
-from accounts.sms import send_sms
+from accounts.sms import SmsError, send_sms
+
+log = logging.getLogger(__name__)
 
 
 class PhoneField(forms.CharField):
@@ -87,16 +91,37 @@ class AccountAdapter(DefaultAccountAdapter):
             return None
         return User.objects.filter(phone=normalized).first()
 
+    def _send_sms(self, phone: str, body: str) -> None:
+        """Send now (the person is waiting); when the gateway fails, say so on the next page
+        instead of an error page: they can ask for another code a minute later."""
+        try:
+            send_sms(phone, body)
+        except SmsError as exc:
+            log.error("SMS to %s not sent: %s", phone, exc)
+            request = getattr(self, "request", None)
+            if request is not None:
+                messages.error(
+                    request,
+                    _(
+                        "The text message could not be sent just now. Wait a minute and ask "
+                        "for a new code, or call the centre."
+                    ),
+                )
+
     def send_verification_code_sms(  # type: ignore[override]
         self, user: User, phone: str, code: str, **kwargs: Any
     ) -> None:
-        send_sms(phone, _("MRC: your code is %(code)s. Do not give it to anyone.") % {"code": code})
+        self._send_sms(
+            phone, _("MRC: your code is %(code)s. Do not give it to anyone.") % {"code": code}
+        )
 
     def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
-        send_sms(phone, _("MRC: there is no account with this number. Sign up to create one."))
+        self._send_sms(
+            phone, _("MRC: there is no account with this number. Sign up to create one.")
+        )
 
     def send_account_already_exists_sms(self, phone: str) -> None:
-        send_sms(
+        self._send_sms(
             phone, _("MRC: an account already uses this number. Sign in or reset the password.")
         )
 

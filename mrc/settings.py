@@ -7,6 +7,7 @@ REDIS_URL switch on PostgreSQL and Redis; DEBUG=0 is production and wants SECRET
 
 import ipaddress
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 from django.utils.csp import CSP
@@ -477,3 +478,19 @@ def _networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
 TRUSTED_PROXY_NETWORKS = _networks("TRUSTED_PROXIES")
 if TRUSTED_PROXY_COUNT < 0:
     raise ConfigError("TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of proxies.")
+
+# A real SMS sender: SMS_GATEWAY_URL switches SMS_BACKEND (unless it is set) to a JSON
+# gateway that takes {"to", "text", "sender", "reference"} with a bearer token
+# (accounts.sms.HttpGatewayBackend). Outbox messages are retried by the outbox.
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
+SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN", "") or ""
+SMS_GATEWAY_SENDER = env_str("SMS_GATEWAY_SENDER", "MRC") or "MRC"
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)
+if SMS_GATEWAY_URL:
+    _gateway = urlsplit(SMS_GATEWAY_URL)
+    if _gateway.scheme != "https" and _gateway.hostname not in {"127.0.0.1", "localhost", "::1"}:
+        raise ConfigError("SMS_GATEWAY_URL must be https:// (the token and codes travel in it).")
+    if not SMS_GATEWAY_TOKEN:
+        raise ConfigError("SMS_GATEWAY_URL is set: set SMS_GATEWAY_TOKEN too.")
+    if env_str("SMS_BACKEND") is None:
+        SMS_BACKEND = "accounts.sms.HttpGatewayBackend"

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from tests.mrc.test_settings import run
 
 PROBE = """
@@ -72,3 +74,29 @@ def test_the_proxy_count_and_networks_are_read_and_a_bad_network_stops_start_up(
     assert default.stdout.strip() == "0 0 []"
     assert bad.returncode != 0
     assert "TRUSTED_PROXIES" in bad.stderr
+
+
+SMS_PROBE = (
+    "import django; from django.conf import settings; django.setup(); print(settings.SMS_BACKEND)"
+)
+
+
+def test_a_gateway_url_switches_text_messages_to_the_gateway():
+    result = run(SMS_PROBE, SMS_GATEWAY_URL="https://sms.example/v1", SMS_GATEWAY_TOKEN="t")
+
+    assert result.stdout.strip() == "accounts.sms.HttpGatewayBackend"
+    assert run(SMS_PROBE).stdout.strip() == "accounts.sms.ConsoleBackend"
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"SMS_GATEWAY_URL": "https://sms.example/v1"}, "SMS_GATEWAY_TOKEN"),
+        ({"SMS_GATEWAY_URL": "http://sms.example/v1", "SMS_GATEWAY_TOKEN": "t"}, "https"),
+    ],
+)
+def test_a_gateway_without_a_token_or_over_plain_http_stops_start_up(env, named):
+    result = run(SMS_PROBE, **env)
+
+    assert result.returncode != 0
+    assert named in result.stderr
