@@ -494,3 +494,9 @@ if SMS_GATEWAY_URL:
         raise ConfigError("SMS_GATEWAY_URL is set: set SMS_GATEWAY_TOKEN too.")
     if env_str("SMS_BACKEND") is None:
         SMS_BACKEND = "accounts.sms.HttpGatewayBackend"
+
+# /healthz/live and /healthz/ready (mrc.health), answered before the Host check and the
+# HTTPS redirect: load balancers ask by IP address over plain HTTP. Beat sends a heartbeat
+# job every minute; ready reports how old the last one a worker ran is.
+MIDDLEWARE = ["mrc.health.HealthMiddleware", *MIDDLEWARE]
+CELERY_BEAT_SCHEDULE["jobs-heartbeat"] = {"task": "mrc.tasks.heartbeat", "schedule": 60.0}

@@ -233,3 +233,13 @@ def test_the_worker_and_beat_of_the_procfile_run_beside_the_first_instance(shape
         log,  # type: ignore[arg-type]
     )
     assert "beat.1" in log.text() and "worker.1" in log.text() and "web.1" in log.text()
+
+
+def test_both_instances_are_ready_with_the_database_redis_and_the_bucket(shape):
+    for port in (shape.a, shape.b):
+        reply = fetch(port, "GET", "/healthz/ready")
+        body = json.loads(reply.body)
+        assert reply.status == 200, body
+        assert body["checks"]["database"] is True
+        assert body["checks"]["redis"] is True
+        assert body["checks"]["storage"] is True
