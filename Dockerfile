@@ -5,7 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     DEBUG=0 VAR_DIR=/var/lib/mrc
 
 RUN groupadd --system mrc && useradd --system --gid mrc --home /app mrc \
-    && mkdir -p /var/lib/mrc/media /var/lib/mrc/staticfiles && chown -R mrc:mrc /var/lib/mrc
+    && mkdir -p /var/lib/mrc/media /var/lib/mrc/staticfiles /var/lib/mrc/beat && chown -R mrc:mrc /var/lib/mrc
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
