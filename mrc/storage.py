@@ -1,13 +1,20 @@
 """Uploaded files in a private S3-compatible bucket (django-storages), when S3_BUCKET is set.
 
 Every web instance, worker and beat then reads and deletes the same files; local disk
-(MEDIA_ROOT) stays the default for one machine.
+(MEDIA_ROOT) stays the default for one machine. Backup and restore go through the storage
+API too (`archive_files`, `restore_files`), so they cover the bucket as they cover the disk.
 """
 
 from __future__ import annotations
 
+import io
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+from django.core.files import File
+from django.core.files.storage import Storage, storages
 from storages.backends.s3 import S3Storage
 
 
@@ -34,3 +41,51 @@ class PrivateS3Storage(S3Storage):
             },
         )
         super().__init__(**options)
+
+
+def walk(storage: Storage, folder: str = "") -> Iterator[str]:
+    """Every file name in `storage` under `folder`, on disk or in a bucket alike."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # MEDIA_ROOT not made yet: nothing was ever uploaded
+        return
+    for name in sorted(files):
+        yield f"{folder}/{name}" if folder else name
+    for sub in sorted(folders):
+        yield from walk(storage, f"{folder}/{sub}" if folder else sub)
+
+
+def archive_files(archive: tarfile.TarFile, storage: Storage | None = None) -> int:
+    """Add every uploaded file to `archive` under its storage name; returns how many."""
+    storage = storage or storages["default"]
+    count = 0
+    for name in walk(storage):
+        with storage.open(name, "rb") as handle:
+            data = handle.read()
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        info.mode = 0o640
+        archive.addfile(info, io.BytesIO(data))
+        count += 1
+    return count
+
+
+def restore_files(archive: tarfile.TarFile, storage: Storage | None = None) -> int:
+    """Write every file of `archive` back under its own name; returns how many."""
+    storage = storage or storages["default"]
+    count = 0
+    for member in archive:
+        if not member.isfile():
+            continue
+        name = member.name.removeprefix("./")
+        if name.startswith("/") or ".." in Path(name).parts:
+            raise ValueError(f"Unsafe name in the archive: {member.name!r}")
+        handle = archive.extractfile(member)
+        assert handle is not None  # a regular file
+        if storage.exists(name):
+            storage.delete(name)
+        saved = storage.save(name, File(handle, name=name))
+        if saved != name:
+            raise RuntimeError(f"{name} was restored as {saved}")
+        count += 1
+    return count

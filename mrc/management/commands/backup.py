@@ -1,6 +1,7 @@
 """`make backup`: the PostgreSQL database (pg_dump, custom format) and the uploaded files.
 
-Writes <dir>/mrc-<stamp>.dump and <dir>/media-<stamp>.tar.gz; `restore` reads them back.
+Writes <dir>/mrc-<stamp>.dump and <dir>/media-<stamp>.tar.gz (every uploaded file, from
+disk or from the bucket); `restore` reads them back.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils import timezone
+
+from mrc.storage import archive_files
 
 
 def pg_program(name: str) -> str:
@@ -61,7 +64,6 @@ class Command(BaseCommand):
         )
         media = target / f"media-{stamp}.tar.gz"
         with tarfile.open(media, "w:gz") as archive:
-            root = Path(settings.MEDIA_ROOT)
-            if root.exists():
-                archive.add(root, arcname=".")
+            # Through the storage API: the files on disk, or in the bucket (S3_BUCKET).
+            archive_files(archive)
         self.stdout.write(f"{dump}\n{media}")
