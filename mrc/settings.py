@@ -500,3 +500,18 @@ if SMS_GATEWAY_URL:
 # job every minute; ready reports how old the last one a worker ran is.
 MIDDLEWARE = ["mrc.health.HealthMiddleware", *MIDDLEWARE]
 CELERY_BEAT_SCHEDULE["jobs-heartbeat"] = {"task": "mrc.tasks.heartbeat", "schedule": 60.0}
+
+# eSMS.vn, a Vietnamese provider (accounts.sms.EsmsBackend): ESMS_API_KEY switches to it
+# unless SMS_BACKEND is set; SMS_GATEWAY_SENDER is the brandname registered with eSMS.
+ESMS_API_KEY = env_str("ESMS_API_KEY", "") or ""
+ESMS_SECRET_KEY = env_str("ESMS_SECRET_KEY", "") or ""
+ESMS_URL = env_str(
+    "ESMS_URL", "https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/"
+)
+# 1: eSMS checks each request and answers, but sends nothing and charges nothing.
+ESMS_SANDBOX = env_bool("ESMS_SANDBOX", False)
+if ESMS_API_KEY:
+    if not ESMS_SECRET_KEY:
+        raise ConfigError("ESMS_API_KEY is set: set ESMS_SECRET_KEY too.")
+    if env_str("SMS_BACKEND") is None:
+        SMS_BACKEND = "accounts.sms.EsmsBackend"

@@ -100,3 +100,12 @@ def test_a_gateway_without_a_token_or_over_plain_http_stops_start_up(env, named)
 
     assert result.returncode != 0
     assert named in result.stderr
+
+
+def test_esms_keys_switch_text_messages_to_esms_and_a_missing_secret_stops_start_up():
+    chosen = run(SMS_PROBE, ESMS_API_KEY="k", ESMS_SECRET_KEY="s")
+    missing = run(SMS_PROBE, ESMS_API_KEY="k")
+
+    assert chosen.stdout.strip() == "accounts.sms.EsmsBackend"
+    assert missing.returncode != 0
+    assert "ESMS_SECRET_KEY" in missing.stderr
