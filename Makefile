@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install migrate demo test test-fast lint format messages demo-code check-deploy clean bench backup restore load
+.PHONY: run install migrate demo test test-fast lint format messages demo-code check-deploy clean bench backup restore load up
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 or python3.13)."; exit 1; }
@@ -96,3 +96,14 @@ backup: install
 restore: install
 	@test -n "$(DUMP)" || { echo "Say which backup: make restore DUMP=var/backups/mrc-<stamp>.dump"; exit 1; }
 	$(BIN)/python manage.py restore $(DUMP)
+
+## Production without Docker: migrate once, then gunicorn, a Celery worker and beat (Procfile)
+## against DATABASE_URL and REDIS_URL; put nginx in front (docs/deployment.md)
+up: install
+	@$(BIN)/python -c 'import honcho' 2>/dev/null || $(BIN)/python -m pip install --quiet ".[up]"
+	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || grep -qs '^DATABASE_URL=' .env \
+		|| { echo "Set DATABASE_URL and REDIS_URL (and SECRET_KEY, ALLOWED_HOSTS), or put them in .env."; exit 1; }
+	$(BIN)/honcho run $(BIN)/python manage.py migrate --noinput
+	$(BIN)/honcho run $(BIN)/python manage.py storage_prepare
+	$(BIN)/honcho run $(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/honcho start -f Procfile

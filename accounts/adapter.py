@@ -1,18 +1,23 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.client_ip import client_address
 from accounts.demo import demo_sign_in_refused
 from accounts.models import User
 from accounts.phones import normalize_phone
-from accounts.sms import send_sms
+from accounts.sms import SmsError, send_sms
+
+log = logging.getLogger(__name__)
 
 
 class PhoneField(forms.CharField):
@@ -62,15 +67,23 @@ class AccountAdapter(DefaultAccountAdapter):
         user.phone_verified = True
 
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
-        # allauth counts failed sign-ins per email or username only. Every sign-in by phone
-        # shared one counter, so five wrong passwords for any number locked out all numbers;
-        # the number as stored also makes "0912…" and "+84 912…" one account.
+        # allauth keys failed sign-ins on the Host header's domain plus the login, so the
+        # same account behind another accepted host name (www., an IP, a port) started a
+        # fresh count: the lock is per account only. allauth also counts per email or
+        # username only; every sign-in by phone shared one counter, so five wrong passwords
+        # for any number locked out all numbers; the number as stored also makes "0912…"
+        # and "+84 912…" one account.
         phone = credentials.get("phone")
         if not phone or credentials.get("email"):
-            return super()._get_login_attempts_cache_key(request, **credentials)
+            login = credentials.get("email", credentials.get("username", "")) or ""
+            return f"login:{login.lower()}"
         with contextlib.suppress(forms.ValidationError):
             phone = normalize_phone(phone)
-        return f"{super()._get_login_attempts_cache_key(request)}phone:{phone}"
+        return f"login:phone:{phone}"
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The visitor's address as every limit of the portal reads it (see client_ip)."""
+        return client_address(request)
 
     def get_user_by_phone(self, phone: str) -> User | None:
         try:
@@ -79,16 +92,37 @@ class AccountAdapter(DefaultAccountAdapter):
             return None
         return User.objects.filter(phone=normalized).first()
 
+    def _send_sms(self, phone: str, body: str) -> None:
+        """Send now (the person is waiting); when the gateway fails, say so on the next page
+        instead of an error page: they can ask for another code a minute later."""
+        try:
+            send_sms(phone, body)
+        except SmsError as exc:
+            log.error("SMS to %s not sent: %s", phone, exc)
+            request = getattr(self, "request", None)
+            if request is not None:
+                messages.error(
+                    request,
+                    _(
+                        "The text message could not be sent just now. Wait a minute and ask "
+                        "for a new code, or call the centre."
+                    ),
+                )
+
     def send_verification_code_sms(  # type: ignore[override]
         self, user: User, phone: str, code: str, **kwargs: Any
     ) -> None:
-        send_sms(phone, _("MRC: your code is %(code)s. Do not give it to anyone.") % {"code": code})
+        self._send_sms(
+            phone, _("MRC: your code is %(code)s. Do not give it to anyone.") % {"code": code}
+        )
 
     def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
-        send_sms(phone, _("MRC: there is no account with this number. Sign up to create one."))
+        self._send_sms(
+            phone, _("MRC: there is no account with this number. Sign up to create one.")
+        )
 
     def send_account_already_exists_sms(self, phone: str) -> None:
-        send_sms(
+        self._send_sms(
             phone, _("MRC: an account already uses this number. Sign in or reset the password.")
         )
 

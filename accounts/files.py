@@ -1,17 +1,38 @@
 """Serving a private upload (a document, a receipt, a fraud report's file)."""
 
+from django.conf import settings
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from storages.backends.s3 import S3Storage
 
 
 def private_file_response(
     file: FieldFile, *, content_type: str, name: str, inline: bool = True
-) -> FileResponse:
+) -> HttpResponse:
     """The file, never cached by anyone else and unable to run anything in the portal.
 
     The caller has already checked who may see it (through `for_user`); `name` is the file
     name offered to the browser, which says nothing of the person or of the upload's name.
+    With PRIVATE_FILES_SIGNED_URLS and a bucket, the answer is instead a redirect to a URL
+    of the bucket signed for S3_SIGNED_URL_SECONDS: the web worker is not held while a slow
+    phone downloads, and the link is worthless a minute later.
     """
+    disposition = "inline" if inline else "attachment"
+    if settings.PRIVATE_FILES_SIGNED_URLS and isinstance(file.storage, S3Storage):
+        if not file.storage.exists(file.name):
+            raise Http404
+        url = file.storage.url(
+            file.name,
+            parameters={
+                "ResponseContentType": content_type,
+                "ResponseContentDisposition": f'{disposition}; filename="{name}"',
+                "ResponseCacheControl": "private, no-store",
+            },
+            expire=settings.S3_SIGNED_URL_SECONDS,
+        )
+        response: HttpResponse = HttpResponseRedirect(url)
+        response["Cache-Control"] = "private, no-store"
+        return response
     try:
         handle = file.open("rb")
     except FileNotFoundError:

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -371,7 +371,7 @@ def withdraw(request: HttpRequest, pk: int, area: str) -> HttpResponse:
 
 @login_required
 @never_cache
-def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The file itself, to its owner and to staff of the owner's province; never a static URL."""
     attachment = get_object_or_404(
         Attachment.objects.for_user(request.user).select_related("application__profile"), pk=pk

@@ -11,13 +11,12 @@ import math
 import time
 
 from django.core.cache import cache
-from django.http import HttpRequest
 
+# One reading of the visitor's address for every limit: X-Forwarded-For only as far as
+# TRUSTED_PROXY_COUNT says, never as the visitor typed it.
+from accounts.client_ip import client_address
 
-def client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is typed by the client unless a trusted proxy sets
-    # it, and a spoofable key would make the limit useless.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+__all__ = ["client_address", "is_limited", "record", "retry_after"]
 
 
 def _key(scope: str, address: str) -> str:

@@ -5,7 +5,9 @@ Celery tasks in-process, email printed to the console, DEBUG on. DATABASE_URL an
 REDIS_URL switch on PostgreSQL and Redis; DEBUG=0 is production and wants SECRET_KEY.
 """
 
+import ipaddress
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 from django.utils.csp import CSP
@@ -492,3 +494,98 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "mrc-demo-2026")
 # is on. With DEBUG off the portal does not start while they exist, and they cannot sign in.
 # Deliberately not an environment variable: nothing turns this on in production.
 DEMO_ACCOUNTS_ALLOWED = DEBUG
+
+# ======================================================================================
+# --- Deployment past one machine (issue 18): object storage, proxies, SMS gateway -----
+# ======================================================================================
+# Everything here is off with no environment: files on local disk under MEDIA_ROOT, the
+# client address taken from the connection, text messages printed. docs/deployment.md
+# lists every variable.
+
+# Uploaded files (documents, support attachments, fraud evidence) go to a private
+# S3-compatible bucket when S3_BUCKET is set, so every web instance and worker sees the
+# same files. Nothing in the bucket is public: the portal's views check permission and
+# then stream the file, or (PRIVATE_FILES_SIGNED_URLS=1) redirect to a URL signed for
+# S3_SIGNED_URL_SECONDS. Credentials come from S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY,
+# or boto3's own AWS_* variables and instance roles.
+S3_BUCKET = env_str("S3_BUCKET")
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL")
+S3_SIGNED_URL_SECONDS = env_int("S3_SIGNED_URL_SECONDS", 60)
+PRIVATE_FILES_SIGNED_URLS = env_bool("PRIVATE_FILES_SIGNED_URLS", False)
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "mrc.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL,
+            "region_name": env_str("S3_REGION", "us-east-1"),
+            "access_key": env_str("S3_ACCESS_KEY_ID", env_str("AWS_ACCESS_KEY_ID")),
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY", env_str("AWS_SECRET_ACCESS_KEY")),
+            # A prefix inside a shared bucket ("mrc/laocai"); empty: the bucket's root.
+            "location": env_str("S3_PREFIX", "") or "",
+            # MinIO and most self-hosted servers want path-style addresses.
+            "addressing_style": env_str("S3_ADDRESSING_STYLE"),
+            "querystring_expire": S3_SIGNED_URL_SECONDS,
+        },
+    }
+elif PRIVATE_FILES_SIGNED_URLS:
+    raise ConfigError("PRIVATE_FILES_SIGNED_URLS=1 needs a bucket: set S3_BUCKET.")
+
+# Behind a proxy every request arrives from the proxy. TRUSTED_PROXY_COUNT is how many
+# proxies of ours stand in front of gunicorn (1 for the compose nginx; 2 with a CDN or a
+# load balancer before it): the visitor's address is then the n-th X-Forwarded-For entry
+# from the right, for allauth's limits, the account lock and the portal's own limiters
+# (accounts.client_ip). 0, the default, reads REMOTE_ADDR only: a header the visitor can
+# type is never a key. TRUSTED_PROXIES (CIDR list) further limits reading the header to
+# requests that come from those networks.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+
+def _networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in env_list(name, [])]
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be IP networks, comma-separated ({exc}).") from None
+
+
+TRUSTED_PROXY_NETWORKS = _networks("TRUSTED_PROXIES")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ConfigError("TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of proxies.")
+
+# A real SMS sender: SMS_GATEWAY_URL switches SMS_BACKEND (unless it is set) to a JSON
+# gateway that takes {"to", "text", "sender", "reference"} with a bearer token
+# (accounts.sms.HttpGatewayBackend). Outbox messages are retried by the outbox.
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
+SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN", "") or ""
+SMS_GATEWAY_SENDER = env_str("SMS_GATEWAY_SENDER", "MRC") or "MRC"
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)
+if SMS_GATEWAY_URL:
+    _gateway = urlsplit(SMS_GATEWAY_URL)
+    if _gateway.scheme != "https" and _gateway.hostname not in {"127.0.0.1", "localhost", "::1"}:
+        raise ConfigError("SMS_GATEWAY_URL must be https:// (the token and codes travel in it).")
+    if not SMS_GATEWAY_TOKEN:
+        raise ConfigError("SMS_GATEWAY_URL is set: set SMS_GATEWAY_TOKEN too.")
+    if env_str("SMS_BACKEND") is None:
+        SMS_BACKEND = "accounts.sms.HttpGatewayBackend"
+
+# /healthz/live and /healthz/ready (mrc.health), answered before the Host check and the
+# HTTPS redirect: load balancers ask by IP address over plain HTTP. Beat sends a heartbeat
+# job every minute; ready reports how old the last one a worker ran is.
+MIDDLEWARE = ["mrc.health.HealthMiddleware", *MIDDLEWARE]
+CELERY_BEAT_SCHEDULE["jobs-heartbeat"] = {"task": "mrc.tasks.heartbeat", "schedule": 60.0}
+
+# eSMS.vn, a Vietnamese provider (accounts.sms.EsmsBackend): ESMS_API_KEY switches to it
+# unless SMS_BACKEND is set; SMS_GATEWAY_SENDER is the brandname registered with eSMS.
+ESMS_API_KEY = env_str("ESMS_API_KEY", "") or ""
+ESMS_SECRET_KEY = env_str("ESMS_SECRET_KEY", "") or ""
+ESMS_URL = env_str(
+    "ESMS_URL", "https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/"
+)
+# 1: eSMS checks each request and answers, but sends nothing and charges nothing.
+ESMS_SANDBOX = env_bool("ESMS_SANDBOX", False)
+if ESMS_API_KEY:
+    if not ESMS_SECRET_KEY:
+        raise ConfigError("ESMS_API_KEY is set: set ESMS_SECRET_KEY too.")
+    if env_str("SMS_BACKEND") is None:
+        SMS_BACKEND = "accounts.sms.EsmsBackend"

@@ -78,7 +78,8 @@ def send_text(notification: Notification) -> None:
     if not phone:
         raise PermanentError("The recipient has no phone number.")
     try:
-        sms.send_sms(phone, notification.body)
+        # One reference for every attempt at this row: the gateway drops a repeat.
+        sms.send_sms(phone, notification.body, reference=f"notification-{notification.pk}")
     except Exception as exc:
         if getattr(exc, "transient", False) or isinstance(exc, ConnectionError | TimeoutError):
             raise TransientError(_describe(exc)) from exc

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -272,7 +272,7 @@ def documents(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def document_file(request: HttpRequest, pk: int) -> FileResponse:
+def document_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The file itself, to its owner and to staff of the owner's province; never a static URL."""
     document = get_object_or_404(
         Document.objects.for_user(request.user).select_related("type", "profile"), pk=pk

@@ -1,6 +1,7 @@
 """`make backup`: the PostgreSQL database (pg_dump, custom format) and the uploaded files.
 
-Writes <dir>/mrc-<stamp>.dump and <dir>/media-<stamp>.tar.gz; `restore` reads them back.
+Writes <dir>/mrc-<stamp>.dump and <dir>/media-<stamp>.tar.gz (every uploaded file, from
+disk or from the bucket, through the storage API); `restore` reads them back.
 
 Both hold every worker's personal data: the folder is made (or narrowed to) 0700 and each
 file is written 0600, readable by the account that runs the backup only; encrypt them
@@ -26,6 +27,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -118,15 +120,20 @@ class Command(BaseCommand):
             )
 
     def _archive(self, media: Path, names: list[str]) -> list[str]:
-        root = Path(settings.MEDIA_ROOT)
+        # Through the storage API: the files on disk, or in the bucket (S3_BUCKET).
+        storage = storages["default"]
         missing = []
         with tarfile.open(media, "w:gz") as archive:
             for name in names:
-                path = root / name
-                if path.is_file():
-                    archive.add(path, arcname=name)
-                else:
+                if not storage.exists(name):
                     missing.append(name)
+                    continue
+                with storage.open(name, "rb") as handle:
+                    data = handle.read()
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                info.mode = PRIVATE_FILE
+                archive.addfile(info, io.BytesIO(data))
             if missing:
                 listing = ("\n".join(missing) + "\n").encode()
                 info = tarfile.TarInfo("MISSING.txt")

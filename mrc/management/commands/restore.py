@@ -1,6 +1,7 @@
-"""`make restore`: a backup made by `backup` into the configured database and MEDIA_ROOT.
+"""`make restore`: a backup made by `backup` into the configured database and file storage.
 
-The database should be empty (a fresh one); the files are unpacked over MEDIA_ROOT.
+The database should be empty (a fresh one); the files are written back under their own
+names, onto MEDIA_ROOT or into the bucket (S3_BUCKET).
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ import tarfile
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from mrc.management.commands.backup import pg_environment, pg_program
+from mrc.storage import restore_files
 
 
 class Command(BaseCommand):
@@ -45,8 +46,7 @@ class Command(BaseCommand):
             env=env,
             check=True,
         )
-        root = Path(settings.MEDIA_ROOT)
-        root.mkdir(parents=True, exist_ok=True)
         with tarfile.open(media, "r:gz") as archive:
-            archive.extractall(root, filter="data")
+            # Through the storage API: onto disk, or into the bucket (S3_BUCKET).
+            restore_files(archive)
         self.stdout.write(f"Restored {dump.name} and {media.name}.")
