@@ -211,3 +211,21 @@ def test_the_national_rules_come_back_once_into_an_emptied_table():
     assert set(
         LegalFigure.objects.filter(market=None, programme=None).values_list("kind", flat=True)
     ) == {"no_brokerage", "service_fee_months_per_year", "service_fee_long_contract"}
+
+
+def test_demo_texts_in_words_carry_no_figures_the_figures_table_does():
+    """A number in a free text would have no source or date: it belongs in LegalFigure.
+    (Visa names such as E-10 are names, not figures.)"""
+    from markets.models import Programme
+
+    seed_reference_data()
+    texts = ["summary", "language", "health", "other_conditions", "deposit_rules", "costs"]
+    texts += ["risks", "hotlines"]
+    for programme in Programme.objects.filter(is_published=True):
+        for name in texts:
+            value = re.sub(r"\bE-\d+", "", getattr(programme, f"{name}_vi"))
+            assert not re.search(r"\d{2,}", value), (programme.code, name, value)
+    for market in Market.objects.published():
+        for name in ("summary", "risks", "hotlines"):
+            value = getattr(market, f"{name}_vi")
+            assert not re.search(r"\d{2,}", value), (market.code, name, value)
