@@ -229,3 +229,28 @@ def test_demo_texts_in_words_carry_no_figures_the_figures_table_does():
         for name in ("summary", "risks", "hotlines"):
             value = getattr(market, f"{name}_vi")
             assert not re.search(r"\d{2,}", value), (market.code, name, value)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"kind": FigureKind.SERVICE_FEE_LONG_CONTRACT, "amount": Decimal(3)}, "per_months"),
+        ({"kind": FigureKind.SERVICE_FEE_CAP, "amount": Decimal(400)}, "currency"),
+        ({"kind": FigureKind.SERVICE_FEE_MONTHS_PER_YEAR}, "amount"),
+        ({"kind": FigureKind.MINIMUM_WAGE}, "value_vi"),
+        (
+            {"kind": FigureKind.USUAL_WAGE, "amount": Decimal(10), "amount_max": Decimal(5)},
+            "amount_max",
+        ),
+    ],
+)
+def test_a_figure_that_would_mean_nothing_is_refused_with_the_field_to_fix(fields, field):
+    figure = LegalFigure(
+        label_vi="Thử", document="Luật 69/2020/QH14", valid_from=datetime.date(2022, 1, 1), **fields
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        services.legal_figure_save(figure=figure, by=None)
+
+    assert field in refused.value.message_dict
+    assert not LegalFigure.objects.filter(label_vi="Thử").exists()
