@@ -192,13 +192,15 @@ PROGRAMMES: list[dict[str, Any]] = [
         "health_vi": "Không mù màu; đủ sức khỏe.",
         "health_en": "Not colour-blind; fit for work.",
         "other_conditions_vi": "Không có án tù; chưa từng bị trục xuất khỏi Hàn Quốc; nếu đã ở "
-        "Hàn theo visa E-9/E-10 thì tổng thời gian dưới 5 năm.",
+        "Hàn theo visa E-9/E-10 thì không quá thời gian cho phép (xem số liệu bên dưới).",
         "other_conditions_en": "No prison sentence; never deported from Korea; earlier E-9/E-10 "
-        "stays under 5 years in all.",
-        "deposit_rules_vi": "Tiền ký quỹ nộp cho COLAB trong 35 ngày sau khi ký hợp đồng với "
-        "COLAB. Có thể vay Ngân hàng Chính sách xã hội để nộp ký quỹ, không cần thế chấp.",
-        "deposit_rules_en": "The deposit is paid to COLAB within 35 days of signing with COLAB. "
-        "It can be borrowed from the Bank for Social Policies, without collateral.",
+        "stays within the time allowed (see the figures below).",
+        "deposit_rules_vi": "Tiền ký quỹ nộp cho COLAB sau khi ký hợp đồng với COLAB, trong thời "
+        "hạn ghi ở số liệu bên dưới. Có thể vay Ngân hàng Chính sách xã hội để nộp ký quỹ, không "
+        "cần thế chấp.",
+        "deposit_rules_en": "The deposit is paid to COLAB after signing with COLAB, within the "
+        "time given in the figures below. It can be borrowed from the Bank for Social Policies, "
+        "without collateral.",
         "costs_vi": "Chỉ các khoản do COLAB thu (xem danh sách). Không doanh nghiệp nào được thu "
         "tiền dịch vụ hay tiền môi giới.",
         "costs_en": "Only what COLAB collects (see the list). No company may charge a service "
@@ -545,6 +547,18 @@ FIGURES: list[dict[str, Any]] = [
         "note_en": "The exact clause is not checked yet. Anyone asking an EPS service fee is a "
         "warning sign.",
         "order": 5,
+    },
+    {
+        "where": ("programme", "korea", "eps"),
+        "kind": "other",
+        "label_vi": "Thời gian đã ở Hàn Quốc theo visa E-9/E-10",
+        "label_en": "Earlier stays in Korea on an E-9/E-10 visa",
+        "amount": Decimal("5"),
+        "value_vi": "Tổng cộng dưới 5 năm.",
+        "value_en": "Under 5 years in all.",
+        "document": "Thông báo tuyển chọn của Trung tâm Lao động ngoài nước (COLAB)",
+        "valid_from": KNOWN_2026,
+        "order": 15,
     },
     {
         "where": ("programme", "korea", "eps"),

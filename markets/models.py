@@ -6,6 +6,7 @@ from pathlib import PurePath
 from typing import Any, ClassVar, Self
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -342,6 +343,33 @@ class LegalFigure(models.Model):
     def __str__(self) -> str:
         where = self.programme or self.market or _("national")
         return f"{where}: {self.label}"
+
+    def clean(self) -> None:
+        """What each kind needs to mean something to the fee checker and on a page."""
+        errors: dict[str, str] = {}
+        needs_amount = {
+            FigureKind.SERVICE_FEE_MONTHS_PER_YEAR,
+            FigureKind.SERVICE_FEE_LONG_CONTRACT,
+            FigureKind.SERVICE_FEE_CAP,
+            FigureKind.DEPOSIT_CAP,
+        }
+        if self.kind in needs_amount and self.amount is None:
+            errors["amount"] = _("This kind of rule needs its number.")
+        if self.kind == FigureKind.SERVICE_FEE_LONG_CONTRACT and not self.per_months:
+            errors["per_months"] = _("Write the contract length from which it applies, e.g. 36.")
+        if self.kind in (FigureKind.SERVICE_FEE_CAP, FigureKind.DEPOSIT_CAP) and not self.currency:
+            errors["currency"] = _("A cap needs its currency, e.g. USD or VND.")
+        flags = {FigureKind.NO_SERVICE_FEE, FigureKind.NO_BROKERAGE, FigureKind.NO_DEPOSIT}
+        if self.kind not in flags and self.amount is None and not self.value_vi:
+            errors["value_vi"] = _("Write the number or the value in words.")
+        if (
+            self.amount is not None
+            and self.amount_max is not None
+            and self.amount_max < self.amount
+        ):
+            errors["amount_max"] = _("The upper amount cannot be below the amount.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_confirmed(self) -> bool:

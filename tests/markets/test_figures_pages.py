@@ -211,3 +211,46 @@ def test_the_national_rules_come_back_once_into_an_emptied_table():
     assert set(
         LegalFigure.objects.filter(market=None, programme=None).values_list("kind", flat=True)
     ) == {"no_brokerage", "service_fee_months_per_year", "service_fee_long_contract"}
+
+
+def test_demo_texts_in_words_carry_no_figures_the_figures_table_does():
+    """A number in a free text would have no source or date: it belongs in LegalFigure.
+    (Visa names such as E-10 are names, not figures.)"""
+    from markets.models import Programme
+
+    seed_reference_data()
+    texts = ["summary", "language", "health", "other_conditions", "deposit_rules", "costs"]
+    texts += ["risks", "hotlines"]
+    for programme in Programme.objects.filter(is_published=True):
+        for name in texts:
+            value = re.sub(r"\bE-\d+", "", getattr(programme, f"{name}_vi"))
+            assert not re.search(r"\d{2,}", value), (programme.code, name, value)
+    for market in Market.objects.published():
+        for name in ("summary", "risks", "hotlines"):
+            value = getattr(market, f"{name}_vi")
+            assert not re.search(r"\d{2,}", value), (market.code, name, value)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"kind": FigureKind.SERVICE_FEE_LONG_CONTRACT, "amount": Decimal(3)}, "per_months"),
+        ({"kind": FigureKind.SERVICE_FEE_CAP, "amount": Decimal(400)}, "currency"),
+        ({"kind": FigureKind.SERVICE_FEE_MONTHS_PER_YEAR}, "amount"),
+        ({"kind": FigureKind.MINIMUM_WAGE}, "value_vi"),
+        (
+            {"kind": FigureKind.USUAL_WAGE, "amount": Decimal(10), "amount_max": Decimal(5)},
+            "amount_max",
+        ),
+    ],
+)
+def test_a_figure_that_would_mean_nothing_is_refused_with_the_field_to_fix(fields, field):
+    figure = LegalFigure(
+        label_vi="Thử", document="Luật 69/2020/QH14", valid_from=datetime.date(2022, 1, 1), **fields
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        services.legal_figure_save(figure=figure, by=None)
+
+    assert field in refused.value.message_dict
+    assert not LegalFigure.objects.filter(label_vi="Thử").exists()
