@@ -472,7 +472,10 @@ def _mai_applications(
     services.application_save(
         application_id=paid.pk,
         actor=user,
-        values={"phone": user.display_phone, "note": "Học tiếng Hàn tại Trung tâm GDNN tỉnh."},
+        values={
+            "phone": user.display_phone,
+            "note": "Học tiếng Hàn tại Trung tâm giáo dục nghề nghiệp tỉnh.",
+        },
         lines=_lines(
             grant,
             {
