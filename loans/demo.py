@@ -417,9 +417,11 @@ def _programme(data: dict[str, Any], this_year: int) -> SupportProgramme:
             for p in Programme.objects.filter(market__code=market, code=code_)
         ]
     )
-    # Open programmes get a budget for the running year too, so the demo works in any year.
+    # Programmes taking applications get a budget for the running year too (so the demo works
+    # in any year), late applications for contracts or costs from before their end included.
     years = dict(budgets)
-    if programme.valid_to is None or programme.valid_to.year >= this_year:
+    taking = programme.accepts_until or programme.valid_to
+    if taking is None or taking.year >= this_year:
         years.setdefault(this_year, max(budgets.values()))
     for year, amount in years.items():
         ProgrammeBudget.objects.get_or_create(
@@ -470,7 +472,10 @@ def _mai_applications(
     services.application_save(
         application_id=paid.pk,
         actor=user,
-        values={"phone": user.display_phone, "note": "Học tiếng Hàn tại Trung tâm GDNN tỉnh."},
+        values={
+            "phone": user.display_phone,
+            "note": "Học tiếng Hàn tại Trung tâm giáo dục nghề nghiệp tỉnh.",
+        },
         lines=_lines(
             grant,
             {

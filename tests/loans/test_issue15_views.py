@@ -145,3 +145,34 @@ def test_a_counsellor_records_the_banks_decision_with_the_amount_it_lent(
     )
     page = client.get(reverse("loans:staff_application", args=[application.pk])).content.decode()
     assert 'id="bank-decision"' in page and "75.000.000" in page
+
+
+def test_a_worker_types_a_2025_signing_date_on_the_2026_loan_and_is_told_which_rules(
+    client, lao_cai
+):
+    loan = loan_programme(valid_from=datetime.date(2026, 1, 1))
+    profile = worker_profile(lao_cai)
+    contracted(profile)
+    application = services.application_start(profile=profile, programme=loan, actor=profile.user)
+    client.force_login(profile.user)
+
+    edit = client.get(reverse("loans:edit", args=[application.pk])).content.decode()
+    assert 'name="contract_signed_on"' in edit
+    assert "không tính gia hạn" in edit  # the contract's length, extensions not counted
+    client.post(
+        reverse("loans:edit", args=[application.pk]),
+        {
+            "phone": "0912345678",
+            "amount": "50.000.000",
+            "loan_term_months": "24",
+            "costs_before_departure": "60.000.000",
+            "contract_months": "36",
+            "contract_signed_on": "2025-12-15",
+        },
+    )
+
+    application.refresh_from_db()
+    assert application.contract_signed_on == datetime.date(2025, 12, 15)
+    page = client.get(reverse("loans:application", args=[application.pk])).content.decode()
+    assert "Xét theo ngày 15/12/2025, ngày bạn ký hợp đồng: trước ngày 01/01/2026" in page
+    assert "dành cho hợp đồng ký hoặc chi phí phát sinh từ ngày 01/01/2026" in page
