@@ -59,6 +59,11 @@ KINDS: dict[str, Kind] = {
             _("A counsellor checked a document you sent (verified or returned)"),
             Audience.WORKERS,
         ),
+        Kind(
+            "personal-id-removed",
+            _("A counsellor took a personal ID number off your file"),
+            Audience.WORKERS,
+        ),
         Kind("eps-deposit-deadline", _("Korea EPS deposit deadlines"), Audience.WORKERS),
         Kind("support-decision", _("Decisions on your support applications"), Audience.WORKERS),
         Kind("follow-up-due", _("Follow-ups due and overdue"), Audience.STAFF),

@@ -105,6 +105,8 @@ class StepForm(forms.ModelForm):
 
 class IdentityForm(StepForm):
     step = ProfileStep.IDENTITY
+    # As the card reads: the name first, then the birth date, sex and number.
+    field_order = ["name", "date_of_birth", "sex", "personal_id", "confirm_id", "id_issued_on"]
     name = forms.CharField(
         label=gettext_lazy("Full name"),
         max_length=150,

@@ -266,6 +266,7 @@ def personal_id_reassign(*, attempt_id: int, actor: User, reason: str) -> Worker
                 reason=(text % {"n": number, "other": other.user.name, "why": reason})[:300],
             )
             Case.objects.filter(pk=case.pk).update(updated_at=now)
+        _notify_id_removed(holder, number, attempt.pk)
     return claimant
 
 
@@ -331,6 +332,33 @@ def worker_province_move(*, profile: WorkerProfile, to_province_id: int, actor: 
         for hook in PROVINCE_MOVE_HOOKS:
             hook(profile, from_province_id, to_province_id)
     return True
+
+
+def _notify_id_removed(holder: WorkerProfile, number: str, attempt_id: int) -> None:
+    """The holder learns why their identity step is open again, and what to do."""
+    from django.urls import reverse
+
+    from notifications.services import notify
+
+    def build(_user: User, _context: Any) -> tuple[str, str]:
+        return (
+            _("The personal ID number was taken off your file"),
+            _(
+                "A counsellor checked an ID card and found that the number %(n)s belongs to "
+                "another person, so it was taken off your file. Type the 12 digits of your own "
+                "card in your file. If %(n)s is the number on your card, bring the card to the "
+                "centre."
+            )
+            % {"n": number},
+        )
+
+    notify(
+        recipient=holder.user,
+        kind="personal-id-removed",
+        key=f"personal-id-removed:{attempt_id}",
+        build=build,
+        link=reverse("workers:profile_step", args=[ProfileStep.IDENTITY]),
+    )
 
 
 @transaction.atomic

@@ -232,6 +232,7 @@ def test_no_english_on_the_vietnamese_pages_of_any_role(client, demo):
         if problems:
             report[role] = problems
 
+    print("pages read per role:", counts)  # shown with -s; docs/worker-journeys.md quotes it
     assert all(n >= 10 for n in counts.values()), counts
     lines = sorted(
         {

@@ -25,7 +25,7 @@ from tests.factories import StaffFactory, WorkerFactory
 from tests.markets.factories import MarketFactory, enterprise, fraud_report, notice
 from tests.workers.factories import ProfileFactory, jpeg_upload
 from workers import services
-from workers.models import DocumentType
+from workers.models import DocumentType, DuplicateIdAttempt
 from workers.uploads import clean_upload
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +80,7 @@ MATRIX: dict[str, Entry] = {
     "workers:staff_documents": Entry(lambda w: [w["profile"].pk], STAFF_OF_PROVINCE, "post"),
     "workers:document_review": Entry(lambda w: [w["document"].pk, "verify"], STAFF_OF_PROVINCE,
                                      "post"),
+    "workers:id_reassign": Entry(lambda w: [w["dispute"].pk], STAFF_OF_PROVINCE, "post"),
     "workers:case_move": Entry(lambda w: [w["case"].pk], STAFF_OF_PROVINCE),
     "workers:session_add": Entry(lambda w: [w["case"].pk], STAFF_OF_PROVINCE),
     "workers:note_add": Entry(lambda w: [w["case"].pk], STAFF_OF_PROVINCE, "post"),
@@ -153,6 +154,15 @@ def world(lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-de
         assignee=counsellor,
         actor=counsellor,
     )
+    # A personal ID held by one worker of the province and claimed by another.
+    holder = ProfileFactory(user=WorkerFactory(province=lao_cai), personal_id="015190654321")
+    claimant = ProfileFactory(user=WorkerFactory(province=lao_cai))
+    dispute = DuplicateIdAttempt.objects.create(
+        personal_id=holder.personal_id,
+        existing=holder,
+        profile=claimant,
+        attempted_by=claimant.user,
+    )
     report = fraud_report(15)
     attachment = FraudReportAttachment(report=report, content_type="image/jpeg", size=3)
     attachment.file.save("a.jpg", ContentFile(b"abc"), save=True)
@@ -164,6 +174,7 @@ def world(lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-de
         "profile": profile,
         "case": profile.case,
         "document": document,
+        "dispute": dispute,
         "session": session,
         "follow_up": follow_up,
         "report": report,

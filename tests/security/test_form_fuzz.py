@@ -358,6 +358,8 @@ def seeds(w: dict[str, Any]) -> list[str]:
     # The fair the owner has not registered for comes first: its page has the register form,
     # and only a few pages of each kind are opened.
     paths = [reverse("fairs:detail", args=[f.pk]) for f in reversed(w["open_fairs"])]
+    # The file whose personal ID is disputed: its page has the form that resolves it.
+    paths.append(reverse("workers:staff_worker", args=[w["dispute"].existing_id]))
     paths += [*simple_routes(), "/accounts/login/", "/accounts/signup/", "/accounts/email/"]
     paths.append(reverse("admin:index"))
     for name, entry in {**CORE_MATRIX, **FAIRS_MATRIX}.items():

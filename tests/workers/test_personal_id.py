@@ -225,6 +225,11 @@ def test_a_counsellor_gives_a_squatted_number_to_its_owner_after_checking_the_ca
     assert CaseEvent.objects.filter(case=squatter.case, actor=counsellor).exists()
     attempt.refresh_from_db()
     assert attempt.reviewed_at is not None
+    # The holder is told why their identity step is open again.
+    from notifications.models import Notification
+
+    told = Notification.objects.get(recipient=squatter.user, channel="in_app")
+    assert told.kind == "personal-id-removed" and VALID_ID in told.body
 
 
 def test_a_number_is_not_reassigned_without_the_card_checked(client, counsellor, lao_cai):
