@@ -61,6 +61,8 @@ class Centre(models.Model):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    personal_data = reference("A centre's own address, phones and email, published for all.")
+
     class Meta:
         ordering = ["province__sort_key"]
         verbose_name = _("centre contact")

@@ -324,6 +324,8 @@ class GroupRule(DatedRule):
         help_text=_("Codes of workers.PriorityGroup; empty means everyone."),
     )
 
+    personal_data = reference("Who a programme is for, as the law says: no person.")
+
     class Meta:
         ordering = ["programme", "valid_from"]
         verbose_name = _("eligible groups (dated)")
@@ -368,6 +370,8 @@ class InterestRate(DatedRule):
     order = models.PositiveSmallIntegerField(_("order"), default=100)
 
     rate = Localized("rate")
+
+    personal_data = reference("An interest rate of the law, with a note: no person.")
 
     class Meta:
         ordering = ["programme", "order", "valid_from"]
@@ -525,7 +529,7 @@ class Application(models.Model):
         fields={"applicant": How.BLANK, "phone": How.BLANK, "note": How.BLANK,
                 "bank_account": How.BLANK, "bank_name": How.BLANK, "loan_purpose": How.BLANK,
                 "decision_reason": How.REDACT, "payment_reference": How.SCRUB,
-                "bank_reference": How.SCRUB},
+                "bank_reference": How.SCRUB, "bank_decided_on": How.KEEP},
         rows=lambda s: Q(profile_id=s.profile_id),
         why="Kept without identity: that support was asked, decided and paid, the amounts "
         "and dates (accounting records, see docs/data-integrity.md); the applicant's "

@@ -321,6 +321,8 @@ class LegalFigure(models.Model):
     value = Localized("value")
     note = Localized("note")
 
+    personal_data = reference("A rule or figure of the law, with a staff note about it.")
+
     class Meta:
         ordering = ["order", "kind", "valid_from", "pk"]
         verbose_name = _("legal rule or figure")
@@ -412,6 +414,8 @@ class LegalFigureChange(models.Model):
     #: {field: [before, after]} as text; before is "" for a new row.
     changes = models.JSONField(_("changes"), default=dict)
     reason = models.TextField(_("reason"), blank=True)
+
+    personal_data = reference("Who changed a legal figure and why: about the law, not a worker.")
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -825,12 +829,14 @@ class FraudReport(models.Model):
     personal_data = PersonalData(
         fields={"reporter_name": How.BLANK, "reporter_contact": How.BLANK,
                 "what_was_asked": How.SCRUB, "outcome_note": How.SCRUB,
-                "name_used": How.KEEP, "phone": How.KEEP, "outcome": How.KEEP},
+                "name_used": How.KEEP, "phone": How.KEEP, "outcome": How.KEEP,
+                "reference": How.KEEP},
         # She filed it (her name or number as the reporter). Reports filed by others that
         # name her in their text lose only her mentions: SCRUB fields are cleaned anywhere.
         rows=lambda s: s.mentions("reporter_name", "reporter_contact"),
         why="The report is evidence against a recruiter (name used, the recruiter's phone, "
-        "what was asked) and stays without the reporter; her name and numbers are "
+        "what was asked) and stays without the reporter, under its random reference; her "
+        "name and numbers are "
         "taken out of its text, and its photos go (they may show her or her papers).",
     )  # fmt: skip
 

@@ -158,7 +158,8 @@ class WorkerProfile(models.Model):
     personal_data = PersonalData(
         fields={name: How.BLANK for name in (
             "date_of_birth", "sex", "personal_id", "id_issued_on", "id_problems",
-            "contact_note", "commune", "address_line", "old_address", "ethnicity",
+            "contact_note", "commune", "address_line", "old_address", "permanent_residence_here",
+            "permanent_address", "ethnicity",
             "health_fit", "health_notes", "has_criminal_record", "education",
             "vocational_skills", "jlpt_level", "eps_topik_score", "eps_topik_date",
             "other_languages", "desired_markets", "desired_occupations", "has_worked_abroad",

@@ -51,6 +51,7 @@ NOT_CREATING = {
     ("workers/follow_up_list.html", "workers:follow_up_done"): "a conditional update",
     ("workers/case_section.html", "workers:follow_up_done"): "a conditional update",
     ("workers/staff_worker.html", "workers:document_review"): "a transition of the document",
+    ("workers/staff_worker.html", "workers:id_reassign"): "a locked transition, refused twice",
     ("workers/step.html", "self"): "a profile step, with a version check",
     ("workers/handover.html", "self"): "reassigns cases under a lock",
     ("workers/import.html", "self"): "checks a file; the import is the other form",

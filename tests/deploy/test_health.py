@@ -13,7 +13,7 @@ from mrc.health import HEARTBEAT_KEY
 from mrc.tasks import heartbeat
 from tests import s3
 from tests.mrc.test_health import redis_is_running
-from tests.mrc.test_settings import run
+from tests.mrc.test_settings import PRODUCTION, run
 
 pytestmark = pytest.mark.django_db
 
@@ -101,8 +101,8 @@ def test_ready_is_503_when_the_database_is_down():
         "print(r.status_code, json.dumps(r.json()))"
     )
     # Port 9 on loopback: nothing listens, the connection is refused at once.
-    result = run(probe, DATABASE_URL="postgresql://mrc@127.0.0.1:9/mrc", DEBUG="0",
-                 SECRET_KEY="x" * 50, ALLOWED_HOSTS="mrc.example")  # fmt: skip
+    result = run(probe, DATABASE_URL="postgresql://mrc@127.0.0.1:9/mrc", **PRODUCTION,
+                 DEBUG="0", ALLOWED_HOSTS="mrc.example")  # fmt: skip
 
     status, body = result.stdout.strip().splitlines()[-1].split(" ", 1)
     assert status == "503"
@@ -115,6 +115,6 @@ def test_with_debug_off_the_health_paths_are_not_redirected_to_https():
         "import django; django.setup(); from django.test import Client; "
         "print(Client().get('/healthz/live', HTTP_HOST='10.0.3.7').status_code)"
     )
-    result = run(probe, DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="mrc.example")
+    result = run(probe, **PRODUCTION, DEBUG="0", ALLOWED_HOSTS="mrc.example")
 
     assert result.stdout.strip().splitlines()[-1] == "200", result.stderr

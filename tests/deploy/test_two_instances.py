@@ -130,6 +130,9 @@ def shape(s3_endpoint: str) -> Iterator[Shape]:
             S3_ACCESS_KEY_ID=s3.CREDENTIALS["access_key"],
             S3_SECRET_ACCESS_KEY=s3.CREDENTIALS["secret_key"],
             WEB_CONCURRENCY="2",
+            # Production refuses console texts and an unnamed mail server (security, 10).
+            SMS_BACKEND="accounts.sms.MemoryBackend",
+            EMAIL_HOST="127.0.0.1",
         )
         # What `make up` does first, once, then the processes.
         migrate = _manage(env, "migrate", "--noinput", "-v0")

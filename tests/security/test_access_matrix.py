@@ -56,6 +56,7 @@ CLASSIFIED_ELSEWHERE_PREFIXES = ("loans:", "fairs:")
 
 MATRIX: dict[str, Entry] = {
     "accounts:person": Entry(lambda w: [w["owner"].pk], STAFF_OF_PROVINCE),
+    "accounts:centre_of": Entry(lambda w: [15], PUBLIC),
     "markets:market": Entry(lambda w: [w["market"].code], PUBLIC),
     "markets:notice_feed_province": Entry(lambda w: [15], PUBLIC),
     "markets:notice": Entry(lambda w: [w["published"].pk], PUBLIC),
