@@ -72,7 +72,7 @@ def centre(request: HttpRequest, code: int | None = None) -> HttpResponse:
     chooser for a visitor. Every "call the centre" on the portal links here."""
     if code is None:
         code_text = request.GET.get("province", "")
-        if code_text.isdigit() and len(code_text) <= 3:
+        if code_text.isascii() and code_text.isdigit() and len(code_text) <= 3:
             code = int(code_text)
         elif request.user.is_authenticated and request.user.province_id:
             code = request.user.province.code

@@ -518,7 +518,8 @@ def changed(before: dict[str, str], after: dict[str, str]) -> list[str]:
 
 CSRF = "csrfmiddlewaretoken"
 MISSING = object()  # the field is left out of the request
-REFUSALS = {200, 400, 403, 404, 405, 429}
+# 409: a step that needs confirming first (publishing a fair that starts in the past).
+REFUSALS = {200, 400, 403, 404, 405, 409, 429}
 # Where a refused visitor is sent: to sign in, or to set up their second factor.
 REFUSAL_REDIRECTS = ("/accounts/login/", "/accounts/2fa/", "/accounts/reauthenticate/")
 
