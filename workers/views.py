@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required, worker_required
 from accounts.files import private_file_response
+from accounts.links import with_centre_link
 from accounts.models import Centre, User
 from accounts.text import search_text
 from workers import rules, selectors, services
@@ -147,9 +148,12 @@ def _step_page(
             except services.DuplicatePersonalId:
                 form.add_error(
                     "personal_id",
-                    _(
-                        "This personal ID number is already registered. One person can have only "
-                        "one file. If it is yours, call the centre: a counsellor will help you."
+                    with_centre_link(
+                        _(
+                            "This personal ID number is already registered. One person can have "
+                            "only one file. If it is yours, call the centre: a counsellor will "
+                            "help you."
+                        )
                     ),
                 )
             else:
