@@ -113,3 +113,8 @@ def test_a_form_error_that_says_come_and_see_us_links_to_the_centre():
     form.is_valid()
 
     assert 'class="centre-link" href="/centre/"' in str(form.errors["date_of_birth"])
+
+
+@pytest.mark.parametrize("typed", ["²", "9" * 30, "abc", "-1"])
+def test_a_strange_province_in_the_address_is_a_chooser_or_a_404_never_an_error(client, typed):
+    assert client.get(reverse("accounts:centre"), {"province": typed}).status_code in (200, 404)
