@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
 from accounts.models import Centre, Province, Role, User
-from accounts.text import search_text
+from accounts.text import as_id, search_text
 
 PEOPLE_PER_PAGE = 50
 
@@ -71,10 +71,8 @@ def centre(request: HttpRequest, code: int | None = None) -> HttpResponse:
     """How to reach a province's centre: the signed-in person's own, the one chosen, or a
     chooser for a visitor. Every "call the centre" on the portal links here."""
     if code is None:
-        code_text = request.GET.get("province", "")
-        if code_text.isascii() and code_text.isdigit() and len(code_text) <= 3:
-            code = int(code_text)
-        elif request.user.is_authenticated and request.user.province_id:
+        code = as_id(request.GET.get("province"))
+        if code is None and request.user.is_authenticated and request.user.province_id:
             code = request.user.province.code
     shown = None
     province = None

@@ -371,7 +371,7 @@ def fair_publish(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.NeedsConfirmation as exc:
         # Not published yet: the staff page shows the warnings and a "publish anyway".
-        return _staff_fair_page(request, fair, publish_warnings=exc.warnings, status=409)
+        return _staff_fair_page(request, fair, publish_warnings=exc.warnings, status=400)
     except services.FairError as exc:
         _error(request, exc)
     else:

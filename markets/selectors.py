@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from markets import rules
@@ -17,6 +17,7 @@ from markets.models import (
     DepartureStat,
     DepartureTotal,
     Enterprise,
+    EnterpriseNameToken,
     ExchangeRate,
     FigureKind,
     FraudReport,
@@ -229,8 +230,17 @@ def enterprise_look_alikes(
     wanted = rules.name_tokens(rules.normalise(query))
     if not wanted or len("".join(wanted)) < 3:
         return []
-    candidates = Enterprise.objects.filter(name_tokens__token__in=wanted).annotate(
-        shared=Count("name_tokens", filter=Q(name_tokens__token__in=wanted))
+    # Candidates come off the token index; each one's shared words are counted over the
+    # (enterprise, token) index: no GROUP BY over the enterprise's columns, no table scan.
+    tokens = EnterpriseNameToken.objects.filter(token__in=wanted)
+    shared = (
+        tokens.filter(enterprise=OuterRef("pk"))
+        .values("enterprise")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    candidates = Enterprise.objects.filter(pk__in=tokens.values("enterprise_id")).annotate(
+        shared=Subquery(shared)
     )
     if exclude is not None:
         candidates = candidates.exclude(pk__in=exclude.values("pk"))

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune, Province, User
+from accounts.text import vietnamese_sort_key
 from fairs.selectors import Figures, fair_figures
 from loans.models import (
     BUDGET_STATUSES,
@@ -122,7 +123,7 @@ def _cases(province: Province | None) -> QuerySet[Case]:
 def _labelled(rows: list[tuple[object, int]], labels: dict[object, str]) -> list[tuple[str, int]]:
     return sorted(
         ((str(labels.get(key, "—")), count) for key, count in rows),
-        key=lambda kv: (-kv[1], kv[0]),
+        key=lambda kv: (-kv[1], vietnamese_sort_key(kv[0])),
     )
 
 
@@ -530,7 +531,7 @@ def dashboard(
     )
     by_commune = sorted(
         ((communes.get(int(k), "—") if k else "—", n) for k, n in counts.commune.items()),
-        key=lambda kv: (-kv[1], kv[0]),
+        key=lambda kv: (-kv[1], vietnamese_sort_key(kv[0])),
     )[:20]
     cases = _cases(province)
     if now is not None:  # the nation: counted by the last run, not across a million rows
@@ -612,5 +613,5 @@ def national(year: int) -> list[ProvinceRow]:
     )
     return [
         ProvinceRow(p, counts.get(p.pk, 0), targets.get(p.pk))
-        for p in Province.objects.order_by("short_name")
+        for p in Province.objects.all()  # Vietnamese alphabetical order (sort_key)
     ]

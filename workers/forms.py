@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.adapter import PhoneField
+from accounts.links import with_centre_link
 from accounts.models import Commune, Province, Role, User
 from accounts.text import as_id
 from markets.models import Enterprise, Market, Programme
@@ -152,11 +153,13 @@ class IdentityForm(StepForm):
             raise forms.ValidationError(_("The date of birth is in the future."))
         if age_on(born, today) < MINIMUM_AGE:
             raise forms.ValidationError(
-                _(
-                    "To work abroad under contract you must be %(age)s or older (Law 69/2020, "
-                    "Article 44(1)). The centre can still advise you: come and see us."
+                with_centre_link(
+                    _(
+                        "To work abroad under contract you must be %(age)s or older (Law "
+                        "69/2020, Article 44(1)). The centre can still advise you: come and see us."
+                    )
+                    % {"age": MINIMUM_AGE}
                 )
-                % {"age": MINIMUM_AGE}
             )
         return born
 

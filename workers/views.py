@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import staff_required, worker_required
 from accounts.files import private_file_response
 from accounts.limits import body_limit
+from accounts.links import with_centre_link
 from accounts.models import Centre, User
 from accounts.text import search_text
 from workers import rules, selectors, services
@@ -150,18 +151,22 @@ def _step_page(
                 # check the card (a counsellor can then give the number to its owner).
                 form.add_error(
                     "personal_id",
-                    _(
-                        "This number cannot be saved on your file online. If it is the number "
-                        "on your own ID card, bring the card to the centre: a counsellor will "
-                        "check it and put the number on your file."
+                    with_centre_link(
+                        _(
+                            "This number cannot be saved on your file online. If it is the number "
+                            "on your own ID card, bring the card to the centre: a counsellor will "
+                            "check it and put the number on your file."
+                        ),
                     ),
                 )
             except services.TooManyIdChecks:
                 form.add_error(
                     "personal_id",
-                    _(
-                        "You have tried several different numbers in the last hour. Check the "
-                        "number on your card and try again in an hour, or ask the centre."
+                    with_centre_link(
+                        _(
+                            "You have tried several different numbers in the last hour. Check the "
+                            "number on your card and try again in an hour, or ask the centre."
+                        ),
                     ),
                 )
             else:

@@ -104,3 +104,17 @@ def test_the_sort_key_follows_the_vietnamese_alphabet_then_tones():
         "Hà Nội",
         "Huế",
     ]
+
+
+def test_a_form_error_that_says_come_and_see_us_links_to_the_centre():
+    from workers.forms import IdentityForm
+
+    form = IdentityForm(data={"date_of_birth": "2015-01-01"})
+    form.is_valid()
+
+    assert 'class="centre-link" href="/centre/"' in str(form.errors["date_of_birth"])
+
+
+@pytest.mark.parametrize("typed", ["²", "9" * 30, "abc", "-1"])
+def test_a_strange_province_in_the_address_is_a_chooser_or_a_404_never_an_error(client, typed):
+    assert client.get(reverse("accounts:centre"), {"province": typed}).status_code in (200, 404)

@@ -58,15 +58,16 @@ def test_a_worker_registers_and_a_counsellor_checks_people_in_once(page, live_se
     assert code and re.fullmatch(r"[A-Z2-9]{6}", code)
     assert fits_the_phone(page)
 
-    # Opened again, the ticket asks for nothing but its page, the site's stylesheets and
-    # the small offline script (its service worker keeps the ticket for a door with no
-    # signal), all from the portal itself.
+    # Opened again, the ticket asks for nothing but its page, the site's stylesheets and the
+    # portal's own small script that keeps it for offline use.
     fetched: list[tuple[str, str]] = []
     page.on("request", lambda r: fetched.append((r.resource_type, r.url)))
     page.reload()
     expect(page.locator("svg.qr")).to_be_visible()
     kinds = {kind for kind, _url in fetched}
-    assert kinds <= {"document", "stylesheet", "image", "other", "script", "fetch"}, fetched
+    assert kinds <= {"document", "stylesheet", "image", "other", "script"}, fetched
+    scripts = [url for kind, url in fetched if kind == "script"]
+    assert scripts == [f"{live_server.url}/static/js/offline-tickets.js"], fetched
     assert all(url.startswith(live_server.url) for _kind, url in fetched)
 
     # The counsellor at the door.

@@ -291,7 +291,7 @@ def test_publishing_a_fair_with_no_enterprise_shows_a_warning_and_can_be_confirm
 
     warned = client.post(reverse("fairs:publish", args=[fair.pk]))
 
-    assert warned.status_code == 409
+    assert warned.status_code == 400
     assert 'id="publish-warnings"' in warned.text
     assert "No enterprise takes part yet" in warned.text
     fair.refresh_from_db()

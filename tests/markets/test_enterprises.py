@@ -120,7 +120,9 @@ def test_the_look_alike_search_reads_no_more_rows_as_the_register_grows(
         response = search(client, "Hoang Lien Group")
 
     assert [item.key for item in response.context["look_alikes"]] == [register["hoang_lien"].pk]
-    look_alike_sql = [q["sql"] for q in queries.captured_queries if "name_token" in q["sql"]]
+    look_alike_sql = [
+        q["sql"] for q in queries.captured_queries if "enterprisenametoken" in q["sql"]
+    ]
     assert len(look_alike_sql) == 1
 
 
