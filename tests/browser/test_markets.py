@@ -13,10 +13,12 @@ from markets import services
 from markets.models import Enterprise, ExchangeRate, FraudReport, Market, Programme
 from tests.browser.conftest import fits_the_phone
 from tests.factories import PASSWORD, StaffFactory, province, totp_code
+from tests.workers.factories import png_upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# A real picture: uploads are drawn again (and refused when they cannot be read).
+PNG = png_upload().read()
 
 
 @pytest.fixture
