@@ -238,7 +238,7 @@ def refuse_to_start_with_demo_data() -> None:
     """Stop start-up with DEBUG off while demo data exists (an unreachable database passes:
     the sign-in refusal still holds, and the health check reports the database)."""
     from django.conf import settings
-    from django.db import DatabaseError
+    from django.db import DatabaseError, connections
 
     if settings.DEMO_ACCOUNTS_ALLOWED:
         return
@@ -247,6 +247,12 @@ def refuse_to_start_with_demo_data() -> None:
     except DatabaseError:
         log.warning("Could not look for demo data at start-up: the database did not answer.")
         return
+    finally:
+        # Not handed to forked workers (gunicorn --preload) nor kept idle by the master
+        # (inside a transaction, as in a test, the connection is left to its owner).
+        for connection in connections.all(initialized_only=True):
+            if not connection.in_atomic_block:
+                connection.close()
     if found:
         raise DemoDataInProduction(
             "Demo data exists and DEBUG is off: "

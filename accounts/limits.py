@@ -64,7 +64,7 @@ class RequestSizeLimitMiddleware:
         if 0 <= length <= limit:
             return None
         megabytes = max(1, (limit - FORM_OVERHEAD) // (1024 * 1024))
-        response = render(request, "413.html", {"megabytes": megabytes}, status=413)
-        # The unread body cannot be followed by another request on this connection.
-        response["Connection"] = "close"
-        return response
+        # No "Connection: close" here: WSGI forbids hop-by-hop headers from the application.
+        # gunicorn's sync workers close every connection after its response anyway, and
+        # the buffering proxy refuses such a body before it reaches gunicorn (docs).
+        return render(request, "413.html", {"megabytes": megabytes}, status=413)

@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from accounts import once
@@ -94,6 +95,29 @@ class StaffSessionTimeoutMiddleware:
             if now - last >= 60 or "staff_seen" not in session:
                 session["staff_seen"] = now
         return self.get_response(request)
+
+
+class PrivatePagesNoStoreMiddleware:
+    """Pages drawn for a signed-in person (staff pages, exports, "my data", a worker's file)
+    are never kept by a browser or a proxy: `Cache-Control: no-store, private`.
+
+    A shared phone or an office computer must not show the next person a counsellor's
+    caseload from its cache (security review, finding 13). A view that says otherwise
+    (its own Cache-Control) is left as it is.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if "Cache-Control" not in response and (
+            (user is not None and user.is_authenticated)
+            or request.path.startswith(("/staff/", "/me/"))
+        ):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 class OnceSubmissionMiddleware:

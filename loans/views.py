@@ -377,11 +377,10 @@ def attachment_file(request: HttpRequest, pk: int) -> HttpResponse:
         Attachment.objects.for_user(request.user).select_related("application__profile"), pk=pk
     )
     _record_read(request, attachment.application, f"support-attachment:{attachment.pk}")
-    extension = attachment.file.name.rsplit(".", 1)[-1]
     return private_file_response(
         attachment.file,
         content_type=attachment.content_type,
-        name=f"{attachment.kind}-{attachment.pk}.{extension}",
+        name=f"{attachment.kind}-{attachment.pk}",
     )
 
 

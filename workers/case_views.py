@@ -11,6 +11,8 @@ from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -378,7 +380,29 @@ def import_workers(request: HttpRequest) -> HttpResponse:
                 ),
             )
             return redirect("workers:import")
-        count = importing.import_rows(rows=[r["values"] for r in valid], counsellor=user)
+        try:
+            count = importing.import_rows(
+                rows=[r["values"] for r in valid], counsellor=user, token=request.POST["token"]
+            )
+        except importing.AlreadyImported as done:
+            messages.info(
+                request,
+                _("This list was already imported on %(when)s (%(n)s workers). Nothing was added.")
+                % {
+                    "when": date_format(localtime(done.batch.at), "SHORT_DATETIME_FORMAT"),
+                    "n": done.batch.rows,
+                },
+            )
+            return redirect("workers:caseload")
+        except importing.ChangedMeanwhile:
+            messages.error(
+                request,
+                _(
+                    "Some people in this list were registered since the preview, so nothing "
+                    "was imported. Upload the file again to see which."
+                ),
+            )
+            return redirect("workers:import")
         messages.success(request, _("%(n)s workers imported.") % {"n": count})
         return redirect("workers:caseload")
 

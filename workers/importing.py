@@ -7,11 +7,12 @@ and chooses: import every row or nothing, or only the valid rows.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Commune, ConsentText, Role, User
@@ -27,7 +28,7 @@ from workers.identity import (
     personal_id_problem,
 )
 from workers.identity import Sex as IdSex
-from workers.models import Case, WorkerProfile
+from workers.models import Case, ImportBatch, WorkerProfile
 
 # Column headings accepted, Vietnamese first (as in the centres' sheets), folded for matching.
 COLUMNS = {
@@ -246,9 +247,35 @@ def check_rows(header: list[str], rows: list[list[Any]], *, province_id: int) ->
     return checked
 
 
-@transaction.atomic
-def import_rows(*, rows: list[dict[str, Any]], counsellor: User) -> int:
-    """Create a worker, consent on paper, profile and case for each checked row."""
+class AlreadyImported(Exception):
+    """This preview was imported before (a replayed or double-sent confirmation)."""
+
+    def __init__(self, batch: ImportBatch) -> None:
+        super().__init__(batch.pk)
+        self.batch = batch
+
+
+class ChangedMeanwhile(Exception):
+    """Someone in the file was registered between the preview and the import."""
+
+
+def import_rows(*, rows: list[dict[str, Any]], counsellor: User, token: str) -> int:
+    """Create a worker, consent on paper, profile and case for each checked row: all of
+    them or none, and once per preview token (a replay raises AlreadyImported)."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    try:
+        with transaction.atomic():
+            ImportBatch.objects.create(token_digest=digest, counsellor=counsellor, rows=len(rows))
+            _create_rows(rows, counsellor)
+    except IntegrityError:
+        batch = ImportBatch.objects.filter(token_digest=digest).first()
+        if batch is not None:
+            raise AlreadyImported(batch) from None
+        raise ChangedMeanwhile from None
+    return len(rows)
+
+
+def _create_rows(rows: list[dict[str, Any]], counsellor: User) -> None:
     text = ConsentText.objects.order_by("-version").first()
     for values in rows:
         user = User.objects.create(
@@ -275,4 +302,3 @@ def import_rows(*, rows: list[dict[str, Any]], counsellor: User) -> int:
             steps_done=["identity", "address"] if values["commune"] else ["identity"],
         )
         Case.objects.filter(profile=profile).update(sex=values["sex"], commune_id=values["commune"])
-    return len(rows)

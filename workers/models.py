@@ -807,3 +807,17 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.at:%d/%m/%Y}"
+
+
+class ImportBatch(models.Model):
+    """One confirmed import of a previewed spreadsheet: its preview token is used once."""
+
+    token_digest = models.CharField(max_length=64, unique=True)
+    counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    rows = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.rows} rows by {self.counsellor_id} at {self.at:%d/%m/%Y %H:%M}"

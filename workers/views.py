@@ -286,11 +286,10 @@ def document_file(request: HttpRequest, pk: int) -> HttpResponse:
         services.sensitive_read_record(
             staff=request.user, profile=document.profile, context=f"document:{document.type.code}"
         )
-    extension = document.file.name.rsplit(".", 1)[-1]
     return private_file_response(
         document.file,
         content_type=document.content_type,
-        name=f"{document.type.code}-{document.pk}.{extension}",
+        name=f"{document.type.code}-{document.pk}",
     )
 
 

@@ -122,3 +122,34 @@ def test_a_staff_member_checking_in_gets_the_same_answer(client, today_fair, cou
     ).text
 
     assert theirs.code not in page
+
+
+# --- Finding 13: the door helper sees names and ticket codes only -----------------------
+
+
+def test_a_door_helper_sees_names_and_ticket_codes_only(client, today_fair, helper, lao_cai):
+    commune = lao_cai.communes.order_by("code").first()
+    registration = walk_in(
+        today_fair, helper, "Hầu Thị Chua", phone="+84987000444", commune=commune
+    )
+    client.force_login(helper)
+
+    page = client.get(reverse("fairs:check_in", args=[today_fair.pk]), {"q": "hau thi chua"})
+
+    results = page.text.split('class="door-list"', 1)[1].split("</ul>", 1)[0]
+    assert "Hầu Thị Chua" in results and registration.code in results
+    assert commune.name not in results
+    assert registration.masked_phone not in results
+    assert "no-store" in page["Cache-Control"]
+
+
+def test_the_centres_staff_at_the_door_also_see_what_tells_namesakes_apart(
+    client, today_fair, counsellor, lao_cai
+):
+    commune = lao_cai.communes.order_by("code").first()
+    walk_in(today_fair, counsellor, "Hầu Thị Chua", phone="+84987000444", commune=commune)
+    login_staff(client, counsellor)
+
+    page = client.get(reverse("fairs:check_in", args=[today_fair.pk]), {"q": "hau thi chua"})
+
+    assert commune.name in page.text.split('class="door-list"', 1)[1]

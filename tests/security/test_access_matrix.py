@@ -59,7 +59,6 @@ MATRIX: dict[str, Entry] = {
     "accounts:centre_of": Entry(lambda w: [15], PUBLIC),
     "markets:market": Entry(lambda w: [w["market"].code], PUBLIC),
     "markets:notice_feed_province": Entry(lambda w: [15], PUBLIC),
-    "accounts:centre_of": Entry(lambda w: [15], PUBLIC),
     "markets:notice": Entry(lambda w: [w["published"].pk], PUBLIC),
     "markets:enterprise": Entry(lambda w: [w["enterprise"].pk], PUBLIC),
     "markets:staff_notice": Entry(lambda w: [w["draft"].pk], MANAGERS_ONLY),

@@ -486,6 +486,35 @@ def test_import_all_rows_when_every_row_is_good(client, counsellor):
     assert WorkerProfile.objects.count() == 2
 
 
+def test_replaying_an_import_says_it_was_already_imported_and_adds_nothing(client, counsellor):
+    # Security review, finding 12: the second confirmation was a server error.
+    login_staff(client, counsellor)
+    client.cookies["mrc_language"] = "en"
+    token = preview(client, GOOD).context["token"]
+    client.post(reverse("workers:import"), {"token": token, "mode": "all"})
+
+    replay = client.post(reverse("workers:import"), {"token": token, "mode": "all"}, follow=True)
+
+    assert replay.status_code == 200
+    assert "already imported" in replay.text
+    assert WorkerProfile.objects.count() == 2
+
+
+def test_a_list_whose_people_were_registered_since_its_preview_imports_nothing(client, counsellor):
+    login_staff(client, counsellor)
+    client.cookies["mrc_language"] = "en"
+    first = preview(client, GOOD).context["token"]
+    second = preview(client, GOOD[:1]).context["token"]
+    client.post(reverse("workers:import"), {"token": first, "mode": "all"})
+
+    response = client.post(reverse("workers:import"), {"token": second, "mode": "all"}, follow=True)
+
+    assert response.status_code == 200
+    assert "registered since the preview" in response.text
+    assert WorkerProfile.objects.count() == 2
+    assert response.status_code == 200
+
+
 def test_an_import_token_of_another_counsellor_is_refused(client, counsellor, lao_cai):
     from tests.factories import StaffFactory
 
