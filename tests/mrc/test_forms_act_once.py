@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from fairs.models import Fair, Interview, JobOrder, Participation, Registration
-from loans.models import Attachment
+from loans.models import Application, Attachment
 from markets.models import FraudReport, FraudReportAttachment, Notice
 from reports.models import Target
 from tests.factories import StaffFactory, WorkerFactory, province
@@ -33,7 +33,15 @@ from tests.fairs.factories import FairFactory, before, participation, walk_in
 from tests.loans.factories import draft_grant, grant_programme, worker_profile
 from tests.markets.factories import ProgrammeFactory, enterprise
 from tests.workers.factories import ProfileFactory, jpeg_upload, pdf_upload
-from workers.models import CaseNote, CheckIn, CounsellingSession, Document, FollowUp, Stage
+from workers.models import (
+    CaseNote,
+    CheckIn,
+    CounsellingSession,
+    DeletionRequest,
+    Document,
+    FollowUp,
+    Stage,
+)
 
 KEY = re.compile(r'name="_once" value="([0-9a-f]{32})"')
 
@@ -347,6 +355,42 @@ def target() -> Form:
     )
 
 
+def fair_registration() -> Form:
+    fair, _counsellor = _fair()
+    profile = ProfileFactory(user=WorkerFactory(province=fair.province))
+    return Form(
+        _signed_in(profile.user),
+        reverse("fairs:detail", args=[fair.pk]),
+        reverse("fairs:register", args=[fair.pk]),
+        dict,
+        Registration.objects.count,
+    )
+
+
+def support_application() -> Form:
+    profile = worker_profile(province(15))
+    programme = grant_programme()
+    return Form(
+        _signed_in(profile.user),
+        reverse("loans:programme", args=[programme.pk]),
+        reverse("loans:apply", args=[programme.pk]),
+        dict,
+        Application.objects.count,
+    )
+
+
+def deletion_request() -> Form:
+    profile = ProfileFactory(user=WorkerFactory(province=province(15)))
+    url = reverse("workers:delete")
+    return Form(
+        _signed_in(profile.user),
+        url,
+        url,
+        lambda: {"confirm": "on", "reason": "Đổi ý"},
+        DeletionRequest.objects.count,
+    )
+
+
 def sign_up() -> Form:
     url = reverse("account_signup")
     return Form(
@@ -367,7 +411,7 @@ FORMS = [
     fraud_report, session_on_a_case, session_with_a_contact, follow_up, case_note, check_in,
     document_upload, document_upload_by_staff, assisted_registration, support_receipt,
     fair_walk_in, fair_door_walk_in, fair_new, fair_enterprise, fair_job_order, fair_interview,
-    notice, target, sign_up,
+    notice, target, sign_up, fair_registration, support_application, deletion_request,
 ]  # fmt: skip
 
 
