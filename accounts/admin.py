@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Centre, Commune, Province, User
+from accounts.models import Centre, Commune, PendingFileDeletion, Province, User
 
 
 @admin.register(User)
@@ -54,3 +54,17 @@ admin.site.unregister(UserSession)
 @admin.register(UserSession)
 class UserSessionAdmin(AllauthUserSessionAdmin):
     search_fields = ["user__name", "user__email", "user__phone", "ip"]
+
+
+@admin.register(PendingFileDeletion)
+class PendingFileDeletionAdmin(admin.ModelAdmin):
+    """Files an erasure could not delete yet: the nightly job tries them again."""
+
+    list_display = ["name", "storage", "created_at", "attempts", "last_tried_at", "last_error"]
+    readonly_fields = list_display
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

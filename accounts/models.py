@@ -347,9 +347,13 @@ class PendingFileDeletion(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_tried_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
 
     personal_data = reference("Random stored file names, waiting to be deleted.")
+
+    class Meta:
+        verbose_name = _("file waiting to be deleted")
+        verbose_name_plural = _("files waiting to be deleted")
 
     def __str__(self) -> str:
         return self.name

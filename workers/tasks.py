@@ -21,7 +21,13 @@ def anonymise_due_deletions() -> int:
         if erased is not None:
             done += 1
             log.info("erasure: deletion request %s done: %s", request_id, erased.rows)
-    personal.files_delete_pending(now=now)
+    files = personal.files_delete_pending(now=now)
+    if files.deleted or files.failed:
+        log.info(
+            "erasure: %s file(s) deleted, %s still waiting (tried again next run)",
+            len(files.deleted),
+            len(files.failed),
+        )
     return done
 
 

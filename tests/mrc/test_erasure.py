@@ -271,3 +271,14 @@ def test_a_report_filed_by_someone_else_that_names_her_keeps_its_reporter(lao_ca
     theirs = FraudReport.objects.get(reporter_name="Sùng Văn Páo")
     assert theirs.reporter_contact == "0987 111 222"
     assert theirs.what_was_asked == "Họ cũng lừa cả chị [đã xoá]"
+
+
+def test_the_job_reports_each_file_it_deleted(lao_cai, media, settings, caplog):
+    her_whole_story(lao_cai, media)
+    _due(settings)
+    with caplog.at_level("INFO"):
+        anonymise_due_deletions()
+
+    deleted = [r for r in caplog.messages if r.startswith("erasure: file ")]
+    assert len(deleted) == 6 and all(m.endswith(" deleted") for m in deleted)
+    assert "erasure: 6 file(s) deleted, 0 still waiting" in caplog.text
