@@ -79,8 +79,10 @@ def current_demo_code() -> str:
 # an administrator replaces them with the real ones in the admin.
 DEMO_CENTRES: dict[int, dict[str, str]] = {
     LAO_CAI: {
-        "name": "Trung tâm Dịch vụ việc làm tỉnh Lào Cai",
-        "address": "Số 1 đường Hoàng Liên, phường Lào Cai, tỉnh Lào Cai (địa chỉ minh họa)",
+        "name": "Văn phòng thông tin, tư vấn và hỗ trợ người lao động đi làm việc ở nước ngoài "
+        "tỉnh Lào Cai",
+        "address": "Trung tâm Dịch vụ việc làm, số 1 đường Hoàng Liên, phường Lào Cai, "
+        "tỉnh Lào Cai (địa chỉ minh họa)",
         "phones": "0214 3800 001, 0987 000 111",
         "opening_hours": "Thứ Hai đến Thứ Sáu: 7:30 - 11:30 và 13:30 - 17:00\n"
         "Sáng Thứ Bảy: 7:30 - 11:30 (chỉ tư vấn)",
@@ -89,8 +91,10 @@ DEMO_CENTRES: dict[int, dict[str, str]] = {
         "zalo": "0987 000 111",
     },
     DONG_THAP: {
-        "name": "Trung tâm Dịch vụ việc làm tỉnh Đồng Tháp",
-        "address": "Số 2 đường Nguyễn Huệ, phường Cao Lãnh, tỉnh Đồng Tháp (địa chỉ minh họa)",
+        "name": "Văn phòng thông tin, tư vấn và hỗ trợ người lao động đi làm việc ở nước ngoài "
+        "tỉnh Đồng Tháp",
+        "address": "Trung tâm Dịch vụ việc làm, số 2 đường Nguyễn Huệ, phường Cao Lãnh, "
+        "tỉnh Đồng Tháp (địa chỉ minh họa)",
         "phones": "0277 3800 002",
         "opening_hours": "Thứ Hai đến Thứ Sáu: 7:00 - 11:00 và 13:30 - 17:00",
         "directions": "Gần chợ Cao Lãnh, đi vào cổng bên hông.",

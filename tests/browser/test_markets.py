@@ -190,5 +190,5 @@ def test_a_worker_on_a_phone_is_warned_about_an_eps_service_fee_and_reads_the_so
     expect(verdict).to_have_attribute("data-rule", "service_fee_not_allowed")
     expect(verdict).to_contain_text("100.000.000 ₫")
     expect(page.locator("main")).to_contain_text("COLAB thu")
-    expect(page.get_by_role("link", name="Báo công ty này cho trung tâm")).to_be_visible()
+    expect(page.get_by_role("link", name="Báo công ty này cho văn phòng")).to_be_visible()
     assert fits_the_phone(page)

@@ -85,7 +85,7 @@ def test_a_worker_reaches_the_centre_s_contact_from_an_ask_the_centre_message(pa
     # No job fair planned: the page says "ask the centre", and links to how.
     page.goto(live_server.url + "/fairs/")
     page.locator("main a.centre-link").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Liên hệ trung tâm")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Liên hệ văn phòng")
     contact = page.locator("#centre-contact")
     expect(contact).to_contain_text("Số 1 đường Hoàng Liên")
     expect(contact.get_by_role("link", name="0214 3800 001")).to_have_attribute(

@@ -31,7 +31,7 @@ def test_a_counsellor_opening_the_admin_gets_the_portal_s_403_in_vietnamese(clie
     text = response.content.decode()
     assert '<html lang="vi">' in text
     assert "Bạn không được mở trang này" in text
-    assert "quản lý trung tâm" in text  # who to ask, for staff
+    assert "quản lý văn phòng" in text  # who to ask, for staff
     assert "mrc.css" in text
     assert "Forbidden" not in text
 
