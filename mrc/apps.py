@@ -6,3 +6,7 @@ class MrcConfig(AppConfig):
 
     name = "mrc"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Connects the Celery signals that carry a request's id into the tasks it queues.
+        from mrc import request_log  # noqa: F401

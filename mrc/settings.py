@@ -515,3 +515,20 @@ if ESMS_API_KEY:
         raise ConfigError("ESMS_API_KEY is set: set ESMS_SECRET_KEY too.")
     if env_str("SMS_BACKEND") is None:
         SMS_BACKEND = "accounts.sms.EsmsBackend"
+
+# A request id on every log line, of the request and of the tasks it queued
+# (mrc.request_log); LOG_FORMAT=json writes one JSON object a line for a log collector.
+MIDDLEWARE.insert(1, "mrc.request_log.RequestIdMiddleware")
+LOGGING["filters"] = {"request_id": {"()": "mrc.request_log.RequestIdFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+LOGGING["formatters"]["json"] = {"()": "mrc.request_log.JsonFormatter"}
+LOGGING["formatters"]["plain"]["format"] = (
+    "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+)
+_log_format = env_str("LOG_FORMAT", "plain")
+if _log_format not in {"plain", "json"}:
+    raise ConfigError(f"LOG_FORMAT={_log_format!r}: use plain or json.")
+LOGGING["handlers"]["console"]["formatter"] = _log_format
+if _log_format == "json":
+    # The worker and beat log through this configuration too, not Celery's own format.
+    CELERY_WORKER_HIJACK_ROOT_LOGGER = False
