@@ -532,3 +532,22 @@ LOGGING["handlers"]["console"]["formatter"] = _log_format
 if _log_format == "json":
     # The worker and beat log through this configuration too, not Celery's own format.
     CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Error reports to Sentry (or a compatible server such as GlitchTip) when SENTRY_DSN is
+# set, from web, worker and beat. Nothing personal leaves: no user, address, cookie or
+# request body, no local variables (a worker's personal ID may sit in one); no tracing.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        traces_sample_rate=0.0,
+    )
