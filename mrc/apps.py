@@ -8,5 +8,6 @@ class MrcConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Connects the Celery signals that carry a request's id into the tasks it queues.
-        from mrc import request_log  # noqa: F401
+        # Connects the Celery signals that carry a request's id into the tasks it queues,
+        # and the one that records each scheduled job's last success.
+        from mrc import metrics, request_log  # noqa: F401

@@ -551,3 +551,11 @@ if SENTRY_DSN:
         include_local_variables=False,
         traces_sample_rate=0.0,
     )
+
+# Prometheus metrics at /metrics (mrc.metrics), only with "Authorization: Bearer
+# $METRICS_TOKEN"; without a token the path is a 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "") or ""
+MIDDLEWARE.insert(1, "mrc.metrics.MetricsMiddleware")
+if env_str("PROMETHEUS_MULTIPROC_DIR"):
+    # Several gunicorn processes add up their counts through this folder.
+    Path(env_str("PROMETHEUS_MULTIPROC_DIR") or "").mkdir(parents=True, exist_ok=True)
