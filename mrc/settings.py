@@ -422,11 +422,12 @@ SOURCE_CODE_URL = env_str("SOURCE_CODE_URL", "") or ""
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "mrc-demo-2026")
 
 # ======================================================================================
-# --- Deployment past one machine (issue 18): object storage, proxies, SMS gateway -----
+# --- Deployment past one machine (issue 18) ------------------------------------------
 # ======================================================================================
-# Everything here is off with no environment: files on local disk under MEDIA_ROOT, the
-# client address taken from the connection, text messages printed. docs/deployment.md
-# lists every variable.
+# Object storage, the visitor's address behind proxies, the SMS gateways, health, request
+# ids in logs, metrics, error reports. Everything here is off with no environment: files
+# on local disk under MEDIA_ROOT, the client address taken from the connection, text
+# messages printed, plain logs. docs/deployment.md lists every variable.
 
 # Uploaded files (documents, support attachments, fraud evidence) go to a private
 # S3-compatible bucket when S3_BUCKET is set, so every web instance and worker sees the
