@@ -560,3 +560,10 @@ MIDDLEWARE.insert(1, "mrc.metrics.MetricsMiddleware")
 if env_str("PROMETHEUS_MULTIPROC_DIR"):
     # Several gunicorn processes add up their counts through this folder.
     Path(env_str("PROMETHEUS_MULTIPROC_DIR") or "").mkdir(parents=True, exist_ok=True)
+
+# Behind PgBouncer in transaction pooling, a connection is not one server session, so
+# server-side cursors (what .iterator() uses on PostgreSQL) must be off.
+if env_bool("DATABASE_BEHIND_PGBOUNCER", False):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ConfigError("DATABASE_BEHIND_PGBOUNCER=1 is for PostgreSQL: set DATABASE_URL.")
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
