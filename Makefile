@@ -103,7 +103,7 @@ up: install
 	@$(BIN)/python -c 'import honcho' 2>/dev/null || $(BIN)/python -m pip install --quiet ".[up]"
 	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || grep -qs '^DATABASE_URL=' .env \
 		|| { echo "Set DATABASE_URL and REDIS_URL (and SECRET_KEY, ALLOWED_HOSTS), or put them in .env."; exit 1; }
-	$(BIN)/honcho run $(BIN)/python manage.py migrate --noinput
+	$(BIN)/honcho run $(BIN)/python manage.py migrate_locked
 	$(BIN)/honcho run $(BIN)/python manage.py storage_prepare
 	$(BIN)/honcho run $(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/honcho start -f Procfile

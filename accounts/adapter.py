@@ -19,6 +19,11 @@ from accounts.sms import SmsError, send_sms
 
 log = logging.getLogger(__name__)
 
+_CODE_SENT = {
+    "account/messages/login_code_sent.txt",
+    "account/messages/phone_verification_sent.txt",
+}
+
 
 class PhoneField(forms.CharField):
     """A Vietnamese mobile number, typed any usual way, cleaned to +84…."""
@@ -101,6 +106,7 @@ class AccountAdapter(DefaultAccountAdapter):
             log.error("SMS to %s not sent: %s", phone, exc)
             request = getattr(self, "request", None)
             if request is not None:
+                request.mrc_sms_failed = True
                 messages.error(
                     request,
                     _(
@@ -108,6 +114,19 @@ class AccountAdapter(DefaultAccountAdapter):
                         "for a new code, or call the centre."
                     ),
                 )
+
+    def add_message(  # type: ignore[override]
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        # "The code was sent to ..." would contradict the message just given.
+        if getattr(request, "mrc_sms_failed", False) and message_template in _CODE_SENT:
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
 
     def send_verification_code_sms(  # type: ignore[override]
         self, user: User, phone: str, code: str, **kwargs: Any

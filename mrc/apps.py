@@ -6,3 +6,8 @@ class MrcConfig(AppConfig):
 
     name = "mrc"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Connects the Celery signals that carry a request's id into the tasks it queues,
+        # and the one that records each scheduled job's last success.
+        from mrc import metrics, request_log  # noqa: F401

@@ -497,11 +497,12 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "mrc-demo-2026")
 DEMO_ACCOUNTS_ALLOWED = DEBUG
 
 # ======================================================================================
-# --- Deployment past one machine (issue 18): object storage, proxies, SMS gateway -----
+# --- Deployment past one machine (issue 18) ------------------------------------------
 # ======================================================================================
-# Everything here is off with no environment: files on local disk under MEDIA_ROOT, the
-# client address taken from the connection, text messages printed. docs/deployment.md
-# lists every variable.
+# Object storage, the visitor's address behind proxies, the SMS gateways, health, request
+# ids in logs, metrics, error reports. Everything here is off with no environment: files
+# on local disk under MEDIA_ROOT, the client address taken from the connection, text
+# messages printed, plain logs. docs/deployment.md lists every variable.
 
 # Uploaded files (documents, support attachments, fraud evidence) go to a private
 # S3-compatible bucket when S3_BUCKET is set, so every web instance and worker sees the
@@ -590,3 +591,54 @@ if ESMS_API_KEY:
         raise ConfigError("ESMS_API_KEY is set: set ESMS_SECRET_KEY too.")
     if env_str("SMS_BACKEND") is None:
         SMS_BACKEND = "accounts.sms.EsmsBackend"
+
+# A request id on every log line, of the request and of the tasks it queued
+# (mrc.request_log); LOG_FORMAT=json writes one JSON object a line for a log collector.
+MIDDLEWARE.insert(1, "mrc.request_log.RequestIdMiddleware")
+LOGGING["filters"] = {"request_id": {"()": "mrc.request_log.RequestIdFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+LOGGING["formatters"]["json"] = {"()": "mrc.request_log.JsonFormatter"}
+LOGGING["formatters"]["plain"]["format"] = (
+    "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+)
+_log_format = env_str("LOG_FORMAT", "plain")
+if _log_format not in {"plain", "json"}:
+    raise ConfigError(f"LOG_FORMAT={_log_format!r}: use plain or json.")
+LOGGING["handlers"]["console"]["formatter"] = _log_format
+if _log_format == "json":
+    # The worker and beat log through this configuration too, not Celery's own format.
+    CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Error reports to Sentry (or a compatible server such as GlitchTip) when SENTRY_DSN is
+# set, from web, worker and beat. Nothing personal leaves: no user, address, cookie or
+# request body, no local variables (a worker's personal ID may sit in one); no tracing.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        traces_sample_rate=0.0,
+    )
+
+# Prometheus metrics at /metrics (mrc.metrics), only with "Authorization: Bearer
+# $METRICS_TOKEN"; without a token the path is a 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "") or ""
+MIDDLEWARE.insert(1, "mrc.metrics.MetricsMiddleware")
+if env_str("PROMETHEUS_MULTIPROC_DIR"):
+    # Several gunicorn processes add up their counts through this folder.
+    Path(env_str("PROMETHEUS_MULTIPROC_DIR") or "").mkdir(parents=True, exist_ok=True)
+
+# Behind PgBouncer in transaction pooling, a connection is not one server session, so
+# server-side cursors (what .iterator() uses on PostgreSQL) must be off.
+if env_bool("DATABASE_BEHIND_PGBOUNCER", False):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ConfigError("DATABASE_BEHIND_PGBOUNCER=1 is for PostgreSQL: set DATABASE_URL.")
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True

@@ -182,3 +182,29 @@ def test_on_local_disk_prepare_has_nothing_to_do(capsys):
     call_command("storage_prepare")
 
     assert "nothing to do" in capsys.readouterr().out
+
+
+def test_moving_to_a_bucket_copies_the_files_kept_on_disk_under_the_same_names(
+    s3_endpoint, settings, tmp_path, capsys
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    old = tmp_path / "media" / "documents" / "3"
+    old.mkdir(parents=True)
+    (old / "a1.jpg").write_bytes(b"\xff\xd8 old passport")
+    (old / "b2.pdf").write_bytes(b"%PDF old record")
+    settings.STORAGES = {**settings.STORAGES, "default": s3.s3_options(s3_endpoint, "mrc-moved")}
+
+    call_command("storage_prepare", import_media=True)
+    call_command("storage_prepare", import_media=True)  # again: nothing copied twice
+
+    out = capsys.readouterr().out
+    assert "Copied 2 files" in out and "Copied 0 files" in out and "(2 were there" in out
+    bucket_api = s3.client(s3_endpoint)
+    for name, data in [("documents/3/a1.jpg", b"\xff\xd8 old passport"),
+                       ("documents/3/b2.pdf", b"%PDF old record")]:  # fmt: skip
+        assert bucket_api.get_object(Bucket="mrc-moved", Key=name)["Body"].read() == data
+    for version in bucket_api.list_object_versions(Bucket="mrc-moved").get("Versions", []):
+        bucket_api.delete_object(
+            Bucket="mrc-moved", Key=version["Key"], VersionId=version["VersionId"]
+        )
+    bucket_api.delete_bucket(Bucket="mrc-moved")

@@ -109,3 +109,15 @@ def test_esms_keys_switch_text_messages_to_esms_and_a_missing_secret_stops_start
     assert chosen.stdout.strip() == "accounts.sms.EsmsBackend"
     assert missing.returncode != 0
     assert "ESMS_SECRET_KEY" in missing.stderr
+
+
+def test_behind_pgbouncer_server_side_cursors_are_off():
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS', False))"
+    )
+    url = "postgresql://mrc@127.0.0.1:6432/mrc"
+
+    assert run(code, DATABASE_URL=url, DATABASE_BEHIND_PGBOUNCER="1").stdout.strip() == "True"
+    assert run(code, DATABASE_URL=url).stdout.strip() == "False"
+    assert run(code, DATABASE_BEHIND_PGBOUNCER="1").returncode != 0

@@ -141,3 +141,20 @@ def test_after_slow_clients_at_nginx_leave_the_site_answering(nginx):
           f"workers: 20 visits, statuses {statuses}, slowest {worst:.3f} s")  # fmt: skip
     assert {status for status, _ in replies} == {200}
     assert worst < 1.0
+
+
+def test_nginx_gives_each_request_an_id_that_the_portal_logs_and_sends_back(nginx):
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", nginx, timeout=10)
+    try:
+        # A visitor's own id is replaced by nginx's.
+        connection.request("GET", "/healthz", headers={"X-Request-ID": "visitor-chosen-id"})
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+
+    given = response.getheader("X-Request-ID") or ""
+    assert response.status == 200
+    assert len(given) == 32 and all(c in "0123456789abcdef" for c in given)

@@ -46,7 +46,7 @@ def test_app_services_share_one_image_and_wait_for_healthy_db_and_redis():
 def test_migrations_run_once_before_web_worker_and_beat_start():
     services = compose()["services"]
 
-    assert "migrate --noinput" in services["migrate"]["command"]
+    assert "migrate_locked" in services["migrate"]["command"]
     assert services["migrate"]["restart"] == "no"
     for name in ["web", "worker", "beat"]:
         assert "migrate" not in str(services[name].get("command")), name
@@ -151,5 +151,5 @@ def test_make_up_migrates_once_then_starts_the_procfile():
     makefile = (ROOT / "Makefile").read_text()
     recipe = makefile.split("\nup:", 1)[1].split("\n\n", 1)[0]
 
-    assert recipe.index("migrate --noinput") < recipe.index("honcho start -f Procfile")
+    assert recipe.index("migrate_locked") < recipe.index("honcho start -f Procfile")
     assert "storage_prepare" in recipe

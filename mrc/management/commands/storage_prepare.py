@@ -4,7 +4,8 @@ Run once per bucket (the compose `migrate` step runs it; it is safe to run again
 creates the bucket when missing, blocks every form of public access, turns versioning on
 where the provider has it (a deleted or overwritten document can be brought back), and
 expires old versions after S3_NONCURRENT_DAYS so that an erased worker's files are gone
-from the bucket's history too.
+from the bucket's history too. With --import-media it copies the files a portal kept on
+disk until now into the bucket, under the same names, so their rows still find them.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from storages.backends.s3 import S3Storage
 
 from mrc.env import env_int
+from mrc.storage import walk
 
 
 class Command(BaseCommand):
@@ -29,6 +32,12 @@ class Command(BaseCommand):
             type=int,
             default=env_int("S3_NONCURRENT_DAYS", 30),
             help="days an overwritten or deleted file's old version is kept (default 30)",
+        )
+        parser.add_argument(
+            "--import-media",
+            action="store_true",
+            help="copy the files already under MEDIA_ROOT into the bucket (moving a portal "
+            "that kept its files on disk); files already in the bucket are left alone",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -100,3 +109,25 @@ class Command(BaseCommand):
                 self.stderr.write(f"Bucket {bucket}: not {label} ({code}); do it by hand.")
             else:
                 self.stdout.write(f"Bucket {bucket}: {label}.")
+        if options["import_media"]:
+            copied, present = import_media(storage)
+            self.stdout.write(
+                f"Copied {copied} files from {settings.MEDIA_ROOT} into {bucket}"
+                f" ({present} were there already)."
+            )
+
+
+def import_media(bucket: S3Storage) -> tuple[int, int]:
+    """Copy every file under MEDIA_ROOT into `bucket` under the same name."""
+    disk = FileSystemStorage(location=settings.MEDIA_ROOT)
+    copied = present = 0
+    for name in walk(disk):
+        if bucket.exists(name):
+            present += 1
+            continue
+        with disk.open(name, "rb") as handle:
+            saved = bucket.save(name, File(handle, name=name))
+        if saved != name:
+            raise CommandError(f"{name} was stored as {saved}")
+        copied += 1
+    return copied, present
