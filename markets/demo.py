@@ -229,7 +229,7 @@ PROGRAMMES: list[dict[str, Any]] = [
         "summary_vi": "Thí điểm của tỉnh Lào Cai: lao động các xã biên giới, phần lớn là người "
         "dân tộc thiểu số, sang làm việc theo hợp đồng tại doanh nghiệp ở huyện Hà Khẩu. Tỉnh dự "
         "kiến tiếp tục thí điểm với tỉnh Vân Nam. Điều kiện, tiền lương và chi phí chưa được "
-        "xác nhận: hỏi trung tâm trước khi ký hay nộp tiền.",
+        "xác nhận: hỏi văn phòng trước khi ký hay nộp tiền.",
         "summary_en": "A Lào Cai pilot: workers of the border communes, mostly from ethnic "
         "minorities, work under contract for an enterprise in Hà Khẩu county. The province "
         "plans to continue the pilot with Yunnan. Conditions, wages and costs are not "
@@ -265,7 +265,7 @@ OLD_DRAFT_NOTE_EN = (
 )
 JAPAN_TITP = "Luật Thực tập kỹ năng của Nhật Bản (hiệu lực 01/11/2017)"
 TITP_IN_FORCE = datetime.date(2017, 11, 1)
-DEMO_WAGE_VI = "Ước tính của trung tâm từ các đơn hàng (số liệu mẫu)"
+DEMO_WAGE_VI = "Ước tính của văn phòng từ các đơn hàng (số liệu mẫu)"
 DEMO_NOTE_VI = "Chỉ để tham khảo; lương thật là lương ghi trong hợp đồng của bạn."
 DEMO_NOTE_EN = "For reference only; your real wage is the one in your contract."
 LAO_CAI_REPORT = (
@@ -282,7 +282,7 @@ FIGURES: list[dict[str, Any]] = [
         "label_vi": "Đường dây tư vấn của OTIT (Tổ chức Thực tập kỹ năng nước ngoài)",
         "label_en": "OTIT (Organization for Technical Intern Training) consultation line",
         "value_vi": "Chưa có số điện thoại được xác nhận. OTIT có tư vấn bằng tiếng mẹ đẻ, có "
-        "tiếng Việt. Hãy hỏi trung tâm số đang dùng.",
+        "tiếng Việt. Hãy hỏi văn phòng số đang dùng.",
         "value_en": "No confirmed phone number yet. OTIT gives advice in workers' own "
         "languages, Vietnamese included. Ask the centre for the number in use.",
         "document": "Tổ chức Thực tập kỹ năng nước ngoài (OTIT), trang otit.go.jp",
@@ -670,7 +670,7 @@ FIGURES: list[dict[str, Any]] = [
         "kind": "other",
         "label_vi": "Tiền lương, chi phí và điều kiện",
         "label_en": "Wages, costs and conditions",
-        "value_vi": "Chưa có số liệu được xác nhận. Không nộp tiền cho ai trước khi trung tâm "
+        "value_vi": "Chưa có số liệu được xác nhận. Không nộp tiền cho ai trước khi văn phòng "
         "xác nhận chương trình và doanh nghiệp.",
         "value_en": "No confirmed figures yet. Pay no one before the centre confirms the "
         "programme and the enterprise.",

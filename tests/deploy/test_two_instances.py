@@ -246,3 +246,38 @@ def test_both_instances_are_ready_with_the_database_redis_and_the_bucket(shape):
         assert body["checks"]["database"] is True
         assert body["checks"]["redis"] is True
         assert body["checks"]["storage"] is True
+
+
+def test_an_erasure_run_beside_one_instance_removes_the_file_for_both(shape):
+    # Last in the module: the seeded worker is erased.
+    before = set(document_links(shape.get(shape.a, reverse("workers:documents")).body))
+    photo = jpeg_upload().read()
+    sent = shape.upload(shape.a, "passport", photo)
+    assert sent.status == 302, sent.body[-2000:]
+    after = document_links(shape.get(shape.a, reverse("workers:documents")).body)
+    [link] = [found for found in after if found not in before]
+    assert shape.get(shape.b, link, who="counsellor").status == 200
+    keys = {o["Key"] for o in s3.client(shape.endpoint).list_objects_v2(Bucket=BUCKET)["Contents"]}
+    assert keys
+
+    # The worker asked a year ago; the nightly job runs in a process of its own (as the
+    # Celery worker beside instance A does), against the same database and bucket.
+    erased = _manage(
+        shape.env,
+        "shell",
+        "-c",
+        "import datetime; from django.utils import timezone; "
+        "from workers.models import DeletionRequest, WorkerProfile; "
+        "from workers import services, tasks; "
+        "profile = WorkerProfile.objects.order_by('pk').first(); "
+        "request = services.deletion_request_create(profile=profile, reason='test'); "
+        "DeletionRequest.objects.filter(pk=request.pk).update("
+        "requested_at=timezone.now() - datetime.timedelta(days=365)); "
+        "print('erased', tasks.anonymise_due_deletions())",
+    )
+    _finish(erased, "the erasure job")
+
+    assert shape.get(shape.a, link, who="counsellor").status == 404
+    assert shape.get(shape.b, link, who="counsellor").status == 404
+    left = s3.client(shape.endpoint).list_objects_v2(Bucket=BUCKET).get("Contents", [])
+    assert left == [], [o["Key"] for o in left]
