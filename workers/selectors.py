@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -583,3 +583,44 @@ def worker_timeline(case: Case) -> list[TimelineStep]:
         state = "done" if index < position else "current" if index == position else "todo"
         steps.append(TimelineStep(str(Stage(stage).label), day, state))
     return steps
+
+
+EXCHANGE_RELATED = ("profile__user", "province", "commune", "market", "programme", "enterprise")
+
+
+def cases_for_exchange(province_id: int | None) -> QuerySet[Case]:
+    """Cases as another system reads them: one province's, or every province's (None)."""
+    cases = Case.objects.select_related(*EXCHANGE_RELATED)
+    if province_id is not None:
+        cases = cases.filter(province_id=province_id)
+    return cases
+
+
+def case_changes(
+    *,
+    province_id: int | None,
+    after: tuple[datetime.datetime, int] | None,
+    until: datetime.datetime,
+    limit: int,
+) -> list[Case]:
+    """Cases changed after the cursor (updated_at, id), oldest first, none after `until`.
+
+    Keyset, never offset: each page starts from the last row of the one before, so the
+    thousandth page costs what the first does, and a row changed meanwhile moves to the
+    end of the feed (it is read again, with its new version) instead of shifting the rows
+    after it out of a page.
+    """
+    cases = cases_for_exchange(province_id).filter(updated_at__lte=until)
+    if after is not None:
+        at, pk = after
+        cases = cases.filter(Q(updated_at__gt=at) | Q(updated_at=at, pk__gt=pk))
+    return list(cases.order_by("updated_at", "pk")[:limit])
+
+
+def priority_groups_of(profile_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The priority groups each profile claims, in one query."""
+    groups: dict[int, list[str]] = {}
+    claims = PriorityGroupClaim.objects.filter(profile_id__in=list(profile_ids))
+    for profile_id, group in claims.order_by("pk").values_list("profile_id", "group"):
+        groups.setdefault(profile_id, []).append(group)
+    return groups

@@ -1,0 +1,245 @@
+"""The versioned API for the national systems, /api/v1/ (docs/api.md).
+
+It reads through the apps' selectors and writes through their services, never through
+their models, so the API and the pages cannot disagree.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from api import schemas
+from api.models import ApiClient, Scope
+from api.services import api_client_authenticate, api_request_cases_read, api_request_log
+from markets.selectors import enterprise_list
+from workers.models import Case, Stage
+from workers.selectors import case_changes, cases_for_exchange, priority_groups_of
+
+PAGE_DEFAULT = 500
+PAGE_MAX = 1000
+
+
+class ClientToken(HttpBearer):
+    """Authorization: Bearer <token>; every accepted call is logged."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiClient | None:
+        client = api_client_authenticate(token=token)
+        if client is not None:
+            request.api_log = api_request_log(client=client, request=request)  # type: ignore[attr-defined]
+        return client
+
+
+api = NinjaAPI(
+    title="MRC portal API",
+    version="1",
+    description="Workers, cases and the licensed-enterprise register for the national "
+    "systems. See docs/api.md.",
+    auth=ClientToken(),
+    urls_namespace="api-v1",
+    docs_url=None,
+)
+
+
+def _problem(request: HttpRequest, status: int, title: str, detail: str) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {"type": "about:blank", "title": title, "status": status, "detail": detail},
+        status=status,
+    )
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    response = _problem(
+        request, 401, "Unauthorized", "A valid bearer token of an active client is needed."
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    titles = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
+    return _problem(request, exc.status_code, titles.get(exc.status_code, "Error"), str(exc))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _problem(request, 404, "Not Found", "No such record for this client.")
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    detail = "; ".join(
+        f"{'.'.join(str(p) for p in e.get('loc', []))}: {e.get('msg', '')}" for e in exc.errors
+    )
+    return _problem(request, 400, "Bad Request", detail)
+
+
+def _client(request: HttpRequest, scope: str) -> ApiClient:
+    client: ApiClient = request.auth  # type: ignore[attr-defined]
+    if not client.has_scope(scope):
+        raise HttpError(403, f"This client lacks the scope {scope}.")
+    return client
+
+
+def _record(case: Case, groups: dict[int, list[str]] | None) -> dict[str, Any]:
+    profile = case.profile
+    status_abroad = {Stage.DEPARTED: "working", Stage.LEFT_CONTRACT: "left_contract"}
+    sensitive = None
+    if groups is not None:
+        sensitive = {
+            "ethnicity": profile.ethnicity,
+            "health_fit": profile.health_fit,
+            "has_criminal_record": profile.has_criminal_record,
+            "priority_groups": groups.get(profile.pk, []),
+        }
+    return {
+        "id": case.pk,
+        "version": case.version,
+        "updated_at": case.updated_at,
+        "worker": {
+            "name": profile.user.name,
+            "personal_id": profile.personal_id,
+            "date_of_birth": profile.date_of_birth,
+            "sex": profile.sex,
+        },
+        "province": case.province.code if case.province else None,
+        "commune": case.commune.code if case.commune else None,
+        "stage": case.stage,
+        "market": case.market.code if case.market else None,
+        "programme": case.programme.code if case.programme else None,
+        "enterprise": case.enterprise.licence_number if case.enterprise else None,
+        "contract_start": case.contract_start,
+        "contract_end": case.contract_end,
+        "departure_date": case.departure_date,
+        "expected_return": case.expected_return,
+        "return_date": case.return_date,
+        "status_abroad": status_abroad.get(case.stage),
+        "left_contract_on": case.left_contract_on,
+        "sensitive": sensitive,
+    }
+
+
+def _records(request: HttpRequest, client: ApiClient, cases: list[Case]) -> list[dict[str, Any]]:
+    groups = None
+    if client.has_scope(Scope.WORKERS_SENSITIVE):
+        groups = priority_groups_of(case.profile_id for case in cases)
+    api_request_cases_read(entry=request.api_log, case_ids=[c.pk for c in cases])  # type: ignore[attr-defined]
+    return [_record(case, groups) for case in cases]
+
+
+def _encode(*parts: object) -> str:
+    raw = "|".join(str(p) for p in parts).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, count: int) -> list[str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise HttpError(400, "The cursor is not one this API gave.") from None
+    parts = raw.split("|")
+    if len(parts) != count:
+        raise HttpError(400, "The cursor is not one this API gave.")
+    return parts
+
+
+def _case_cursor(cursor: str) -> tuple[datetime.datetime, int]:
+    at, pk = _decode(cursor, 2)
+    try:
+        when = datetime.datetime.fromisoformat(at)
+        return when, int(pk)
+    except ValueError:
+        raise HttpError(400, "The cursor is not one this API gave.") from None
+
+
+@api.get("/cases/{case_id}", response=schemas.CaseRecord, tags=["workers"])
+def case_read(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    """One worker's case. A provincial client sees its province's only (404 otherwise)."""
+    client = _client(request, Scope.WORKERS_READ)
+    case = cases_for_exchange(client.province_id).filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    return _records(request, client, [case])[0]
+
+
+@api.get("/changes", response=schemas.Changes, tags=["workers"])
+def changes(
+    request: HttpRequest, cursor: str | None = None, limit: int = PAGE_DEFAULT
+) -> dict[str, Any]:
+    """Cases changed since the cursor, oldest change first (keyset over updated_at, id).
+
+    Start without a cursor; pass `next_cursor` back until `has_more` is false; keep the last
+    cursor and poll with it later. A case changed again appears again, with its new version.
+    The last few seconds are held back (API_CHANGES_SETTLE_SECONDS) so that a write still
+    committing cannot land behind a cursor already handed out.
+    """
+    client = _client(request, Scope.WORKERS_READ)
+    if not 1 <= limit <= PAGE_MAX:
+        raise HttpError(400, f"limit must be between 1 and {PAGE_MAX}.")
+    after = _case_cursor(cursor) if cursor else None
+    until = timezone.now() - datetime.timedelta(seconds=settings.API_CHANGES_SETTLE_SECONDS)
+    cases = case_changes(province_id=client.province_id, after=after, until=until, limit=limit + 1)
+    has_more = len(cases) > limit
+    cases = cases[:limit]
+    next_cursor = cursor
+    if cases:
+        last = cases[-1]
+        next_cursor = _encode(last.updated_at.isoformat(), last.pk)
+    return {
+        "results": _records(request, client, cases),
+        "next_cursor": next_cursor,
+        "has_more": has_more,
+    }
+
+
+@api.get("/enterprises", response=schemas.Enterprises, tags=["enterprises"])
+def enterprises(
+    request: HttpRequest, cursor: str | None = None, limit: int = PAGE_DEFAULT
+) -> dict[str, Any]:
+    """The register of licensed recruitment enterprises, every status, by id (keyset)."""
+    _client(request, Scope.ENTERPRISES_READ)
+    if not 1 <= limit <= PAGE_MAX:
+        raise HttpError(400, f"limit must be between 1 and {PAGE_MAX}.")
+    rows = enterprise_list().order_by("pk")
+    if cursor:
+        (pk,) = _decode(cursor, 1)
+        if not pk.isdigit():
+            raise HttpError(400, "The cursor is not one this API gave.")
+        rows = rows.filter(pk__gt=int(pk))
+    page = list(rows[: limit + 1])
+    has_more = len(page) > limit
+    page = page[:limit]
+    results = [
+        {
+            "id": e.pk,
+            "licence_number": e.licence_number,
+            "name": e.name,
+            "status": e.status,
+            "licence_issued_on": e.licence_issued_on,
+            "suspended_from": e.suspended_from,
+            "suspended_until": e.suspended_until,
+            "revoked_on": e.revoked_on,
+            "markets": sorted(m.code for m in e.markets.all()),
+            "updated_at": e.updated_at,
+        }
+        for e in page
+    ]
+    return {
+        "results": results,
+        "next_cursor": _encode(page[-1].pk) if page else cursor,
+        "has_more": has_more,
+    }

@@ -1,0 +1,80 @@
+"""What the API answers, as typed Pydantic models: the OpenAPI document is made from them."""
+
+from __future__ import annotations
+
+import datetime
+
+from ninja import Schema
+
+
+class Worker(Schema):
+    name: str
+    personal_id: str | None
+    date_of_birth: datetime.date | None
+    sex: str
+
+
+class Sensitive(Schema):
+    """Only for a client with the scope workers:sensitive."""
+
+    ethnicity: str
+    health_fit: bool | None
+    has_criminal_record: bool | None
+    priority_groups: list[str]
+
+
+class CaseRecord(Schema):
+    id: int
+    version: int
+    updated_at: datetime.datetime
+    worker: Worker
+    province: int | None  # the province's official code
+    commune: int | None  # the commune's official code (2025 list)
+    stage: str
+    market: str | None  # markets' codes, e.g. "japan"
+    programme: str | None
+    enterprise: str | None  # the licence number
+    contract_start: datetime.date | None
+    contract_end: datetime.date | None
+    departure_date: datetime.date | None
+    expected_return: datetime.date | None
+    return_date: datetime.date | None
+    # "working" (abroad under the contract), "left_contract", or null when not abroad.
+    status_abroad: str | None
+    left_contract_on: datetime.date | None
+    sensitive: Sensitive | None
+
+
+class Changes(Schema):
+    results: list[CaseRecord]
+    # Pass it back as ?cursor= for the next page; store it to resume after a failure.
+    next_cursor: str | None
+    has_more: bool
+
+
+class Enterprise(Schema):
+    id: int
+    licence_number: str
+    name: str
+    status: str
+    licence_issued_on: datetime.date | None
+    suspended_from: datetime.date | None
+    suspended_until: datetime.date | None
+    revoked_on: datetime.date | None
+    markets: list[str]
+    updated_at: datetime.datetime
+
+
+class Enterprises(Schema):
+    results: list[Enterprise]
+    next_cursor: str | None
+    has_more: bool
+
+
+class Problem(Schema):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
