@@ -14,16 +14,24 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from api import schemas
 from api.models import ApiClient, Scope
-from api.services import api_client_authenticate, api_request_cases_read, api_request_log
+from api.services import (
+    KeyReused,
+    api_case_move,
+    api_client_authenticate,
+    api_request_cases_read,
+    api_request_log,
+)
 from markets.selectors import enterprise_list
 from workers.models import Case, Stage
 from workers.selectors import case_changes, cases_for_exchange, priority_groups_of
+from workers.services import GuardRefused, InvalidTransition, StaleCase
 
 PAGE_DEFAULT = 500
 PAGE_MAX = 1000
@@ -71,7 +79,13 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    titles = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
+    titles = {
+        400: "Bad Request",
+        403: "Forbidden",
+        404: "Not Found",
+        409: "Conflict",
+        422: "Unprocessable Content",
+    }
     return _problem(request, exc.status_code, titles.get(exc.status_code, "Error"), str(exc))
 
 
@@ -243,3 +257,63 @@ def enterprises(
         "next_cursor": _encode(page[-1].pk) if page else cursor,
         "has_more": has_more,
     }
+
+
+def _move(
+    request: HttpRequest, case_id: int, body: schemas.MoveIn, to: str, changes: dict[str, Any]
+) -> HttpResponse:
+    client = _client(request, Scope.CASES_WRITE)
+    case = cases_for_exchange(client.province_id).filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    try:
+        _, replayed = api_case_move(
+            client=client,
+            key=body.key,
+            case_id=case.pk,
+            to=to,
+            changes=changes,
+            reason=body.reason or gettext("Reported by %(system)s.") % {"system": client.name},
+            expected_version=case.version if body.version is None else body.version,
+        )
+    except KeyReused:
+        raise HttpError(409, "This key was used for another write.") from None
+    except StaleCase:
+        raise HttpError(409, "The case changed since that version: read it again.") from None
+    except InvalidTransition as refused:
+        raise HttpError(409, str(refused)) from None
+    except GuardRefused as refused:
+        missing = ", ".join(str(m) for m in refused.missing)
+        raise HttpError(
+            422, gettext("The case cannot move yet. Missing: %(missing)s.") % {"missing": missing}
+        ) from None
+    case = cases_for_exchange(client.province_id).get(pk=case.pk)
+    response = api.create_response(request, _records(request, client, [case])[0], status=200)
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
+@api.post(
+    "/cases/{case_id}/departure",
+    response={200: schemas.CaseRecord, 409: schemas.Problem, 422: schemas.Problem},
+    tags=["workers"],
+)
+def case_departure(request: HttpRequest, case_id: int, body: schemas.DepartureIn) -> HttpResponse:
+    """The worker left the country (reported by the enterprise, the border, a ministry).
+
+    The case moves to "departed" through the same service as the counsellor's button, with
+    the same guard (a contract first, a date not in the future), and a case event whose
+    actor is this client.
+    """
+    return _move(request, case_id, body, Stage.DEPARTED, {"departure_date": body.departure_date})
+
+
+@api.post(
+    "/cases/{case_id}/return",
+    response={200: schemas.CaseRecord, 409: schemas.Problem, 422: schemas.Problem},
+    tags=["workers"],
+)
+def case_return(request: HttpRequest, case_id: int, body: schemas.ReturnIn) -> HttpResponse:
+    """The worker came back: the case moves to "returned", as the counsellor's button does."""
+    return _move(request, case_id, body, Stage.RETURNED, {"return_date": body.return_date})

@@ -86,3 +86,24 @@ class ApiRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} {self.method} {self.path}"
+
+
+class ApiWrite(models.Model):
+    """A write a client made, by the key it chose: the same key again is answered, not redone."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="writes")
+    key = models.CharField(max_length=100)
+    case = models.ForeignKey("workers.Case", on_delete=models.CASCADE, related_name="+")
+    to_stage = models.CharField(max_length=20)
+    at = models.DateTimeField(default=timezone.now)
+
+    personal_data = reference(
+        "Which system reported which move of a case, by its key: no one's data but the "
+        "case number, and the case's own events keep the move."
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "key"], name="api_write_key_once")]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.key}"

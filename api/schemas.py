@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class Worker(Schema):
@@ -69,6 +69,23 @@ class Enterprises(Schema):
     results: list[Enterprise]
     next_cursor: str | None
     has_more: bool
+
+
+class MoveIn(Schema):
+    # Chosen by the client, unique per client: the same key sent again changes nothing and
+    # answers with the case as it is (header Idempotent-Replayed: true).
+    key: str = Field(min_length=8, max_length=100)
+    # The case's version the client last read; when given and stale, 409. Omitted: now's.
+    version: int | None = None
+    reason: str = Field("", max_length=300)
+
+
+class DepartureIn(MoveIn):
+    departure_date: datetime.date
+
+
+class ReturnIn(MoveIn):
+    return_date: datetime.date
 
 
 class Problem(Schema):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
+from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Province
-from api.models import ApiClient, ApiRequest, Scope
+from accounts.models import Province, Role, User
+from api.models import ApiClient, ApiRequest, ApiWrite, Scope
+from workers.services import case_move
 
 # Marks a string as this portal's token (secret scanners and people can tell it apart).
 TOKEN_PREFIX = "mrc_"  # noqa: S105 (a prefix, not a secret)
@@ -18,6 +21,10 @@ TOKEN_PREFIX = "mrc_"  # noqa: S105 (a prefix, not a secret)
 
 class UnknownScope(ValueError):
     pass
+
+
+class KeyReused(Exception):
+    """The key was used before for another write (another case or another move)."""
 
 
 def token_digest(token: str) -> str:
@@ -32,13 +39,25 @@ def api_client_create(
     if unknown:
         raise UnknownScope(", ".join(unknown))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    client = ApiClient.objects.create(
-        name=name,
-        province=province,
-        scopes=[s for s in Scope.values if s in scopes],
-        token_digest=token_digest(token),
-        token_prefix=token[:10],
-    )
+    with transaction.atomic():
+        # The actor its writes carry (a case event names who moved the case): an account that
+        # cannot sign in (inactive, no usable password), with an address that cannot exist.
+        user = User(
+            name=name[:150],
+            email=f"api-client-{uuid.uuid4().hex}@api.invalid",
+            role=Role.WORKER,
+            is_active=False,
+        )
+        user.set_unusable_password()
+        user.save()
+        client = ApiClient.objects.create(
+            name=name,
+            province=province,
+            scopes=[s for s in Scope.values if s in scopes],
+            token_digest=token_digest(token),
+            token_prefix=token[:10],
+            user=user,
+        )
     return client, token
 
 
@@ -72,3 +91,39 @@ def api_request_cases_read(*, entry: ApiRequest, case_ids: list[int]) -> None:
     """Add to the call's log which workers' files it read."""
     if case_ids:
         ApiRequest.objects.filter(pk=entry.pk).update(case_ids=case_ids)
+
+
+def api_case_move(
+    *,
+    client: ApiClient,
+    key: str,
+    case_id: int,
+    to: str,
+    changes: dict[str, Any],
+    reason: str,
+    expected_version: int,
+) -> tuple[int, bool]:
+    """Move a case through workers.services.case_move, once per (client, key).
+
+    Returns (case id, replayed). The key is claimed in the same transaction as the move: a
+    move its guard refuses leaves no key behind (the client fixes the data and sends the same
+    key again), and the same key sent twice at once waits on the unique index, then replays.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                ApiWrite.objects.create(client=client, key=key, case_id=case_id, to_stage=to)
+        except IntegrityError:
+            done = ApiWrite.objects.get(client=client, key=key)
+            if (done.case_id, done.to_stage) != (case_id, to):
+                raise KeyReused from None
+            return case_id, True
+        case_move(
+            case_id=case_id,
+            to=to,
+            actor=client.user,
+            expected_version=expected_version,
+            reason=reason,
+            changes=changes,
+        )
+    return case_id, False
