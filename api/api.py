@@ -47,7 +47,24 @@ class ClientToken(HttpBearer):
         return client
 
 
-api = NinjaAPI(
+class PortalAPI(NinjaAPI):
+    def create_response(
+        self,
+        request: HttpRequest,
+        data: Any,
+        *,
+        status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        # Personal data: no proxy or client cache keeps a copy.
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+api = PortalAPI(
     title="MRC portal API",
     version="1",
     description="Workers, cases and the licensed-enterprise register for the national "

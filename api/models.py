@@ -39,6 +39,8 @@ class ApiClient(models.Model):
     # The first characters of the token, so an administrator can tell tokens apart.
     token_prefix = models.CharField(max_length=12)
     is_active = models.BooleanField(_("active"), default=True)
+    # After it, the token is refused (401) as if the client were switched off.
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     # The account that writes carry as their actor (case events name it).
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 import uuid
@@ -32,7 +33,11 @@ def token_digest(token: str) -> str:
 
 
 def api_client_create(
-    *, name: str, province: Province | None, scopes: list[str]
+    *,
+    name: str,
+    province: Province | None,
+    scopes: list[str],
+    expires_at: datetime.datetime | None = None,
 ) -> tuple[ApiClient, str]:
     """Make a client and its token; the token is returned once and stored only hashed."""
     unknown = sorted(set(scopes) - set(Scope.values))
@@ -56,6 +61,7 @@ def api_client_create(
             scopes=[s for s in Scope.values if s in scopes],
             token_digest=token_digest(token),
             token_prefix=token[:10],
+            expires_at=expires_at,
             user=user,
         )
     return client, token
@@ -72,6 +78,7 @@ def api_client_authenticate(*, token: str) -> ApiClient | None:
         return None
     return (
         ApiClient.objects.filter(token_digest=token_digest(token), is_active=True)
+        .exclude(expires_at__lte=timezone.now())
         .select_related("province")
         .first()
     )

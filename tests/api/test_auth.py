@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from api.models import ApiClient, ApiRequest
 from api.services import api_client_deactivate
@@ -70,3 +72,30 @@ def test_a_malformed_cursor_is_a_400_saying_so(make_client) -> None:
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert "cursor" in response.json()["detail"]
+
+
+def test_an_expired_token_is_401(make_client) -> None:
+    api_client, http = make_client()
+    ApiClient.objects.filter(pk=api_client.pk).update(
+        expires_at=timezone.now() + datetime.timedelta(minutes=1)
+    )
+    assert http.get("/api/v1/changes").status_code == 200
+    ApiClient.objects.filter(pk=api_client.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert http.get("/api/v1/changes").status_code == 401
+
+
+def test_the_command_gives_a_token_that_expires_in_a_year_by_default(db, capsys) -> None:
+    call_command("api_client_create", "Sở", "--province", "15", "--scope", "workers:read")
+    client = ApiClient.objects.get()
+    assert client.province.code == 15
+    days = (client.expires_at - timezone.now()).days
+    assert 364 <= days <= 365
+
+
+def test_answers_are_not_cached(make_client) -> None:
+    case = ProfileFactory().case
+    _, http = make_client()
+    assert http.get(f"/api/v1/cases/{case.pk}")["Cache-Control"] == "no-store"
+    assert http.get("/api/v1/cases/999999")["Cache-Control"] == "no-store"

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from accounts.models import Province
 from api.models import Scope
@@ -24,6 +26,9 @@ class Command(BaseCommand):
             choices=Scope.values,
             help="Repeat for each scope",
         )
+        parser.add_argument(
+            "--days", type=int, default=365, help="The token expires after so many days (365)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         province = None
@@ -33,13 +38,17 @@ class Command(BaseCommand):
                 raise CommandError(f"No province has the code {options['province']}.")
         try:
             client, token = api_client_create(
-                name=options["name"], province=province, scopes=options["scope"]
+                name=options["name"],
+                province=province,
+                scopes=options["scope"],
+                expires_at=timezone.now() + datetime.timedelta(days=options["days"]),
             )
         except UnknownScope as error:
             raise CommandError(f"Unknown scope: {error}") from None
         where = province.name if province else "national"
         self.stderr.write(
-            f"Client {client.pk} ({client.name}, {where}: {', '.join(client.scopes)}).\n"
+            f"Client {client.pk} ({client.name}, {where}: {', '.join(client.scopes)}), "
+            f"valid until {client.expires_at:%d/%m/%Y}.\n"
             "The token below is shown this once; only its hash is kept."
         )
         self.stdout.write(token)
