@@ -290,7 +290,8 @@ def _move(
             case_id=case.pk,
             to=to,
             changes=changes,
-            reason=body.reason or gettext("Reported by %(system)s.") % {"system": client.name},
+            reason=body.reason
+            or gettext("Reported by another system through the data connection."),
             expected_version=case.version if body.version is None else body.version,
         )
     except KeyReused:

@@ -39,7 +39,7 @@ def test_a_reported_departure_moves_the_case_with_the_client_as_actor(make_clien
     assert (event.from_stage, event.to_stage) == (Stage.CONTRACTED, Stage.DEPARTED)
     assert event.actor == api_client.user
     assert event.actor.name == "Hệ thống thử"
-    assert "Hệ thống thử" in event.reason
+    assert event.reason == "Do hệ thống khác báo qua kết nối dữ liệu."
     assert not event.actor.is_active and not event.actor.has_usable_password()
 
 
