@@ -25,6 +25,7 @@ from api.services import (
     KeyReused,
     api_case_move,
     api_client_authenticate,
+    api_client_within_rate,
     api_request_cases_read,
     api_request_log,
 )
@@ -37,12 +38,18 @@ PAGE_DEFAULT = 500
 PAGE_MAX = 1000
 
 
+class RateLimited(Exception):
+    pass
+
+
 class ClientToken(HttpBearer):
-    """Authorization: Bearer <token>; every accepted call is logged."""
+    """Authorization: Bearer <token>; every accepted call is counted and logged."""
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiClient | None:
         client = api_client_authenticate(token=token)
         if client is not None:
+            if not api_client_within_rate(client=client):
+                raise RateLimited
             request.api_log = api_request_log(client=client, request=request)  # type: ignore[attr-defined]
         return client
 
@@ -91,6 +98,18 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
         request, 401, "Unauthorized", "A valid bearer token of an active client is needed."
     )
     response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(RateLimited)
+def _rate_limited(request: HttpRequest, exc: Exception) -> HttpResponse:
+    response = _problem(
+        request,
+        429,
+        "Too Many Requests",
+        f"At most {settings.API_RATE_PER_MINUTE} requests a minute per client.",
+    )
+    response["Retry-After"] = str(60 - timezone.now().second)
     return response
 
 

@@ -8,6 +8,8 @@ import secrets
 import uuid
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -82,6 +84,18 @@ def api_client_authenticate(*, token: str) -> ApiClient | None:
         .select_related("province")
         .first()
     )
+
+
+def api_client_within_rate(*, client: ApiClient) -> bool:
+    """Count the call in the client's current minute; False past API_RATE_PER_MINUTE."""
+    key = f"api-rate:{client.pk}:{int(timezone.now().timestamp()) // 60}"
+    cache.add(key, 0, timeout=120)
+    try:
+        calls = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=120)
+        calls = 1
+    return calls <= settings.API_RATE_PER_MINUTE
 
 
 def api_request_log(*, client: ApiClient, request: HttpRequest) -> ApiRequest:

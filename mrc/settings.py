@@ -648,3 +648,5 @@ if env_bool("DATABASE_BEHIND_PGBOUNCER", False):
 # commits, so a feed that served the newest rows could hand out a cursor past a write still
 # committing, which would then never be read (docs/api.md).
 API_CHANGES_SETTLE_SECONDS = env_int("API_CHANGES_SETTLE_SECONDS", 5)
+# Calls a minute per API client (a changes sync at 500 a page reads 300,000 cases a minute).
+API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 600)

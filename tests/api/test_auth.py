@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import time
 
 from django.core.management import call_command
 from django.test import Client
@@ -99,3 +100,17 @@ def test_answers_are_not_cached(make_client) -> None:
     _, http = make_client()
     assert http.get(f"/api/v1/cases/{case.pk}")["Cache-Control"] == "no-store"
     assert http.get("/api/v1/cases/999999")["Cache-Control"] == "no-store"
+
+
+def test_a_client_over_its_rate_gets_429_and_another_client_does_not(make_client, settings) -> None:
+    settings.API_RATE_PER_MINUTE = 3
+    if timezone.now().second >= 58:  # the count is per clock minute: not across its end
+        time.sleep(3)
+    _, busy = make_client()
+    _, other = make_client()
+    answers = [busy.get("/api/v1/changes").status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
+    refused = busy.get("/api/v1/changes")
+    assert refused["Content-Type"] == "application/problem+json"
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert other.get("/api/v1/changes").status_code == 200
