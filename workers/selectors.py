@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -586,11 +586,20 @@ def worker_timeline(case: Case) -> list[TimelineStep]:
 
 
 EXCHANGE_RELATED = ("profile__user", "province", "commune", "market", "programme", "enterprise")
+# Only the columns the exchange record carries: a page of 500 with every column of the
+# profile and the account (free texts, password hash) took twice as long to read.
+EXCHANGE_FIELDS = (
+    *("version", "updated_at", "stage", "contract_start", "contract_end", "departure_date"),
+    *("return_date", "left_contract_on", "province__code", "commune__code", "market__code"),
+    *("programme__code", "enterprise__licence_number", "profile__personal_id"),
+    *("profile__date_of_birth", "profile__sex", "profile__ethnicity", "profile__health_fit"),
+    *("profile__has_criminal_record", "profile__user__name"),
+)
 
 
 def cases_for_exchange(province_id: int | None) -> QuerySet[Case]:
     """Cases as another system reads them: one province's, or every province's (None)."""
-    cases = Case.objects.select_related(*EXCHANGE_RELATED)
+    cases = Case.objects.select_related(*EXCHANGE_RELATED).only(*EXCHANGE_FIELDS)
     if province_id is not None:
         cases = cases.filter(province_id=province_id)
     return cases
@@ -613,7 +622,11 @@ def case_changes(
     cases = cases_for_exchange(province_id).filter(updated_at__lte=until)
     if after is not None:
         at, pk = after
-        cases = cases.filter(Q(updated_at__gt=at) | Q(updated_at=at, pk__gt=pk))
+        # Not "updated_at > at OR (updated_at = at AND id > pk)": PostgreSQL cannot seek an
+        # index with that OR and read the feed from its start, 26 ms at 25,000 rows in and
+        # growing with every page. A range from `at`, less the few rows tied before the
+        # cursor, seeks straight to it (0.1 ms).
+        cases = cases.filter(updated_at__gte=at).exclude(updated_at=at, pk__lte=pk)
     return list(cases.order_by("updated_at", "pk")[:limit])
 
 
