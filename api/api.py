@@ -31,7 +31,12 @@ from api.services import (
 )
 from markets.selectors import enterprise_list
 from workers.models import Case, Stage
-from workers.selectors import case_changes, cases_for_exchange, priority_groups_of
+from workers.selectors import (
+    case_changes,
+    cases_for_exchange,
+    priority_groups_of,
+    province_moves,
+)
 from workers.services import GuardRefused, InvalidTransition, StaleCase
 
 PAGE_DEFAULT = 500
@@ -256,6 +261,53 @@ def changes(
     }
 
 
+def _id_cursor(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    (pk,) = _decode(cursor, 1)
+    if not pk.isdigit():
+        raise HttpError(400, "The cursor is not one this API gave.")
+    return int(pk)
+
+
+@api.get("/moves", response=schemas.Moves, tags=["workers"])
+def moves(
+    request: HttpRequest, cursor: str | None = None, limit: int = PAGE_DEFAULT
+) -> dict[str, Any]:
+    """Workers who moved out of the client's province (a national client: every move).
+
+    After a move the case answers 404 to the old province and leaves its changes feed; this
+    feed tells the old province's system which cases to let go of, and where they went.
+    Same cursor rules as /changes.
+    """
+    client = _client(request, Scope.WORKERS_READ)
+    if not 1 <= limit <= PAGE_MAX:
+        raise HttpError(400, f"limit must be between 1 and {PAGE_MAX}.")
+    until = timezone.now() - datetime.timedelta(seconds=settings.API_CHANGES_SETTLE_SECONDS)
+    events = province_moves(
+        from_province_id=client.province_id,
+        after_id=_id_cursor(cursor),
+        until=until,
+        limit=limit + 1,
+    )
+    has_more = len(events) > limit
+    events = events[:limit]
+    return {
+        "results": [
+            {
+                "event_id": e.pk,
+                "case_id": e.case_id,
+                "from_province": e.from_province.code,
+                "to_province": e.to_province.code,
+                "at": e.at,
+            }
+            for e in events
+        ],
+        "next_cursor": _encode(events[-1].pk) if events else cursor,
+        "has_more": has_more,
+    }
+
+
 @api.get("/enterprises", response=schemas.Enterprises, tags=["enterprises"])
 def enterprises(
     request: HttpRequest, cursor: str | None = None, limit: int = PAGE_DEFAULT
@@ -265,11 +317,9 @@ def enterprises(
     if not 1 <= limit <= PAGE_MAX:
         raise HttpError(400, f"limit must be between 1 and {PAGE_MAX}.")
     rows = enterprise_list().order_by("pk")
-    if cursor:
-        (pk,) = _decode(cursor, 1)
-        if not pk.isdigit():
-            raise HttpError(400, "The cursor is not one this API gave.")
-        rows = rows.filter(pk__gt=int(pk))
+    after = _id_cursor(cursor)
+    if after is not None:
+        rows = rows.filter(pk__gt=after)
     page = list(rows[: limit + 1])
     has_more = len(page) > limit
     page = page[:limit]

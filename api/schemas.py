@@ -52,6 +52,20 @@ class Changes(Schema):
     has_more: bool
 
 
+class Move(Schema):
+    event_id: int
+    case_id: int
+    from_province: int  # official codes
+    to_province: int
+    at: datetime.datetime
+
+
+class Moves(Schema):
+    results: list[Move]
+    next_cursor: str | None
+    has_more: bool
+
+
 class Enterprise(Schema):
     id: int
     licence_number: str

@@ -21,6 +21,7 @@ from accounts.text import digits, fold
 from workers.models import (
     STEP_ORDER,
     Case,
+    CaseEvent,
     DeletionRequest,
     Document,
     DocumentType,
@@ -637,3 +638,20 @@ def priority_groups_of(profile_ids: Iterable[int]) -> dict[int, list[str]]:
     for profile_id, group in claims.order_by("pk").values_list("profile_id", "group"):
         groups.setdefault(profile_id, []).append(group)
     return groups
+
+
+def province_moves(
+    *, from_province_id: int | None, after_id: int | None, until: datetime.datetime, limit: int
+) -> list[CaseEvent]:
+    """Workers moved out of a province (or out of any, None), oldest first, keyset on id.
+
+    A provincial system no longer reads a worker who moved away (the case is the new
+    province's): this is how it learns to let go of its copy.
+    """
+    events = CaseEvent.objects.filter(from_province__isnull=False, at__lte=until)
+    if from_province_id is not None:
+        events = events.filter(from_province_id=from_province_id)
+    if after_id is not None:
+        events = events.filter(pk__gt=after_id)
+    events = events.select_related("from_province", "to_province")
+    return list(events.order_by("pk")[:limit])

@@ -138,3 +138,26 @@ def test_the_enterprise_register_reads_every_status(make_client, db) -> None:
     assert second["results"][0]["revoked_on"] == "2025-03-01"
     assert second["has_more"] is False
     assert active.pk < revoked.pk
+
+
+def test_the_old_province_learns_of_a_move_through_the_moves_feed(
+    make_client, lao_cai, dong_thap
+) -> None:
+    profile = ProfileFactory()
+    staying = ProfileFactory()
+    _, lao_cai_system = make_client(province=lao_cai)
+    _, dong_thap_system = make_client(province=dong_thap)
+    empty = lao_cai_system.get("/api/v1/moves").json()
+    assert empty == {"results": [], "next_cursor": None, "has_more": False}
+    admin = StaffFactory(role=Role.ADMIN, province=None)
+    worker_province_move(profile=profile, to_province_id=dong_thap.pk, actor=admin)
+    page = lao_cai_system.get("/api/v1/moves").json()
+    assert [(m["case_id"], m["from_province"], m["to_province"]) for m in page["results"]] == [
+        (profile.case.pk, 15, 82)
+    ]
+    assert staying.case.pk not in {m["case_id"] for m in page["results"]}
+    # Nothing new since: the stored cursor reads an empty page.
+    again = lao_cai_system.get("/api/v1/moves", {"cursor": page["next_cursor"]}).json()
+    assert again["results"] == []
+    # The new province did not lose anyone.
+    assert dong_thap_system.get("/api/v1/moves").json()["results"] == []
