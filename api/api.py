@@ -19,6 +19,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
+from accounts.models import Province
 from api import schemas
 from api.models import ApiClient, Scope
 from api.services import (
@@ -29,7 +30,8 @@ from api.services import (
     api_request_cases_read,
     api_request_log,
 )
-from markets.selectors import enterprise_list
+from markets.selectors import enterprise_list, market_codes
+from reports.selectors import Period, latest_run, period_counts
 from workers.models import Case, Stage
 from workers.selectors import (
     case_changes,
@@ -404,3 +406,41 @@ def case_departure(request: HttpRequest, case_id: int, body: schemas.DepartureIn
 def case_return(request: HttpRequest, case_id: int, body: schemas.ReturnIn) -> HttpResponse:
     """The worker came back: the case moves to "returned", as the counsellor's button does."""
     return _move(request, case_id, body, Stage.RETURNED, {"return_date": body.return_date})
+
+
+@api.get("/reports/monthly", response=schemas.MonthlyFigures, tags=["reports"])
+def monthly_figures(
+    request: HttpRequest, month: str, province: int | None = None
+) -> dict[str, Any]:
+    """One month's figures, counted as the dashboards count them (reports.selectors).
+
+    `month` is "YYYY-MM". A provincial client reads its own province (another province's
+    code answers 404); a national client names a province by its code, or none: the nation.
+    """
+    client = _client(request, Scope.REPORTS_READ)
+    try:
+        first = datetime.date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise HttpError(400, "month must be YYYY-MM.") from None
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    place = None
+    if client.province_id is not None:
+        if province is not None and province != client.province.code:
+            raise Http404
+        place = client.province
+    elif province is not None:
+        place = Province.objects.filter(code=province).first()  # reference data
+        if place is None:
+            raise Http404
+    counts = period_counts(place, Period(first, last), latest_run(place))
+    codes = {str(pk): code for pk, code in market_codes().items()}
+    return {
+        "province": place.code if place else None,
+        "month": month,
+        "departures": counts.departures,
+        "returns": counts.returns,
+        "sessions": counts.sessions,
+        "departures_by_market": {codes.get(k, k): n for k, n in counts.market.items()},
+        "departures_by_sex": dict(counts.sex),
+        "departures_by_priority_group": dict(counts.group),
+    }

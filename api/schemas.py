@@ -102,6 +102,19 @@ class ReturnIn(MoveIn):
     return_date: datetime.date
 
 
+class MonthlyFigures(Schema):
+    """The dashboard's figures of one month, for one province or the nation (null)."""
+
+    province: int | None
+    month: str  # "2026-11"
+    departures: int
+    returns: int
+    sessions: int
+    departures_by_market: dict[str, int]  # market code ("" for none recorded)
+    departures_by_sex: dict[str, int]
+    departures_by_priority_group: dict[str, int]
+
+
 class Problem(Schema):
     """RFC 9457 problem details."""
 
