@@ -287,3 +287,8 @@ def fraud_reports_open_count(user: User | AnonymousUser) -> int:
     if not user.is_authenticated or not user.is_staff_member:
         return 0
     return FraudReport.objects.for_user(user).open().count()
+
+
+def market_codes() -> dict[int, str]:
+    """Every market's code by its id (for figures keyed by id)."""
+    return dict(Market.objects.values_list("pk", "code"))

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "loans",
     "fairs",
     "reports",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -642,3 +643,10 @@ if env_bool("DATABASE_BEHIND_PGBOUNCER", False):
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ConfigError("DATABASE_BEHIND_PGBOUNCER=1 is for PostgreSQL: set DATABASE_URL.")
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+
+# The API's changes feed holds back the last seconds: a write stamps updated_at before it
+# commits, so a feed that served the newest rows could hand out a cursor past a write still
+# committing, which would then never be read (docs/api.md).
+API_CHANGES_SETTLE_SECONDS = env_int("API_CHANGES_SETTLE_SECONDS", 5)
+# Calls a minute per API client (a changes sync at 500 a page reads 300,000 cases a minute).
+API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 600)

@@ -22,5 +22,7 @@ urlpatterns = [
     path("", include("fairs.urls")),
     path("", include("reports.urls")),
     path("", include("notifications.urls")),
+    # A string, not an import: api sits beside mrc, and neither imports the other.
+    path("", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

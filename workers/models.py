@@ -553,6 +553,8 @@ class Case(models.Model):
         indexes = [
             # The caseload's default order, "-updated_at, -id", walked straight off the index.
             models.Index(fields=["province", "-updated_at", "-id"], name="case_caseload"),
+            # The API's changes feed of a national client walks every province by this order.
+            models.Index(fields=["updated_at", "id"], name="case_changes"),
             models.Index(fields=["province", "stage", "-updated_at", "-id"], name="case_by_stage"),
             models.Index(fields=["assigned_to", "-updated_at", "-id"], name="case_by_counsellor"),
             # Two columns only: with the id too, PostgreSQL thought counting a name search

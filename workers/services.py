@@ -189,6 +189,9 @@ def profile_save_step(
                 Case.objects.filter(profile=profile).update(
                     sex=profile.sex, commune_id=profile.commune_id
                 )
+            # The case's updated_at is the cursor of the API's changes feed (docs/api.md):
+            # a national system reads the worker's file again when any step of it changes.
+            Case.objects.filter(profile=profile).update(updated_at=timezone.now())
     except IntegrityError:
         # Two registrations raced for the same personal ID; the unique index kept one.
         holder = WorkerProfile.objects.get(personal_id=values["personal_id"])
