@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("workers.urls")),
     path("", include("loans.urls")),
     path("", include("fairs.urls")),
+    path("", include("orientation.urls")),
     path("", include("reports.urls")),
     path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
