@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import Role
+from orientation.demo import MODULES, UNCONFIRMED, seed_orientation
+from orientation.models import Module
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_modules_are_published_with_three_questions_each_and_twice_adds_nothing(
+    media,
+) -> None:
+    StaffFactory(role=Role.ADMIN, province=None)
+    seed_orientation()
+    seed_orientation()
+    modules = Module.objects.published()
+    assert modules.count() == len(MODULES) == 5
+    assert all(m.questions.count() == 3 for m in modules)
+
+
+def test_every_demo_module_names_its_source() -> None:
+    for spec in MODULES:
+        assert "Nguồn:" in spec.body, spec.title
+        for q in spec.questions:
+            assert 0 <= q.correct < len(q.choices)
+
+
+def test_the_service_fee_cap_is_marked_unconfirmed_as_the_legal_notes_say() -> None:
+    fees = next(m for m in MODULES if m.title == "Phí và lừa đảo")
+    assert f"tối đa 3 tháng lương\n  {UNCONFIRMED}" in fees.body
