@@ -245,6 +245,20 @@ Nguồn: Luật 69/2020/QH14, Điều 23 (hoàn phí dịch vụ); điều kiệ
 )
 
 
+def _question(module: Module, position: int, spec: Q) -> Question:
+    """The right answer moves from question to question: never "always the first one"."""
+    shift = position % len(spec.choices)
+    choices = list(spec.choices[shift:] + spec.choices[:shift])
+    return Question(
+        module=module,
+        order=position,
+        text=spec.text,
+        choices=choices,
+        correct=choices.index(spec.choices[spec.correct]),
+        explanation=spec.explanation,
+    )
+
+
 def seed_orientation() -> list[Module]:
     """Create the demo modules once and publish them (audio follows). Idempotent."""
     admin = User.objects.filter(role=Role.ADMIN).order_by("pk").first()
@@ -257,15 +271,7 @@ def seed_orientation() -> list[Module]:
         )
         if created:
             Question.objects.bulk_create(
-                Question(
-                    module=module,
-                    order=i,
-                    text=q.text,
-                    choices=list(q.choices),
-                    correct=q.correct,
-                    explanation=q.explanation,
-                )
-                for i, q in enumerate(spec.questions, start=1)
+                _question(module, i, q) for i, q in enumerate(spec.questions, start=1)
             )
         if module.published_at is None and admin is not None:
             services.module_publish(module=module, actor=admin)

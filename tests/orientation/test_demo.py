@@ -31,3 +31,14 @@ def test_every_demo_module_names_its_source() -> None:
 def test_the_service_fee_cap_is_marked_unconfirmed_as_the_legal_notes_say() -> None:
     fees = next(m for m in MODULES if m.title == "Phí và lừa đảo")
     assert f"tối đa 3 tháng lương\n  {UNCONFIRMED}" in fees.body
+
+
+def test_the_right_answer_is_not_always_the_first_choice(media) -> None:
+    StaffFactory(role=Role.ADMIN, province=None)
+    seed_orientation()
+    positions = {q.correct for m in Module.objects.all() for q in m.questions.all()}
+    assert len(positions) == 3
+    for module in Module.objects.all():
+        specs = MODULES[module.order - 1].questions
+        for question, spec in zip(module.questions.all(), specs, strict=True):
+            assert question.choices[question.correct] == spec.choices[spec.correct]
