@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,3 +62,13 @@ def workers_completed_count(province_id: int | None) -> int:
         .filter(n__gte=len(national))
         .count()
     )
+
+
+def lessons_passed_between(
+    province_id: int | None, start: datetime.datetime, end: datetime.datetime
+) -> int:
+    """Lessons first passed in [start, end) by workers of a province (every province: None)."""
+    passed = Progress.objects.filter(passed_at__gte=start, passed_at__lt=end)
+    if province_id is not None:
+        passed = passed.filter(worker__province_id=province_id)
+    return passed.count()
