@@ -68,7 +68,9 @@ def module_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@cache_control(public=True, max_age=86400)
+# The page links the file with its text's hash (?v=...): a changed text is a new URL, so
+# phones may keep a recording a long time and never replay an old one.
+@cache_control(public=True, max_age=30 * 86400)
 def module_audio(request: HttpRequest, pk: int) -> FileResponse:
     module = _module(request, pk)
     if not module.audio:

@@ -95,8 +95,9 @@ def test_the_module_page_plays_its_audio_and_works_without_it(client, media) -> 
     silent = PublishedModuleFactory()
     assert "<audio" not in client.get(reverse("orientation:detail", args=[silent.pk])).text
     spoken = PublishedModuleFactory()
+    spoken.audio_text_hash = "0123456789abcdef"
     spoken.audio.save("x.opus", ContentFile(b"OggS fake"), save=True)
-    audio_url = reverse("orientation:audio", args=[spoken.pk])
+    audio_url = reverse("orientation:audio", args=[spoken.pk]) + "?v=0123456789ab"
     page = client.get(reverse("orientation:detail", args=[spoken.pk])).text
     assert f'<audio controls preload="none" src="{audio_url}"' in page
     response = client.get(audio_url)
