@@ -12,12 +12,18 @@ from workers import panels
 
 
 def home_panel(request: HttpRequest, worker: User) -> tuple[str, dict[str, Any]] | None:
-    return "orientation/_home_panel.html", {"progress": selectors.worker_progress(worker)}
+    progress = selectors.worker_progress(worker)
+    if progress.total == 0:  # nothing published yet: no "0/0" on the worker's home
+        return None
+    return "orientation/_home_panel.html", {"progress": progress}
 
 
 def staff_panel(request: HttpRequest, worker: User) -> tuple[str, dict[str, Any]] | None:
     # The page that calls this fetched the worker through for_user: scoping is already done.
-    return "orientation/_staff_panel.html", {"progress": selectors.worker_progress(worker)}
+    progress = selectors.worker_progress(worker)
+    if progress.total == 0:
+        return None
+    return "orientation/_staff_panel.html", {"progress": progress}
 
 
 def register() -> None:

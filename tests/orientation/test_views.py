@@ -138,3 +138,11 @@ def test_the_list_page_query_count_does_not_grow_with_modules(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url)
     assert "đã học 10/11 bài" in page.text
+
+
+def test_the_home_says_nothing_about_orientation_before_any_lesson_is_published(
+    client, worker
+) -> None:
+    ModuleFactory()  # a draft only
+    client.force_login(worker)
+    assert "data-orientation" not in client.get(reverse("home")).text
