@@ -46,4 +46,10 @@ class ModuleAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # A published module whose text changed gets new audio (nothing when unchanged).
         if form.instance.published_at is not None:
-            services.module_publish(module=form.instance, actor=request.user)  # type: ignore[arg-type]
+            try:
+                services.module_publish(module=form.instance, actor=request.user)  # type: ignore[arg-type]
+            except ValidationError as problem:
+                # Saved, but no longer publishable as it stands: say so rather than fail.
+                self.message_user(
+                    request, f"{form.instance}: {'; '.join(problem.messages)}", messages.WARNING
+                )
