@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from orientation import services
 from orientation.models import Module, Progress
@@ -30,8 +31,8 @@ def test_publishing_records_who_and_when_and_queues_the_audio_after_commit(
     assert len(callbacks) == 1
 
 
-def test_publishing_makes_a_non_empty_opus_file(
-    admin_user, speech_tools, media, django_capture_on_commit_callbacks
+def test_publishing_makes_a_non_empty_opus_file_that_the_page_links(
+    client, admin_user, speech_tools, media, django_capture_on_commit_callbacks
 ) -> None:
     module = ModuleFactory()
     with django_capture_on_commit_callbacks(execute=True):
@@ -43,6 +44,10 @@ def test_publishing_makes_a_non_empty_opus_file(
     assert data[:4] == b"OggS" and b"OpusHead" in data[:64]
     assert len(data) > 1000
     assert module.audio_seconds and module.audio_seconds > 1
+    page = client.get(reverse("orientation:detail", args=[module.pk])).text
+    link = f"{reverse('orientation:audio', args=[module.pk])}?v={module.audio_text_hash[:12]}"
+    assert f'<audio controls preload="none" src="{link}"' in page
+    assert b"".join(client.get(link).streaming_content) == data
 
 
 def test_making_the_audio_twice_does_nothing_the_second_time(
