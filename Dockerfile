@@ -4,6 +4,10 @@ FROM python:3.13-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     DEBUG=0 VAR_DIR=/var/lib/mrc
 
+# Orientation lessons are spoken offline (espeak-ng, then Opus through opusenc).
+RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng opus-tools \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system mrc && useradd --system --gid mrc --home /app mrc \
     && mkdir -p /var/lib/mrc/media /var/lib/mrc/staticfiles /var/lib/mrc/beat && chown -R mrc:mrc /var/lib/mrc
 

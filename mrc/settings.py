@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "workers",
     "loans",
     "fairs",
+    "orientation",
     "reports",
     "api",
 ]

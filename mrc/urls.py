@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("workers.urls")),
     path("", include("loans.urls")),
     path("", include("fairs.urls")),
+    path("", include("orientation.urls")),
     path("", include("reports.urls")),
     path("", include("notifications.urls")),
     # A string, not an import: api sits beside mrc, and neither imports the other.

@@ -35,6 +35,7 @@ from loans.models import (
     SupportProgramme,
 )
 from markets.models import FraudReport, Market
+from orientation.selectors import lessons_passed_between, workers_completed_count
 from reports.models import MonthlyFigure, SummaryRun, Target
 from workers.models import (
     Case,
@@ -109,6 +110,10 @@ class Dashboard:
     # When the national figures of whole past months were counted (None: all counted now).
     summarised_at: datetime.datetime | None = None
     extra: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    #: Workers who have passed every national orientation lesson online (to date).
+    orientation_completed: int = 0
+    #: Orientation lessons first passed online in the period.
+    orientation_lessons_passed: int = 0
 
     @property
     def left_contract_total(self) -> int:
@@ -588,6 +593,12 @@ def dashboard(
             "fairs": job_fairs(user, province, period) if user is not None else [],
             **support(province, period.end.year),
         },
+        orientation_completed=workers_completed_count(province.pk if province else None),
+        orientation_lessons_passed=lessons_passed_between(
+            province.pk if province else None,
+            midnight(period.start),
+            midnight(period.end + datetime.timedelta(days=1)),
+        ),
     )
 
 

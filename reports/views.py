@@ -139,6 +139,8 @@ def _summary(board: selectors.Dashboard) -> list[tuple[str, object]]:
         (_("Counselling sessions"), board.sessions),
         *_support_summary(board),
         (_("Left the contract or overstayed in the period"), board.left_contract_total),
+        (_("Orientation lessons passed online in the period"), board.orientation_lessons_passed),
+        (_("Workers who finished online orientation (to date)"), board.orientation_completed),
     ]
 
 

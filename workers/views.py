@@ -22,7 +22,7 @@ from accounts.limits import body_limit
 from accounts.links import with_centre_link
 from accounts.models import Centre, User
 from accounts.text import search_text
-from workers import rules, selectors, services
+from workers import panels, rules, selectors, services
 from workers.forms import (
     STEP_FORMS,
     AssistedRegistrationForm,
@@ -83,6 +83,7 @@ def worker_home(request: HttpRequest) -> HttpResponse:
         "centre": Centre.objects.filter(province_id=user.province_id).first()
         if user.province_id
         else None,
+        "panels": panels.collect(panels.WORKER_HOME, request, user),
     }
     return render(request, "workers/home.html", context)
 
@@ -403,6 +404,7 @@ def staff_worker(request: HttpRequest, pk: int) -> HttpResponse:
         "deletion": DeletionRequest.objects.filter(profile=profile).first(),
         "return_form": DocumentReturnForm(),
         "priority_labels": [PriorityGroup(g).label for g in profile.priority_groups],
+        "panels": panels.collect(panels.STAFF_WORKER, request, profile.user),
     }
     return render(request, "workers/staff_worker.html", context)
 

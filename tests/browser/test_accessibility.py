@@ -19,6 +19,8 @@ from fairs.models import Fair, Registration
 from loans.demo import seed_loans
 from markets.demo import seed_markets
 from markets.models import Programme
+from orientation.demo import seed_orientation
+from orientation.models import Module
 from tests.browser.conftest import fits_the_phone, sign_in
 from tests.factories import PASSWORD
 from workers.demo import seed_cases, seed_workers
@@ -138,6 +140,7 @@ def demo(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     seed_cases()
     seed_loans()
     seed_fairs()
+    seed_orientation()
 
 
 def test_main_pages_of_every_role_have_no_serious_axe_violation_and_fit_a_phone(
@@ -149,6 +152,7 @@ def test_main_pages_of_every_role_have_no_serious_axe_violation_and_fit_a_phone(
     fair = Fair.objects.get(status=Fair.Status.PUBLISHED)
     case = Case.objects.get(profile__user__phone="+84912345002")
     ticket = Registration.objects.get(fair=fair, worker=case.profile.user)
+    lesson = Module.objects.published().order_by("order").first()
 
     with audited_context(browser, base, PHONE) as context:
         page = context.new_page()
@@ -160,6 +164,8 @@ def test_main_pages_of_every_role_have_no_serious_axe_violation_and_fit_a_phone(
             "/enterprises/?q=nhan+luc",
             "/fee-check/",
             "/report-fraud/",
+            "/orientation/",
+            f"/orientation/{lesson.pk}/",
             "/accounts/signup/",
             "/accounts/login/",
         ]:
@@ -180,6 +186,7 @@ def test_main_pages_of_every_role_have_no_serious_axe_violation_and_fit_a_phone(
             f"/fairs/{fair.pk}/",
             "/me/fairs/",
             "/inbox/",
+            f"/orientation/{lesson.pk}/",
         ]:
             audit.check(page, "worker", path, phone=True)
 

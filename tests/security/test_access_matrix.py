@@ -23,6 +23,7 @@ from notifications.services import notify
 from tests.conftest import login_staff
 from tests.factories import StaffFactory, WorkerFactory
 from tests.markets.factories import MarketFactory, enterprise, fraud_report, notice
+from tests.orientation.factories import PublishedModuleFactory
 from tests.workers.factories import ProfileFactory, jpeg_upload
 from workers import services
 from workers.models import DocumentType, DuplicateIdAttempt
@@ -58,6 +59,9 @@ MATRIX: dict[str, Entry] = {
     "accounts:person": Entry(lambda w: [w["owner"].pk], STAFF_OF_PROVINCE),
     "accounts:centre_of": Entry(lambda w: [15], PUBLIC),
     "markets:market": Entry(lambda w: [w["market"].code], PUBLIC),
+    # National orientation lessons are for anyone (a province's additions: tests/orientation).
+    "orientation:detail": Entry(lambda w: [w["module"].pk], PUBLIC),
+    "orientation:audio": Entry(lambda w: [w["module"].pk], PUBLIC),
     "markets:notice_feed_province": Entry(lambda w: [15], PUBLIC),
     "markets:notice": Entry(lambda w: [w["published"].pk], PUBLIC),
     "markets:enterprise": Entry(lambda w: [w["enterprise"].pk], PUBLIC),
@@ -167,6 +171,8 @@ def world(lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-de
     report = fraud_report(15)
     attachment = FraudReportAttachment(report=report, content_type="image/jpeg", size=3)
     attachment.file.save("a.jpg", ContentFile(b"abc"), save=True)
+    module = PublishedModuleFactory()
+    module.audio.save("m.opus", ContentFile(b"OggS"), save=True)
     [message] = notify(
         recipient=owner, kind="welcome", key="welcome:test", channels=["in_app"], link="/"
     )
@@ -181,6 +187,7 @@ def world(lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-de
         "report": report,
         "attachment": attachment,
         "message": message,
+        "module": module,
         "market": MarketFactory(),
         "enterprise": enterprise(),
         "draft": notice(manager, province_code=15, status=NoticeStatus.DRAFT),

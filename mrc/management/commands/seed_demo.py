@@ -7,6 +7,7 @@ from accounts.demo import DEMO_TOTP_SECRET, seed_accounts
 from fairs.demo import seed_fairs
 from loans.demo import seed_loans
 from markets.demo import seed_markets
+from orientation.demo import seed_orientation
 from workers.demo import seed_cases, seed_workers
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         seed_cases()
         seed_loans()
         seed_fairs()
+        seed_orientation()
 
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write("")

@@ -1,0 +1,74 @@
+"""Reads of the orientation app."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+
+from accounts.models import User
+from orientation.models import Module, Progress
+
+
+def modules_for(user: Any) -> QuerySet[Module]:
+    """The published modules a visitor sees, each marked `passed` for a signed-in worker."""
+    modules = Module.objects.visible_to(user).select_related("market")
+    if user.is_authenticated and not user.is_staff_member:
+        modules = modules.annotate(
+            passed=Exists(Progress.objects.passed().filter(worker=user, module=OuterRef("pk")))
+        )
+    return modules
+
+
+@dataclass(frozen=True)
+class WorkerProgress:
+    passed: int
+    total: int
+    passed_modules: list[Module]
+
+
+def worker_progress(worker: User) -> WorkerProgress:
+    """How many of the modules this worker can see they have passed (two queries)."""
+    visible = list(Module.objects.visible_to(worker).only("pk", "title", "order"))
+    passed_ids = set(
+        Progress.objects.passed()
+        .filter(worker=worker, module__in=[m.pk for m in visible])
+        .values_list("module_id", flat=True)
+    )
+    return WorkerProgress(
+        passed=len(passed_ids),
+        total=len(visible),
+        passed_modules=[m for m in visible if m.pk in passed_ids],
+    )
+
+
+def workers_completed_count(province_id: int | None) -> int:
+    """Workers of a province (every province when None) who passed every national module.
+
+    A province's own additions differ by province, so completion counts the national ones."""
+    national = list(
+        Module.objects.published().filter(province__isnull=True).values_list("pk", flat=True)
+    )
+    if not national:
+        return 0
+    passed = Progress.objects.passed().filter(module_id__in=national)
+    if province_id is not None:
+        passed = passed.filter(worker__province_id=province_id)
+    return (
+        passed.values("worker")
+        .annotate(n=Count("module", distinct=True))
+        .filter(n__gte=len(national))
+        .count()
+    )
+
+
+def lessons_passed_between(
+    province_id: int | None, start: datetime.datetime, end: datetime.datetime
+) -> int:
+    """Lessons first passed in [start, end) by workers of a province (every province: None)."""
+    passed = Progress.objects.filter(passed_at__gte=start, passed_at__lt=end)
+    if province_id is not None:
+        passed = passed.filter(worker__province_id=province_id)
+    return passed.count()

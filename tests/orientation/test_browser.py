@@ -1,0 +1,79 @@
+"""A worker on a 360 px phone listens to a lesson, answers its quiz, sees every answer
+explained and the lesson counted on their home."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import Role
+from orientation import services
+from tests.browser.conftest import browser, fits_the_phone, page, sign_in  # noqa: F401
+from tests.factories import StaffFactory, WorkerFactory, province
+from tests.orientation.factories import ModuleFactory
+from tests.workers.factories import ProfileFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def test_a_worker_hears_a_lesson_passes_its_quiz_and_sees_it_on_home(
+    page,  # noqa: F811
+    live_server,
+    speech_tools,
+    media,
+):
+    lao_cai = province(15)
+    admin = StaffFactory(role=Role.ADMIN, province=None)
+    module = ModuleFactory(title="Phí và lừa đảo")
+    ModuleFactory(title="Về nước")
+    for m in (module, module.__class__.objects.get(title="Về nước")):
+        services.module_publish(module=m, actor=admin)  # no test transaction: audio runs
+    ProfileFactory(user=WorkerFactory(name="Giàng Thị Mai", phone="+84912345678", province=lao_cai))
+    base = live_server.url
+
+    # Anyone can open the lesson; it plays.
+    page.goto(base + "/orientation/")
+    page.get_by_role("link", name="Phí và lừa đảo").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Phí và lừa đảo")
+    audio = page.locator("audio")
+    expect(audio).to_have_count(1)
+    duration = audio.evaluate(
+        """a => new Promise((ok, fail) => {
+            a.addEventListener('loadedmetadata', () => ok(a.duration), {once: true});
+            a.addEventListener('error', () => fail(String(a.error && a.error.code)), {once: true});
+            a.load();
+        })"""
+    )
+    assert duration > 1
+    assert fits_the_phone(page)
+
+    # Signed in, the worker answers one question wrong, reads why, then passes.
+    sign_in(page, base, "0912345678")
+    page.goto(base + f"/orientation/{module.pk}/")
+    questions = page.locator("fieldset.field")
+    expect(questions).to_have_count(3)
+    questions.nth(0).get_by_label("Sai").check()
+    for i in (1, 2):
+        questions.nth(i).get_by_label("Đúng").check()
+    page.get_by_role("button", name="Gửi câu trả lời").click()
+    expect(page.locator("[data-result=failed]")).to_contain_text("Đúng 2/3 câu")
+    expect(page.get_by_text("Giải thích 1: vì luật nói vậy.")).to_be_visible()
+    # "Try again" must load the form again, not only scroll the result page to #quiz.
+    page.get_by_role("link", name="Làm lại").click()
+    for i in range(3):
+        page.locator("fieldset.field").nth(i).get_by_label("Đúng").check()
+    page.get_by_role("button", name="Gửi câu trả lời").click()
+    expect(page.locator("[data-result=passed]")).to_contain_text("Bạn đã học xong bài này")
+    assert fits_the_phone(page)
+
+    page.goto(base + "/")
+    expect(page.locator("[data-orientation]")).to_contain_text(
+        "Giáo dục định hướng trực tuyến: đã học 1/2 bài"
+    )
+    assert shutil.which("espeak-ng")

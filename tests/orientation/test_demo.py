@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import Role
+from orientation.demo import MODULES, UNCONFIRMED, seed_orientation
+from orientation.models import Module
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_modules_are_published_with_three_questions_each_and_twice_adds_nothing(
+    media,
+) -> None:
+    StaffFactory(role=Role.ADMIN, province=None)
+    seed_orientation()
+    seed_orientation()
+    modules = Module.objects.published()
+    assert modules.count() == len(MODULES) == 5
+    assert all(m.questions.count() == 3 for m in modules)
+
+
+def test_every_demo_module_names_its_source() -> None:
+    for spec in MODULES:
+        assert "Nguồn:" in spec.body, spec.title
+        for q in spec.questions:
+            assert 0 <= q.correct < len(q.choices)
+
+
+def test_the_service_fee_cap_is_marked_unconfirmed_as_the_legal_notes_say() -> None:
+    fees = next(m for m in MODULES if m.title == "Phí và lừa đảo")
+    assert f"tối đa 3 tháng lương\n  {UNCONFIRMED}" in fees.body
+
+
+def test_the_right_answer_is_not_always_the_first_choice(media) -> None:
+    StaffFactory(role=Role.ADMIN, province=None)
+    seed_orientation()
+    positions = {q.correct for m in Module.objects.all() for q in m.questions.all()}
+    assert len(positions) == 3
+    for module in Module.objects.all():
+        specs = MODULES[module.order - 1].questions
+        for question, spec in zip(module.questions.all(), specs, strict=True):
+            assert question.choices[question.correct] == spec.choices[spec.correct]
