@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Commune, Province
 from accounts.text import as_id
 from accounts.uploads import JPEG, PDF, PNG, RejectedUpload, clean_bytes
+from accounts.validators import plausible_date
 from markets import rules
 from markets.models import (
     Enterprise,
@@ -191,11 +192,14 @@ class NoticeForm(forms.Form):
 
 
 class NoticeScheduleForm(forms.Form):
-    publish_at = forms.DateTimeField(label=_("Show from"), widget=_DATETIME)
+    publish_at = forms.DateTimeField(
+        label=_("Show from"), widget=_DATETIME, validators=[plausible_date]
+    )
     expires_at = forms.DateTimeField(
         label=_("Show until"),
         widget=_DATETIME,
         required=False,
+        validators=[plausible_date],
         help_text=_("Leave empty to keep it until it is archived."),
     )
     reason = forms.CharField(label=_("Note"), max_length=500, required=False)

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.personal import How, PersonalData, reference
+
 
 def audio_path(instance: Module, filename: str) -> str:
     return f"orientation/audio/module-{instance.pk}-{filename}"
@@ -70,6 +72,10 @@ class Module(models.Model):
 
     objects = ModuleQuerySet.as_manager()
 
+    personal_data = reference(
+        "A lesson written by administrators for everyone; its audio is of the lesson."
+    )
+
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = _("orientation module")
@@ -94,6 +100,8 @@ class Question(models.Model):
         _("right answer"), help_text=_("Position of the right answer in the list, from 0.")
     )
     explanation = models.TextField(_("explanation"))
+
+    personal_data = reference("A quiz question of a lesson, for everyone.")
 
     class Meta:
         ordering = ["order", "pk"]
@@ -122,6 +130,13 @@ class Progress(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProgressQuerySet.as_manager()
+
+    personal_data = PersonalData(
+        fields={"answers": How.DELETE},
+        rows=lambda s: Q(worker_id=s.user_id),
+        delete_row=True,
+        why="Her answers and the lessons she passed: they go with her.",
+    )
 
     class Meta:
         constraints = [

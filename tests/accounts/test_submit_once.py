@@ -48,6 +48,7 @@ NOT_CREATING = {
     ("markets/staff/notice_detail.html", "self"): "edits the notice",
     ("notifications/inbox.html", "notifications:read_all"): "marks read",
     ("notifications/settings.html", "self"): "one row per user, updated",
+    ("orientation/detail.html", "orientation:detail"): "one progress row per worker and lesson",
     ("workers/follow_up_list.html", "workers:follow_up_done"): "a conditional update",
     ("workers/case_section.html", "workers:follow_up_done"): "a conditional update",
     ("workers/staff_worker.html", "workers:document_review"): "a transition of the document",

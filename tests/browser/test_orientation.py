@@ -10,23 +10,20 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from orientation import services
-from tests.browser.conftest import browser, fits_the_phone, page, sign_in  # noqa: F401
+from tests.browser.conftest import fits_the_phone, sign_in
 from tests.factories import StaffFactory, WorkerFactory, province
+from tests.orientation.conftest import media, speech_tools  # noqa: F401
 from tests.orientation.factories import ModuleFactory
 from tests.workers.factories import ProfileFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.xdist_group("browser"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_worker_hears_a_lesson_passes_its_quiz_and_sees_it_on_home(
-    page,  # noqa: F811
+    page,
     live_server,
-    speech_tools,
-    media,
+    speech_tools,  # noqa: F811
+    media,  # noqa: F811
 ):
     lao_cai = province(15)
     admin = StaffFactory(role=Role.ADMIN, province=None)
