@@ -18,6 +18,13 @@ LAO_CAI = 15
 DONG_THAP = 82
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first (a stable sort: the others keep their order). pytest-xdist hands
+    tests out in collection order once its groups are out: the long ones started last would
+    leave one worker running alone at the end of `make test`."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def _isolated(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
     """Text messages stay in memory, passwords hash fast, rate-limit counters start at zero."""

@@ -33,9 +33,9 @@ def fits_the_phone(page) -> bool:  # type: ignore[no-untyped-def]
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath):
+            # No xdist group: each worker process starts its own Chromium once (the session
+            # fixture below, about a second), and the browser tests spread over the workers.
             item.add_marker(pytest.mark.browser)
-            # One browser per worker process is enough; keep them together.
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")

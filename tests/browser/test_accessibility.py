@@ -140,6 +140,7 @@ def demo(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     seed_fairs()
 
 
+@pytest.mark.slow
 def test_main_pages_of_every_role_have_no_serious_axe_violation_and_fit_a_phone(
     browser, live_server, demo
 ):
