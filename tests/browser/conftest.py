@@ -33,9 +33,11 @@ def fits_the_phone(page) -> bool:  # type: ignore[no-untyped-def]
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath):
-            # No xdist group: each worker process starts its own Chromium once (the session
-            # fixture below, about a second), and the browser tests spread over the workers.
             item.add_marker(pytest.mark.browser)
+            # One group, in one worker: a browser test's live server flushes the database,
+            # which empties the rows of the data migrations; a test without a flush run
+            # after it in the same worker would miss them. The group is handed out first.
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
