@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
 
 # A cell starting with these is read as a formula (or DDE) by Excel and LibreOffice.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|")
@@ -137,7 +136,3 @@ def read_rows(data: bytes, max_rows: int = 5000) -> tuple[list[str], list[list[A
         if len(body) > max_rows:
             break
     return header, body
-
-
-def column_letter(index: int) -> str:
-    return get_column_letter(index + 1)

@@ -262,9 +262,6 @@ class RegistrationQuerySet(ScopedQuerySet):
     province_path = "fair__province"
     owner_path = "worker"
 
-    def holding_places(self) -> Self:
-        return self.filter(status=Registration.Status.REGISTERED)
-
 
 def cancel_open_tickets(
     registrations: models.QuerySet[Registration], now: datetime.datetime

@@ -196,12 +196,6 @@ def fair_interviews(fair: Fair) -> QuerySet[Interview]:
     )
 
 
-def checked_in_registrations(fair: Fair) -> QuerySet[Registration]:
-    return Registration.objects.filter(fair=fair, checked_in_at__isnull=False).order_by(
-        "search_name", "pk"
-    )
-
-
 # --- Reminders ------------------------------------------------------------------------
 
 

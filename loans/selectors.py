@@ -396,10 +396,6 @@ def programme_figures(programme: SupportProgramme, year: int) -> Figures:
     return rows[0][1]
 
 
-def application_events(application: Application) -> list[ApplicationEvent]:
-    return list(application.events.select_related("actor"))
-
-
 def applications_waiting_since(before: datetime.datetime) -> QuerySet[Application]:
     """Sent or resent applications nobody has decided on since `before` (for reminders)."""
     return (

@@ -18,6 +18,25 @@ LAO_CAI = 15
 DONG_THAP = 82
 
 
+def _flushes_the_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transaction = marker is not None and marker.kwargs.get("transaction", False)
+    return bool(transaction) or "transactional_db" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first (a stable sort: the others keep their order). pytest-xdist hands
+    tests out in collection order once its groups are out: the long ones started last would
+    leave one worker running alone at the end of `make test`.
+
+    Never a test that flushes the database (live server, transaction=True) before one that
+    does not: the flush empties the rows the data migrations wrote (provinces, consent
+    text, document types), which the later tests need. pytest-django puts those last."""
+    items.sort(
+        key=lambda item: (_flushes_the_database(item), item.get_closest_marker("slow") is None)
+    )
+
+
 @pytest.fixture(autouse=True)
 def _isolated(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
     """Text messages stay in memory, passwords hash fast, rate-limit counters start at zero."""

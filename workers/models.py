@@ -212,10 +212,6 @@ class WorkerProfile(models.Model):
     def percent_complete(self) -> int:
         return round(100 * len(set(self.steps_done) & set(STEP_ORDER)) / len(STEP_ORDER))
 
-    @property
-    def needs_id_review(self) -> bool:
-        return bool(self.id_problems)
-
     def age_on(self, day: datetime.date) -> int | None:
         from workers.identity import age_on
 
@@ -377,10 +373,6 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} #{self.pk}"
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
 
 
 class DocumentEvent(models.Model):

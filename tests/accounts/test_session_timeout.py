@@ -44,14 +44,21 @@ def test_an_active_counsellor_stays_signed_in(client, counsellor):
     client.get(reverse("home"))
 
     age_session(client, staff_seen=29 * 60)
+    response = client.get(reverse("workers:caseload"))
 
-    assert client.get(reverse("home")).status_code == 200
+    # A staff-only page, not the public home page: it opens only for a signed-in counsellor.
+    assert response.status_code == 200
+    assert client.session["_auth_user_id"] == str(counsellor.pk)
+    assert response.context["user"] == counsellor
 
 
 def test_workers_keep_their_long_sign_in(client, worker):
     client.force_login(worker)
-    session = client.session
-    session["staff_seen"] = int(time.time()) - 24 * 3600
-    session.save()
+    age_session(client, staff_since=24 * 3600, staff_seen=24 * 3600)
 
-    assert client.get(reverse("home")).status_code == 200
+    response = client.get(reverse("notifications:inbox"))
+
+    # Their own messages, which need signing in: no redirect to the sign-in page.
+    assert response.status_code == 200
+    assert client.session["_auth_user_id"] == str(worker.pk)
+    assert response.context["user"] == worker

@@ -143,6 +143,7 @@ def demo(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     seed_orientation()
 
 
+@pytest.mark.slow
 def test_main_pages_of_every_role_have_no_serious_axe_violation_and_fit_a_phone(
     browser, live_server, demo
 ):

@@ -84,6 +84,7 @@ def fill_every_step(page, base: str, commune_pk: int, *, url_for) -> None:  # ty
     submit(page)
 
 
+@pytest.mark.slow
 def test_the_worker_fills_the_wizard_then_reopens_and_resaves_every_step_unchanged(
     page, live_server
 ):
@@ -165,6 +166,7 @@ def test_a_returned_document_is_explained_on_home_and_in_the_inbox(
     assert len(texts) == 1
 
 
+@pytest.mark.slow
 def test_a_counsellor_registers_a_walk_in_with_a_priority_group_up_to_documents_ready(
     page, browser, live_server, settings, tmp_path
 ):

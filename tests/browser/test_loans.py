@@ -28,6 +28,7 @@ def attach(page, what: str, photo: str) -> None:  # type: ignore[no-untyped-def]
     page.locator("#attach-form button[name=attach]").click()
 
 
+@pytest.mark.slow
 def test_a_poor_worker_applies_is_asked_for_more_and_sees_a_partial_approval(
     page, live_server, settings, tmp_path
 ):

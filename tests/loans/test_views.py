@@ -390,12 +390,25 @@ def test_sending_an_incomplete_application_says_what_is_missing(client, profile,
 
 
 def test_the_worker_withdraws_from_the_page(client, profile, sent):
-    signed_in_worker(client, profile).post(
-        reverse("loans:withdraw", args=[sent.pk]), {"reason": "Found a job at home."}
+    previous = sent.status
+
+    response = signed_in_worker(client, profile).post(
+        reverse("loans:withdraw", args=[sent.pk]), {"reason": "  Found a job at home. "}
     )
 
     sent.refresh_from_db()
     assert sent.status == Status.WITHDRAWN
+    assert sent.closed_at is not None
+    # Back on the application, and the file says who took it back, from what and why.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("loans:application", args=[sent.pk])
+    event = sent.events.order_by("-at", "-pk").first()
+    assert (event.action, event.from_status, event.to_status) == (
+        "withdraw",
+        previous,
+        Status.WITHDRAWN,
+    )
+    assert (event.actor, event.reason) == (profile.user, "Found a job at home.")
 
 
 def test_the_worker_sees_the_decision(client, profile, grant, counsellor, manager):

@@ -4,6 +4,7 @@ English source string (ours, Django's or allauth's) with a Vietnamese translatio
 
 from __future__ import annotations
 
+import functools
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -69,7 +70,8 @@ def _source_strings() -> set[str]:
     return found
 
 
-def english_source_strings() -> set[str]:
+@functools.cache
+def english_source_strings() -> frozenset[str]:
     """English source strings (ours, Django's, allauth's) that a Vietnamese page must not
     show: all but those whose Vietnamese is the same word (a name, "Email")."""
     vi = polib.pofile(str(ROOT / "locale/vi/LC_MESSAGES/django.po"))
@@ -82,7 +84,7 @@ def english_source_strings() -> set[str]:
     ]:
         theirs |= {e.msgid for e in polib.pofile(str(path)) if not e.msgid_plural}
     vietnamese = {e.msgstr for e in vi}
-    return {
+    return frozenset(
         s
         for s in {e.msgid for e in vi} | _source_strings() | theirs
         if len(s) >= 4
@@ -92,7 +94,7 @@ def english_source_strings() -> set[str]:
         and s not in vietnamese
         and s not in same
         and s not in SAME_IN_BOTH
-    }
+    )
 
 
 class _Reader(HTMLParser):
@@ -124,7 +126,7 @@ class _Reader(HTMLParser):
             self.texts.append(("text", data))
 
 
-def english_on(html: str, english: set[str]) -> list[tuple[str, str]]:
+def english_on(html: str, english: frozenset[str]) -> list[tuple[str, str]]:
     reader = _Reader()
     reader.feed(html)
     found = []
@@ -151,7 +153,7 @@ def links_on(html: str, path: str) -> list[str]:
     return out
 
 
-def crawl(client, start: list[str], english: set[str]) -> tuple[dict[str, list], int]:  # type: ignore[no-untyped-def]
+def crawl(client, start: list[str], english: frozenset[str]) -> tuple[dict[str, list], int]:  # type: ignore[no-untyped-def]
     """Pages reached from `start` by their links, breadth first, each shape of URL once.
     Links are followed before the remaining start pages, so every page's own links
     (a worker's wizard, a case's forms) are reached within the budget."""
@@ -213,32 +215,27 @@ ROLES = {
 }
 
 
-def test_no_english_on_the_vietnamese_pages_of_any_role(client, demo):
+# One test per role, so that pytest-xdist spreads the crawls over its workers.
+@pytest.mark.parametrize("role", list(ROLES))
+def test_no_english_on_the_vietnamese_pages_of_any_role(client, demo, role):
     from tests.mrc.test_every_page import ROUTES
 
     english = english_source_strings()
-    report: dict[str, dict[str, list]] = {}
-    counts = {}
-    for role, login in ROLES.items():
-        client.logout()
-        if login == "door":
-            client.force_login(door_helper())
-        elif login and login.startswith("+"):
-            client.force_login(User.objects.get(phone=login))
-        elif login:
-            login_staff(client, User.objects.get(email=login))
-        start = ["/", *ROUTES]
-        problems, counts[role] = crawl(client, start, english)
-        if problems:
-            report[role] = problems
+    login = ROLES[role]
+    if login == "door":
+        client.force_login(door_helper())
+    elif login and login.startswith("+"):
+        client.force_login(User.objects.get(phone=login))
+    elif login:
+        login_staff(client, User.objects.get(email=login))
+    problems, count = crawl(client, ["/", *ROUTES], english)
 
-    print("pages read per role:", counts)  # shown with -s; docs/worker-journeys.md quotes it
-    assert all(n >= 10 for n in counts.values()), counts
+    print(f"pages read as {role}:", count)  # shown with -s; docs/worker-journeys.md quotes it
+    assert count >= 10, count
     lines = sorted(
         {
             f"{role}: {url}: {where}: {text!r}"
-            for role, pages in report.items()
-            for url, found in pages.items()
+            for url, found in problems.items()
             for where, text in found
         }
     )

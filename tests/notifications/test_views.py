@@ -126,13 +126,21 @@ def test_a_message_without_a_link_opens_on_its_own_page(client, worker):
     assert_no_inline_code(response.text)
 
 
-def test_a_stored_link_to_another_site_is_never_followed(client, worker):
-    message = in_app(worker, link="//evil.example/")
+@pytest.mark.parametrize(
+    "link", ["//evil.example/", "https://evil.example/", "/\\evil.example/", "javascript:alert(1)"]
+)
+def test_a_stored_link_to_another_site_is_never_followed(client, worker, link):
+    message = in_app(worker, link=link, body="Ngày mai lúc 8 giờ")
     client.force_login(worker)
 
     response = client.get(reverse("notifications:open", args=[message.pk]))
 
+    # Not sent on: the message is shown on its own page, read, without the link.
     assert response.status_code == 200
+    assert "Ngày mai lúc 8 giờ" in response.text
+    assert "evil.example" not in response.text and "javascript:" not in response.text
+    message.refresh_from_db()
+    assert message.read_at is not None
 
 
 def test_another_persons_message_is_not_found_and_stays_unread(client, worker, lao_cai):

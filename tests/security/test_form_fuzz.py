@@ -23,6 +23,7 @@ import datetime
 import hashlib
 import time
 import traceback
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -66,6 +67,11 @@ VISITORS = ["anonymous", "worker", "counsellor", "manager", "admin"]
 # forms included), less a margin for forms that come and go.
 MINIMUM_FORMS = {"anonymous": 13, "worker": 30, "counsellor": 68, "manager": 75, "admin": 115}
 MINIMUM_FUZZED = 150
+
+# The forms are sent in this many parts, one test each, so that pytest-xdist spreads them
+# over its workers. Every part crawls as every visitor (what decides who owns a form and
+# which pages show what was stored), then sends only its own share of the forms.
+PARTS = 2
 
 # A url name (with its word arguments, such as a profile step) is opened at most this many
 # times per visitor: enough to reach an object's forms without walking every list page.
@@ -807,7 +813,15 @@ def account_forms_last(form: Form) -> tuple[bool, str]:
     return ("/accounts/" in form.action, form.action)
 
 
-def test_every_form_survives_hostile_values(world, capsys):  # type: ignore[no-untyped-def]
+def part_of(key: tuple[str, str, tuple[str, ...]]) -> int:
+    """The part a form belongs to: by its method and url name, which carry no ids, through a
+    checksum that is the same in every process (str's hash() is not)."""
+    return zlib.crc32(f"{key[0]} {key[1]}".encode()) % PARTS
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("part", range(PARTS))
+def test_every_form_survives_hostile_values(world, capsys, part):  # type: ignore[no-untyped-def]
     started = time.monotonic()
     client = Client(raise_request_exception=True)
     crawls: dict[str, Crawl] = {}
@@ -822,7 +836,8 @@ def test_every_form_survives_hostile_values(world, capsys):  # type: ignore[no-u
     found = {v: len(distinct(c.forms)) for v, c in crawls.items()}
     assert all(found[v] >= MINIMUM_FORMS[v] for v in VISITORS), found
 
-    fuzzed: set[tuple[str, str, tuple[str, ...]]] = set()
+    owned: set[tuple[str, str, tuple[str, ...]]] = set()  # by the first visitor who has them
+    fuzzed: set[tuple[str, str, tuple[str, ...]]] = set()  # those of this part
     again: set[tuple[str, str, tuple[str, ...]]] = set()
     fuzzers: dict[str, Fuzzer] = {}
     fields = 0
@@ -833,7 +848,10 @@ def test_every_form_survives_hostile_values(world, capsys):  # type: ignore[no-u
         unique = distinct(crawls[visitor].forms)
         # A form another kind of visitor already had is sent once: staff share most forms.
         for key, form in sorted(unique.items(), key=lambda kv: account_forms_last(kv[1])):
-            if key not in fuzzed:
+            if part_of(key) != part:
+                owned.add(key)
+            elif key not in owned:
+                owned.add(key)
                 fuzzed.add(key)
                 fields += fuzz(fuzzer, form)
             elif visitor == "admin" and form.method == "get" and key not in again:
@@ -856,13 +874,16 @@ def test_every_form_survives_hostile_values(world, capsys):  # type: ignore[no-u
     statuses = sum((fuzzer.statuses for fuzzer in fuzzers.values()), Counter[int]())
     with capsys.disabled():
         print(
-            f"\nform fuzz: distinct forms found {found}; {len(fuzzed)} fuzzed (and"
+            f"\nform fuzz, part {part + 1} of {PARTS}: distinct forms found {found};"
+            f" {len(fuzzed)} of {len(owned)} fuzzed here (and"
             f" {len(again)} lists again as the admin), {fields} fields,"
             f" {statuses.total()} requests {dict(sorted(statuses.items()))},"
             f" {len(failures)} failures; crawl {crawled - started:.1f} s, forms"
             f" {fuzzed_at - crawled:.1f} s, pages again {time.monotonic() - fuzzed_at:.1f} s"
         )
-    assert len(fuzzed) >= MINIMUM_FUZZED
+    assert len(owned) >= MINIMUM_FUZZED
+    # Each part has its share: a part left empty would mean the split no longer spreads.
+    assert len(fuzzed) >= MINIMUM_FUZZED // (2 * PARTS), len(fuzzed)
     assert failures == [], "\n\n".join(failures)
 
 
