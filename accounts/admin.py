@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Centre, Commune, PendingFileDeletion, Province, User
+from accounts.models import Centre, Commune, PendingFileDeletion, Province, Role, User
 
 
 @admin.register(User)
@@ -23,6 +23,15 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ["name", "email", "phone", "role", "province", "password1", "password2"]})
     ]
     filter_horizontal = []
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # A worker's province moves their case, sessions and support applications with them
+        # (workers.services.worker_province_move, from the address step): changed here, it
+        # would leave them with the old province (security review, finding 2).
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.role == Role.WORKER:
+            fields.append("province")
+        return fields
 
 
 @admin.register(Centre)

@@ -242,3 +242,23 @@ def test_a_move_that_fails_half_way_moves_nothing(moved, lao_cai, monkeypatch):
     moved["application"].refresh_from_db()
     assert moved["case"].province_id != lao_cai.pk
     assert moved["application"].province_id != lao_cai.pk
+
+
+def test_the_admin_cannot_change_a_workers_province_around_the_move(rf, lao_cai):
+    # Changing it in the admin would skip worker_province_move and leave the case,
+    # sessions and applications with the old province: the field is read-only there.
+    from django.contrib.admin import site
+
+    from accounts.models import User
+    from tests.factories import WorkerFactory
+
+    admin_user = StaffFactory(role=Role.ADMIN, province=None, is_superuser=True)
+    worker = WorkerFactory(province=lao_cai)
+    request = rf.get("/admin/")
+    request.user = admin_user
+    model_admin = site._registry[User]
+
+    assert "province" in model_admin.get_readonly_fields(request, worker)
+    assert "province" not in model_admin.get_form(request, worker).base_fields
+    counsellor = StaffFactory(role=Role.COUNSELLOR, province=lao_cai)
+    assert "province" in model_admin.get_form(request, counsellor).base_fields
