@@ -196,7 +196,8 @@ def test_a_counsellor_registers_a_walk_in_with_a_priority_group_up_to_documents_
         values = [options.nth(i).get_attribute("value") for i in range(options.count())]
         assert "priority_proof:poor" in values
         required = ["id_card:", "passport:", "judicial_record:", "health_certificate:",
-                    "language_certificate:", "priority_proof:poor"]  # fmt: skip
+                    "language_certificate:", "orientation_certificate:",
+                    "priority_proof:poor"]  # fmt: skip
         for value in required:
             staff.select_option("#doc-type", value)
             staff.set_input_files("#doc-file", a_photo(tmp_path))

@@ -40,8 +40,14 @@ def sentry() -> Iterator[tuple[str, list[bytes]]]:
 
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            if self.headers.get("Content-Encoding") == "gzip":
+            encoding = self.headers.get("Content-Encoding")
+            if encoding == "gzip":
                 body = gzip.decompress(body)
+            elif encoding == "br":
+                # sentry-sdk prefers brotli when the package is installed (locust brings it).
+                import brotli
+
+                body = brotli.decompress(body)
             received.append(self.path.encode() + b"\n" + body)
             self.send_response(200)
             self.send_header("Content-Length", "2")
