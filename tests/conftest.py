@@ -75,6 +75,7 @@ def _tasks_in_process() -> Iterator[None]:
 _DATA_MIGRATIONS = [
     ("accounts.migrations.0004_consent_text_v1", "add_v1"),
     ("workers.migrations.0002_document_types", "add_types"),
+    ("workers.migrations.0013_orientation_certificate", "add_type"),
 ]
 
 
