@@ -59,13 +59,15 @@ def test_a_worker_registers_and_a_counsellor_checks_people_in_once(page, live_se
     assert fits_the_phone(page)
 
     # Opened again, the ticket asks for nothing but its page, the site's stylesheets and the
-    # portal's own small script that keeps it for offline use.
+    # portal's own small script that keeps it for offline use (once its service worker is
+    # active, the page itself arrives through the worker's own fetch of the same address).
     fetched: list[tuple[str, str]] = []
     page.on("request", lambda r: fetched.append((r.resource_type, r.url)))
     page.reload()
     expect(page.locator("svg.qr")).to_be_visible()
     kinds = {kind for kind, _url in fetched}
-    assert kinds <= {"document", "stylesheet", "image", "other", "script"}, fetched
+    assert kinds <= {"document", "stylesheet", "image", "other", "script", "fetch"}, fetched
+    assert {url for kind, url in fetched if kind == "fetch"} <= {page.url}, fetched
     scripts = [url for kind, url in fetched if kind == "script"]
     assert scripts == [f"{live_server.url}/static/js/offline-tickets.js"], fetched
     assert all(url.startswith(live_server.url) for _kind, url in fetched)
