@@ -26,6 +26,7 @@ from api.services import (
     KeyReused,
     api_case_move,
     api_client_authenticate,
+    api_client_retry_after,
     api_client_within_rate,
     api_request_cases_read,
     api_request_log,
@@ -46,7 +47,9 @@ PAGE_MAX = 1000
 
 
 class RateLimited(Exception):
-    pass
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
 
 
 class ClientToken(HttpBearer):
@@ -56,7 +59,7 @@ class ClientToken(HttpBearer):
         client = api_client_authenticate(token=token)
         if client is not None:
             if not api_client_within_rate(client=client):
-                raise RateLimited
+                raise RateLimited(api_client_retry_after(client=client))
             request.api_log = api_request_log(client=client, request=request)  # type: ignore[attr-defined]
         return client
 
@@ -116,7 +119,8 @@ def _rate_limited(request: HttpRequest, exc: Exception) -> HttpResponse:
         "Too Many Requests",
         f"At most {settings.API_RATE_PER_MINUTE} requests a minute per client.",
     )
-    response["Retry-After"] = str(60 - timezone.now().second)
+    assert isinstance(exc, RateLimited)
+    response["Retry-After"] = str(exc.retry_after)
     return response
 
 

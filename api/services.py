@@ -9,13 +9,13 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import Province, Role, User
 from api.models import ApiClient, ApiRequest, ApiWrite, Scope
+from markets import throttle
 from workers.services import case_move
 
 # Marks a string as this portal's token (secret scanners and people can tell it apart).
@@ -86,16 +86,23 @@ def api_client_authenticate(*, token: str) -> ApiClient | None:
     )
 
 
+API_RATE_WINDOW = 60
+
+
 def api_client_within_rate(*, client: ApiClient) -> bool:
-    """Count the call in the client's current minute; False past API_RATE_PER_MINUTE."""
-    key = f"api-rate:{client.pk}:{int(timezone.now().timestamp()) // 60}"
-    cache.add(key, 0, timeout=120)
-    try:
-        calls = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=120)
-        calls = 1
-    return calls <= settings.API_RATE_PER_MINUTE
+    """Count the call in the client's minute; False past API_RATE_PER_MINUTE (the portal's
+    one limiter, markets.throttle: increment, then check)."""
+    return throttle.consume(
+        "api",
+        f"client:{client.pk}",
+        limit=settings.API_RATE_PER_MINUTE,
+        window_seconds=API_RATE_WINDOW,
+    )
+
+
+def api_client_retry_after(*, client: ApiClient) -> int:
+    """Seconds until the client's minute ends."""
+    return throttle.retry_after("api", f"client:{client.pk}", window_seconds=API_RATE_WINDOW)
 
 
 def api_request_log(*, client: ApiClient, request: HttpRequest) -> ApiRequest:
