@@ -835,12 +835,6 @@ def staff_fraud_attachment(request: HttpRequest, pk: int, file_pk: int) -> HttpR
     return private_file_response(
         attachment.file,
         content_type=attachment.content_type,
-        name=f"report-{report.pk}-{attachment.pk}{_suffix(attachment.content_type)}",
+        name=f"report-{report.pk}-{attachment.pk}",
         inline=attachment.content_type.startswith("image/"),
-    )
-
-
-def _suffix(content_type: str) -> str:
-    return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(
-        content_type, ""
     )
