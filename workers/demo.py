@@ -136,6 +136,10 @@ def seed_cases() -> None:
         )
     for document in an.profile.documents.filter(status="uploaded"):
         services.document_verify(document_id=document.pk, actor=counsellor)
+    # Documents ready needs the ID checked with the population database (the fake one here).
+    if not an.profile.id_verified:
+        services.personal_id_verify(profile_id=an.profile_id, actor=counsellor)
+    an.refresh_from_db()
     an = services.case_move(
         case_id=an.pk, to=Stage.DOCUMENTS_READY, actor=counsellor, expected_version=an.version
     )
