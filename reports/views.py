@@ -11,7 +11,7 @@ from accounts.models import ExportRecord, Province, User
 from accounts.spreadsheets import XLSX, workbook_bytes
 from accounts.text import as_id
 from accounts.validators import EARLIEST_YEAR, LATEST_YEAR
-from reports import charts, selectors, services
+from reports import charts, exchange, selectors, services
 from reports.forms import PeriodForm, TargetForm
 from reports.models import Target
 
@@ -186,6 +186,30 @@ def export(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="report-{name}-{board.period.start:%Y%m%d}-'
         f'{board.period.end:%Y%m%d}.xlsx"'
+    )
+    return response
+
+
+@staff_required
+def exchange_file(request: HttpRequest) -> HttpResponse:
+    """The departures and returns of the period, in the ministry's layout (reports.exchange):
+    a province's staff get their province, an administrator any province or the country."""
+    form = PeriodForm(request.GET or {})
+    province = _scope(request, request.GET.get("province", ""))
+    if not form.is_valid():
+        return dashboard(request)
+    first, last = form.cleaned_data["start"], form.cleaned_data["end"]
+    rows = exchange.exchange_export(
+        user=request.user,
+        province_id=province.pk if province else None,
+        first=first,
+        last=last,
+        filters=ExportRecord.filters_of(request.GET),
+    )
+    response = HttpResponse(exchange.workbook(rows), content_type=XLSX)
+    name = province.codename if province else "national"
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exchange.filename(name, first, last)}"'
     )
     return response
 
