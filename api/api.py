@@ -180,6 +180,8 @@ def _record(case: Case, groups: dict[int, list[str]] | None) -> dict[str, Any]:
             "personal_id": profile.personal_id,
             "date_of_birth": profile.date_of_birth,
             "sex": profile.sex,
+            "id_check": profile.id_check,
+            "id_checked_at": profile.id_checked_at,
         },
         "province": case.province.code if case.province else None,
         "commune": case.commune.code if case.commune else None,

@@ -12,6 +12,10 @@ class Worker(Schema):
     personal_id: str | None
     date_of_birth: datetime.date | None
     sex: str
+    # The last check with the national population database: "match", "mismatch",
+    # "unknown", or "" when never checked (docs/id-verification.md).
+    id_check: str
+    id_checked_at: datetime.datetime | None
 
 
 class Sensitive(Schema):

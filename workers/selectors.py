@@ -594,7 +594,8 @@ EXCHANGE_FIELDS = (
     *("return_date", "left_contract_on", "province__code", "commune__code", "market__code"),
     *("programme__code", "enterprise__licence_number", "profile__personal_id"),
     *("profile__date_of_birth", "profile__sex", "profile__ethnicity", "profile__health_fit"),
-    *("profile__has_criminal_record", "profile__user__name"),
+    *("profile__has_criminal_record", "profile__user__name", "profile__id_check"),
+    "profile__id_checked_at",
 )
 
 

@@ -397,6 +397,8 @@ def personal_id_reassign(*, attempt_id: int, actor: User, reason: str) -> Worker
             claimant.id_problems = [str(p) for p in check.problems]
         claimant.version += 1
         claimant.updated_at = now
+        # The claimant's number is checked with the population database once this commits.
+        transaction.on_commit(lambda: _enqueue_id_check(profile_id=claimant.pk, actor_id=actor.pk))
         claimant.save(
             update_fields=[
                 "personal_id", "id_problems", "version", "updated_at", *_id_check_clear(claimant),
