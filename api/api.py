@@ -539,13 +539,18 @@ def exchange_departures(
     if (period_to - period_from).days > 3 * 366:
         raise HttpError(400, "Choose a period of at most three years.")
     place = _province_of(client, province)
-    rows = exchange.exchange_export(
-        user=client.user,
-        province_id=place.pk if place else None,
-        first=period_from,
-        last=period_to,
-        filters=ExportRecord.filters_of(request.GET),
-    )
+    try:
+        rows = exchange.exchange_export(
+            user=client.user,
+            province_id=place.pk if place else None,
+            first=period_from,
+            last=period_to,
+            filters=ExportRecord.filters_of(request.GET),
+        )
+    except exchange.TooManyRows:
+        raise HttpError(
+            400, f"More than {exchange.MAX_ROWS} lines: ask for a shorter period or a province."
+        ) from None
     api_request_cases_read(entry=request.api_log, case_ids=[r.case_id for r in rows])  # type: ignore[attr-defined]
     if format == "xlsx":
         response = HttpResponse(exchange.workbook(rows), content_type=XLSX)

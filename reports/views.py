@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -199,13 +200,21 @@ def exchange_file(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return dashboard(request)
     first, last = form.cleaned_data["start"], form.cleaned_data["end"]
-    rows = exchange.exchange_export(
-        user=request.user,
-        province_id=province.pk if province else None,
-        first=first,
-        last=last,
-        filters=ExportRecord.filters_of(request.GET),
-    )
+    try:
+        rows = exchange.exchange_export(
+            user=request.user,
+            province_id=province.pk if province else None,
+            first=first,
+            last=last,
+            filters=ExportRecord.filters_of(request.GET),
+        )
+    except exchange.TooManyRows:
+        messages.error(
+            request,
+            _("More than %(n)s lines: choose a shorter period or one province.")
+            % {"n": f"{exchange.MAX_ROWS:,}".replace(",", ".")},
+        )
+        return redirect(f"{reverse('reports:dashboard')}?{request.GET.urlencode()}")
     response = HttpResponse(exchange.workbook(rows), content_type=XLSX)
     name = province.codename if province else "national"
     response["Content-Disposition"] = (

@@ -140,3 +140,21 @@ def test_staff_download_their_province_and_an_admin_the_country(client, lao_cai,
     login_staff(client, admin)
     everything = client.get("/staff/reports/exchange.xlsx", period)
     assert load_workbook(io.BytesIO(everything.content)).active.max_row == 4
+
+
+def test_a_period_too_large_for_one_file_is_refused_not_cut(
+    make_client, client, lao_cai, rows, monkeypatch
+) -> None:
+    from reports import exchange
+
+    monkeypatch.setattr(exchange, "MAX_ROWS", 1)
+    _, http = make_client(scopes=("reports:read",), province=lao_cai)
+    response = http.get(URL, NOV)
+    assert response.status_code == 400
+    assert "shorter period" in response.json()["detail"]
+    login_staff(client, StaffFactory(province=lao_cai))
+    page = client.get(
+        "/staff/reports/exchange.xlsx", {"start": "01/11/2026", "end": "30/11/2026"}, follow=True
+    )
+    assert "Hơn 1 dòng" in page.content.decode()
+    assert not ExportRecord.objects.exists()
