@@ -168,7 +168,7 @@ def profile_save_step(
             if profile.version != expected_version:
                 raise StaleProfile
             fields = STEP_FIELDS[step]
-            before = _identity_of(profile)
+            before = _identity_of(profile) if step == ProfileStep.IDENTITY else {}
             for name in fields:
                 setattr(profile, name, values.get(name, getattr(profile, name)))
             if step == ProfileStep.IDENTITY:
