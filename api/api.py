@@ -15,11 +15,12 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
-from accounts.models import Province
+from accounts.models import ExportRecord, Province
+from accounts.spreadsheets import XLSX
 from api import schemas
 from api.models import ApiClient, Scope
 from api.services import (
@@ -31,7 +32,10 @@ from api.services import (
     api_request_cases_read,
     api_request_log,
 )
+from markets import importing as register
 from markets.selectors import enterprise_list, market_codes
+from markets.services import enterprise_register_apply
+from reports import exchange
 from reports.selectors import Period, latest_run, period_counts
 from workers.models import Case, Stage
 from workers.selectors import (
@@ -176,6 +180,8 @@ def _record(case: Case, groups: dict[int, list[str]] | None) -> dict[str, Any]:
             "personal_id": profile.personal_id,
             "date_of_birth": profile.date_of_birth,
             "sex": profile.sex,
+            "id_check": profile.id_check,
+            "id_checked_at": profile.id_checked_at,
         },
         "province": case.province.code if case.province else None,
         "commune": case.commune.code if case.commune else None,
@@ -351,6 +357,45 @@ def enterprises(
     }
 
 
+@api.post("/enterprises/bulk", response=schemas.RegisterOut, tags=["enterprises"])
+def enterprises_bulk(request: HttpRequest, body: schemas.RegisterIn) -> dict[str, Any]:
+    """Create or update enterprises from the national register (national clients only).
+
+    Row by row: each good row is applied through the same service as the admin (a licence
+    status change is an event, the look-alike index follows the name); each bad row is
+    answered in `refused` with its line (its position in `rows`, from 1) and the reason,
+    and the others are applied. Sending the same rows again changes nothing and writes no
+    event (`unchanged`).
+    """
+    client = _client(request, Scope.ENTERPRISES_WRITE)
+    if not client.is_national:
+        raise HttpError(403, "Only a national client may update the register.")
+    codes = set(market_codes().values())
+    preview = register.ImportPreview()
+    rows: list[Any] = []
+    for line, item in enumerate(body.rows, start=1):
+        values = {k: str(v).strip() for k, v in item.dict(exclude_none=True).items()}
+        row, problems = register.check_row(line, values, codes)
+        preview.problems += problems
+        if row is not None:
+            preview.rows.append(row)
+        rows.append(frozenset(values))
+    columns = dict(enumerate(rows, start=1))
+    apply, refused = register.register_rows(preview)
+    apply = [register.RegisterRow(r.row, columns[r.row.line]) for r in apply]
+    result = enterprise_register_apply(
+        by=client.user, rows=apply, reason=f"National register, through {client.name}"[:300]
+    )
+    return {
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "refused": [
+            {"line": line, "reason": reason} for line, reason in sorted(refused + result.refused)
+        ],
+    }
+
+
 def _move(
     request: HttpRequest, case_id: int, body: schemas.MoveIn, to: str, changes: dict[str, Any]
 ) -> HttpResponse:
@@ -427,15 +472,7 @@ def monthly_figures(
     except ValueError:
         raise HttpError(400, "month must be YYYY-MM.") from None
     last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-    place = None
-    if client.province_id is not None:
-        if province is not None and province != client.province.code:
-            raise Http404
-        place = client.province
-    elif province is not None:
-        place = Province.objects.filter(code=province).first()  # reference data
-        if place is None:
-            raise Http404
+    place = _province_of(client, province)
     counts = period_counts(place, Period(first, last), latest_run(place))
     codes = {str(pk): code for pk, code in market_codes().items()}
     return {
@@ -447,4 +484,85 @@ def monthly_figures(
         "departures_by_market": {codes.get(k, k): n for k, n in counts.market.items()},
         "departures_by_sex": dict(counts.sex),
         "departures_by_priority_group": dict(counts.group),
+    }
+
+
+def _province_of(client: ApiClient, code: int | None) -> Province | None:
+    """The province a client asks for: a provincial client its own (another code: 404), a
+    national one any by its code, or none (the nation)."""
+    if client.province_id is not None:
+        if code is not None and code != client.province.code:
+            raise Http404
+        return client.province
+    if code is None:
+        return None
+    place = Province.objects.filter(code=code).first()  # reference data
+    if place is None:
+        raise Http404
+    return place
+
+
+@api.get(
+    "/exchange/departures",
+    response=schemas.ExchangeFile,
+    tags=["reports"],
+    by_alias=True,
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The rows as JSON, or with format=xlsx the spreadsheet",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ExchangeFile"}},
+                    XLSX: {"schema": {"type": "string", "format": "binary"}},
+                },
+            }
+        }
+    },
+)
+def exchange_departures(
+    request: HttpRequest,
+    period_from: datetime.date = Query(..., alias="from"),  # noqa: B008
+    period_to: datetime.date = Query(..., alias="to"),  # noqa: B008
+    province: int | None = None,
+    format: str = "json",
+) -> Any:
+    """The departures and returns of a period, one line a worker: the ministry's exchange
+    file (the same lines as the staff download), as JSON or, with `format=xlsx`, as the
+    spreadsheet. `from` and `to` are dates (YYYY-MM-DD), both included, at most three years
+    apart. A provincial client reads its own province; a national one names a province by
+    its code, or none for every province. Every call is written to the export log."""
+    client = _client(request, Scope.REPORTS_READ)
+    if format not in ("json", "xlsx"):
+        raise HttpError(400, "format must be json or xlsx.")
+    if period_to < period_from:
+        raise HttpError(400, "to must not be before from.")
+    if (period_to - period_from).days > 3 * 366:
+        raise HttpError(400, "Choose a period of at most three years.")
+    place = _province_of(client, province)
+    try:
+        rows = exchange.exchange_export(
+            user=client.user,
+            province_id=place.pk if place else None,
+            first=period_from,
+            last=period_to,
+            filters=ExportRecord.filters_of(request.GET),
+        )
+    except exchange.TooManyRows:
+        raise HttpError(
+            400, f"More than {exchange.MAX_ROWS} lines: ask for a shorter period or a province."
+        ) from None
+    api_request_cases_read(entry=request.api_log, case_ids=[r.case_id for r in rows])  # type: ignore[attr-defined]
+    if format == "xlsx":
+        response = HttpResponse(exchange.workbook(rows), content_type=XLSX)
+        name = str(place.code) if place else "national"
+        response["Content-Disposition"] = (
+            f'attachment; filename="{exchange.filename(name, period_from, period_to)}"'
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    return {
+        "province": place.code if place else None,
+        "from": period_from,
+        "to": period_to,
+        "results": [r.__dict__ for r in rows],
     }

@@ -13,6 +13,7 @@ class Scope(models.TextChoices):
     WORKERS_SENSITIVE = "workers:sensitive", _("Read sensitive fields of workers")
     CASES_WRITE = "cases:write", _("Report departures and returns")
     ENTERPRISES_READ = "enterprises:read", _("Read the licensed-enterprise register")
+    ENTERPRISES_WRITE = "enterprises:write", _("Update the register from the national register")
     REPORTS_READ = "reports:read", _("Read report figures")
 
 

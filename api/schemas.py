@@ -12,6 +12,10 @@ class Worker(Schema):
     personal_id: str | None
     date_of_birth: datetime.date | None
     sex: str
+    # The last check with the national population database: "match", "mismatch",
+    # "unknown", or "" when never checked (docs/id-verification.md).
+    id_check: str
+    id_checked_at: datetime.datetime | None
 
 
 class Sensitive(Schema):
@@ -113,6 +117,67 @@ class MonthlyFigures(Schema):
     departures_by_market: dict[str, int]  # market code ("" for none recorded)
     departures_by_sex: dict[str, int]
     departures_by_priority_group: dict[str, int]
+
+
+class RegisterRowIn(Schema):
+    """One enterprise of the national register. Text as the register writes it: dates
+    dd/mm/yyyy or YYYY-MM-DD, status active / suspended / revoked (or the Vietnamese words),
+    markets as codes separated by ";". A field left out keeps the portal's value."""
+
+    licence_number: str = Field(max_length=60)
+    name: str = Field(max_length=255)
+    short_name: str | None = None
+    address: str | None = None
+    status: str | None = None
+    licence_issued_on: str | None = None
+    suspended_from: str | None = None
+    suspended_until: str | None = None
+    revoked_on: str | None = None
+    decision_reference: str | None = None
+    markets: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class RegisterIn(Schema):
+    rows: list[RegisterRowIn] = Field(max_length=5000)
+
+
+class RefusedRow(Schema):
+    line: int  # the row's position in `rows`, from 1
+    reason: str
+
+
+class RegisterOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    refused: list[RefusedRow]
+
+
+class ExchangeRow(Schema):
+    """One worker who left the country or came back in the period (the exchange file's line)."""
+
+    case_id: int
+    name: str
+    personal_id: str
+    sex: str  # "male", "female" or ""
+    date_of_birth: datetime.date | None
+    commune: str  # names, as the ministry's file writes them
+    province: str
+    market: str
+    enterprise: str
+    enterprise_licence: str
+    departure_date: datetime.date | None
+    contract_months: int | None
+    return_date: datetime.date | None
+
+
+class ExchangeFile(Schema):
+    province: int | None  # the province's code, or null: every province
+    period_from: datetime.date = Field(alias="from")
+    period_to: datetime.date = Field(alias="to")
+    results: list[ExchangeRow]
 
 
 class Problem(Schema):

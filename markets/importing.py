@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from markets import rules
 from markets.models import LicenceStatus
-from markets.services import EnterpriseRow
+from markets.services import EnterpriseRow, RegisterRow
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -64,6 +64,8 @@ class RowProblem:
 class ImportPreview:
     rows: list[EnterpriseRow] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    # The columns the file's header named (those it may change).
+    columns: frozenset[str] = frozenset()
 
     @property
     def ok(self) -> bool:
@@ -160,7 +162,7 @@ def parse_enterprise_file(
     if len(rows) - 1 > MAX_ROWS:
         raise ValidationError(_("The file has more than %(n)s rows.") % {"n": MAX_ROWS})
 
-    preview = ImportPreview()
+    preview = ImportPreview(columns=frozenset(name for name in header if name in COLUMNS))
     seen: dict[str, list[int]] = defaultdict(list)
     for index, cells in enumerate(rows[1:]):
         line = index + 2  # the header is line 1, as in a spreadsheet
@@ -267,3 +269,40 @@ def _check_row(
         ),
         problems,
     )
+
+
+def check_row(
+    line: int, values: dict[str, str], market_codes: set[str]
+) -> tuple[EnterpriseRow | None, list[RowProblem]]:
+    """One row's checks, as for a file: for rows that do not come in a file (the API)."""
+    return _check_row(line, values, market_codes)
+
+
+def register_rows(
+    preview: ImportPreview,
+) -> tuple[list[RegisterRow], list[tuple[int, str]]]:
+    """The rows of a register file to apply, and those refused with their line and reason.
+
+    Per row, not all-or-nothing: the national register is applied as it comes, and a bad
+    row (or every row of a licence number the file lists twice) waits for its correction.
+    """
+    bad: dict[int, list[str]] = defaultdict(list)
+    for problem in preview.problems:
+        bad[problem.line].append(problem.message)
+    lines: dict[str, list[int]] = defaultdict(list)
+    for row in preview.rows:
+        lines[row.licence_number].append(row.line)
+    for licence, found in lines.items():
+        if len(found) > 1:
+            for line in found[1:]:
+                bad[line].append(
+                    _("Licence number %(licence)s appears on rows %(rows)s.")
+                    % {"licence": licence, "rows": ", ".join(str(n) for n in found)}
+                )
+    apply = [
+        RegisterRow(row, preview.columns | {"licence_number", "name"})
+        for row in preview.rows
+        if row.line not in bad
+    ]
+    refused = [(line, " ".join(messages)) for line, messages in sorted(bad.items())]
+    return apply, refused

@@ -441,6 +441,83 @@ def enterprise_import(*, by: User, rows: Sequence[EnterpriseRow]) -> ImportResul
     return ImportResult(created=created, updated=updated)
 
 
+# What a register row may change, by its column name (markets: the codes it lists).
+REGISTER_COLUMNS = (
+    "name", "short_name", "address", "status", "licence_issued_on", "suspended_from",
+    "suspended_until", "revoked_on", "decision_reference", "phone", "email",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """A checked row of the national register, with the columns it carried: a column the
+    register did not send leaves the portal's value as it is."""
+
+    row: EnterpriseRow
+    columns: frozenset[str]
+
+
+@dataclass(frozen=True)
+class RegisterResult:
+    created: int
+    updated: int
+    unchanged: int
+    # (line, reason) of each row refused; the other rows were applied.
+    refused: list[tuple[int, str]]
+
+
+def enterprise_register_apply(
+    *, by: User | None, rows: Sequence[RegisterRow], reason: str
+) -> RegisterResult:
+    """Bring the register in line with the national register, row by row.
+
+    Each row is its own transaction: a row the licence rules refuse (a revoked licence made
+    active again, dates out of order) is reported with its line and reason, and the rows
+    before and after it are applied. A row equal to what is stored changes nothing and
+    writes no event, so the same file twice is the same register and no new event. Saved
+    through _save_enterprise: search columns, the look-alike index and a licence event for
+    every status change, as the admin and the import do.
+    """
+    markets = {m.code: m for m in Market.objects.all()}
+    created = updated = unchanged = 0
+    refused: list[tuple[int, str]] = []
+    for item in rows:
+        row = item.row
+        try:
+            with transaction.atomic():
+                enterprise = (
+                    Enterprise.objects.select_for_update()
+                    .filter(licence_number=row.licence_number)
+                    .first()
+                ) or Enterprise(licence_number=row.licence_number)
+                changed = enterprise.pk is None
+                for name in REGISTER_COLUMNS:
+                    if name in item.columns or (enterprise.pk is None and name == "status"):
+                        value = getattr(row, name)
+                        if getattr(enterprise, name) != value:
+                            setattr(enterprise, name, value)
+                            changed = True
+                wanted = None
+                if "markets" in item.columns and row.market_codes:
+                    wanted = [markets[code] for code in row.market_codes]
+                    if enterprise.pk is None or {m.pk for m in wanted} != set(
+                        enterprise.markets.values_list("pk", flat=True)
+                    ):
+                        changed = True
+                if not changed:
+                    unchanged += 1
+                    continue
+                _saved, was_created = _save_enterprise(
+                    enterprise, by=by, markets=wanted, reason=reason
+                )
+        except ValidationError as error:
+            refused.append((row.line, " ".join(error.messages)))
+            continue
+        created += was_created
+        updated += not was_created
+    return RegisterResult(created=created, updated=updated, unchanged=unchanged, refused=refused)
+
+
 # --- Fraud reports --------------------------------------------------------------------
 
 

@@ -341,6 +341,15 @@ if not DEBUG and SMS_BACKEND.endswith(".ConsoleBackend") and not ALLOW_CONSOLE_S
         "ALLOW_CONSOLE_SMS_IN_PRODUCTION=1 if that is really meant."
     )
 
+# Personal IDs are checked against the national population database through an adapter
+# (workers.population, docs/id-verification.md). In development the fake register answers;
+# with DEBUG off the default answers "unknown" to everything until the real connector is
+# set, so a fake can never mark a file verified in production.
+ID_VERIFICATION_BACKEND = env_str(
+    "ID_VERIFICATION_BACKEND",
+    "workers.population.FakeBackend" if DEBUG else "workers.population.UnconfiguredBackend",
+)
+
 # --- Email ----------------------------------------------------------------------------
 
 # Development prints email to the console; production sends by SMTP to EMAIL_HOST, which

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,7 +12,7 @@ from accounts.models import ExportRecord, Province, User
 from accounts.spreadsheets import XLSX, workbook_bytes
 from accounts.text import as_id
 from accounts.validators import EARLIEST_YEAR, LATEST_YEAR
-from reports import charts, selectors, services
+from reports import charts, exchange, selectors, services
 from reports.forms import PeriodForm, TargetForm
 from reports.models import Target
 
@@ -186,6 +187,38 @@ def export(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="report-{name}-{board.period.start:%Y%m%d}-'
         f'{board.period.end:%Y%m%d}.xlsx"'
+    )
+    return response
+
+
+@staff_required
+def exchange_file(request: HttpRequest) -> HttpResponse:
+    """The departures and returns of the period, in the ministry's layout (reports.exchange):
+    a province's staff get their province, an administrator any province or the country."""
+    form = PeriodForm(request.GET or {})
+    province = _scope(request, request.GET.get("province", ""))
+    if not form.is_valid():
+        return dashboard(request)
+    first, last = form.cleaned_data["start"], form.cleaned_data["end"]
+    try:
+        rows = exchange.exchange_export(
+            user=request.user,
+            province_id=province.pk if province else None,
+            first=first,
+            last=last,
+            filters=ExportRecord.filters_of(request.GET),
+        )
+    except exchange.TooManyRows:
+        messages.error(
+            request,
+            _("More than %(n)s lines: choose a shorter period or one province.")
+            % {"n": f"{exchange.MAX_ROWS:,}".replace(",", ".")},
+        )
+        return redirect(f"{reverse('reports:dashboard')}?{request.GET.urlencode()}")
+    response = HttpResponse(exchange.workbook(rows), content_type=XLSX)
+    name = province.codename if province else "national"
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exchange.filename(name, first, last)}"'
     )
     return response
 

@@ -52,6 +52,7 @@ def _isolated(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
     # thread must not decide the language of messages a later test builds directly.
     translation.activate(settings.LANGUAGE_CODE)
     settings.SMS_BACKEND = "accounts.sms.MemoryBackend"
+    settings.ID_VERIFICATION_BACKEND = "workers.population.FakeBackend"
     # Hashing with the production work factor costs ~0.5 s per user made in a test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     sms.outbox.clear()

@@ -49,6 +49,12 @@ class Sex(models.TextChoices):
     FEMALE = "female", _("Female")
 
 
+class IdCheckResult(models.TextChoices):
+    MATCH = "match", _("Matches the population database")
+    MISMATCH = "mismatch", _("Does not match the population database")
+    UNKNOWN = "unknown", _("Could not be checked")
+
+
 class ProfileStep(models.TextChoices):
     """The wizard's steps, in order; each saves on its own."""
 
@@ -88,6 +94,27 @@ class WorkerProfile(models.Model):
         blank=True,
         help_text=_("What did not agree between the ID number, birth date and sex."),
     )
+    # The last check of the ID against the national population database
+    # (workers.services.personal_id_verify): the answer, the fields that differed, when, who
+    # asked and which register answered. Changing the number, name, birth date or sex
+    # clears it (the answer was about the old values).
+    id_check = models.CharField(
+        _("ID check against the population database"),
+        max_length=10,
+        choices=IdCheckResult,
+        blank=True,
+    )
+    id_check_fields = models.JSONField(default=list, blank=True)
+    id_check_reason = models.CharField(max_length=40, blank=True)
+    id_checked_at = models.DateTimeField(null=True, blank=True)
+    id_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    id_check_source = models.CharField(max_length=40, blank=True)
     # Contact (phone and email live on the account)
     contact_note = models.CharField(
         _("other ways to reach you"),
@@ -158,8 +185,9 @@ class WorkerProfile(models.Model):
     personal_data = PersonalData(
         fields={name: How.BLANK for name in (
             "date_of_birth", "sex", "personal_id", "id_issued_on", "id_problems",
-            "contact_note", "commune", "address_line", "old_address", "permanent_residence_here",
-            "permanent_address", "ethnicity",
+            "id_check", "id_check_fields", "id_check_reason", "id_checked_at", "id_checked_by",
+            "id_check_source", "contact_note", "commune", "address_line", "old_address",
+            "permanent_residence_here", "permanent_address", "ethnicity",
             "health_fit", "health_notes", "has_criminal_record", "education",
             "vocational_skills", "jlpt_level", "eps_topik_score", "eps_topik_date",
             "other_languages", "desired_markets", "desired_occupations", "has_worked_abroad",
@@ -211,6 +239,11 @@ class WorkerProfile(models.Model):
     @property
     def percent_complete(self) -> int:
         return round(100 * len(set(self.steps_done) & set(STEP_ORDER)) / len(STEP_ORDER))
+
+    @property
+    def id_verified(self) -> bool:
+        """The ID, name, birth date and sex were found together in the population database."""
+        return self.id_check == IdCheckResult.MATCH
 
     def age_on(self, day: datetime.date) -> int | None:
         from workers.identity import age_on

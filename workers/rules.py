@@ -49,6 +49,8 @@ class CaseFacts:
 
     sessions: int = 0
     unverified_required_documents: list[str] = field(default_factory=list)
+    # The ID, name, birth date and sex matched in the national population database.
+    personal_id_verified: bool = True
     market: bool = False
     programme: bool = False
     programme_in_market: bool = True
@@ -75,6 +77,8 @@ def missing_for(target: str, facts: CaseFacts) -> list[str | Promise]:
             _("verified: %(document)s") % {"document": name}
             for name in facts.unverified_required_documents
         ]
+        if not facts.personal_id_verified:
+            missing.append(_("the personal ID checked with the national population database"))
     if target == Stage.CONTRACTED:
         if not facts.market:
             missing.append(_("the market"))

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -594,7 +594,8 @@ EXCHANGE_FIELDS = (
     *("return_date", "left_contract_on", "province__code", "commune__code", "market__code"),
     *("programme__code", "enterprise__licence_number", "profile__personal_id"),
     *("profile__date_of_birth", "profile__sex", "profile__ethnicity", "profile__health_fit"),
-    *("profile__has_criminal_record", "profile__user__name"),
+    *("profile__has_criminal_record", "profile__user__name", "profile__id_check"),
+    "profile__id_checked_at",
 )
 
 
@@ -604,6 +605,78 @@ def cases_for_exchange(province_id: int | None) -> QuerySet[Case]:
     if province_id is not None:
         cases = cases.filter(province_id=province_id)
     return cases
+
+
+# The exchange file also names the places, the market and the enterprise in words.
+EXCHANGE_FILE_FIELDS = (
+    *EXCHANGE_FIELDS,
+    *("province__name", "commune__name", "market__name_vi", "enterprise__name"),
+)
+
+
+def exchange_departures_returns(
+    *, province_id: int | None, first: datetime.date, last: datetime.date
+) -> QuerySet[Case]:
+    """Cases that left the country or came back between `first` and `last` (both included),
+    one province's or every province's (None), by departure date: the ministry's exchange
+    file and the API's /exchange/departures read this one query."""
+    return (
+        cases_for_exchange(province_id)
+        .only(*EXCHANGE_FILE_FIELDS)
+        .filter(Q(departure_date__range=(first, last)) | Q(return_date__range=(first, last)))
+        .order_by("departure_date", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ExchangeRow:
+    """One line of the exchange file: who left or came back, where from, with whom."""
+
+    case_id: int
+    name: str
+    personal_id: str
+    sex: str  # "male" / "female" / ""
+    date_of_birth: datetime.date | None
+    commune: str
+    province: str
+    market: str
+    enterprise: str
+    enterprise_licence: str
+    departure_date: datetime.date | None
+    contract_months: int | None
+    return_date: datetime.date | None
+
+
+def contract_months(start: datetime.date | None, end: datetime.date | None) -> int | None:
+    """The contract's length in whole months, rounded (10/01/2026 to 09/01/2029: 36)."""
+    if start is None or end is None or end < start:
+        return None
+    return round(((end - start).days + 1) / (365.25 / 12))
+
+
+def exchange_rows(cases: Iterable[Case]) -> list[ExchangeRow]:
+    """The exchange file's lines, from exchange_departures_returns()."""
+    rows = []
+    for case in cases:
+        profile = case.profile
+        rows.append(
+            ExchangeRow(
+                case_id=case.pk,
+                name=profile.user.name,
+                personal_id=profile.personal_id or "",
+                sex=profile.sex,
+                date_of_birth=profile.date_of_birth,
+                commune=case.commune.name if case.commune else "",
+                province=case.province.name if case.province else "",
+                market=case.market.name_vi if case.market else "",
+                enterprise=case.enterprise.name if case.enterprise else "",
+                enterprise_licence=case.enterprise.licence_number if case.enterprise else "",
+                departure_date=case.departure_date,
+                contract_months=contract_months(case.contract_start, case.contract_end),
+                return_date=case.return_date,
+            )
+        )
+    return rows
 
 
 def case_changes(

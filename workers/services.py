@@ -168,8 +168,19 @@ def profile_save_step(
             if profile.version != expected_version:
                 raise StaleProfile
             fields = STEP_FIELDS[step]
+            before = _identity_of(profile) if step == ProfileStep.IDENTITY else {}
             for name in fields:
                 setattr(profile, name, values.get(name, getattr(profile, name)))
+            if step == ProfileStep.IDENTITY:
+                after = {**_identity_of(profile), "name": values.get("name") or before["name"]}
+                if after != before:
+                    # The last check answered for the old values: it no longer holds.
+                    fields = [*fields, *_id_check_clear(profile)]
+                recheck = after != before or profile.id_check != "match"
+                if recheck and all(after.values()):
+                    transaction.on_commit(
+                        lambda: _enqueue_id_check(profile_id=profile.pk, actor_id=actor.pk)
+                    )
             if step not in profile.steps_done:
                 profile.steps_done = [s for s in STEP_ORDER if s in {*profile.steps_done, step}]
             profile.version += 1
@@ -198,6 +209,138 @@ def profile_save_step(
         _record_duplicate(values["personal_id"], holder.pk, actor, profile_id)
         raise DuplicatePersonalId from None
     return profile
+
+
+ID_CHECK_FIELDS = [
+    "id_check", "id_check_fields", "id_check_reason", "id_checked_at", "id_checked_by",
+    "id_check_source",
+]  # fmt: skip
+
+
+def _identity_of(profile: WorkerProfile) -> dict[str, Any]:
+    """What the population database is asked about: the four fields an answer holds for."""
+    return {
+        "personal_id": profile.personal_id,
+        "name": profile.user.name,
+        "date_of_birth": profile.date_of_birth,
+        "sex": profile.sex,
+    }
+
+
+def _id_check_clear(profile: WorkerProfile) -> list[str]:
+    profile.id_check = ""
+    profile.id_check_fields = []
+    profile.id_check_reason = ""
+    profile.id_checked_at = None
+    profile.id_checked_by = None
+    profile.id_check_source = ""
+    return ID_CHECK_FIELDS
+
+
+def _enqueue_id_check(*, profile_id: int, actor_id: int) -> None:
+    from workers.tasks import personal_id_verify as task
+
+    task.delay(profile_id, actor_id)
+
+
+class IdentityIncomplete(Exception):
+    """The number, name, birth date or sex is missing: nothing to ask the register about."""
+
+
+def personal_id_verify(*, profile_id: int, actor: User) -> WorkerProfile:
+    """Ask the population database (workers.population) about the profile's ID, name, birth
+    date and sex, and record the answer on the profile with a case event.
+
+    The register is asked outside the transaction (a network call); the answer is recorded
+    only if the four values are still those asked about, so an edit made meanwhile is never
+    marked with an answer about the old values. Nothing of the profile but the check changes.
+    """
+    from workers import population
+
+    profile = WorkerProfile.objects.select_related("user").get(pk=profile_id)
+    asked = _identity_of(profile)
+    if not all(asked.values()):
+        raise IdentityIncomplete
+    answer = population.verify(
+        population.IdentityQuery(
+            personal_id=asked["personal_id"],
+            name=asked["name"],
+            date_of_birth=asked["date_of_birth"],
+            sex=asked["sex"],
+        )
+    )
+    with transaction.atomic():
+        profile = (
+            WorkerProfile.objects.select_for_update().select_related("user").get(pk=profile_id)
+        )
+        if _identity_of(profile) != asked:
+            return profile  # changed while the register answered: that answer is void
+        now = timezone.now()
+        repeated = (profile.id_check, profile.id_check_fields, profile.id_check_reason) == (
+            answer.result.value,
+            list(answer.fields),
+            answer.reason[:40],
+        )
+        profile.id_check = answer.result.value
+        profile.id_check_fields = list(answer.fields)
+        profile.id_check_reason = answer.reason[:40]
+        profile.id_checked_at = now
+        profile.id_checked_by = actor
+        profile.id_check_source = population.backend().name[:40]
+        profile.save(update_fields=ID_CHECK_FIELDS)
+        case = Case.objects.select_for_update().filter(profile=profile).first()
+        # The same answer again (a task run twice, a second click) writes no second event.
+        if case is not None and not repeated:
+            CaseEvent.objects.create(
+                case=case,
+                from_stage=case.stage,
+                to_stage=case.stage,
+                actor=actor,
+                at=now,
+                reason=id_check_summary(profile)[:300],
+            )
+            # The case's updated_at is the API's changes cursor: the verification is news.
+            Case.objects.filter(pk=case.pk).update(updated_at=now)
+    return profile
+
+
+def id_check_differs(profile: WorkerProfile) -> str:
+    """The fields the population database holds otherwise, in words ("date of birth, sex")."""
+    labels = {
+        "personal_id": _("personal ID number"),
+        "name": _("full name"),
+        "date_of_birth": _("date of birth"),
+        "sex": _("sex"),
+    }
+    return ", ".join(str(labels.get(f, f)) for f in profile.id_check_fields)
+
+
+def id_check_summary(profile: WorkerProfile) -> str:
+    """The last check in plain words, for the case's timeline and the pages."""
+    from workers.models import IdCheckResult
+
+    if profile.id_check == IdCheckResult.MATCH:
+        return _(
+            "Personal ID checked with the national population database: the number, name, "
+            "date of birth and sex match."
+        )
+    if profile.id_check == IdCheckResult.MISMATCH:
+        differ = id_check_differs(profile)
+        return _(
+            "Personal ID checked with the national population database: it does not match. "
+            "Differs: %(fields)s. Check the ID card with the worker and correct the file."
+        ) % {"fields": differ}
+    if profile.id_check == IdCheckResult.UNKNOWN:
+        reasons = {
+            "not_found": _("the number is not in the database"),
+            "no_answer": _("the database did not answer; try again later"),
+            "not_configured": _("the connection to the database is not set up yet"),
+        }
+        why = reasons.get(profile.id_check_reason, profile.id_check_reason)
+        return _(
+            "Personal ID could not be checked with the national population database: %(why)s."
+        ) % {"why": why}
+    return ""
 
 
 def personal_id_reassign(*, attempt_id: int, actor: User, reason: str) -> WorkerProfile:
@@ -241,8 +384,11 @@ def personal_id_reassign(*, attempt_id: int, actor: User, reason: str) -> Worker
         holder.version += 1
         holder.updated_at = now
         holder.save(
-            update_fields=["personal_id", "id_problems", "steps_done", "version", "updated_at"]
-        )
+            update_fields=[
+                "personal_id", "id_problems", "steps_done", "version", "updated_at",
+                *_id_check_clear(holder),
+            ]
+        )  # fmt: skip
         claimant.personal_id = number
         if claimant.date_of_birth and claimant.sex:
             check = check_personal_id(
@@ -251,7 +397,13 @@ def personal_id_reassign(*, attempt_id: int, actor: User, reason: str) -> Worker
             claimant.id_problems = [str(p) for p in check.problems]
         claimant.version += 1
         claimant.updated_at = now
-        claimant.save(update_fields=["personal_id", "id_problems", "version", "updated_at"])
+        # The claimant's number is checked with the population database once this commits.
+        transaction.on_commit(lambda: _enqueue_id_check(profile_id=claimant.pk, actor_id=actor.pk))
+        claimant.save(
+            update_fields=[
+                "personal_id", "id_problems", "version", "updated_at", *_id_check_clear(claimant),
+            ]
+        )  # fmt: skip
         DuplicateIdAttempt.objects.filter(
             personal_id=number, existing=holder, reviewed_at__isnull=True
         ).update(reviewed_at=now)
@@ -632,6 +784,7 @@ def _case_facts(case: Case, reason: str, today: datetime.date) -> rules.CaseFact
             for item in checklist
             if item.required and not item.done
         ],
+        personal_id_verified=case.profile.id_verified,
         market=case.market_id is not None,
         programme=case.programme_id is not None,
         programme_in_market=case.programme is None or case.programme.market_id == case.market_id,

@@ -59,3 +59,18 @@ def returns_overdue() -> int:
 @shared_task
 def weekly_summary() -> int:
     return jobs.weekly_summary(timezone.localdate())
+
+
+@shared_task
+def personal_id_verify(profile_id: int, actor_id: int) -> str:
+    """Check a worker's ID with the population database after the identity step is saved.
+
+    Safe to run twice: the second run asks again and records the same answer."""
+    from accounts.models import User
+
+    actor = User.objects.get(pk=actor_id)
+    try:
+        profile = services.personal_id_verify(profile_id=profile_id, actor=actor)
+    except services.IdentityIncomplete:
+        return ""
+    return profile.id_check

@@ -22,6 +22,7 @@ urlpatterns = [
         views.staff_document_review,
         name="document_review",
     ),
+    path("staff/workers/<int:pk>/verify-id/", views.staff_id_verify, name="id_verify"),
     path("staff/id-disputes/<int:pk>/reassign/", views.staff_id_reassign, name="id_reassign"),
     path("staff/deletion-requests/", views.staff_deletion_requests, name="staff_deletions"),
     path("staff/cases/", case_views.caseload, name="caseload"),

@@ -84,6 +84,7 @@ def worker_home(request: HttpRequest) -> HttpResponse:
         if user.province_id
         else None,
         "panels": panels.collect(panels.WORKER_HOME, request, user),
+        "id_check_differs": services.id_check_differs(profile) if profile else "",
     }
     return render(request, "workers/home.html", context)
 
@@ -405,6 +406,7 @@ def staff_worker(request: HttpRequest, pk: int) -> HttpResponse:
         "return_form": DocumentReturnForm(),
         "priority_labels": [PriorityGroup(g).label for g in profile.priority_groups],
         "panels": panels.collect(panels.STAFF_WORKER, request, profile.user),
+        "id_check_summary": services.id_check_summary(profile),
     }
     return render(request, "workers/staff_worker.html", context)
 
@@ -486,3 +488,24 @@ def staff_id_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("workers:staff_worker", pk=attempt.existing_id)
     messages.success(request, _("The personal ID number is now on this file."))
     return redirect("workers:staff_worker", pk=claimant.pk)
+
+
+@staff_required
+@require_POST
+def staff_id_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask the national population database about this worker's ID, name, birth date, sex."""
+    profile = _staff_profile(request, pk)
+    try:
+        profile = services.personal_id_verify(profile_id=profile.pk, actor=request.user)
+    except services.IdentityIncomplete:
+        messages.error(
+            request,
+            _("Fill in the personal ID number, date of birth and sex before checking them."),
+        )
+        return redirect("workers:staff_worker", pk=profile.pk)
+    summary = services.id_check_summary(profile)
+    if profile.id_verified:
+        messages.success(request, summary)
+    else:
+        messages.warning(request, summary)
+    return redirect("workers:staff_worker", pk=profile.pk)

@@ -7,7 +7,7 @@ from tests.factories import StaffFactory
 from tests.markets.factories import MarketFactory, ProgrammeFactory, enterprise
 from tests.workers.factories import ProfileFactory
 from workers.models import PriorityGroupClaim, Stage
-from workers.services import worker_province_move
+from workers.services import personal_id_verify, worker_province_move
 
 SENSITIVE = {"ethnicity", "health_fit", "has_criminal_record", "priority_groups"}
 
@@ -52,6 +52,8 @@ def test_a_case_reads_as_the_national_database_needs_it(make_client, lao_cai) ->
         "personal_id": "015190123456",
         "date_of_birth": "1990-05-17",
         "sex": "female",
+        "id_check": "",
+        "id_checked_at": None,
     }
     assert record["province"] == 15
     assert record["stage"] == "departed"
@@ -161,3 +163,15 @@ def test_the_old_province_learns_of_a_move_through_the_moves_feed(
     assert again["results"] == []
     # The new province did not lose anyone.
     assert dong_thap_system.get("/api/v1/moves").json()["results"] == []
+
+
+def test_a_checked_id_is_in_the_record_and_in_the_changes_feed(make_client, lao_cai) -> None:
+    case = _departed_case()
+    _, http = make_client()
+    cursor = http.get("/api/v1/changes").json()["next_cursor"]
+
+    personal_id_verify(profile_id=case.profile_id, actor=case.profile.user)
+
+    page = http.get("/api/v1/changes", {"cursor": cursor}).json()
+    assert [r["id"] for r in page["results"]] == [case.pk]
+    assert page["results"][0]["worker"]["id_check"] == "match"

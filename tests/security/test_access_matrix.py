@@ -87,6 +87,7 @@ MATRIX: dict[str, Entry] = {
     "workers:document_review": Entry(lambda w: [w["document"].pk, "verify"], STAFF_OF_PROVINCE,
                                      "post"),
     "workers:id_reassign": Entry(lambda w: [w["dispute"].pk], STAFF_OF_PROVINCE, "post"),
+    "workers:id_verify": Entry(lambda w: [w["profile"].pk], STAFF_OF_PROVINCE, "post"),
     "workers:case_move": Entry(lambda w: [w["case"].pk], STAFF_OF_PROVINCE),
     "workers:session_add": Entry(lambda w: [w["case"].pk], STAFF_OF_PROVINCE),
     "workers:note_add": Entry(lambda w: [w["case"].pk], STAFF_OF_PROVINCE, "post"),

@@ -11,7 +11,15 @@ from tests.factories import StaffFactory, WorkerFactory
 from tests.markets.factories import ProgrammeFactory, enterprise
 from tests.workers.factories import ProfileFactory
 from workers import rules, services
-from workers.models import Case, CaseEvent, Document, DocumentType, FollowUp, Stage
+from workers.models import (
+    Case,
+    CaseEvent,
+    Document,
+    DocumentType,
+    FollowUp,
+    Stage,
+    WorkerProfile,
+)
 from workers.selectors import CaseloadFilters, caseload
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +64,8 @@ def contract_fields() -> dict[str, object]:
 
 
 def verify_required_documents(case: Case, actor) -> None:  # type: ignore[no-untyped-def]
+    # Documents ready also needs the ID checked with the population database.
+    WorkerProfile.objects.filter(pk=case.profile_id).update(id_check="match")
     for doc_type in DocumentType.objects.filter(required=True):
         Document.objects.create(
             profile=case.profile,

@@ -4,6 +4,7 @@ checklist asks for, and an upload error is the first thing on the page."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -12,9 +13,9 @@ from django.urls import reverse
 from accounts import sms
 from notifications.models import Channel, Notification
 from tests.conftest import login_staff
-from tests.workers.factories import ProfileFactory, jpeg_upload
+from tests.workers.factories import VALID_ID, ProfileFactory, jpeg_upload
 from workers import services
-from workers.models import Document, PriorityGroupClaim, Stage
+from workers.models import Document, PriorityGroupClaim, Stage, WorkerProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +119,11 @@ def test_a_walk_in_with_a_priority_group_reaches_documents_ready(
         outcome="",
         next_step="",
     )
+    # The ID, as the worker gave it at the identity step, checked with the population database.
+    WorkerProfile.objects.filter(pk=profile.pk).update(
+        personal_id=VALID_ID, date_of_birth=datetime.date(1990, 5, 17), sex="female"
+    )
+    services.personal_id_verify(profile_id=profile.pk, actor=counsellor)
     case = profile.case
     for stage in [Stage.COUNSELLED, Stage.PREPARING, Stage.DOCUMENTS_READY]:
         case.refresh_from_db()
