@@ -59,3 +59,9 @@ def returns_overdue() -> int:
 @shared_task
 def weekly_summary() -> int:
     return jobs.weekly_summary(timezone.localdate())
+
+
+@shared_task
+def transfers_expire() -> int:
+    """Close the province-transfer requests nobody answered in time; safe to run twice."""
+    return services.transfers_expire(now=timezone.now())
