@@ -653,5 +653,5 @@ def province_moves(
         events = events.filter(from_province_id=from_province_id)
     if after_id is not None:
         events = events.filter(pk__gt=after_id)
-    events = events.select_related("from_province", "to_province")
+    events = events.select_related("from_province", "to_province", "transfer")
     return list(events.order_by("pk")[:limit])

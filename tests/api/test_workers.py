@@ -161,3 +161,23 @@ def test_the_old_province_learns_of_a_move_through_the_moves_feed(
     assert again["results"] == []
     # The new province did not lose anyone.
     assert dong_thap_system.get("/api/v1/moves").json()["results"] == []
+
+
+def test_the_moves_feed_says_which_transfer_and_how_the_worker_consented(
+    make_client, lao_cai, dong_thap
+) -> None:
+    from workers.services import transfer_accept, transfer_request
+
+    profile = ProfileFactory()
+    _, lao_cai_system = make_client(province=lao_cai)
+    asking = StaffFactory(role=Role.COUNSELLOR, province=dong_thap)
+    transfer = transfer_request(
+        profile_id=profile.pk, to_province_id=dong_thap.pk, actor=asking, reason="Đến văn phòng"
+    )
+    assert lao_cai_system.get("/api/v1/moves").json()["results"] == []  # asked, not moved
+    transfer_accept(transfer_id=transfer.pk, actor=profile.user, consent="online")
+
+    [move] = lao_cai_system.get("/api/v1/moves").json()["results"]
+    assert (move["case_id"], move["transfer_id"], move["consent"]) == (
+        profile.case.pk, transfer.pk, "online",
+    )  # fmt: skip
