@@ -258,8 +258,7 @@ def transfer_answer(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(
                 request,
-                _("Done. Your file is now with the office of %(to)s.")
-                % {"to": transfer.to_province},
+                _("Done. Your file is now with the office of %(to)s.") % {"to": transfer.to_place},
             )
         elif answer == "no":
             services.transfer_decline(
@@ -270,7 +269,7 @@ def transfer_answer(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("Done. Your file stays with the office of %(from)s.")
-                % {"from": transfer.from_province},
+                % {"from": transfer.from_place},
             )
     except services.InvalidTransition as refusal:
         messages.error(request, str(refusal))
