@@ -1037,7 +1037,7 @@ def _transfer_lock_open(transfer_id: int, now: datetime.datetime | None = None) 
     """The request, locked, if it still waits for an answer (and, given `now`, is not past
     its answer date)."""
     transfer = (
-        ProvinceTransfer.objects.select_for_update()
+        ProvinceTransfer.objects.select_for_update(of=("self",))
         .select_related("profile__user", "from_province", "to_province")
         .get(pk=transfer_id)
     )
@@ -1169,7 +1169,7 @@ def transfers_expire(*, now: datetime.datetime) -> int:
     for pk in list(due):
         with transaction.atomic():
             transfer = (
-                ProvinceTransfer.objects.select_for_update()
+                ProvinceTransfer.objects.select_for_update(of=("self",))
                 .select_related("profile__user", "from_province", "to_province")
                 .get(pk=pk)
             )
@@ -1197,7 +1197,7 @@ def transfer_by_address(*, profile: WorkerProfile, commune: Commune, actor: User
         raise TransferNeeded(to_province_id, commune.pk)
     now = timezone.now()
     waiting = (
-        ProvinceTransfer.objects.select_for_update()
+        ProvinceTransfer.objects.select_for_update(of=("self",))
         .filter(profile=profile, status=ProvinceTransfer.Status.REQUESTED)
         .first()
     )
