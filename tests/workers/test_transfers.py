@@ -141,6 +141,8 @@ def test_consent_in_person_needs_the_paper_and_moves_the_file(people, dong_thap)
         Consent.IN_PERSON, people["new"], "Phiếu đồng ý ký ngày 06/12, lưu hồ sơ giấy",
     )  # fmt: skip
     assert province_of(people) == dong_thap.pk
+    event = CaseEvent.objects.get(case__profile=people["profile"], to_province=dong_thap)
+    assert event.reason == "Trực tiếp, bằng giấy đã ký, cán bộ ghi lại"
 
 
 def test_a_request_with_the_signed_paper_moves_at_once(people, dong_thap):
@@ -403,6 +405,8 @@ def test_the_worker_answers_on_their_home_page(client, people, dong_thap):
     transfer.refresh_from_db()
     assert (transfer.status, transfer.consent) == (Status.ACCEPTED, Consent.ONLINE)
     assert "Chuyển hồ sơ sang" not in client.get("/").text
+    [mine] = client.get(reverse("workers:my_data") + "?format=json").json()["province_transfers"]
+    assert (mine["to"], mine["status"], mine["consent"]) == ("Đồng Tháp", "accepted", "online")
 
 
 # --- What the old province keeps ----------------------------------------------------------
@@ -562,3 +566,17 @@ def test_the_transfers_list_reads_the_same_queries_for_one_or_many(
         one_more()
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).text.count("transfer-act") == 5
+
+
+def test_erasing_the_worker_empties_the_kept_name_and_the_transfer_texts(people, paid_and_moved):
+    from workers.models import DeletionRequest
+
+    request = DeletionRequest.objects.create(profile=people["profile"])
+    services.profile_anonymise(
+        deletion_request_id=request.pk, now=timezone.now() + datetime.timedelta(days=400)
+    )
+
+    kept = KeptSupportRecord.objects.get()
+    transfer = ProvinceTransfer.objects.get()
+    assert (kept.worker_name, kept.amount) == ("", Decimal(3_000_000))
+    assert transfer.reason == "[đã xoá]" and transfer.status == Status.ACCEPTED
