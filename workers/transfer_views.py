@@ -184,6 +184,10 @@ def transfer_find(request: HttpRequest) -> HttpResponse:
                         ),
                     )
                 else:
+                    # Which staff member learnt where this person's file is: audited.
+                    services.sensitive_read_record(
+                        staff=user, profile=found, context="transfer_find"
+                    )
                     ask = TransferInForm(
                         initial={
                             "personal_id": form.cleaned_data["personal_id"],

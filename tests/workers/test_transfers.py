@@ -372,6 +372,7 @@ def test_the_new_office_finds_the_file_by_the_card_and_asks_for_it(client, peopl
     assert "Lê" not in wrong.text and not ProvinceTransfer.objects.exists()
     found = client.post(url, {"personal_id": "015199123456", "date_of_birth": "1999-04-01"})
     assert people["worker"].name in found.text
+    assert people["profile"].reads.filter(staff=people["new"], context="transfer_find").count() == 1
     response = client.post(
         url,
         {"personal_id": "015199123456", "date_of_birth": "1999-04-01", "commune": "",
