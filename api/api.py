@@ -12,6 +12,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -286,7 +287,8 @@ def _id_cursor(cursor: str | None) -> int | None:
 def moves(
     request: HttpRequest, cursor: str | None = None, limit: int = PAGE_DEFAULT
 ) -> dict[str, Any]:
-    """Workers who moved out of the client's province (a national client: every move).
+    """Workers who moved out of the client's province (a national client: every move),
+    each with the transfer it closed and how the worker consented.
 
     After a move the case answers 404 to the old province and leaves its changes feed; this
     feed tells the old province's system which cases to let go of, and where they went.
@@ -312,12 +314,22 @@ def moves(
                 "from_province": e.from_province.code,
                 "to_province": e.to_province.code,
                 "at": e.at,
+                "transfer_id": _transfer_of(e).pk if _transfer_of(e) else None,
+                "consent": (_transfer_of(e).consent or None) if _transfer_of(e) else None,
             }
             for e in events
         ],
         "next_cursor": _encode(events[-1].pk) if events else cursor,
         "has_more": has_more,
     }
+
+
+def _transfer_of(event: Any) -> Any:
+    """The transfer an event closed (selected with it), or None for an older move."""
+    try:
+        return event.transfer
+    except ObjectDoesNotExist:
+        return None
 
 
 @api.get("/enterprises", response=schemas.Enterprises, tags=["enterprises"])

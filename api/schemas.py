@@ -62,6 +62,11 @@ class Move(Schema):
     from_province: int  # official codes
     to_province: int
     at: datetime.datetime
+    # The transfer the move closed, and how the worker consented: "online" (on their page),
+    # "address" (they changed their own address), "in_person" (a signed paper recorded by a
+    # counsellor). Null for a move recorded before transfers existed.
+    transfer_id: int | None = None
+    consent: str | None = None
 
 
 class Moves(Schema):

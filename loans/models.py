@@ -690,3 +690,57 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class KeptSupportRecordQuerySet(ScopedQuerySet):
+    province_path = "province"
+
+
+class KeptSupportRecord(models.Model):
+    """What a province keeps of support it paid (or a loan it referred) for a worker whose
+    file moved to another province: the accounting minimum, with the name reduced.
+
+    Written by the move (loans.services.applications_follow_worker) before the application
+    itself goes to the new province; never changed afterwards. Why these fields and how
+    long: docs/data-integrity.md, "A worker who moves province".
+    """
+
+    province = models.ForeignKey("accounts.Province", on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(
+        Application, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    programme = models.ForeignKey(SupportProgramme, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=Status)
+    amount = models.DecimalField(_("amount approved"), null=True, blank=True, **MONEY)
+    lent_amount = models.DecimalField(_("amount lent by the bank"), null=True, blank=True, **MONEY)
+    closed_on = models.DateField(_("paid or referred on"), null=True, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    bank_reference = models.CharField(_("bank's reference"), max_length=100, blank=True)
+    # "Nguyễn V. A.": enough, with the amount, date and voucher number, to match the
+    # centre's own accounting voucher (which carries the full name); not a file.
+    worker_name = models.CharField(_("worker"), max_length=60)
+    moved_to = models.ForeignKey("accounts.Province", on_delete=models.PROTECT, related_name="+")
+    moved_at = models.DateTimeField(default=timezone.now)
+    keep_until = models.DateField(_("kept until"))
+
+    objects = KeptSupportRecordQuerySet.as_manager()
+
+    personal_data = PersonalData(
+        fields={"worker_name": How.BLANK, "payment_reference": How.SCRUB,
+                "bank_reference": How.SCRUB, "lent_amount": How.KEEP},
+        rows=lambda s: Q(application__profile_id=s.profile_id),
+        why="Kept as the application is (accounting records of public money, Law on "
+        "Accounting 88/2015 art. 41): amounts and dates stay, the reduced name goes.",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["-closed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "application"], name="kept_support_once_per_province"
+            ),
+        ]
+        indexes = [models.Index(fields=["province", "-closed_on"], name="kept_support_by_province")]
+
+    def __str__(self) -> str:
+        return f"{self.province_id}: {self.programme_id} {self.amount}"

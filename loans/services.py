@@ -24,12 +24,14 @@ from accounts.models import User
 from loans import rules, selectors
 from loans.models import (
     OPEN_STATUSES,
+    SPENT_STATUSES,
     WAITING_STATUSES,
     Application,
     ApplicationEvent,
     Attachment,
     CostItem,
     CostLine,
+    KeptSupportRecord,
     Kind,
     ProgrammeBudget,
     Status,
@@ -762,5 +764,71 @@ def applications_follow_worker(
     profile: Any, from_province_id: int | None, to_province: int
 ) -> None:
     """A worker who moves province takes their support applications with them: the new
-    province's centre reviews and decides them (called inside workers' move transaction)."""
+    province's centre reviews and decides them (called inside workers' move transaction).
+
+    First, the old province keeps its accounting minimum of the support it paid or the
+    loans it referred (KeptSupportRecord): the application itself answers 404 to it from
+    now on."""
+    if from_province_id is not None:
+        support_records_keep(profile=profile, province_id=from_province_id, to_province=to_province)
     Application.objects.filter(profile=profile).update(province_id=to_province)
+
+
+#: How long the kept accounting records stay: at least 10 years for vouchers used directly
+#: for bookkeeping (Law on Accounting 88/2015/QH13 art. 41, Decree 174/2016/ND-CP art. 12;
+#: unconfirmed for a public employment service centre: docs/data-integrity.md).
+KEEP_YEARS = 10
+
+
+def reduced_name(name: str) -> str:
+    """ "Nguyễn Văn Anh" -> "Nguyễn V. A.": the family name and the initials."""
+    words = name.split()
+    if not words:
+        return ""
+    return " ".join([words[0], *(f"{w[0]}." for w in words[1:])])[:60]
+
+
+def support_records_keep(*, profile: Any, province_id: int, to_province: int) -> int:
+    """Write the accounting minimum a province keeps of the support it paid or referred for
+    a worker who leaves it (once per application and province)."""
+    spent = list(
+        Application.objects.filter(profile=profile, status__in=SPENT_STATUSES)
+        .select_related("profile__user")
+        .prefetch_related("events")
+    )
+    rows = []
+    now = timezone.now()
+    for application in spent:
+        # The province that paid or referred it: the staff member who recorded it (an
+        # administrator has no province: then the application's province at the move).
+        out = [e for e in application.events.all() if e.action in (Action.PAY, Action.REFER)]
+        payer_province = (
+            User.objects.filter(pk=out[-1].actor_id).values_list("province_id", flat=True).first()
+            if out
+            else None
+        ) or application.province_id
+        if payer_province != province_id:
+            continue
+        closed = (out[-1].at if out else application.closed_at) or now
+        closed_on = timezone.localdate(closed)
+        rows.append(
+            KeptSupportRecord(
+                province_id=province_id,
+                application=application,
+                programme_id=application.programme_id,
+                status=application.status,
+                amount=application.approved_amount,
+                lent_amount=application.lent_amount,
+                closed_on=closed_on,
+                payment_reference=application.payment_reference,
+                bank_reference=application.bank_reference,
+                worker_name=reduced_name(application.profile.user.name),
+                moved_to_id=to_province,
+                moved_at=now,
+                keep_until=closed_on.replace(year=closed_on.year + KEEP_YEARS)
+                if not (closed_on.month == 2 and closed_on.day == 29)
+                else datetime.date(closed_on.year + KEEP_YEARS, 3, 1),
+            )
+        )
+    KeptSupportRecord.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)

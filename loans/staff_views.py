@@ -261,3 +261,27 @@ def start_for_worker(request: HttpRequest, profile_pk: int, programme_pk: int) -
     profile = get_object_or_404(WorkerProfile.objects.for_user(request.user), pk=profile_pk)
     found = get_object_or_404(SupportProgramme, pk=programme_pk)
     return start_application(request, profile, found, area=STAFF)
+
+
+KEPT_PER_PAGE = 100
+
+
+@staff_required
+def kept_records(request: HttpRequest) -> HttpResponse:
+    """What the province keeps of support it paid or loans it referred for workers whose
+    file moved to another province: the accounting minimum, the name reduced, no file."""
+    from django.db.models import Sum
+
+    from loans.models import KeptSupportRecord
+
+    records = (
+        KeptSupportRecord.objects.for_user(request.user)
+        .select_related("programme", "moved_to")
+        .order_by("-closed_on", "-pk")
+    )
+    page = Paginator(records, KEPT_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "loans/staff/kept_records.html",
+        {"page": page, "total": records.aggregate(total=Sum("amount"))["total"] or 0},
+    )

@@ -40,6 +40,7 @@ urlpatterns = [
         name="decide",
     ),
     path("staff/support/programmes/", staff_views.programmes, name="programmes"),
+    path("staff/support/kept/", staff_views.kept_records, name="kept_records"),
     path("staff/support/programmes/<int:pk>/", staff_views.programme, name="staff_programme"),
     path(
         "staff/support/workers/<int:profile_pk>/", staff_views.worker_support, name="staff_worker"

@@ -231,6 +231,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "loans.tasks.remind_waiting_applications",
         "schedule": crontab(hour=7, minute=15),
     },
+    "transfers-expire": {
+        "task": "workers.tasks.transfers_expire",
+        "schedule": crontab(hour=6, minute=50),
+    },
     "anonymise-due-deletions": {
         "task": "workers.tasks.anonymise_due_deletions",
         "schedule": crontab(hour=2, minute=30),
@@ -486,6 +490,9 @@ LOGGING = {
 # Days between a worker's deletion request and the erasure of their personal data, so a
 # counsellor can close open matters (a loan, a departure) first.
 WORKER_DATA_RETENTION_DAYS = env_int("WORKER_DATA_RETENTION_DAYS", 30)
+# How long a worker has to answer a request to hand their file to another province's office
+# before it expires (nothing moves); a counsellor can ask again.
+WORKER_TRANSFER_ANSWER_DAYS = env_int("WORKER_TRANSFER_ANSWER_DAYS", 30)
 
 # Days a support application may wait at a step before its reviewer is reminded (twice
 # that and the centre managers are told).

@@ -19,7 +19,14 @@ from accounts.models import Role, User
 from fairs.selectors import coming_fairs_count
 from loans.models import WAITING_STATUSES
 from loans.models import Application as SupportApplication
-from workers.models import Case, DeletionRequest, DuplicateIdAttempt, Stage, WorkerProfile
+from workers.models import (
+    Case,
+    DeletionRequest,
+    DuplicateIdAttempt,
+    ProvinceTransfer,
+    Stage,
+    WorkerProfile,
+)
 from workers.selectors import follow_ups_due
 from workers.views import worker_home
 
@@ -132,6 +139,10 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         .count(),
         "deletions": DeletionRequest.objects.for_user(user)
         .filter(completed_at__isnull=True)
+        .count(),
+        # Files moving in or out of the province, waiting for the worker's answer.
+        "transfers": ProvinceTransfer.objects.for_user(user)
+        .filter(status=ProvinceTransfer.Status.REQUESTED)
         .count(),
     }
     return render(

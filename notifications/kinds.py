@@ -64,6 +64,11 @@ KINDS: dict[str, Kind] = {
             _("A counsellor took a personal ID number off your file"),
             Audience.WORKERS,
         ),
+        Kind(
+            "province-transfer-asked",
+            _("An office asks to take over your file because you moved"),
+            Audience.WORKERS,
+        ),
         Kind("eps-deposit-deadline", _("Korea EPS deposit deadlines"), Audience.WORKERS),
         Kind("support-decision", _("Decisions on your support applications"), Audience.WORKERS),
         Kind("follow-up-due", _("Follow-ups due and overdue"), Audience.STAFF),
@@ -72,6 +77,11 @@ KINDS: dict[str, Kind] = {
         Kind("application-waiting", _("Applications waiting too long"), Audience.STAFF),
         Kind("notice-schedule", _("Notices to publish or expire"), Audience.STAFF),
         Kind("weekly-summary", _("Weekly summary for managers"), Audience.STAFF),
+        Kind(
+            "province-transfer",
+            _("Files handed between provinces: asked, moved, declined"),
+            Audience.STAFF,
+        ),
     ]
 }
 

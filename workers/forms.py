@@ -746,3 +746,75 @@ class HandoverForm(forms.Form):
 def staff_of_province(province_id: int | None, *, active_only: bool = True) -> Any:
     staff = User.objects.filter(role__in=[Role.COUNSELLOR, Role.MANAGER], province_id=province_id)
     return staff.filter(is_active=True) if active_only else staff
+
+
+# --- Handing a file to another province ------------------------------------------------
+
+CONSENT_NOTE_HELP = gettext_lazy(
+    "Only if the worker is here and signed the consent paper: say which paper and where it "
+    "is kept. The file then moves now. Leave empty to let the worker answer on their phone."
+)
+
+
+class TransferOutForm(forms.Form):
+    """The worker's own province records that they live elsewhere now."""
+
+    to_province = forms.ModelChoiceField(
+        queryset=Province.objects.none(), label=gettext_lazy("Province where the worker lives now")
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("How you know"),
+        max_length=300,
+        help_text=gettext_lazy("For example: the worker phoned to say they moved there."),
+    )
+    consent_note = forms.CharField(
+        label=gettext_lazy("Consent given in person"),
+        max_length=300,
+        required=False,
+        help_text=CONSENT_NOTE_HELP,
+    )
+
+    def __init__(self, *args: Any, exclude_province_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_province"].queryset = Province.objects.exclude(pk=exclude_province_id)
+        self.fields["to_province"].empty_label = _("Choose…")
+
+
+class TransferFindForm(forms.Form):
+    """The new province finds a file kept elsewhere: the two facts on the worker's card."""
+
+    personal_id = forms.CharField(label=gettext_lazy("Personal ID number"), max_length=40)
+    date_of_birth = forms.DateField(
+        label=gettext_lazy("Date of birth"),
+        widget=DateInput(),
+        help_text=gettext_lazy("As on the ID card the worker shows you."),
+    )
+
+    def clean_personal_id(self) -> str:
+        return personal_id_from_form(self.cleaned_data["personal_id"])
+
+
+class TransferInForm(TransferFindForm):
+    """The new province asks for a file kept elsewhere (the card checked again)."""
+
+    commune = forms.ModelChoiceField(
+        queryset=Commune.objects.none(),
+        label=gettext_lazy("Commune or ward where the worker lives now"),
+        required=False,
+    )
+    reason = TransferOutForm.base_fields["reason"]
+    consent_note = TransferOutForm.base_fields["consent_note"]
+
+    def __init__(self, *args: Any, province_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = _("For example: came to the office with their ID card.")
+        self.fields["commune"].queryset = Commune.objects.filter(province_id=province_id).only(
+            "pk", "name"
+        )
+        self.fields["commune"].empty_label = _("Not known yet")
+        for name in ("personal_id", "date_of_birth"):
+            self.fields[name].widget = forms.HiddenInput()
+
+
+class TransferCloseForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("For the record"), max_length=300)

@@ -848,3 +848,114 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rows} rows by {self.counsellor_id} at {self.at:%d/%m/%Y %H:%M}"
+
+
+class ProvinceTransferQuerySet(ScopedQuerySet):
+    """Both centres see a transfer between them: the old one its outgoing, the new one its
+    incoming; the worker sees their own. It shows the worker's name and the two provinces,
+    nothing of the file."""
+
+    owner_path = "profile__user"
+
+    def for_user(self, user: Any) -> ProvinceTransferQuerySet:
+        if user.is_authenticated and user.is_active and user.is_staff_member and not user.is_admin:
+            if user.province_id is None:
+                return self.none()
+            return self.filter(
+                Q(from_province_id=user.province_id) | Q(to_province_id=user.province_id)
+            )
+        return super().for_user(user)
+
+
+class ProvinceTransfer(models.Model):
+    """A worker's file handed from one province's centre to another's, with their consent.
+
+    Made by a counsellor (of either province) as a request the worker answers, or by the
+    worker changing their address (consent by the worker). Only an accepted transfer moves
+    the file (workers.services.worker_province_move). Every change is
+    workers.services.transfer_*: the row locked, the state checked, who, when and why kept.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for the worker's answer")
+        ACCEPTED = "accepted", _("Accepted: the file moved")
+        DECLINED = "declined", _("Declined by the worker")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired without an answer")
+
+    class Consent(models.TextChoices):
+        ONLINE = "online", _("By the worker, on the portal")
+        ADDRESS = "address", _("By the worker, changing their own address")
+        IN_PERSON = "in_person", _("In person, on a signed paper, recorded by a counsellor")
+
+    profile = models.ForeignKey(WorkerProfile, on_delete=models.CASCADE, related_name="transfers")
+    from_province = models.ForeignKey(
+        "accounts.Province", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    to_province = models.ForeignKey("accounts.Province", on_delete=models.PROTECT, related_name="+")
+    # Where the worker now lives, when the counsellor knows it; otherwise the worker's
+    # address step opens again after the move.
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.REQUESTED)
+    reason = models.CharField(_("why"), max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # The answer: who (null when it expired by itself), when, how consent was given, why.
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    consent = models.CharField(max_length=20, choices=Consent, blank=True)
+    close_reason = models.CharField(max_length=300, blank=True)
+    # The case event the accepted move wrote (the API's moves feed reads the transfer by it).
+    event = models.OneToOneField(
+        CaseEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="transfer"
+    )
+
+    objects = ProvinceTransferQuerySet.as_manager()
+
+    personal_data = PersonalData(
+        fields={"reason": How.REDACT, "close_reason": How.REDACT, "commune": How.BLANK},
+        rows=lambda s: Q(profile_id=s.profile_id),
+        why="Which centre handed her file to which, when and with which consent stays "
+        "(proof of consent, Decree 13/2023 art. 11); what was written about her and where "
+        "she lives go.",
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # One open request per worker: a second tab or a second centre cannot open two.
+            models.UniqueConstraint(
+                fields=["profile"],
+                condition=Q(status="requested"),
+                name="one_open_transfer_per_worker",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["to_province", "status", "-requested_at"], name="transfer_in"),
+            models.Index(fields=["from_province", "status", "-requested_at"], name="transfer_out"),
+            models.Index(fields=["status", "expires_at"], name="transfer_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id}: {self.from_province_id} -> {self.to_province_id}"
+
+    @staticmethod
+    def _place(province: Any) -> str:
+        # "Tỉnh Đồng Tháp" -> "tỉnh Đồng Tháp", as it reads inside a sentence.
+        name = province.name if province else ""
+        return name[:1].lower() + name[1:]
+
+    @property
+    def to_place(self) -> str:
+        return self._place(self.to_province)
+
+    @property
+    def from_place(self) -> str:
+        return self._place(self.from_province)

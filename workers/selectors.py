@@ -210,6 +210,18 @@ def profile_export(profile: WorkerProfile) -> dict[str, object]:
             }
             for d in profile.documents.select_related("type")
         ],
+        # Which office asked to take over her file, and what she answered (her consent).
+        "province_transfers": [
+            {
+                "from": str(t.from_province) if t.from_province else None,
+                "to": str(t.to_province),
+                "status": t.status,
+                "asked_at": t.requested_at.isoformat(),
+                "answered_at": t.closed_at.isoformat() if t.closed_at else None,
+                "consent": t.consent or None,
+            }
+            for t in profile.transfers.select_related("from_province", "to_province")
+        ],
     }
     profile_fields = {}
     for f in WorkerProfile._meta.concrete_fields:
@@ -726,5 +738,5 @@ def province_moves(
         events = events.filter(from_province_id=from_province_id)
     if after_id is not None:
         events = events.filter(pk__gt=after_id)
-    events = events.select_related("from_province", "to_province")
+    events = events.select_related("from_province", "to_province", "transfer")
     return list(events.order_by("pk")[:limit])

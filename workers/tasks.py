@@ -74,3 +74,9 @@ def personal_id_verify(profile_id: int, actor_id: int) -> str:
     except services.IdentityIncomplete:
         return ""
     return profile.id_check
+
+
+@shared_task
+def transfers_expire() -> int:
+    """Close the province-transfer requests nobody answered in time; safe to run twice."""
+    return services.transfers_expire(now=timezone.now())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workers import case_views, views
+from workers import case_views, transfer_views, views
 
 app_name = "workers"
 
@@ -39,5 +39,14 @@ urlpatterns = [
     path("staff/sessions/new/", case_views.contact_session, name="contact_session"),
     path("staff/sessions/<int:pk>/", case_views.session_detail, name="session"),
     path("staff/follow-ups/", case_views.my_follow_ups, name="follow_ups"),
+    path("staff/transfers/", transfer_views.transfers, name="transfers"),
+    path("staff/transfers/find/", transfer_views.transfer_find, name="transfer_find"),
+    path("staff/workers/<int:pk>/transfer/", transfer_views.transfer_new, name="transfer_new"),
+    path(
+        "staff/transfers/<int:pk>/<slug:action>/",
+        transfer_views.transfer_act,
+        name="transfer_act",
+    ),
+    path("me/transfers/<int:pk>/", transfer_views.transfer_answer, name="transfer_answer"),
     path("staff/follow-ups/<int:pk>/done/", case_views.follow_up_done, name="follow_up_done"),
 ]

@@ -38,6 +38,7 @@ from workers.models import (
     DocumentType,
     DuplicateIdAttempt,
     ProfileStep,
+    ProvinceTransfer,
     WorkerProfile,
 )
 from workers.reference import PriorityGroup
@@ -85,6 +86,13 @@ def worker_home(request: HttpRequest) -> HttpResponse:
         else None,
         "panels": panels.collect(panels.WORKER_HOME, request, user),
         "id_check_differs": services.id_check_differs(profile) if profile else "",
+        "transfer": ProvinceTransfer.objects.filter(
+            profile=profile, status=ProvinceTransfer.Status.REQUESTED
+        )
+        .select_related("to_province", "from_province")
+        .first()
+        if profile
+        else None,
     }
     return render(request, "workers/home.html", context)
 
@@ -160,6 +168,20 @@ def _step_page(
                             "check it and put the number on your file."
                         ),
                     ),
+                )
+            except services.TransferNeeded as needed:
+                # A counsellor typed an address in another province: the worker must agree
+                # before their file leaves this office (nothing of the step was saved).
+                messages.info(
+                    request,
+                    _(
+                        "This address is in another province. The file moves there only when "
+                        "the worker agrees: ask for it here."
+                    ),
+                )
+                return redirect(
+                    f"{reverse('workers:transfer_new', args=[profile.pk])}"
+                    f"?province={needed.province_id}&commune={needed.commune_id}"
                 )
             except services.TooManyIdChecks:
                 form.add_error(
@@ -407,6 +429,11 @@ def staff_worker(request: HttpRequest, pk: int) -> HttpResponse:
         "priority_labels": [PriorityGroup(g).label for g in profile.priority_groups],
         "panels": panels.collect(panels.STAFF_WORKER, request, profile.user),
         "id_check_summary": services.id_check_summary(profile),
+        "transfer": ProvinceTransfer.objects.filter(
+            profile=profile, status=ProvinceTransfer.Status.REQUESTED
+        )
+        .select_related("to_province")
+        .first(),
     }
     return render(request, "workers/staff_worker.html", context)
 

@@ -175,3 +175,23 @@ def test_a_checked_id_is_in_the_record_and_in_the_changes_feed(make_client, lao_
     page = http.get("/api/v1/changes", {"cursor": cursor}).json()
     assert [r["id"] for r in page["results"]] == [case.pk]
     assert page["results"][0]["worker"]["id_check"] == "match"
+
+
+def test_the_moves_feed_says_which_transfer_and_how_the_worker_consented(
+    make_client, lao_cai, dong_thap
+) -> None:
+    from workers.services import transfer_accept, transfer_request
+
+    profile = ProfileFactory()
+    _, lao_cai_system = make_client(province=lao_cai)
+    asking = StaffFactory(role=Role.COUNSELLOR, province=dong_thap)
+    transfer = transfer_request(
+        profile_id=profile.pk, to_province_id=dong_thap.pk, actor=asking, reason="Đến văn phòng"
+    )
+    assert lao_cai_system.get("/api/v1/moves").json()["results"] == []  # asked, not moved
+    transfer_accept(transfer_id=transfer.pk, actor=profile.user, consent="online")
+
+    [move] = lao_cai_system.get("/api/v1/moves").json()["results"]
+    assert (move["case_id"], move["transfer_id"], move["consent"]) == (
+        profile.case.pk, transfer.pk, "online",
+    )  # fmt: skip

@@ -21,7 +21,7 @@ from accounts.models import Role
 from markets.models import FraudReportAttachment, NoticeStatus
 from notifications.services import notify
 from tests.conftest import login_staff
-from tests.factories import StaffFactory, WorkerFactory
+from tests.factories import StaffFactory, WorkerFactory, province
 from tests.markets.factories import MarketFactory, enterprise, fraud_report, notice
 from tests.orientation.factories import PublishedModuleFactory
 from tests.workers.factories import ProfileFactory, jpeg_upload
@@ -96,6 +96,11 @@ MATRIX: dict[str, Entry] = {
     "workers:assign": Entry(lambda w: [w["case"].pk], STAFF_OF_PROVINCE),
     "workers:session": Entry(lambda w: [w["session"].pk], STAFF_OF_PROVINCE),
     "workers:follow_up_done": Entry(lambda w: [w["follow_up"].pk], STAFF_OF_PROVINCE, "post"),
+    "workers:transfer_new": Entry(lambda w: [w["profile"].pk], STAFF_OF_PROVINCE),
+    # A request to a third province: the other-province staff here are neither end of it.
+    "workers:transfer_act": Entry(lambda w: [w["transfer"].pk, "cancel"], STAFF_OF_PROVINCE,
+                                  "post"),
+    "workers:transfer_answer": Entry(lambda w: [w["transfer"].pk], frozenset({OWNER}), "post"),
     "notifications:open": Entry(lambda w: [w["message"].pk], frozenset({OWNER})),
 }  # fmt: skip
 
@@ -178,8 +183,15 @@ def world(lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-de
     [message] = notify(
         recipient=owner, kind="welcome", key="welcome:test", channels=["in_app"], link="/"
     )
+    transfer = services.transfer_request(
+        profile_id=profile.pk,
+        to_province_id=province(1).pk,
+        actor=counsellor,
+        reason="Gọi điện báo đã chuyển ra Hà Nội",
+    )
     return {
         "owner": owner,
+        "transfer": transfer,
         "profile": profile,
         "case": profile.case,
         "document": document,

@@ -60,6 +60,10 @@ STAYS = {
     "markets.Notice": "not a worker's data",
     "markets.FraudReport": "not a worker's data",
     "reports.Target": "not a worker's data",
+    "loans.KeptSupportRecord": "the old province's accounting minimum of support it paid "
+    "(docs/data-integrity.md): no file, the name reduced",
+    "workers.ProvinceTransfer": "the record of the handover, seen by both provinces "
+    "(the worker's name and the two provinces, nothing of the file)",
 }
 
 
