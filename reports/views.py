@@ -105,6 +105,26 @@ def _grids(board: selectors.Dashboard) -> list[tuple[str, list[str], list[tuple[
             )
             for r in support.rows
         ]
+    complaint_rows: list[tuple[object, ...]] = [
+        (
+            f"{r.name} ({r.licence_number})"
+            if r.enterprise_id
+            else _("Brokers and companies not in the register"),
+            r.lodged,
+            r.resolved,
+            int(r.recovered),
+        )
+        for r in board.complaints
+    ]
+    if complaint_rows:
+        complaint_rows.append(
+            (
+                _("All"),
+                sum(r.lodged for r in board.complaints),
+                sum(r.resolved for r in board.complaints),
+                int(sum(r.recovered for r in board.complaints)),
+            )
+        )
     return [
         (
             _("Departures by market and sex"),
@@ -123,6 +143,16 @@ def _grids(board: selectors.Dashboard) -> list[tuple[str, list[str], list[tuple[
                 _("Amount lent by the bank (VND)"),
             ],
             support_rows,
+        ),
+        (
+            _("Complaints by enterprise in the period"),
+            [
+                _("Enterprise"),
+                _("Complaints lodged"),
+                _("Resolved or money recovered"),
+                _("Money recovered (VND)"),
+            ],
+            complaint_rows,
         ),
     ]
 
