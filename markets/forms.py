@@ -451,6 +451,10 @@ class ComplaintForm(forms.Form):
         self.fields["enterprise"].queryset = Enterprise.objects.filter(  # type: ignore[attr-defined]
             pk__in=ids
         ).only("pk", "name", "licence_number", "status")
+        # The matches first, "none of these" last: it is the way out, not the answer.
+        field = self.fields["enterprise"]
+        options = list(field.choices)  # type: ignore[attr-defined]
+        field.widget.choices = options[1:] + options[:1]
         self.searched = bool(self.query)
         if province_fixed:
             # A signed-in worker's complaint goes to her own province's centre.

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.personal import How, PersonalData, reference
+from accounts.phones import format_national
 from accounts.scoping import ScopedQuerySet
 from markets import rules
 from markets.text import render_markdown
@@ -1063,6 +1064,10 @@ class Complaint(models.Model):
         return f"{self.reference or self.pk} {self.against}"
 
     @property
+    def complainant_phone_display(self) -> str:
+        return format_national(self.complainant_phone)
+
+    @property
     def against(self) -> str:
         return self.enterprise.name if self.enterprise_id else self.broker_name  # type: ignore[union-attr]
 
@@ -1110,3 +1115,11 @@ class ComplaintEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id}: {self.from_status or '-'} -> {self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        return str(ComplaintStatus(self.from_status).label) if self.from_status else "—"
+
+    @property
+    def to_label(self) -> str:
+        return str(ComplaintStatus(self.to_status).label)

@@ -24,6 +24,7 @@ from accounts.decorators import staff_required, worker_required
 from accounts.files import private_file_response
 from accounts.limits import body_limit
 from accounts.models import Province
+from accounts.phones import format_national
 from accounts.text import as_id
 from markets import rules, selectors, services, throttle
 from markets.forms import (
@@ -875,7 +876,9 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
             if found:
                 initial.update(enterprise=found[0], enterprise_query=found[1])
         if user.is_authenticated and not user.is_staff_member:
-            initial.update(complainant_name=user.name, complainant_phone=user.phone or "")
+            initial.update(
+                complainant_name=user.name, complainant_phone=format_national(user.phone or "")
+            )
         return _complaint_page(request, _complaint_form(request, initial=initial))
     if "find" in request.POST:
         # Searches the register for the name typed, keeping everything else, without
