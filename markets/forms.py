@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.adapter import PhoneField
 from accounts.models import Commune, Province
-from accounts.text import as_id
+from accounts.text import as_id, search_text
 from accounts.uploads import JPEG, PDF, PNG, RejectedUpload, clean_bytes
 from accounts.validators import plausible_date
 from markets import rules
@@ -433,7 +433,7 @@ class ComplaintForm(forms.Form):
     def __init__(self, *args: Any, province_fixed: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         source = self.data if self.is_bound else self.initial
-        self.query = str(source.get("enterprise_query") or "").strip()[:200]
+        self.query = search_text(str(source.get("enterprise_query") or ""))
         chosen = as_id(source.get("enterprise"))
         self.look_alikes: list[rules.LookAlike] = []
         ids: list[int] = []

@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Commune, Province, Role
 from markets import rules
+from notifications.services import notify
 from markets.models import (
     Complaint,
     ComplaintAttachment,
@@ -585,6 +587,8 @@ def fraud_report_close(
 
 # --- Complaints -----------------------------------------------------------------------
 
+COMPLAINT_OUTCOME_KIND = "complaint-outcome"
+
 
 @transaction.atomic
 def complaint_lodge(
@@ -703,6 +707,15 @@ def complaint_close(
     ComplaintEvent.objects.create(
         complaint=locked, by=by, from_status=previous, to_status=locked.status, note=note
     )
+    if locked.complainant_id is not None:
+        # Once per complaint (the outbox's key), sent after the transaction commits.
+        notify(
+            recipient=locked.complainant,  # type: ignore[arg-type]
+            kind=COMPLAINT_OUTCOME_KIND,
+            key=f"{COMPLAINT_OUTCOME_KIND}:{locked.pk}",
+            context={"complaint": locked},
+            link=reverse("markets:my_complaint", args=[locked.pk]),
+        )
     return locked
 
 

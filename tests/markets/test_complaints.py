@@ -438,3 +438,22 @@ def test_the_reports_page_shows_complaints_by_enterprise_in_flat_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url)
     assert "10.000.000" in page.text  # the total recovered, written the Vietnamese way
+
+
+def test_the_worker_hears_the_outcome_once(worker, counsellor, django_capture_on_commit_callbacks):
+    from notifications.models import Notification
+
+    complaint = make(complainant_phone=worker.phone, by=worker)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.complaint_close(
+            complaint=complaint, by=counsellor, outcome="recovered",
+            amount_recovered=Decimal(2_500_000), note="Trả lại",
+        )  # fmt: skip
+
+    [message] = Notification.objects.filter(recipient=worker, channel="in_app")
+    assert message.kind == "complaint-outcome"
+    assert message.key == f"complaint-outcome:{complaint.pk}:in_app"
+    assert "2.500.000" in message.body
+    visitor = make()
+    services.complaint_close(complaint=visitor, by=counsellor, outcome="resolved", note="ok")
+    assert Notification.objects.count() == Notification.objects.filter(recipient=worker).count()
