@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Commune, Province, Role
 from markets import rules
-from notifications.services import notify
 from markets.models import (
     Complaint,
     ComplaintAttachment,
@@ -47,6 +46,7 @@ from markets.models import (
     NoticeStatus,
     ReferredTo,
 )
+from notifications.services import notify
 
 if TYPE_CHECKING:
     from accounts.models import User
