@@ -457,3 +457,29 @@ def test_the_worker_hears_the_outcome_once(worker, counsellor, django_capture_on
     visitor = make()
     services.complaint_close(complaint=visitor, by=counsellor, outcome="resolved", note="ok")
     assert Notification.objects.count() == Notification.objects.filter(recipient=worker).count()
+
+
+def test_a_complaint_stays_with_its_province_when_the_worker_moves_and_she_still_sees_it(
+    client, counsellor, other_counsellor, dong_thap
+):
+    from tests.workers.factories import ProfileFactory
+    from workers import services as worker_services
+
+    profile = ProfileFactory(user=WorkerFactory(province=counsellor.province))
+    worker = profile.user
+    complaint = make(complainant_phone=worker.phone, by=worker)
+
+    worker_services.profile_save_step(
+        profile_id=profile.pk,
+        step="address",
+        values={"commune": dong_thap.communes.order_by("code").first()},
+        expected_version=profile.version,
+        actor=worker,
+    )
+
+    worker.refresh_from_db()
+    assert worker.province == dong_thap
+    assert Complaint.objects.for_user(counsellor).filter(pk=complaint.pk).exists()
+    assert not Complaint.objects.for_user(other_counsellor).filter(pk=complaint.pk).exists()
+    client.force_login(worker)
+    assert client.get(reverse("markets:my_complaint", args=[complaint.pk])).status_code == 200
