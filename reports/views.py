@@ -171,6 +171,15 @@ def _summary(board: selectors.Dashboard) -> list[tuple[str, object]]:
         (_("Left the contract or overstayed in the period"), board.left_contract_total),
         (_("Orientation lessons passed online in the period"), board.orientation_lessons_passed),
         (_("Workers who finished online orientation (to date)"), board.orientation_completed),
+        (_("Complaints lodged in the period"), sum(r.lodged for r in board.complaints)),
+        (
+            _("Complaints resolved or with money recovered in the period"),
+            sum(r.resolved for r in board.complaints),
+        ),
+        (
+            _("Money recovered for complainants in the period (VND)"),
+            int(sum(r.recovered for r in board.complaints)),
+        ),
     ]
 
 

@@ -438,6 +438,9 @@ def test_the_reports_page_shows_complaints_by_enterprise_in_flat_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url)
     assert "10.000.000" in page.text  # the total recovered, written the Vietnamese way
+    printed = client.get(reverse("reports:print")).text
+    assert "Khiếu nại nhận được trong kỳ" in printed
+    assert "Tiền lấy lại được cho người khiếu nại trong kỳ" in printed
 
 
 def test_the_worker_hears_the_outcome_once(worker, counsellor, django_capture_on_commit_callbacks):
