@@ -486,3 +486,48 @@ def test_a_complaint_stays_with_its_province_when_the_worker_moves_and_she_still
     assert not Complaint.objects.for_user(other_counsellor).filter(pk=complaint.pk).exists()
     client.force_login(worker)
     assert client.get(reverse("markets:my_complaint", args=[complaint.pk])).status_code == 200
+
+
+def test_erasing_a_worker_keeps_her_complaint_as_a_figure_without_her(settings, counsellor):
+    """Her account, name, phone and files go; the enterprise, kind, amounts and outcome stay
+    (the province's figures), and the reference."""
+    from django.core.files.base import ContentFile
+
+    from markets.models import ComplaintAttachment
+    from tests.workers.factories import ProfileFactory
+    from workers import services as worker_services
+    from workers.models import DeletionRequest
+    from workers.tasks import anonymise_due_deletions
+
+    profile = ProfileFactory(user=WorkerFactory(province=counsellor.province))
+    worker = profile.user
+    company = enterprise()
+    complaint = make(
+        enterprise=company,
+        complainant_name=worker.name,
+        complainant_phone=worker.phone,
+        what_happened=f"Tôi là {worker.name}, gọi {worker.phone}",
+        amount_paid=Decimal(9_000_000),
+        by=worker,
+    )
+    services.complaint_close(
+        complaint=complaint, by=counsellor, outcome="recovered",
+        amount_recovered=Decimal(4_000_000), note="Trả lại",
+    )  # fmt: skip
+    evidence = ComplaintAttachment(complaint=complaint, content_type="image/jpeg", size=3)
+    evidence.file.save("c.jpg", ContentFile(b"abc"), save=True)
+    request = worker_services.deletion_request_create(profile=profile, reason="")
+    DeletionRequest.objects.filter(pk=request.pk).update(
+        requested_at=timezone.now()
+        - datetime.timedelta(days=settings.WORKER_DATA_RETENTION_DAYS + 1)
+    )
+
+    assert anonymise_due_deletions() == 1
+
+    complaint.refresh_from_db()
+    assert complaint.complainant is None
+    assert (complaint.complainant_name, complaint.complainant_phone) == ("", "")
+    assert worker.name not in complaint.what_happened
+    assert not complaint.attachments.exists()
+    assert (complaint.enterprise, complaint.outcome) == (company, "recovered")
+    assert (complaint.amount_paid, complaint.amount_recovered) == (9_000_000, 4_000_000)
