@@ -18,6 +18,9 @@ from django.utils import timezone
 from accounts.models import Province, User
 from markets import services
 from markets.models import (
+    Complaint,
+    ComplaintKind,
+    ComplaintOutcome,
     DepartureStat,
     DepartureTotal,
     Enterprise,
@@ -944,6 +947,52 @@ def _seed_notices(admin: User | None, manager: User | None, lao_cai: Province | 
             services.notice_schedule(notice=notice, by=author, publish_at=now + offset)
 
 
+COUNSELLOR_EMAIL = "tuvan.laocai@mrc.demo"
+
+
+def _seed_complaints(lao_cai: Province | None) -> None:
+    """A worker's complaint closed with money recovered, and a visitor's still received."""
+    worker = User.objects.filter(phone="+84912345001").first()
+    counsellor = User.objects.filter(email=COUNSELLOR_EMAIL).first()
+    hoang_lien = Enterprise.objects.filter(licence_number="901/LĐTBXH-GP").first()
+    if lao_cai is None or worker is None or counsellor is None or hoang_lien is None:
+        return
+    if Complaint.objects.filter(province=lao_cai).exists():
+        return
+    recovered = services.complaint_lodge(
+        province=lao_cai,
+        kind=ComplaintKind.FEES_OVER_CAP,
+        what_happened="Công ty thu phí dịch vụ 90 triệu đồng cho hợp đồng 3 năm đi Nhật, "
+        "cao hơn mức luật cho phép (3 tháng lương). Có biên lai.",
+        complainant_name=worker.name,
+        complainant_phone=worker.phone or "",
+        enterprise=hoang_lien,
+        amount_paid=Decimal(90_000_000),
+        amount_claimed=Decimal(30_000_000),
+        by=worker,
+    )
+    services.complaint_take(complaint=recovered, by=counsellor, note="Đã gọi cho người lao động.")
+    services.complaint_close(
+        complaint=recovered,
+        by=counsellor,
+        outcome=ComplaintOutcome.RECOVERED,
+        amount_recovered=Decimal(30_000_000),
+        note="Làm việc với công ty; công ty trả lại phần thu vượt.",
+    )
+    services.complaint_lodge(
+        province=lao_cai,
+        kind=ComplaintKind.DEPOSIT_NOT_RETURNED,
+        what_happened="Nộp 20 triệu tiền đặt cọc cho anh Tùng để đi Đài Loan, "
+        "không đi được nhưng không trả lại tiền.",
+        complainant_name="Vàng A Sử",
+        complainant_phone="+84987654321",
+        broker_name="Anh Tùng (môi giới ở Bảo Thắng)",
+        broker_phone="0977 000 111",
+        amount_paid=Decimal(20_000_000),
+        amount_claimed=Decimal(20_000_000),
+    )
+
+
 @transaction.atomic
 def seed_markets() -> None:
     """Demo markets, programmes, figures, enterprises and notices; running it twice adds
@@ -954,3 +1003,4 @@ def seed_markets() -> None:
     lao_cai = Province.objects.filter(code=LAO_CAI).first()
     _seed_enterprises(admin)
     _seed_notices(admin, manager, lao_cai)
+    _seed_complaints(lao_cai)

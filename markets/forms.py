@@ -10,18 +10,22 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from accounts.adapter import PhoneField
 from accounts.models import Commune, Province
-from accounts.text import as_id
+from accounts.text import as_id, search_text
 from accounts.uploads import JPEG, PDF, PNG, RejectedUpload, clean_bytes
 from accounts.validators import plausible_date
 from markets import rules
 from markets.models import (
+    ComplaintKind,
+    ComplaintOutcome,
     Enterprise,
     FraudOutcome,
     NoticeCategory,
     Programme,
+    ReferredTo,
 )
-from markets.selectors import fee_check_programmes
+from markets.selectors import enterprise_look_alikes, enterprise_search, fee_check_programmes
 from markets.services import Attachment
 from markets.uploads import MAX_FILE_BYTES, MAX_FILES, sniff_content_type
 
@@ -250,6 +254,32 @@ class MultipleFileField(forms.FileField):
         return [f for f in files if f]
 
 
+def checked_attachments(files: list[UploadedFile]) -> list[Attachment]:
+    """Evidence as the fraud report and the complaint take it: at most 3 files of 5 MB,
+    PDF, JPEG or PNG by their first bytes, cleaned, under the sender's name for them."""
+    if len(files) > MAX_FILES:
+        raise ValidationError(_("Send at most 3 files."))
+    checked = []
+    for upload in files:
+        if (upload.size or 0) > MAX_FILE_BYTES:
+            raise ValidationError(_("“%(name)s” is larger than 5 MB.") % {"name": upload.name})
+        if sniff_content_type(upload) is None:
+            raise ValidationError(
+                _("“%(name)s” is not a PDF, JPEG or PNG file.") % {"name": upload.name}
+            )
+        # The same checks as a worker's documents: PDFs parsed and refused with any
+        # action, script or embedded file; pictures drawn again without their metadata.
+        try:
+            clean = clean_bytes(upload.read(), accept=(PDF, JPEG, PNG))
+        except RejectedUpload as refused:
+            raise ValidationError(f"“{upload.name}”: {refused}") from None
+        # The visitor's name for the file, with the extension of what it really is.
+        stem = PurePath(upload.name or "file").stem[:150] or "file"
+        stored = ContentFile(clean.content, name=f"{stem}.{clean.extension}")
+        checked.append(Attachment(file=stored, content_type=clean.content_type))
+    return checked
+
+
 class FraudReportForm(forms.Form):
     name_used = forms.CharField(
         label=_("Name the recruiter used"),
@@ -297,28 +327,7 @@ class FraudReportForm(forms.Form):
             ).only("pk", "name")
 
     def clean_attachments(self) -> list[Attachment]:
-        files: list[UploadedFile] = self.cleaned_data.get("attachments") or []
-        if len(files) > MAX_FILES:
-            raise ValidationError(_("Send at most 3 files."))
-        checked = []
-        for upload in files:
-            if (upload.size or 0) > MAX_FILE_BYTES:
-                raise ValidationError(_("“%(name)s” is larger than 5 MB.") % {"name": upload.name})
-            if sniff_content_type(upload) is None:
-                raise ValidationError(
-                    _("“%(name)s” is not a PDF, JPEG or PNG file.") % {"name": upload.name}
-                )
-            # The same checks as a worker's documents: PDFs parsed and refused with any
-            # action, script or embedded file; pictures drawn again without their metadata.
-            try:
-                clean = clean_bytes(upload.read(), accept=(PDF, JPEG, PNG))
-            except RejectedUpload as refused:
-                raise ValidationError(f"“{upload.name}”: {refused}") from None
-            # The visitor's name for the file, with the extension of what it really is.
-            stem = PurePath(upload.name or "file").stem[:150] or "file"
-            stored = ContentFile(clean.content, name=f"{stem}.{clean.extension}")
-            checked.append(Attachment(file=stored, content_type=clean.content_type))
-        return checked
+        return checked_attachments(self.cleaned_data.get("attachments") or [])
 
 
 class FraudLinkForm(forms.Form):
@@ -342,6 +351,156 @@ class FraudLinkForm(forms.Form):
 
 class FraudCloseForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=FraudOutcome.choices)
+    note = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+# --- Complaints -----------------------------------------------------------------------
+
+#: Register entries offered to choose from after a search.
+ENTERPRISE_CHOICES = 8
+
+
+class EnterpriseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Enterprise) -> str:  # type: ignore[override]
+        return f"{obj.name} · {obj.licence_number}"
+
+
+class ComplaintForm(forms.Form):
+    """A complaint against an enterprise chosen from the register (after a search that warns
+    of look-alike names, as the company check does) or against a broker named in words."""
+
+    enterprise_query = forms.CharField(
+        label=_("Company name or licence number"),
+        max_length=200,
+        required=False,
+        help_text=_("Then press “Find in the register” and choose it. Accents are not needed."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search"}),
+    )
+    enterprise = EnterpriseChoiceField(
+        label=_("The company in the register"),
+        queryset=Enterprise.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        blank=True,
+        empty_label=_("None of these: a broker or a company not in the register"),
+    )
+    broker_name = forms.CharField(
+        label=_("Or the broker's name"),
+        max_length=200,
+        required=False,
+        help_text=_("A person or a company not in the register."),
+    )
+    broker_phone = forms.CharField(label=_("The broker's phone"), max_length=40, required=False)
+    kind = forms.ChoiceField(
+        label=_("What is your complaint about?"),
+        choices=ComplaintKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose what your complaint is about."),
+            "invalid_choice": _("Choose what your complaint is about."),
+        },
+    )
+    what_happened = forms.CharField(
+        label=_("What happened?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text=_("When, where, who you dealt with, what they promised and what they did."),
+        error_messages={"required": _("Tell us in a few words what happened.")},
+    )
+    amount_paid = AmountField(label=_("Money you paid (VND)"), required=False)
+    amount_claimed = AmountField(label=_("Money you ask back (VND)"), required=False)
+    attachments = MultipleFileField(
+        label=_("Receipts, contract, messages (optional)"),
+        required=False,
+        help_text=_("Up to 3 files: PDF, JPEG or PNG, 5 MB each."),
+    )
+    province = forms.ModelChoiceField(
+        label=_("Your province"),
+        queryset=Province.objects.all(),
+        to_field_name="code",
+        empty_label=_("Choose…"),
+        error_messages={"required": _("Choose your province: its centre handles the complaint.")},
+    )
+    complainant_name = forms.CharField(label=_("Your name"), max_length=150, required=False)
+    complainant_phone = PhoneField(
+        label=_("Your phone number"),
+        help_text=_("The centre calls you on it about your complaint."),
+        error_messages={"required": _("Write a phone number the centre can call you on.")},
+    )
+
+    def __init__(self, *args: Any, province_fixed: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        source = self.data if self.is_bound else self.initial
+        self.query = search_text(str(source.get("enterprise_query") or ""))
+        chosen = as_id(source.get("enterprise"))
+        self.look_alikes: list[rules.LookAlike] = []
+        ids: list[int] = []
+        if self.query:
+            search = enterprise_search(self.query)
+            ids = list(search.results.values_list("pk", flat=True)[:ENTERPRISE_CHOICES])
+            exact = rules.distinctive(rules.normalise(self.query))
+            if not Enterprise.objects.filter(pk__in=ids, name_distinctive=exact).exists():
+                self.look_alikes = enterprise_look_alikes(
+                    self.query, exclude=Enterprise.objects.filter(pk__in=ids)
+                )[:5]
+            ids += [item.key for item in self.look_alikes]
+        if chosen is not None:
+            ids.append(chosen)
+        self.fields["enterprise"].queryset = Enterprise.objects.filter(  # type: ignore[attr-defined]
+            pk__in=ids
+        ).only("pk", "name", "licence_number", "status")
+        # The matches first, "none of these" last: it is the way out, not the answer.
+        field = self.fields["enterprise"]
+        options = list(field.choices)  # type: ignore[attr-defined]
+        field.widget.choices = options[1:] + options[:1]
+        self.searched = bool(self.query)
+        if province_fixed:
+            # A signed-in worker's complaint goes to her own province's centre.
+            del self.fields["province"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("enterprise") is None and not (data.get("broker_name") or "").strip():
+            if self.query:
+                self.add_error(
+                    "enterprise",
+                    _(
+                        "Choose the company from the list, or, if it is not there, write the "
+                        "broker's name below."
+                    ),
+                )
+            else:
+                self.add_error(
+                    "enterprise_query",
+                    _(
+                        "Write the company's name and press “Find in the register”, or write "
+                        "the broker's name below."
+                    ),
+                )
+        return data
+
+    def clean_attachments(self) -> list[Attachment]:
+        return checked_attachments(self.cleaned_data.get("attachments") or [])
+
+
+class ComplaintTakeForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+
+
+class ComplaintCloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=ComplaintOutcome.choices, widget=forms.RadioSelect
+    )
+    referred_to = forms.ChoiceField(
+        label=_("Referred to (if referred)"),
+        choices=[("", "—"), *ReferredTo.choices],
+        required=False,
+    )
+    amount_recovered = AmountField(
+        label=_("Amount recovered (VND, if money came back)"), required=False
+    )
     note = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )

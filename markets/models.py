@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.personal import How, PersonalData, reference
+from accounts.phones import format_national
 from accounts.scoping import ScopedQuerySet
 from markets import rules
 from markets.text import render_markdown
@@ -892,3 +893,233 @@ class FraudReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+# --- Complaints -----------------------------------------------------------------------
+
+
+class ComplaintStatus(models.TextChoices):
+    RECEIVED = "received", _("Received by the centre")
+    IN_PROGRESS = "in_progress", _("Being handled")
+    CLOSED = "closed", _("Closed")
+
+
+class ComplaintKind(models.TextChoices):
+    FEES_OVER_CAP = "fees_over_cap", _("Fees above what the law allows")
+    CONTRACT_NOT_HONOURED = "contract_not_honoured", _("Contract not honoured")
+    DEPOSIT_NOT_RETURNED = "deposit_not_returned", _("Deposit not returned")
+    OTHER = "other", _("Something else")
+
+
+class ComplaintOutcome(models.TextChoices):
+    RESOLVED = "resolved", _("Resolved")
+    REFERRED = "referred", _("Referred to another body")
+    RECOVERED = "recovered", _("Money recovered")
+    NOT_UPHELD = "not_upheld", _("Not upheld")
+
+
+class ReferredTo(models.TextChoices):
+    INSPECTORATE = "inspectorate", _("Labour inspectorate")
+    POLICE = "police", _("Police")
+    COURT = "court", _("Court")
+
+
+class ComplaintQuerySet(ScopedQuerySet):
+    province_path = "province"
+    # A worker who lodged a complaint while signed in follows it under her account.
+    owner_path = "complainant"
+
+    def open(self) -> Self:
+        return self.exclude(status=ComplaintStatus.CLOSED)
+
+
+def complaint_attachment_path(instance: ComplaintAttachment, filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()[:5]
+    return f"complaints/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Complaint(models.Model):
+    """A complaint against a licensed enterprise or a broker, for one province's counsellors.
+
+    Lodged by a signed-in worker (`complainant`) or by anyone with a phone number to be
+    reached. Written only through services.complaint_*; its outcome is what the ILO counts
+    for a Migrant Resource Centre: complaints resolved and money recovered."""
+
+    # What the complainant quotes on the phone ("KN26-00042"); set by complaint_lodge.
+    reference = models.CharField(
+        _("reference number"), max_length=20, unique=True, null=True, blank=True, editable=False
+    )
+    province = models.ForeignKey(
+        "accounts.Province",
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        verbose_name=_("province"),
+    )
+    complainant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("lodged by (account)"),
+    )
+    complainant_name = models.CharField(_("your name"), max_length=150, blank=True)
+    complainant_phone = models.CharField(_("your phone"), max_length=40)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("enterprise"),
+    )
+    broker_name = models.CharField(_("broker's name"), max_length=200, blank=True)
+    broker_phone = models.CharField(_("broker's phone"), max_length=40, blank=True)
+    kind = models.CharField(_("what it is about"), max_length=30, choices=ComplaintKind)
+    what_happened = models.TextField(_("what happened"))
+    amount_paid = models.DecimalField(
+        _("amount paid (VND)"),
+        max_digits=14,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    amount_claimed = models.DecimalField(
+        _("amount asked back (VND)"),
+        max_digits=14,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ComplaintStatus, default=ComplaintStatus.RECEIVED
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ComplaintOutcome, blank=True)
+    referred_to = models.CharField(_("referred to"), max_length=20, choices=ReferredTo, blank=True)
+    amount_recovered = models.DecimalField(
+        _("amount recovered (VND)"),
+        max_digits=14,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects: ClassVar[ComplaintQuerySet] = ComplaintQuerySet.as_manager()  # type: ignore[assignment]
+
+    personal_data = PersonalData(
+        fields={"complainant": How.BLANK, "complainant_name": How.BLANK,
+                "complainant_phone": How.BLANK, "what_happened": How.SCRUB,
+                "outcome_note": How.SCRUB, "broker_name": How.KEEP, "broker_phone": How.KEEP,
+                "outcome": How.KEEP, "reference": How.KEEP},
+        rows=lambda s: Q(complainant_id=s.user_id)
+        | s.mentions("complainant_name", "complainant_phone"),
+        why="The complaint is a record against an enterprise or broker (who, what kind, the "
+        "amounts, the outcome: the province's figures) and stays without the complainant; "
+        "her name, phone and account go, her mentions leave its text, its files go.",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [
+            models.Index(fields=["province", "status"]),
+            models.Index(fields=["enterprise", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(enterprise__isnull=False) | ~Q(broker_name=""),
+                name="complaint_names_who",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="recovered") | Q(amount_recovered__gt=0),
+                name="complaint_recovered_has_amount",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="referred") | ~Q(referred_to=""),
+                name="complaint_referred_says_to_whom",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False) & ~Q(outcome="")
+                | ~Q(status="closed") & Q(outcome=""),
+                name="complaint_closed_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference or self.pk} {self.against}"
+
+    @property
+    def complainant_phone_display(self) -> str:
+        return format_national(self.complainant_phone)
+
+    @property
+    def against(self) -> str:
+        return self.enterprise.name if self.enterprise_id else self.broker_name  # type: ignore[union-attr]
+
+
+class ComplaintAttachment(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=complaint_attachment_path, max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    personal_data = PersonalData(
+        fields={"file": How.DELETE, "original_name": How.DELETE},
+        rows=lambda s: Q(complaint__complainant_id=s.user_id)
+        | s.mentions("complaint__complainant_name", "complaint__complainant_phone"),
+        delete_row=True,
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name or f"#{self.pk}"
+
+
+class ComplaintEvent(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    at = models.DateTimeField(default=timezone.now)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    note = models.TextField(blank=True)
+
+    personal_data = PersonalData(
+        fields={"note": How.SCRUB},
+        rows=lambda s: Q(pk__in=[]),  # nobody's own: only mentions of her are cleaned
+        why="A counsellor's note on a complaint: about the enterprise; mentions of her go.",
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}: {self.from_status or '-'} -> {self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        return str(ComplaintStatus(self.from_status).label) if self.from_status else "—"
+
+    @property
+    def to_label(self) -> str:
+        return str(ComplaintStatus(self.to_status).label)

@@ -555,3 +555,16 @@ def canonical_reference(text: str) -> str:
     if match is None:
         return ""
     return f"BC{match.group(1)}-{int(match.group(2)):05d}"
+
+
+def complaint_reference(pk: int, year: int) -> str:
+    """The number a complainant quotes to the centre: "KN" (khiếu nại), the year, the row id."""
+    return f"KN{year % 100:02d}-{pk:05d}"
+
+
+def canonical_complaint_reference(text: str) -> str:
+    """What staff type ("kn26 42", "KN26-00042") as the stored form, or "" if it is not one."""
+    match = re.fullmatch(r"\s*kn\s*(\d{2})\s*[-./ ]?\s*(\d{1,9})\s*", text, flags=re.IGNORECASE)
+    if match is None:
+        return ""
+    return f"KN{match.group(1)}-{int(match.group(2)):05d}"

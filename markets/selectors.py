@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from markets import rules
 from markets.charts import BarChart, bar_chart
 from markets.models import (
     FEE_RULE_KINDS,
+    Complaint,
+    ComplaintOutcome,
+    ComplaintStatus,
     DepartureStat,
     DepartureTotal,
     Enterprise,
@@ -292,3 +295,107 @@ def fraud_reports_open_count(user: User | AnonymousUser) -> int:
 def market_codes() -> dict[int, str]:
     """Every market's code by its id (for figures keyed by id)."""
     return dict(Market.objects.values_list("pk", "code"))
+
+
+# --- Complaints -----------------------------------------------------------------------
+
+#: Outcomes in which the complainant got what she asked for (counted as resolved).
+RESOLVED_OUTCOMES = (ComplaintOutcome.RESOLVED, ComplaintOutcome.RECOVERED)
+
+
+def complaints_for(user: User | AnonymousUser) -> QuerySet[Complaint]:
+    """Complaints the user may see: her own (a worker), her province's (staff), all (admin)."""
+    return Complaint.objects.for_user(user).select_related("province", "enterprise")
+
+
+def complaints_open_count(user: User | AnonymousUser) -> int:
+    """Complaints not yet closed in the user's scope: for a count on the staff home."""
+    if not user.is_authenticated or not user.is_staff_member:
+        return 0
+    return Complaint.objects.for_user(user).open().count()
+
+
+@dataclass(frozen=True)
+class EnterpriseCases:
+    """An enterprise's complaints and fraud reports as one staff member may see them."""
+
+    complaints: list[Complaint]
+    fraud_reports: list[FraudReport]
+    complaints_total: int
+    complaints_open: int
+    complaints_resolved: int
+    amount_recovered: Decimal
+    fraud_reports_total: int
+
+    RECENT = 50
+
+
+def enterprise_cases(enterprise: Enterprise, user: User | AnonymousUser) -> EnterpriseCases:
+    """Counts over every row in scope and the latest rows of each: four queries whatever
+    the number of complaints."""
+    complaints = Complaint.objects.for_user(user).filter(enterprise=enterprise)
+    totals = complaints.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=~Q(status=ComplaintStatus.CLOSED)),
+        resolved=Count("pk", filter=Q(outcome__in=RESOLVED_OUTCOMES)),
+        recovered=Sum("amount_recovered"),
+    )
+    reports = FraudReport.objects.for_user(user).filter(enterprise=enterprise)
+    recent_reports = list(reports.select_related("province")[: EnterpriseCases.RECENT + 1])
+    return EnterpriseCases(
+        complaints=list(complaints.select_related("province")[: EnterpriseCases.RECENT]),
+        fraud_reports=recent_reports[: EnterpriseCases.RECENT],
+        complaints_total=totals["total"],
+        complaints_open=totals["open"],
+        complaints_resolved=totals["resolved"],
+        amount_recovered=totals["recovered"] or Decimal(0),
+        fraud_reports_total=reports.count()
+        if len(recent_reports) > EnterpriseCases.RECENT
+        else len(recent_reports),
+    )
+
+
+@dataclass(frozen=True)
+class ComplaintRow:
+    enterprise_id: int | None  # None: brokers and others outside the register
+    name: str
+    licence_number: str
+    lodged: int
+    resolved: int
+    recovered: Decimal
+
+
+def complaints_by_enterprise(
+    province_id: int | None, start: datetime.datetime, end: datetime.datetime
+) -> list[ComplaintRow]:
+    """Per enterprise, in [start, end): complaints lodged, complaints closed as resolved or
+    with money recovered, and the money recovered (by the day each was closed). Brokers,
+    named in free text, make one row. One query, most complaints first."""
+    complaints = Complaint.objects.all()
+    if province_id is not None:
+        complaints = complaints.filter(province_id=province_id)
+    lodged = Q(created_at__gte=start, created_at__lt=end)
+    closed = Q(closed_at__gte=start, closed_at__lt=end)
+    rows = (
+        complaints.filter(lodged | closed)
+        .values("enterprise_id", "enterprise__name", "enterprise__licence_number")
+        .annotate(
+            lodged=Count("pk", filter=lodged),
+            resolved=Count("pk", filter=closed & Q(outcome__in=RESOLVED_OUTCOMES)),
+            recovered=Sum("amount_recovered", filter=closed),
+        )
+        .order_by()
+    )
+    result = [
+        ComplaintRow(
+            enterprise_id=row["enterprise_id"],
+            name=row["enterprise__name"] or "",
+            licence_number=row["enterprise__licence_number"] or "",
+            lodged=row["lodged"],
+            resolved=row["resolved"],
+            recovered=row["recovered"] or Decimal(0),
+        )
+        for row in rows
+    ]
+    result.sort(key=lambda r: (r.enterprise_id is None, -r.lodged, -r.resolved, r.name))
+    return result

@@ -1,4 +1,5 @@
-"""The only writers of the markets app: notices, enterprises, fraud reports, legal figures.
+"""The only writers of the markets app: notices, enterprises, fraud reports, complaints,
+legal figures.
 
 Each service is one transaction. Transitions lock the row, check the allowed previous
 states, save with update_fields and write an event row (who, when, from, to, why).
@@ -15,12 +16,18 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Commune, Province, Role
 from markets import rules
 from markets.models import (
+    Complaint,
+    ComplaintAttachment,
+    ComplaintEvent,
+    ComplaintOutcome,
+    ComplaintStatus,
     Enterprise,
     EnterpriseEvent,
     EnterpriseNameToken,
@@ -37,7 +44,9 @@ from markets.models import (
     NoticeCategory,
     NoticeEvent,
     NoticeStatus,
+    ReferredTo,
 )
+from notifications.services import notify
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -650,6 +659,140 @@ def fraud_report_close(
     FraudReportEvent.objects.create(
         report=locked, by=by, from_status=previous, to_status=locked.status, note=note
     )
+    return locked
+
+
+# --- Complaints -----------------------------------------------------------------------
+
+COMPLAINT_OUTCOME_KIND = "complaint-outcome"
+
+
+@transaction.atomic
+def complaint_lodge(
+    *,
+    province: Province,
+    kind: str,
+    what_happened: str,
+    complainant_phone: str,
+    complainant_name: str = "",
+    enterprise: Enterprise | None = None,
+    broker_name: str = "",
+    broker_phone: str = "",
+    amount_paid: Decimal | None = None,
+    amount_claimed: Decimal | None = None,
+    attachments: Sequence[Attachment] = (),
+    by: User | None = None,
+) -> Complaint:
+    """A received complaint for the province's counsellors, its files stored privately; a
+    signed-in worker who lodges it owns it (she sees its status under her account)."""
+    if enterprise is None and not broker_name.strip():
+        raise ValidationError(_("Choose the enterprise, or write the broker's name."))
+    worker = by if by is not None and by.is_authenticated and not by.is_staff_member else None
+    complaint = Complaint.objects.create(
+        province=province,
+        complainant=worker,
+        complainant_name=complainant_name,
+        complainant_phone=complainant_phone,
+        enterprise=enterprise,
+        broker_name="" if enterprise else broker_name,
+        broker_phone="" if enterprise else broker_phone,
+        kind=kind,
+        what_happened=what_happened,
+        amount_paid=amount_paid,
+        amount_claimed=amount_claimed,
+    )
+    complaint.reference = rules.complaint_reference(complaint.pk, timezone.localdate().year)
+    complaint.save(update_fields=["reference"])
+    for attachment in attachments:
+        ComplaintAttachment.objects.create(
+            complaint=complaint,
+            file=attachment.file,
+            content_type=attachment.content_type,
+            size=attachment.file.size or 0,
+            original_name=(attachment.file.name or "")[-200:],
+        )
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        by=by if by is not None and by.is_authenticated else None,
+        to_status=complaint.status,
+    )
+    return complaint
+
+
+def _lock_complaint(complaint: Complaint, by: User) -> Complaint:
+    _check_report_staff(by)
+    try:
+        return Complaint.objects.for_user(by).select_for_update().get(pk=complaint.pk)
+    except Complaint.DoesNotExist as error:
+        raise PermissionDenied from error
+
+
+@transaction.atomic
+def complaint_take(*, complaint: Complaint, by: User, note: str = "") -> Complaint:
+    """Received to being handled, by this counsellor."""
+    locked = _lock_complaint(complaint, by)
+    if locked.status != ComplaintStatus.RECEIVED:
+        raise ValidationError(_("Someone is already handling this complaint, or it is closed."))
+    previous = locked.status
+    locked.status, locked.handled_by = ComplaintStatus.IN_PROGRESS, by
+    locked.save(update_fields=["status", "handled_by"])
+    ComplaintEvent.objects.create(
+        complaint=locked, by=by, from_status=previous, to_status=locked.status, note=note
+    )
+    return locked
+
+
+@transaction.atomic
+def complaint_close(
+    *,
+    complaint: Complaint,
+    by: User,
+    outcome: str,
+    note: str,
+    referred_to: str = "",
+    amount_recovered: Decimal | None = None,
+) -> Complaint:
+    """Received or being handled to closed, with its outcome: to whom it was referred, or
+    how much money came back to the complainant."""
+    errors: dict[str, str] = {}
+    if outcome not in ComplaintOutcome.values:
+        errors["outcome"] = _("Choose an outcome.")
+    if outcome == ComplaintOutcome.REFERRED and referred_to not in ReferredTo.values:
+        errors["referred_to"] = _("Say to whom the complaint was referred.")
+    if outcome == ComplaintOutcome.RECOVERED and not (amount_recovered and amount_recovered > 0):
+        errors["amount_recovered"] = _("Write the amount recovered in VND, for example 15.000.000.")
+    if not note.strip():
+        errors["note"] = _("Write what was done.")
+    if errors:
+        raise ValidationError(errors)
+    locked = _lock_complaint(complaint, by)
+    if locked.status == ComplaintStatus.CLOSED:
+        raise ValidationError(_("This complaint is already closed."))
+    previous = locked.status
+    locked.status = ComplaintStatus.CLOSED
+    locked.outcome, locked.outcome_note = outcome, note
+    locked.referred_to = referred_to if outcome == ComplaintOutcome.REFERRED else ""
+    locked.amount_recovered = amount_recovered if outcome == ComplaintOutcome.RECOVERED else None
+    locked.closed_at = timezone.now()
+    locked.handled_by = locked.handled_by or by
+    locked.save(
+        update_fields=[
+            "status", "outcome", "outcome_note", "referred_to", "amount_recovered",
+            "closed_at", "handled_by",
+        ]
+    )  # fmt: skip
+    ComplaintEvent.objects.create(
+        complaint=locked, by=by, from_status=previous, to_status=locked.status, note=note
+    )
+    if locked.complainant_id is not None:
+        # Once per complaint (the outbox's key), sent after the transaction commits.
+        notify(
+            recipient=locked.complainant,  # type: ignore[arg-type]
+            kind=COMPLAINT_OUTCOME_KIND,
+            key=f"{COMPLAINT_OUTCOME_KIND}:{locked.pk}",
+            context={"complaint": locked},
+            link=reverse("markets:my_complaint", args=[locked.pk]),
+        )
     return locked
 
 

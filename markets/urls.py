@@ -17,6 +17,26 @@ urlpatterns = [
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise"),
     path("report-fraud/", views.fraud_report_create, name="report_fraud"),
     path("report-fraud/sent/", views.fraud_report_sent, name="fraud_report_sent"),
+    path("complain/", views.complaint_create, name="complain"),
+    path("complain/sent/", views.complaint_sent, name="complaint_sent"),
+    path("me/complaints/", views.my_complaints, name="my_complaints"),
+    path("me/complaints/<int:pk>/", views.my_complaint, name="my_complaint"),
+    path("staff/complaints/", views.staff_complaint_list, name="staff_complaints"),
+    path("staff/complaints/<int:pk>/", views.staff_complaint, name="staff_complaint"),
+    path(
+        "staff/complaints/<int:pk>/take/", views.staff_complaint_take, name="staff_complaint_take"
+    ),
+    path(
+        "staff/complaints/<int:pk>/close/",
+        views.staff_complaint_close,
+        name="staff_complaint_close",
+    ),
+    path(
+        "staff/complaints/<int:pk>/files/<int:file_pk>/",
+        views.staff_complaint_attachment,
+        name="staff_complaint_attachment",
+    ),
+    path("staff/enterprises/<int:pk>/", views.staff_enterprise, name="staff_enterprise"),
     path("staff/notices/", views.staff_notice_list, name="staff_notices"),
     path("staff/notices/new/", views.staff_notice_create, name="staff_notice_create"),
     path("staff/notices/<int:pk>/", views.staff_notice_detail, name="staff_notice"),

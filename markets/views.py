@@ -20,13 +20,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import staff_required
+from accounts.decorators import staff_required, worker_required
 from accounts.files import private_file_response
 from accounts.limits import body_limit
 from accounts.models import Province
+from accounts.phones import format_national
 from accounts.text import as_id
 from markets import rules, selectors, services, throttle
 from markets.forms import (
+    ComplaintCloseForm,
+    ComplaintForm,
+    ComplaintTakeForm,
     EnterpriseImportForm,
     FeeCheckForm,
     FraudCloseForm,
@@ -39,6 +43,8 @@ from markets.forms import (
 from markets.importing import MAX_BYTES as ENTERPRISE_IMPORT_MAX_BYTES
 from markets.importing import is_spreadsheet, parse_enterprise_file
 from markets.models import (
+    Complaint,
+    ComplaintStatus,
     Enterprise,
     FigureKind,
     FraudReport,
@@ -837,4 +843,224 @@ def staff_fraud_attachment(request: HttpRequest, pk: int, file_pk: int) -> HttpR
         content_type=attachment.content_type,
         name=f"report-{report.pk}-{attachment.pk}",
         inline=attachment.content_type.startswith("image/"),
+    )
+
+
+# --- Complaints (complainant) ---------------------------------------------------------
+
+COMPLAINTS_PER_HOUR = 5
+COMPLAINT_REFERENCE_SESSION_KEY = "complaint_reference"
+
+
+def _complaint_form(request: HttpRequest, *args: Any, **kwargs: Any) -> ComplaintForm:
+    user = request.user
+    fixed = bool(user.is_authenticated and not user.is_staff_member and user.province_id)
+    return ComplaintForm(*args, province_fixed=fixed, **kwargs)
+
+
+def _complaint_page(
+    request: HttpRequest, form: ComplaintForm, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    return render(request, "markets/complaint_form.html", {"form": form, **extra}, status=status)
+
+
+@body_limit(FRAUD_FILES * FRAUD_FILE_BYTES)
+@require_http_methods(["GET", "POST"])
+def complaint_create(request: HttpRequest) -> HttpResponse:
+    """Anyone lodges a complaint; a signed-in worker's goes to her province and her account."""
+    user = request.user
+    if request.method == "GET":
+        initial: dict[str, Any] = {}
+        if (pk := as_id(request.GET.get("enterprise"))) is not None:
+            found = Enterprise.objects.filter(pk=pk).values_list("pk", "name").first()
+            if found:
+                initial.update(enterprise=found[0], enterprise_query=found[1])
+        if user.is_authenticated and not user.is_staff_member:
+            initial.update(
+                complainant_name=user.name, complainant_phone=format_national(user.phone or "")
+            )
+        return _complaint_page(request, _complaint_form(request, initial=initial))
+    if "find" in request.POST:
+        # Searches the register for the name typed, keeping everything else, without
+        # errors for the fields not filled in yet (no script needed).
+        return _complaint_page(request, _complaint_form(request, initial=request.POST.dict()))
+    address = throttle.client_address(request)
+    if not throttle.consume(
+        "complaint", address, limit=COMPLAINTS_PER_HOUR, window_seconds=FRAUD_REPORT_WINDOW
+    ):
+        form = _complaint_form(request, initial=request.POST.dict())
+        return _complaint_page(request, form, status=429, limited=True, limit=COMPLAINTS_PER_HOUR)
+    form = _complaint_form(request, request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            complaint = services.complaint_lodge(
+                province=data.get("province") or user.province,
+                kind=data["kind"],
+                what_happened=data["what_happened"],
+                complainant_name=data["complainant_name"],
+                complainant_phone=data["complainant_phone"],
+                enterprise=data["enterprise"],
+                broker_name=data["broker_name"],
+                broker_phone=data["broker_phone"],
+                amount_paid=data["amount_paid"],
+                amount_claimed=data["amount_claimed"],
+                attachments=data["attachments"],
+                by=user if user.is_authenticated else None,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            request.session[COMPLAINT_REFERENCE_SESSION_KEY] = complaint.reference
+            return redirect("markets:complaint_sent")
+    throttle.refund("complaint", address)
+    return _complaint_page(request, form, status=400)
+
+
+@require_GET
+def complaint_sent(request: HttpRequest) -> HttpResponse:
+    reference = request.session.get(COMPLAINT_REFERENCE_SESSION_KEY, "")
+    return render(request, "markets/complaint_sent.html", {"reference": reference})
+
+
+@worker_required
+@require_GET
+def my_complaints(request: HttpRequest) -> HttpResponse:
+    complaints = selectors.complaints_for(request.user)
+    return render(request, "markets/my_complaints.html", {"complaints": complaints[:100]})
+
+
+@worker_required
+@require_GET
+def my_complaint(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = get_object_or_404(selectors.complaints_for(request.user), pk=pk)
+    return render(request, "markets/my_complaint.html", {"complaint": complaint})
+
+
+# --- Complaints (staff) ---------------------------------------------------------------
+
+
+@staff_required
+@require_GET
+def staff_complaint_list(request: HttpRequest) -> HttpResponse:
+    shown = request.GET.get("status", "open")
+    complaints = selectors.complaints_for(request.user)
+    query = request.GET.get("q", "").strip()[:40]
+    reference = rules.canonical_complaint_reference(query)
+    if reference:
+        complaints, shown = complaints.filter(reference=reference), "all"
+    if shown == "open":
+        complaints = complaints.open()
+    elif shown in ComplaintStatus.values:
+        complaints = complaints.filter(status=shown)
+    page = Paginator(complaints, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "markets/staff/complaint_list.html",
+        {"page": page, "shown": shown, "query": query, "searched": bool(reference)},
+    )
+
+
+def _staff_complaint(request: HttpRequest, pk: int) -> Complaint:
+    return get_object_or_404(
+        selectors.complaints_for(request.user).select_related("handled_by", "complainant"),
+        pk=pk,
+    )
+
+
+def _staff_complaint_page(
+    request: HttpRequest,
+    complaint: Complaint,
+    *,
+    close_form: ComplaintCloseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "markets/staff/complaint_detail.html",
+        {
+            "complaint": complaint,
+            "attachments": complaint.attachments.all(),
+            "events": complaint.events.select_related("by"),
+            "take_form": ComplaintTakeForm(),
+            "close_form": close_form or ComplaintCloseForm(),
+            "is_open": complaint.status != ComplaintStatus.CLOSED,
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_GET
+def staff_complaint(request: HttpRequest, pk: int) -> HttpResponse:
+    return _staff_complaint_page(request, _staff_complaint(request, pk))
+
+
+@staff_required
+@require_POST
+def staff_complaint_take(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = _staff_complaint(request, pk)
+    form = ComplaintTakeForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.complaint_take(complaint=complaint, by=request.user, note=note)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You are handling this complaint."))
+    return redirect("markets:staff_complaint", pk=complaint.pk)
+
+
+@staff_required
+@require_POST
+def staff_complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = _staff_complaint(request, pk)
+    form = ComplaintCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.complaint_close(complaint=complaint, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("Complaint closed with its outcome."))
+            return redirect("markets:staff_complaint", pk=complaint.pk)
+    return _staff_complaint_page(request, complaint, close_form=form, status=400)
+
+
+@staff_required
+@require_GET
+def staff_complaint_attachment(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    """The only way to a complaint's file: through the complaint's province scope."""
+    complaint = _staff_complaint(request, pk)
+    attachment = get_object_or_404(complaint.attachments, pk=file_pk)
+    return private_file_response(
+        attachment.file,
+        content_type=attachment.content_type,
+        name=f"complaint-{complaint.pk}-{attachment.pk}",
+        inline=attachment.content_type.startswith("image/"),
+    )
+
+
+@staff_required
+@require_GET
+def staff_enterprise(request: HttpRequest, pk: int) -> HttpResponse:
+    """The register's entry with the complaints and fraud reports the staff member may see."""
+    try:
+        enterprise = selectors.enterprise_for_public(pk)
+    except Enterprise.DoesNotExist as error:
+        raise Http404 from error
+    today = timezone.localdate()
+    return render(
+        request,
+        "markets/staff/enterprise.html",
+        {
+            "enterprise": enterprise,
+            "may_recruit": selectors.enterprise_may_recruit(enterprise, today),
+            "today": today,
+            "cases": selectors.enterprise_cases(enterprise, request.user),
+        },
     )

@@ -71,6 +71,7 @@ KINDS: dict[str, Kind] = {
         ),
         Kind("eps-deposit-deadline", _("Korea EPS deposit deadlines"), Audience.WORKERS),
         Kind("support-decision", _("Decisions on your support applications"), Audience.WORKERS),
+        Kind("complaint-outcome", _("The outcome of a complaint you made"), Audience.WORKERS),
         Kind("follow-up-due", _("Follow-ups due and overdue"), Audience.STAFF),
         Kind("contract-ending", _("Contracts ending: return follow-up"), Audience.STAFF),
         Kind("return-overdue", _("Returns overdue in your province"), Audience.STAFF),

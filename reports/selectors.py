@@ -35,6 +35,7 @@ from loans.models import (
     SupportProgramme,
 )
 from markets.models import FraudReport, Market
+from markets.selectors import ComplaintRow, complaints_by_enterprise
 from orientation.selectors import lessons_passed_between, workers_completed_count
 from reports.models import MonthlyFigure, SummaryRun, Target
 from workers.models import (
@@ -114,6 +115,8 @@ class Dashboard:
     orientation_completed: int = 0
     #: Orientation lessons first passed online in the period.
     orientation_lessons_passed: int = 0
+    #: Complaints lodged, resolved and money recovered in the period, by enterprise.
+    complaints: list[ComplaintRow] = field(default_factory=list)
 
     @property
     def left_contract_total(self) -> int:
@@ -595,6 +598,11 @@ def dashboard(
         },
         orientation_completed=workers_completed_count(province.pk if province else None),
         orientation_lessons_passed=lessons_passed_between(
+            province.pk if province else None,
+            midnight(period.start),
+            midnight(period.end + datetime.timedelta(days=1)),
+        ),
+        complaints=complaints_by_enterprise(
             province.pk if province else None,
             midnight(period.start),
             midnight(period.end + datetime.timedelta(days=1)),

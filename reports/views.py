@@ -106,6 +106,26 @@ def _grids(board: selectors.Dashboard) -> list[tuple[str, list[str], list[tuple[
             )
             for r in support.rows
         ]
+    complaint_rows: list[tuple[object, ...]] = [
+        (
+            f"{r.name} ({r.licence_number})"
+            if r.enterprise_id
+            else _("Brokers and companies not in the register"),
+            r.lodged,
+            r.resolved,
+            int(r.recovered),
+        )
+        for r in board.complaints
+    ]
+    if complaint_rows:
+        complaint_rows.append(
+            (
+                _("All"),
+                sum(r.lodged for r in board.complaints),
+                sum(r.resolved for r in board.complaints),
+                int(sum(r.recovered for r in board.complaints)),
+            )
+        )
     return [
         (
             _("Departures by market and sex"),
@@ -125,6 +145,16 @@ def _grids(board: selectors.Dashboard) -> list[tuple[str, list[str], list[tuple[
             ],
             support_rows,
         ),
+        (
+            _("Complaints by enterprise in the period"),
+            [
+                _("Enterprise"),
+                _("Complaints lodged"),
+                _("Resolved or money recovered"),
+                _("Money recovered (VND)"),
+            ],
+            complaint_rows,
+        ),
     ]
 
 
@@ -142,6 +172,15 @@ def _summary(board: selectors.Dashboard) -> list[tuple[str, object]]:
         (_("Left the contract or overstayed in the period"), board.left_contract_total),
         (_("Orientation lessons passed online in the period"), board.orientation_lessons_passed),
         (_("Workers who finished online orientation (to date)"), board.orientation_completed),
+        (_("Complaints lodged in the period"), sum(r.lodged for r in board.complaints)),
+        (
+            _("Complaints resolved or with money recovered in the period"),
+            sum(r.resolved for r in board.complaints),
+        ),
+        (
+            _("Money recovered for complainants in the period (VND)"),
+            int(sum(r.recovered for r in board.complaints)),
+        ),
     ]
 
 

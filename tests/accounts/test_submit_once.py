@@ -41,6 +41,8 @@ NOT_CREATING = {
     ("markets/staff/fraud_report_detail.html", "markets:staff_fraud_take"): "a transition",
     ("markets/staff/fraud_report_detail.html", "markets:staff_fraud_link"): "links",
     ("markets/staff/fraud_report_detail.html", "markets:staff_fraud_close"): "a transition",
+    ("markets/staff/complaint_detail.html", "markets:staff_complaint_take"): "a transition",
+    ("markets/staff/complaint_detail.html", "markets:staff_complaint_close"): "a transition",
     ("markets/staff/notice_detail.html", "markets:staff_notice_schedule"): "a transition",
     ("markets/staff/notice_detail.html", "markets:staff_notice_publish"): "a transition",
     ("markets/staff/notice_detail.html", "markets:staff_notice_unschedule"): "a transition",

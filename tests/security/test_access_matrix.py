@@ -18,7 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from markets.models import FraudReportAttachment, NoticeStatus
+from markets import services as market_services
+from markets.models import ComplaintAttachment, FraudReportAttachment, NoticeStatus
 from notifications.services import notify
 from tests.conftest import login_staff
 from tests.factories import StaffFactory, WorkerFactory, province
@@ -76,6 +77,22 @@ MATRIX: dict[str, Entry] = {
     "markets:staff_fraud_take": Entry(lambda w: [w["report"].pk], STAFF_OF_PROVINCE, "post"),
     "markets:staff_fraud_link": Entry(lambda w: [w["report"].pk], STAFF_OF_PROVINCE, "post"),
     "markets:staff_fraud_close": Entry(lambda w: [w["report"].pk], STAFF_OF_PROVINCE, "post"),
+    "markets:my_complaint": Entry(lambda w: [w["complaint"].pk], frozenset({OWNER})),
+    "markets:staff_complaint": Entry(lambda w: [w["complaint"].pk], STAFF_OF_PROVINCE),
+    "markets:staff_complaint_take": Entry(
+        lambda w: [w["complaint"].pk], STAFF_OF_PROVINCE, "post"
+    ),
+    "markets:staff_complaint_close": Entry(
+        lambda w: [w["complaint"].pk], STAFF_OF_PROVINCE, "post"
+    ),
+    "markets:staff_complaint_attachment": Entry(
+        lambda w: [w["complaint"].pk, w["complaint_file"].pk], STAFF_OF_PROVINCE
+    ),
+    # The register's entry is public; each staff member sees the complaints and reports of
+    # her own province on it (tests/markets/test_complaints.py counts them).
+    "markets:staff_enterprise": Entry(
+        lambda w: [w["enterprise"].pk], frozenset({SAME, OTHER_STAFF})
+    ),
     "markets:staff_fraud_attachment": Entry(
         lambda w: [w["report"].pk, w["attachment"].pk], STAFF_OF_PROVINCE
     ),
@@ -178,6 +195,16 @@ def world(lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-de
     report = fraud_report(15)
     attachment = FraudReportAttachment(report=report, content_type="image/jpeg", size=3)
     attachment.file.save("a.jpg", ContentFile(b"abc"), save=True)
+    complaint = market_services.complaint_lodge(
+        province=lao_cai,
+        kind="other",
+        what_happened="Không trả cọc",
+        complainant_phone=owner.phone,
+        broker_name="Anh Tùng",
+        by=owner,
+    )
+    complaint_file = ComplaintAttachment(complaint=complaint, content_type="image/jpeg", size=3)
+    complaint_file.file.save("c.jpg", ContentFile(b"abc"), save=True)
     module = PublishedModuleFactory()
     module.audio.save("m.opus", ContentFile(b"OggS"), save=True)
     [message] = notify(
@@ -199,6 +226,8 @@ def world(lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-de
         "session": session,
         "follow_up": follow_up,
         "report": report,
+        "complaint": complaint,
+        "complaint_file": complaint_file,
         "attachment": attachment,
         "message": message,
         "module": module,

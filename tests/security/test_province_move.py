@@ -59,6 +59,9 @@ STAYS = {
     "fairs.Interview": "an interview at a fair: the fair's province",
     "markets.Notice": "not a worker's data",
     "markets.FraudReport": "not a worker's data",
+    "markets.Complaint": "handled by the province where it was lodged (where the enterprise "
+    "or broker dealt with her, and whose inspectorate acts); she still follows it under "
+    "her account",
     "reports.Target": "not a worker's data",
     "loans.KeptSupportRecord": "the old province's accounting minimum of support it paid "
     "(docs/data-integrity.md): no file, the name reduced",
