@@ -72,6 +72,17 @@ KINDS: dict[str, Kind] = {
         Kind("application-waiting", _("Applications waiting too long"), Audience.STAFF),
         Kind("notice-schedule", _("Notices to publish or expire"), Audience.STAFF),
         Kind("weekly-summary", _("Weekly summary for managers"), Audience.STAFF),
+        Kind(
+            "help-request-update",
+            _("News of your help request from abroad"),
+            Audience.WORKERS,
+        ),
+        Kind("help-request-new", _("Help requests from abroad"), Audience.STAFF),
+        Kind(
+            "help-request-overdue",
+            _("Help requests from abroad past the first-contact deadline"),
+            Audience.STAFF,
+        ),
     ]
 }
 

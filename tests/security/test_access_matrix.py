@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from assistance.models import HelpRequest, HelpRequestPhoto
 from markets.models import FraudReportAttachment, NoticeStatus
 from notifications.services import notify
 from tests.conftest import login_staff
@@ -96,6 +97,13 @@ MATRIX: dict[str, Entry] = {
     "workers:session": Entry(lambda w: [w["session"].pk], STAFF_OF_PROVINCE),
     "workers:follow_up_done": Entry(lambda w: [w["follow_up"].pk], STAFF_OF_PROVINCE, "post"),
     "notifications:open": Entry(lambda w: [w["message"].pk], frozenset({OWNER})),
+    # Help from abroad: the worker's own page; staff work on it from their side.
+    "assistance:request": Entry(lambda w: [w["help"].pk], frozenset({OWNER})),
+    "assistance:photo": Entry(lambda w: [w["help_photo"].pk], OWNER_AND_STAFF),
+    "assistance:staff_request": Entry(lambda w: [w["help"].pk], STAFF_OF_PROVINCE),
+    "assistance:staff_action": Entry(lambda w: [w["help"].pk, "contact"], STAFF_OF_PROVINCE,
+                                     "post"),
+    "assistance:staff_new": Entry(lambda w: [w["profile"].pk], STAFF_OF_PROVINCE),
 }  # fmt: skip
 
 
@@ -172,6 +180,14 @@ def world(lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-de
     report = fraud_report(15)
     attachment = FraudReportAttachment(report=report, content_type="image/jpeg", size=3)
     attachment.file.save("a.jpg", ContentFile(b"abc"), save=True)
+    help_request = HelpRequest.objects.create(
+        profile=profile, province=lao_cai, kind="wages", phone_abroad="+82 10 0000 0000",
+        created_by=owner, first_contact_due=timezone.now(),
+    )  # fmt: skip
+    help_photo = HelpRequestPhoto(
+        request=help_request, content_type="image/jpeg", size=3, uploaded_by=owner
+    )
+    help_photo.file.save("h.jpg", ContentFile(b"abc"), save=True)
     module = PublishedModuleFactory()
     module.audio.save("m.opus", ContentFile(b"OggS"), save=True)
     [message] = notify(
@@ -189,6 +205,8 @@ def world(lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-de
         "attachment": attachment,
         "message": message,
         "module": module,
+        "help": help_request,
+        "help_photo": help_photo,
         "market": MarketFactory(),
         "enterprise": enterprise(),
         "draft": notice(manager, province_code=15, status=NoticeStatus.DRAFT),
@@ -242,7 +260,7 @@ def test_each_visitor_gets_exactly_what_the_matrix_says(client, world, visitor):
 # --- The same matrix after the worker moved to another province (security review, 2) ---
 
 #: Entries about the worker's own file: after a move the two provinces swap roles.
-WORKER_FILE = ("accounts:person", "workers:")
+WORKER_FILE = ("accounts:person", "workers:", "assistance:")
 
 
 def after_move(allowed: frozenset[str], name: str) -> frozenset[str]:
