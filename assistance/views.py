@@ -90,7 +90,13 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assistance/new.html",
-        {"form": form, "abroad": abroad, "hours": services.first_contact_hours()},
+        {
+            "form": form,
+            "abroad": abroad,
+            "hours": services.first_contact_hours(),
+            # "Correct the fields marked below" only when a field is marked.
+            "field_errors": form.is_bound and any(name != "__all__" for name in form.errors),
+        },
         status=status,
     )
 
