@@ -681,6 +681,40 @@ FIGURES: list[dict[str, Any]] = [
         "valid_from": datetime.date(2022, 4, 30),
         "order": 20,
     },
+    # --- Labour management boards at Vietnam's missions: no phone number has been checked
+    # against an official list, so none is written (the help-request page says so).
+    *[
+        {
+            "where": ("market", code),
+            "kind": "labour_board",
+            "label_vi": label_vi,
+            "label_en": label_en,
+            "value_vi": "Hỏi văn phòng số đang dùng.",
+            "value_en": "Ask the centre for the number in use.",
+            "document": "Danh bạ cơ quan đại diện Việt Nam ở nước ngoài (Bộ Ngoại giao)",
+            "valid_from": KNOWN_2026,
+            "note_vi": "Chưa đối chiếu số điện thoại với danh bạ chính thức.",
+            "note_en": "The phone number is not yet checked against the official list.",
+            "order": 80,
+        }
+        for code, label_vi, label_en in [
+            (
+                "japan",
+                "Ban Quản lý lao động, Đại sứ quán Việt Nam tại Nhật Bản",
+                "Labour management board, Embassy of Vietnam in Japan",
+            ),
+            (
+                "korea",
+                "Ban Quản lý lao động, Đại sứ quán Việt Nam tại Hàn Quốc",
+                "Labour management board, Embassy of Vietnam in Korea",
+            ),
+            (
+                "taiwan",
+                "Ban Quản lý lao động, Văn phòng Kinh tế và Văn hóa Việt Nam tại Đài Bắc",
+                "Labour management board, Vietnam Economic and Cultural Office in Taipei",
+            ),
+        ]
+    ],
 ]
 
 DEPARTURES: dict[int, dict[str, int]] = {

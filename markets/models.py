@@ -192,6 +192,9 @@ class FigureKind(models.TextChoices):
     PASS_MARK = "pass_mark", _("Test pass mark")
     PLACES = "places", _("Places")
     HOTLINE = "hotline", _("Hotline")
+    # Vietnam's labour management board at the embassy (Ban Quản lý lao động): the contact a
+    # counsellor calls for a worker in trouble abroad (assistance app).
+    LABOUR_BOARD = "labour_board", _("Labour management board at the embassy")
     AGENCY_MONTHLY_FEE = "agency_monthly_fee", _("Monthly service fee of the foreign agency")
     STATE_CHARGE = "state_charge", _("Charge collected by the state body")
     OTHER = "other", _("Other figure")

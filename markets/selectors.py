@@ -142,6 +142,24 @@ def programme_figures(programme: Programme, on: datetime.date | None = None) -> 
     )
 
 
+#: Who a counsellor calls for a worker in trouble in a market, in this order.
+CONTACT_KINDS = (FigureKind.LABOUR_BOARD, FigureKind.HOTLINE)
+
+
+def market_contacts(market_id: int | None, on: datetime.date | None = None) -> list[LegalFigure]:
+    """The labour management board at the embassy and the hotlines of a market, in force on
+    the day, each with its source and whether its number was checked (never a guess)."""
+    if market_id is None:
+        return []
+    day = on or timezone.localdate()
+    rows = list(
+        LegalFigure.objects.in_force_on(day).filter(
+            market_id=market_id, programme__isnull=True, kind__in=CONTACT_KINDS
+        )
+    )
+    return sorted(rows, key=lambda f: (CONTACT_KINDS.index(f.kind), f.order, f.pk))
+
+
 def exchange_rates() -> dict[str, Decimal]:
     """VND per unit of each currency on file, VND itself included."""
     rates = dict(ExchangeRate.objects.values_list("currency", "vnd_per_unit"))

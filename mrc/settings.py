@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "loans",
     "fairs",
     "orientation",
+    "assistance",
     "reports",
     "api",
 ]
@@ -234,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
     "transfers-expire": {
         "task": "workers.tasks.transfers_expire",
         "schedule": crontab(hour=6, minute=50),
+    },
+    # Help requests from abroad not contacted within HELP_FIRST_CONTACT_HOURS: each once.
+    "help-first-contact-overdue": {
+        "task": "assistance.tasks.first_contact_overdue",
+        "schedule": crontab(minute="*/15"),
     },
     "anonymise-due-deletions": {
         "task": "workers.tasks.anonymise_due_deletions",
@@ -497,6 +503,9 @@ WORKER_TRANSFER_ANSWER_DAYS = env_int("WORKER_TRANSFER_ANSWER_DAYS", 30)
 # Days a support application may wait at a step before its reviewer is reminded (twice
 # that and the centre managers are told).
 SUPPORT_WAITING_DAYS = env_int("SUPPORT_WAITING_DAYS", 7)
+# Hours within which a counsellor must first reach a worker who asked for help from abroad;
+# after that the request is overdue on the staff home and the province's staff are told.
+HELP_FIRST_CONTACT_HOURS = env_int("HELP_FIRST_CONTACT_HOURS", 24)
 
 # Fee checks per visitor address in a window: one every 10 seconds is more than a person
 # types, and stops a script from mapping every programme's limits. Signed-in staff are not

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("loans.urls")),
     path("", include("fairs.urls")),
     path("", include("orientation.urls")),
+    path("", include("assistance.urls")),
     path("", include("reports.urls")),
     path("", include("notifications.urls")),
     # A string, not an import: api sits beside mrc, and neither imports the other.

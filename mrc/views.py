@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.decorators import staff_required
 from accounts.models import Role, User
+from assistance.selectors import staff_home as help_staff_home
 from fairs.selectors import coming_fairs_count
 from loans.models import WAITING_STATUSES
 from loans.models import Application as SupportApplication
@@ -153,5 +154,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "attention": attention,
             "due": follow_ups_due(user, today)[:20],
             "today": today,
+            "help_home": help_staff_home(user, timezone.now()),
+            "help_now": timezone.now(),
         },
     )

@@ -83,6 +83,17 @@ KINDS: dict[str, Kind] = {
             _("Files handed between provinces: asked, moved, declined"),
             Audience.STAFF,
         ),
+        Kind(
+            "help-request-update",
+            _("News of your help request from abroad"),
+            Audience.WORKERS,
+        ),
+        Kind("help-request-new", _("Help requests from abroad"), Audience.STAFF),
+        Kind(
+            "help-request-overdue",
+            _("Help requests from abroad past the first-contact deadline"),
+            Audience.STAFF,
+        ),
     ]
 }
 

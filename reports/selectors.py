@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -23,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune, Province, User
 from accounts.text import vietnamese_sort_key
+from assistance.selectors import HelpFigures
+from assistance.selectors import figures as help_figures
 from fairs.selectors import Figures, fair_figures
 from loans.models import (
     BUDGET_STATUSES,
@@ -117,6 +120,9 @@ class Dashboard:
     orientation_lessons_passed: int = 0
     #: Complaints lodged, resolved and money recovered in the period, by enterprise.
     complaints: list[ComplaintRow] = field(default_factory=list)
+    #: Help requests from abroad: received in the period by kind, time to first contact,
+    #: closed in the period by outcome, amounts recovered.
+    help: HelpFigures | None = None
 
     @property
     def left_contract_total(self) -> int:
@@ -606,6 +612,12 @@ def dashboard(
             province.pk if province else None,
             midnight(period.start),
             midnight(period.end + datetime.timedelta(days=1)),
+        ),
+        help=help_figures(
+            province.pk if province else None,
+            midnight(period.start),
+            midnight(period.end + datetime.timedelta(days=1)),
+            settings.HELP_FIRST_CONTACT_HOURS,
         ),
     )
 

@@ -86,6 +86,36 @@ def _tables(board: selectors.Dashboard) -> list[tuple[str, list[tuple[str, int]]
         (_("Support paid or referred to the bank this year (VND)"), board.extra.get("spent", [])),
         (_("Support applications waiting for a decision"), board.extra.get("waiting", [])),
         (_("Left the contract or overstayed in the period, by market"), board.left_contract),
+        *_help_tables(board),
+    ]
+
+
+def _help_tables(board: selectors.Dashboard) -> list[tuple[str, list[tuple[str, int]]]]:
+    if board.help is None:
+        return []
+    return [
+        (_("Help requests from abroad received in the period, by kind"), board.help.by_kind),
+        (_("Help requests from abroad closed in the period, by outcome"), board.help.by_outcome),
+    ]
+
+
+def _help_summary(board: selectors.Dashboard) -> list[tuple[str, object]]:
+    help_ = board.help
+    if help_ is None:
+        return []
+    percent = help_.within_deadline_percent
+    return [
+        (_("Help requests from abroad received in the period"), help_.received),
+        (
+            _("Median time to first contact (hours)"),
+            help_.median_hours if help_.median_hours is not None else "—",
+        ),
+        (
+            _("First contacted within the deadline (%)"),
+            percent if percent is not None else "—",
+        ),
+        (_("Help requests closed in the period"), help_.closed),
+        (_("Compensation or wages recovered in the period (VND)"), help_.amount_recovered),
     ]
 
 
@@ -181,6 +211,7 @@ def _summary(board: selectors.Dashboard) -> list[tuple[str, object]]:
             _("Money recovered for complainants in the period (VND)"),
             int(sum(r.recovered for r in board.complaints)),
         ),
+        *_help_summary(board),
     ]
 
 

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from assistance.models import HelpRequest, HelpRequestPhoto
 from markets import services as market_services
 from markets.models import ComplaintAttachment, FraudReportAttachment, NoticeStatus
 from notifications.services import notify
@@ -119,6 +120,13 @@ MATRIX: dict[str, Entry] = {
                                   "post"),
     "workers:transfer_answer": Entry(lambda w: [w["transfer"].pk], frozenset({OWNER}), "post"),
     "notifications:open": Entry(lambda w: [w["message"].pk], frozenset({OWNER})),
+    # Help from abroad: the worker's own page; staff work on it from their side.
+    "assistance:request": Entry(lambda w: [w["help"].pk], frozenset({OWNER})),
+    "assistance:photo": Entry(lambda w: [w["help_photo"].pk], OWNER_AND_STAFF),
+    "assistance:staff_request": Entry(lambda w: [w["help"].pk], STAFF_OF_PROVINCE),
+    "assistance:staff_action": Entry(lambda w: [w["help"].pk, "contact"], STAFF_OF_PROVINCE,
+                                     "post"),
+    "assistance:staff_new": Entry(lambda w: [w["profile"].pk], STAFF_OF_PROVINCE),
 }  # fmt: skip
 
 
@@ -205,6 +213,14 @@ def world(lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-de
     )
     complaint_file = ComplaintAttachment(complaint=complaint, content_type="image/jpeg", size=3)
     complaint_file.file.save("c.jpg", ContentFile(b"abc"), save=True)
+    help_request = HelpRequest.objects.create(
+        profile=profile, province=lao_cai, kind="wages", phone_abroad="+82 10 0000 0000",
+        created_by=owner, first_contact_due=timezone.now(),
+    )  # fmt: skip
+    help_photo = HelpRequestPhoto(
+        request=help_request, content_type="image/jpeg", size=3, uploaded_by=owner
+    )
+    help_photo.file.save("h.jpg", ContentFile(b"abc"), save=True)
     module = PublishedModuleFactory()
     module.audio.save("m.opus", ContentFile(b"OggS"), save=True)
     [message] = notify(
@@ -231,6 +247,8 @@ def world(lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-de
         "attachment": attachment,
         "message": message,
         "module": module,
+        "help": help_request,
+        "help_photo": help_photo,
         "market": MarketFactory(),
         "enterprise": enterprise(),
         "draft": notice(manager, province_code=15, status=NoticeStatus.DRAFT),
@@ -284,7 +302,7 @@ def test_each_visitor_gets_exactly_what_the_matrix_says(client, world, visitor):
 # --- The same matrix after the worker moved to another province (security review, 2) ---
 
 #: Entries about the worker's own file: after a move the two provinces swap roles.
-WORKER_FILE = ("accounts:person", "workers:")
+WORKER_FILE = ("accounts:person", "workers:", "assistance:")
 
 
 def after_move(allowed: frozenset[str], name: str) -> frozenset[str]:

@@ -16,6 +16,9 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.scoping import ScopedQuerySet
+from assistance import services as assistance_services
+from assistance.models import HelpRequest, HelpRequestPhoto
+from assistance.services import help_request_create
 from loans.models import Application, Attachment
 from tests.conftest import login_staff
 from tests.factories import StaffFactory
@@ -50,6 +53,8 @@ MOVES = {
     "workers.DuplicateIdAttempt",
     "loans.Application",
     "loans.Attachment",
+    "assistance.HelpRequest",
+    "assistance.HelpRequestPhoto",
 }
 #: Scoped models that are not a worker's, or stay with another thing's province on purpose.
 STAYS = {
@@ -120,6 +125,12 @@ def moved(lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-de
     fair = FairFactory(province=lao_cai, created_by=old_counsellor)
     registration = register(fair, worker).registration
     DeletionRequest.objects.create(profile=profile)
+    Case.objects.filter(pk=case.pk).update(stage="departed")
+    help_request = help_request_create(
+        profile=profile, actor=worker, phone_abroad="+82 10 0000 0000",
+        photos=[(clean_upload(jpeg_upload()), "a.jpg")],
+    )  # fmt: skip
+    assistance_services.help_request_contact(request_id=help_request.pk, actor=old_counsellor)
 
     profile.refresh_from_db()
     services.profile_save_step(
@@ -143,6 +154,8 @@ def moved(lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-de
         "attachment": attachment,
         "registration": registration,
         "fair": fair,
+        "help": help_request,
+        "help_photo": help_request.photos.get(),
     }
 
 
@@ -156,6 +169,8 @@ def test_each_moved_row_is_seen_by_the_new_province_and_not_the_old(moved, dong_
         Application: moved["application"].pk,
         Attachment: moved["attachment"].pk,
         DeletionRequest: DeletionRequest.objects.get(profile=moved["profile"]).pk,
+        HelpRequest: moved["help"].pk,
+        HelpRequestPhoto: moved["help_photo"].pk,
     }
     wrong = []
     for model, pk in rows.items():
@@ -176,6 +191,8 @@ def staff_pages(moved) -> list[str]:  # type: ignore[no-untyped-def]
         reverse("loans:staff_application", args=[application.pk]),
         reverse("loans:print", args=[application.pk]),
         reverse("loans:attachment_file", args=[attachment.pk]),
+        reverse("assistance:staff_request", args=[moved["help"].pk]),
+        reverse("assistance:photo", args=[moved["help_photo"].pk]),
     ]
 
 
@@ -212,6 +229,8 @@ def test_the_move_is_on_the_case_with_who_when_from_and_to(client, moved, lao_ca
     assert event.at is not None
     moved["case"].refresh_from_db()
     assert moved["case"].assigned_to is None  # the old counsellor lets go of it
+    moved["help"].refresh_from_db()
+    assert moved["help"].assigned_to is None  # and of the help request
     login_staff(client, moved["new"])
     client.cookies["mrc_language"] = "en"
     page = client.get(reverse("workers:staff_worker", args=[moved["profile"].pk])).text

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.demo import DEMO_TOTP_SECRET, seed_accounts
+from assistance.demo import seed_help
 from fairs.demo import seed_fairs
 from loans.demo import seed_loans
 from markets.demo import seed_markets
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         seed_loans()
         seed_fairs()
         seed_orientation()
+        seed_help()
 
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write("")

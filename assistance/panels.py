@@ -1,0 +1,50 @@
+"""What this app adds to the worker's home and to the counsellor's worker page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from accounts.models import User
+from assistance import selectors, services
+from assistance.models import HelpRequest
+from workers import panels
+from workers.models import Case
+
+
+def _abroad(worker: User) -> bool:
+    return Case.objects.filter(profile__user=worker, stage__in=services.ABROAD).exists()
+
+
+def home_panel(request: HttpRequest, worker: User) -> tuple[str, dict[str, Any]] | None:
+    abroad = _abroad(worker)
+    requests = list(HelpRequest.objects.filter(profile__user=worker)[:5])
+    if not abroad and not requests:
+        return None
+    hours = services.first_contact_hours()
+    return "assistance/_home_panel.html", {
+        "abroad": abroad,
+        "requests": selectors.worker_items(requests, hours),
+    }
+
+
+def staff_panel(request: HttpRequest, worker: User) -> tuple[str, dict[str, Any]] | None:
+    # The page that calls this fetched the worker through for_user: scoping is already done.
+    abroad = _abroad(worker)
+    requests = list(HelpRequest.objects.filter(profile__user=worker).select_related("assigned_to"))
+    if not abroad and not requests:
+        return None
+    profile_id = worker.worker_profile.pk
+    return "assistance/_staff_panel.html", {
+        "abroad": abroad,
+        "requests": requests,
+        "profile_id": profile_id,
+    }
+
+
+def register() -> None:
+    if home_panel not in panels.WORKER_HOME:
+        panels.WORKER_HOME.append(home_panel)
+    if staff_panel not in panels.STAFF_WORKER:
+        panels.STAFF_WORKER.append(staff_panel)
