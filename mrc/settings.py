@@ -180,6 +180,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Longer than any countdown or ETA we use, so a late-acked task is not redelivered early.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+# Daily jobs send their work in chunks of this many ids, one task each, so every worker takes
+# a share; a missed day is caught up, at most this many days back (notifications.jobs).
+JOB_CHUNK_SIZE = env_int("JOB_CHUNK_SIZE", 500)
+JOB_CATCH_UP_DAYS = env_int("JOB_CATCH_UP_DAYS", 7)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
@@ -234,6 +238,12 @@ CELERY_BEAT_SCHEDULE = {
     "anonymise-due-deletions": {
         "task": "workers.tasks.anonymise_due_deletions",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # A daily job whose hour passed while beat was down, or whose run failed, is started
+    # again at the next hour's 45th minute (notifications.jobs; JobMark).
+    "daily-jobs-catch-up": {
+        "task": "notifications.tasks.jobs_catch_up",
+        "schedule": crontab(minute=45),
     },
     # The national view's monthly counts (reports.MonthlyFigure): ~5 s at a million workers.
     "monthly-figures-rebuild": {
