@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install migrate demo test test-fast lint format messages demo-code check-deploy clean bench backup restore load up openapi
+.PHONY: run install migrate demo test test-fast lint format messages demo-code check-deploy clean bench backup restore load load-reminders up openapi lock
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 or python3.13)."; exit 1; }
@@ -87,6 +87,11 @@ LOAD_TIME ?= 5m
 load: install
 	@$(BIN)/python -c 'import locust' 2>/dev/null || $(BIN)/python -m pip install --quiet ".[load]"
 	LOAD_USERS=$(LOAD_USERS) LOAD_TIME=$(LOAD_TIME) $(BIN)/python loadtest/run.py
+
+## A reminder job with 10,000 due messages, sent by 1 and then 2 Celery workers (PostgreSQL,
+## Redis, a fake SMS sender); see loadtest/reminders.py
+load-reminders: install
+	$(BIN)/python loadtest/reminders.py
 
 ## PostgreSQL backup (pg_dump custom format) with the uploaded files; needs DATABASE_URL
 backup: install
