@@ -113,6 +113,14 @@ up: install
 	$(BIN)/honcho run $(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/honcho start -f Procfile
 
+## Pin every production dependency (and honcho, for `make up`) with hashes into
+## requirements.lock, which the image installs from; run after changing pyproject.toml
+lock: install
+	@$(BIN)/python -c 'import piptools' 2>/dev/null || $(BIN)/python -m pip install --quiet ".[dev]"
+	$(BIN)/pip-compile --quiet --generate-hashes --extra up --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-trusted-host --no-emit-find-links \
+		--output-file requirements.lock pyproject.toml
+
 ## Rewrite docs/openapi-v1.json from the code (tests/api fail until it matches)
 openapi: install
 	$(BIN)/python manage.py api_openapi

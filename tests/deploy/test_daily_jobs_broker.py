@@ -17,14 +17,13 @@ from fairs import tasks
 from notifications.models import Notification
 from tests.factories import StaffFactory, WorkerFactory
 from tests.fairs.factories import FairFactory, register
-from tests.notifications.test_broker import (  # noqa: F401 - fixtures
-    ON_POSTGRESQL,
-    lines,
-    outbox,
-    queue,
-    start_worker,
-    wait_for,
-)
+from tests.notifications import test_broker as harness
+from tests.notifications.test_broker import ON_POSTGRESQL, lines, wait_for
+
+# The harness's fixtures: a queue of this test's own, the senders' file, the workers.
+queue = harness.queue
+outbox = harness.outbox
+start_worker = harness.start_worker
 
 pytestmark = [
     pytest.mark.broker,
