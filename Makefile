@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install migrate demo test test-fast lint format messages demo-code check-deploy clean bench backup restore load load-reminders up openapi lock
+.PHONY: run install migrate demo test test-fast lint format messages demo-code check-deploy clean bench backup restore restore-drill load load-reminders up openapi lock
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 or python3.13)."; exit 1; }
@@ -101,6 +101,10 @@ backup: install
 restore: install
 	@test -n "$(DUMP)" || { echo "Say which backup: make restore DUMP=var/backups/mrc-<stamp>.dump"; exit 1; }
 	$(BIN)/python manage.py restore $(DUMP)
+
+## Restore the newest backup into a scratch database and compare every table's row count
+restore-drill: install
+	$(BIN)/python manage.py restore_drill $(if $(BACKUP_DIR),--from $(BACKUP_DIR))
 
 ## Production without Docker: migrate once, then gunicorn, a Celery worker and beat (Procfile)
 ## against DATABASE_URL and REDIS_URL; put nginx in front (docs/deployment.md)
