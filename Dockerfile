@@ -16,7 +16,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng opus-
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system mrc && useradd --system --gid mrc --home /app mrc \
-    && mkdir -p /var/lib/mrc/media /var/lib/mrc/staticfiles /var/lib/mrc/beat && chown -R mrc:mrc /var/lib/mrc
+    && mkdir -p /var/lib/mrc/media /var/lib/mrc/staticfiles /var/lib/mrc/beat /var/lib/mrc/backups && chown -R mrc:mrc /var/lib/mrc
 
 WORKDIR /app
 # Exactly the versions of requirements.lock (`make lock`), each file checked against its

@@ -22,10 +22,16 @@ from mrc.tasks import backup_nightly
 from tests import s3
 from tests.factories import WorkerFactory
 
-pytestmark = [
+on_postgresql = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="backups are of PostgreSQL"),
     pytest.mark.django_db(transaction=True),
 ]
+
+
+def postgresql(test):  # type: ignore[no-untyped-def]
+    for mark in on_postgresql:
+        test = mark(test)
+    return test
 
 
 def scratch_databases() -> list[str]:
@@ -40,6 +46,7 @@ def drill(*args: str) -> str:
     return out.getvalue()
 
 
+@postgresql
 def test_the_drill_restores_the_newest_backup_and_finds_every_table(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     WorkerFactory.create_batch(3)
@@ -59,6 +66,7 @@ def test_the_drill_restores_the_newest_backup_and_finds_every_table(settings, tm
     assert scratch_databases() == []
 
 
+@postgresql
 def test_the_drill_fails_loudly_when_the_restore_lacks_rows(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     WorkerFactory()
@@ -73,6 +81,7 @@ def test_the_drill_fails_loudly_when_the_restore_lacks_rows(settings, tmp_path):
     assert scratch_databases() == []
 
 
+@postgresql
 def test_the_nightly_backup_goes_to_the_bucket_private_and_old_ones_are_pruned(
     bucket, s3_endpoint, settings, tmp_path
 ):
