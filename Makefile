@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install migrate demo test test-fast lint format messages demo-code check-deploy clean bench backup restore load up openapi
+.PHONY: run install migrate demo test test-fast lint format messages demo-code check-deploy clean bench backup restore restore-drill load load-reminders up openapi lock
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 or python3.13)."; exit 1; }
@@ -88,6 +88,11 @@ load: install
 	@$(BIN)/python -c 'import locust' 2>/dev/null || $(BIN)/python -m pip install --quiet ".[load]"
 	LOAD_USERS=$(LOAD_USERS) LOAD_TIME=$(LOAD_TIME) $(BIN)/python loadtest/run.py
 
+## A reminder job with 10,000 due messages, sent by 1 and then 2 Celery workers (PostgreSQL,
+## Redis, a fake SMS sender); see loadtest/reminders.py
+load-reminders: install
+	$(BIN)/python loadtest/reminders.py
+
 ## PostgreSQL backup (pg_dump custom format) with the uploaded files; needs DATABASE_URL
 backup: install
 	$(BIN)/python manage.py backup $(if $(BACKUP_DIR),--to $(BACKUP_DIR))
@@ -96,6 +101,10 @@ backup: install
 restore: install
 	@test -n "$(DUMP)" || { echo "Say which backup: make restore DUMP=var/backups/mrc-<stamp>.dump"; exit 1; }
 	$(BIN)/python manage.py restore $(DUMP)
+
+## Restore the newest backup into a scratch database and compare every table's row count
+restore-drill: install
+	$(BIN)/python manage.py restore_drill $(if $(BACKUP_DIR),--from $(BACKUP_DIR))
 
 ## Production without Docker: migrate once, then gunicorn, a Celery worker and beat (Procfile)
 ## against DATABASE_URL and REDIS_URL; put nginx in front (docs/deployment.md)
@@ -107,6 +116,14 @@ up: install
 	$(BIN)/honcho run $(BIN)/python manage.py storage_prepare
 	$(BIN)/honcho run $(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/honcho start -f Procfile
+
+## Pin every production dependency (and honcho, for `make up`) with hashes into
+## requirements.lock, which the image installs from; run after changing pyproject.toml
+lock: install
+	@$(BIN)/python -c 'import piptools' 2>/dev/null || $(BIN)/python -m pip install --quiet ".[dev]"
+	$(BIN)/pip-compile --quiet --generate-hashes --extra up --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-trusted-host --no-emit-find-links \
+		--output-file requirements.lock pyproject.toml
 
 ## Rewrite docs/openapi-v1.json from the code (tests/api fail until it matches)
 openapi: install

@@ -12,6 +12,7 @@ never wait on each other in opposite orders.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -930,11 +931,24 @@ def _follow_up(interview: Interview, *, actor: User, due_on: datetime.date) -> N
 # --- Reminders ------------------------------------------------------------------------
 
 
-def reminders_send(*, day: datetime.date) -> int:
-    """Remind every registered worker of the fairs on `day`; a second run sends nothing new
-    (each reminder's key names the ticket and the day)."""
+def reminders_due(*, day: datetime.date, now: datetime.datetime | None = None) -> list[int]:
+    """The registrations to remind of the fairs on `day` that have not started yet."""
+    return list(
+        selectors.registrations_to_remind(day)
+        .filter(fair__starts_at__gt=now or timezone.now())
+        .values_list("pk", flat=True)
+    )
+
+
+def reminders_send(*, day: datetime.date, ids: Sequence[int] | None = None) -> int:
+    """Remind every registered worker of the fairs on `day` (of the registrations `ids`
+    only, when given: one chunk of a fanned-out job); a second run sends nothing new (each
+    reminder's key names the ticket and the day)."""
     count = 0
-    for registration in selectors.registrations_to_remind(day):
+    registrations = selectors.registrations_to_remind(day)
+    if ids is not None:
+        registrations = registrations.filter(pk__in=list(ids))
+    for registration in registrations:
         with transaction.atomic():
             notify(
                 recipient=registration.worker,  # type: ignore[arg-type]

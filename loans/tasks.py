@@ -4,6 +4,7 @@ province's centre managers. Each message once per application, status and escala
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from celery import shared_task
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from loans.models import Application, ApplicationEvent
 from loans.selectors import applications_waiting_since
+from notifications import jobs
 from notifications.services import notify
 
 
@@ -33,10 +35,14 @@ def _managers(application: Application) -> list[User]:
     )
 
 
-def remind_waiting(now: datetime.datetime) -> int:
+def remind_waiting(now: datetime.datetime, ids: Sequence[int] | None = None) -> int:
+    """Tell about each application waiting too long (of `ids` only, when given: a chunk)."""
     days = settings.SUPPORT_WAITING_DAYS
     sent = 0
-    for application in applications_waiting_since(now - datetime.timedelta(days=days)):
+    waiting = applications_waiting_since(now - datetime.timedelta(days=days))
+    if ids is not None:
+        waiting = waiting.filter(pk__in=list(ids))
+    for application in waiting:
         waited = (now - application.updated_at).days
         late = waited >= 2 * days
         recipients = _managers(application) if late else []
@@ -63,5 +69,25 @@ def remind_waiting(now: datetime.datetime) -> int:
 
 
 @shared_task
-def remind_waiting_applications() -> int:
-    return remind_waiting(timezone.now())
+def remind_waiting_applications(through: str | None = None) -> int:
+    """Queue the waiting applications in chunks (``remind_waiting_chunk``), once a day; a
+    day missed is made good by the next run (notifications.jobs). Returns how many."""
+
+    def queue(day: datetime.date) -> int:
+        now = timezone.now()
+        before = now - datetime.timedelta(days=settings.SUPPORT_WAITING_DAYS)
+        ids = list(applications_waiting_since(before).values_list("pk", flat=True))
+        jobs.fan_out(remind_waiting_chunk, ids, now.isoformat())
+        return len(ids)
+
+    return jobs.run_daily(
+        remind_waiting_applications.name,
+        queue,
+        through=datetime.date.fromisoformat(through) if through else None,
+    )
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def remind_waiting_chunk(application_ids: list[int], now: str) -> int:
+    """One chunk of the waiting applications; keys make a second run send nothing."""
+    return remind_waiting(datetime.datetime.fromisoformat(now), ids=application_ids)

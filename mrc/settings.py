@@ -6,6 +6,7 @@ REDIS_URL switch on PostgreSQL and Redis; DEBUG=0 is production and wants SECRET
 """
 
 import ipaddress
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -181,6 +182,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Longer than any countdown or ETA we use, so a late-acked task is not redelivered early.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+# Daily jobs send their work in chunks of this many ids, one task each, so every worker takes
+# a share; a missed day is caught up, at most this many days back (notifications.jobs).
+JOB_CHUNK_SIZE = env_int("JOB_CHUNK_SIZE", 500)
+JOB_CATCH_UP_DAYS = env_int("JOB_CATCH_UP_DAYS", 7)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
@@ -244,6 +249,12 @@ CELERY_BEAT_SCHEDULE = {
     "anonymise-due-deletions": {
         "task": "workers.tasks.anonymise_due_deletions",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # A daily job whose hour passed while beat was down, or whose run failed, is started
+    # again at the next hour's 45th minute (notifications.jobs; JobMark).
+    "daily-jobs-catch-up": {
+        "task": "notifications.tasks.jobs_catch_up",
+        "schedule": crontab(minute=45),
     },
     # The national view's monthly counts (reports.MonthlyFigure): ~5 s at a million workers.
     "monthly-figures-rebuild": {
@@ -603,6 +614,21 @@ if SMS_GATEWAY_URL:
 # job every minute; ready reports how old the last one a worker ran is.
 MIDDLEWARE = ["mrc.health.HealthMiddleware", *MIDDLEWARE]
 CELERY_BEAT_SCHEDULE["jobs-heartbeat"] = {"task": "mrc.tasks.heartbeat", "schedule": 60.0}
+
+# The nightly backup (mrc/backups.py): database, files and row counts into BACKUP_DIR, a
+# copy in the bucket's backups/ when files are in a bucket, the newest BACKUP_KEEP kept.
+# BACKUP_AT is the local time (Asia/Ho_Chi_Minh), "off" for none (backups made elsewhere).
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")) or VAR_DIR / "backups")
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
+_backup_at = (env_str("BACKUP_AT", "02:00") or "02:00").strip().lower()
+if _backup_at != "off":
+    _at = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", _backup_at)
+    if _at is None:
+        raise ConfigError(f"BACKUP_AT must be a time like 02:00 (or off), not {_backup_at!r}.")
+    CELERY_BEAT_SCHEDULE["backup-nightly"] = {
+        "task": "mrc.tasks.backup_nightly",
+        "schedule": crontab(hour=int(_at.group(1)), minute=int(_at.group(2))),
+    }
 
 # eSMS.vn, a Vietnamese provider (accounts.sms.EsmsBackend): ESMS_API_KEY switches to it
 # unless SMS_BACKEND is set; SMS_GATEWAY_SENDER is the brandname registered with eSMS.

@@ -60,6 +60,8 @@ def archive_files(archive: tarfile.TarFile, storage: Storage | None = None) -> i
     storage = storage or storages["default"]
     count = 0
     for name in walk(storage):
+        if name.startswith("backups/"):
+            continue  # the nightly backups' own copies (mrc/backups.py), not uploads
         with storage.open(name, "rb") as handle:
             data = handle.read()
         info = tarfile.TarInfo(name)

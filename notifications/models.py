@@ -111,3 +111,22 @@ class NotificationSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class JobMark(models.Model):
+    """The last day a scheduled daily job finished for, so a missed day is caught up.
+
+    ``job`` is the Celery task's name. Written only by ``notifications.jobs.run_daily``
+    after the job's work for that day was done (or handed to the broker in chunks).
+    """
+
+    job = models.CharField(_("job"), max_length=200, unique=True)
+    done_through = models.DateField(_("done through"))
+    succeeded_at = models.DateTimeField(_("last success"))
+
+    class Meta:
+        verbose_name = _("scheduled job mark")
+        verbose_name_plural = _("scheduled job marks")
+
+    def __str__(self) -> str:
+        return f"{self.job}: {self.done_through:%d/%m/%Y}"

@@ -28,3 +28,17 @@ def deliver(self: Task, notification_id: int) -> str:
 def deliver_pending() -> int:
     """Queue the pending notifications nobody is delivering; beat runs it every minute."""
     return services.notifications_enqueue_pending()
+
+
+@shared_task
+def jobs_catch_up() -> list[str]:
+    """Start each daily job whose hour passed since its last success (beat down at that
+    hour, or the run failed); beat runs it every hour. Returns the jobs started."""
+    from celery import current_app
+
+    from notifications import jobs
+
+    late = jobs.behind()
+    for name, through in sorted(late.items()):
+        current_app.tasks[name].delay(through=through.isoformat())
+    return sorted(late)

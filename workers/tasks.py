@@ -1,12 +1,24 @@
+import datetime
 import logging
 
 from celery import shared_task
 from django.utils import timezone
 
 from accounts import personal
+from notifications.jobs import run_daily
 from workers import jobs, selectors, services
 
 log = logging.getLogger(__name__)
+
+
+def _day(through: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(through) if through else None
+
+
+# The daily jobs below run for every day since their last success (notifications.jobs): a
+# day missed while beat was down is made good by the hourly catch-up. Only the EPS
+# deadline runs once per missed day (its window moves with the day); the others' queries
+# already take in everything overdue.
 
 
 @shared_task
@@ -32,28 +44,30 @@ def anonymise_due_deletions() -> int:
 
 
 @shared_task
-def follow_up_digest() -> int:
-    return jobs.follow_up_digest(timezone.localdate())
+def follow_up_digest(through: str | None = None) -> int:
+    return run_daily(follow_up_digest.name, jobs.follow_up_digest, through=_day(through))
 
 
 @shared_task
-def documents_expiring() -> int:
-    return jobs.documents_expiring(timezone.localdate())
+def documents_expiring(through: str | None = None) -> int:
+    return run_daily(documents_expiring.name, jobs.documents_expiring, through=_day(through))
 
 
 @shared_task
-def eps_deposit_deadlines() -> int:
-    return jobs.eps_deposit_deadlines(timezone.localdate())
+def eps_deposit_deadlines(through: str | None = None) -> int:
+    return run_daily(
+        eps_deposit_deadlines.name, jobs.eps_deposit_deadlines, through=_day(through), each_day=True
+    )
 
 
 @shared_task
-def contracts_ending() -> int:
-    return jobs.contracts_ending(timezone.localdate())
+def contracts_ending(through: str | None = None) -> int:
+    return run_daily(contracts_ending.name, jobs.contracts_ending, through=_day(through))
 
 
 @shared_task
-def returns_overdue() -> int:
-    return jobs.returns_overdue(timezone.localdate())
+def returns_overdue(through: str | None = None) -> int:
+    return run_daily(returns_overdue.name, jobs.returns_overdue, through=_day(through))
 
 
 @shared_task

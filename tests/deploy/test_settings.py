@@ -121,3 +121,19 @@ def test_behind_pgbouncer_server_side_cursors_are_off():
     assert run(code, DATABASE_URL=url, DATABASE_BEHIND_PGBOUNCER="1").stdout.strip() == "True"
     assert run(code, DATABASE_URL=url).stdout.strip() == "False"
     assert run(code, DATABASE_BEHIND_PGBOUNCER="1").returncode != 0
+
+
+BACKUP_PROBE = """
+import django
+from django.conf import settings
+django.setup()
+entry = settings.CELERY_BEAT_SCHEDULE.get("backup-nightly")
+print(entry and sorted(entry["schedule"].hour), entry and sorted(entry["schedule"].minute))
+"""
+
+
+def test_backup_at_sets_the_nightly_backups_time_or_turns_it_off():
+    assert run(BACKUP_PROBE, BACKUP_AT="23:40").stdout.split()[-2:] == ["[23]", "[40]"]
+    assert run(BACKUP_PROBE, BACKUP_AT="off").stdout.split()[-2:] == ["None", "None"]
+    wrong = run(BACKUP_PROBE, BACKUP_AT="25:00")
+    assert wrong.returncode != 0 and "BACKUP_AT" in wrong.stderr

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from mrc.management.commands.backup import pg_environment, pg_program
+from mrc.backups import pg_environment, pg_program
 from mrc.storage import restore_files
 
 
