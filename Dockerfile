@@ -4,8 +4,9 @@ FROM python:3.13-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     DEBUG=0 VAR_DIR=/var/lib/mrc
 
-# Orientation lessons are spoken offline (espeak-ng, then Opus through opusenc).
-RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng opus-tools \
+# Orientation lessons are spoken offline (espeak-ng, then Opus through opusenc, and MP3
+# through lame for Safari before 17, which plays no Opus).
+RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng opus-tools lame \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system mrc && useradd --system --gid mrc --home /app mrc \

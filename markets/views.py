@@ -25,7 +25,7 @@ from accounts.files import private_file_response
 from accounts.limits import body_limit
 from accounts.models import Province
 from accounts.text import as_id
-from markets import rules, selectors, services, throttle
+from markets import panels, rules, selectors, services, throttle
 from markets.forms import (
     EnterpriseImportForm,
     FeeCheckForm,
@@ -91,6 +91,7 @@ def market_detail(request: HttpRequest, code: str) -> HttpResponse:
             "national_rules": selectors.national_rules(),
             "stats": stats,
             "chart": selectors.market_departures_chart(market),
+            "panels": panels.collect(request, market),
         },
     )
 

@@ -22,6 +22,21 @@ def modules_for(user: Any) -> QuerySet[Module]:
     return modules
 
 
+def staff_lessons(user: Any) -> QuerySet[Module]:
+    """The lessons a writer may change: every one for an admin, their province's for a manager."""
+    return (
+        Module.objects.for_user(user)
+        .select_related("province", "market")
+        .annotate(question_count=Count("questions"))
+        .order_by("province__name", "order", "pk")
+    )
+
+
+def market_lessons(user: Any, market_id: int) -> list[Module]:
+    """Published lessons about one country that this visitor may read."""
+    return list(Module.objects.visible_to(user).filter(market_id=market_id))
+
+
 @dataclass(frozen=True)
 class WorkerProgress:
     passed: int

@@ -99,7 +99,9 @@ def test_the_module_page_plays_its_audio_and_works_without_it(client, media) -> 
     spoken.audio.save("x.opus", ContentFile(b"OggS fake"), save=True)
     audio_url = reverse("orientation:audio", args=[spoken.pk]) + "?v=0123456789ab"
     page = client.get(reverse("orientation:detail", args=[spoken.pk])).text
-    assert f'<audio controls preload="none" src="{audio_url}"' in page
+    assert '<audio controls preload="none" id="lesson-audio">' in page
+    assert f'<source src="{audio_url}" type="audio/ogg; codecs=opus">' in page
+    assert 'type="audio/mpeg"' not in page  # no MP3 made: no second source
     response = client.get(audio_url)
     assert response.status_code == 200
     assert response["Content-Type"] == "audio/ogg"
