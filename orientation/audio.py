@@ -7,6 +7,7 @@ All are Debian packages (espeak-ng, opus-tools, lame); .ci/run and the Dockerfil
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import shutil
 import subprocess
@@ -18,6 +19,8 @@ from pathlib import Path
 import nh3
 
 from markets.text import render_markdown
+
+log = logging.getLogger(__name__)
 
 #: Speech is speech: 16 kbit/s mono Opus keeps a minute of it near 120 KB on 3G.
 OPUS_BITRATE_KBPS = 16
@@ -75,7 +78,12 @@ def _mp3(wav: Path, out: Path) -> bytes | None:
         command += ["-codec:a", "libmp3lame", "-b:a", f"{bitrate}k", str(out)]
     else:
         return None
-    subprocess.run(command, check=True, capture_output=True, timeout=120)  # noqa: S603
+    try:
+        subprocess.run(command, check=True, capture_output=True, timeout=120)  # noqa: S603
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as failed:
+        # The Opus file still plays on most phones: keep it rather than lose both.
+        log.warning("MP3 encoding failed: %s", failed)
+        return None
     return out.read_bytes()
 
 

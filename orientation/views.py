@@ -19,12 +19,14 @@ from orientation.models import Module, Progress, Question
 
 def module_list(request: HttpRequest) -> HttpResponse:
     modules = list(selectors.modules_for(request.user))
+    general = [m for m in modules if m.market_id is None]
     return render(
         request,
         "orientation/list.html",
         {
-            "modules": modules,
-            "passed": sum(1 for m in modules if getattr(m, "passed", False)),
+            "modules": general,
+            "by_country": [m for m in modules if m.market_id is not None],
+            "passed": sum(1 for m in general if getattr(m, "passed", False)),
             "is_worker": request.user.is_authenticated and not request.user.is_staff_member,
         },
     )

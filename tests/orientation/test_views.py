@@ -148,3 +148,18 @@ def test_the_home_says_nothing_about_orientation_before_any_lesson_is_published(
     ModuleFactory()  # a draft only
     client.force_login(worker)
     assert "data-orientation" not in client.get(reverse("home")).text
+
+
+def test_a_countrys_lessons_are_listed_apart_and_not_counted_in_progress(client, worker) -> None:
+    from tests.markets.factories import MarketFactory
+
+    general = PublishedModuleFactory(title="Phí và lừa đảo")
+    PublishedModuleFactory(title="Hàn Quốc: luật và cuộc sống", market=MarketFactory())
+    client.force_login(worker)
+    client.post(reverse("orientation:detail", args=[general.pk]), right_answers(general))
+    page = client.get(reverse("orientation:list")).text
+    assert "Nước bạn sẽ đến: pháp luật và cuộc sống ở đó" in page
+    assert "Hàn Quốc: luật và cuộc sống" in page
+    # One lesson for every destination, passed: done, whatever country lessons there are.
+    assert "đã học 1/1 bài" in page
+    assert "đã học 1/1 bài" in client.get(reverse("home")).text
