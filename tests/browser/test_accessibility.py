@@ -131,9 +131,12 @@ class Audit:
 
 
 @pytest.fixture
-def demo(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def demo(settings, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The demo centre of Lào Cai: every page has something real on it."""
     settings.MEDIA_ROOT = tmp_path
+    # Nine lessons of four recordings each would add a minute: speech has its own tests
+    # (tests/orientation, tests/browser/test_orientation.py); the pages work without it.
+    monkeypatch.setattr("orientation.audio.tools_available", lambda: False)
     seed_accounts(PASSWORD)
     seed_markets()
     seed_workers()
