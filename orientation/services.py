@@ -138,7 +138,10 @@ def module_save(
         kept.append(question)
     # Answers already given refer to questions by id: a question keeps its id at its place.
     for extra in existing[len(questions) :]:
+        files = [f.name for f in (extra.image, extra.audio, extra.audio_mp3) if f]
         extra.delete()
+        if files:
+            transaction.on_commit(lambda files=files: [default_storage.delete(n) for n in files])
     if module.published_at is not None:
         problems = rules.publish_problems(kept, module.body)
         if problems:

@@ -207,8 +207,11 @@ def test_main_pages_of_every_role_have_no_serious_axe_violation_and_fit_a_phone(
                 f"/staff/fairs/{fair.pk}/check-in/",
             ],
         ),
-        "quanly.laocai@mrc.demo": ("manager", ["/staff/reports/", "/staff/reports/targets/"]),
-        "admin@mrc.demo": ("admin", ["/staff/reports/national/"]),
+        "quanly.laocai@mrc.demo": (
+            "manager",
+            ["/staff/reports/", "/staff/reports/targets/", "/staff/lessons/new/"],
+        ),
+        "admin@mrc.demo": ("admin", ["/staff/reports/national/", f"/staff/lessons/{lesson.pk}/"]),
     }
     # Staff screens are desktop-first: audited at 1280 px, no width assertion.
     for login, (role, paths) in staff_pages.items():

@@ -215,3 +215,26 @@ def test_the_market_page_links_its_lessons(client) -> None:
     assert "Trước khi đi Nhật Bản: bài học để đọc và nghe" in page
     assert "Nhật Bản: luật và cuộc sống" in page
     assert "Bài chung" not in page and "Bản nháp về Nhật" not in page
+
+
+def test_a_question_taken_out_takes_its_picture_with_it(
+    client, manager, media, django_capture_on_commit_callbacks
+) -> None:
+    login_staff(client, manager)
+    four = {
+        "q4_text": "Câu bốn?",
+        "q4_choice1": "A",
+        "q4_choice2": "B",
+        "q4_correct": "1",
+        "q4_explanation": "Vì A.",
+        "q4_image": photo(300, 200),
+        "q4_image_alt": "Ảnh A",
+    }
+    client.post(reverse("orientation:staff_create"), lesson_post(**four))
+    lesson = Module.objects.get()
+    picture = lesson.questions.get(order=4).image
+    assert picture.storage.exists(picture.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("orientation:staff_edit", args=[lesson.pk]), lesson_post())
+    assert lesson.questions.count() == 3
+    assert not picture.storage.exists(picture.name)
