@@ -9,9 +9,10 @@ FROM python:3.13-slim-trixie
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     DEBUG=0 VAR_DIR=/var/lib/mrc PYTHONPATH=/app
 
-# Orientation lessons are spoken offline (espeak-ng, then Opus through opusenc); pg_dump
-# and pg_restore for the backups.
-RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng opus-tools \
+# Orientation lessons are spoken offline (espeak-ng, then Opus through opusenc, and MP3
+# through lame for Safari before 17, which plays no Opus); pg_dump and pg_restore for the
+# backups.
+RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng opus-tools lame \
         postgresql-client-17 \
     && rm -rf /var/lib/apt/lists/*
 

@@ -26,7 +26,7 @@ from accounts.limits import body_limit
 from accounts.models import Province
 from accounts.phones import format_national
 from accounts.text import as_id
-from markets import rules, selectors, services, throttle
+from markets import panels, rules, selectors, services, throttle
 from markets.forms import (
     ComplaintCloseForm,
     ComplaintForm,
@@ -97,6 +97,7 @@ def market_detail(request: HttpRequest, code: str) -> HttpResponse:
             "national_rules": selectors.national_rules(),
             "stats": stats,
             "chart": selectors.market_departures_chart(market),
+            "panels": panels.collect(request, market),
         },
     )
 

@@ -23,7 +23,7 @@ class QuestionInline(admin.StackedInline):
 class ModuleAdmin(admin.ModelAdmin):
     list_display = ["title", "province", "market", "order", "published_at", "audio_seconds"]
     list_filter = ["province", "market"]
-    readonly_fields = ["published_at", "audio", "audio_seconds"]
+    readonly_fields = ["published_at", "audio", "audio_mp3", "audio_seconds"]
     inlines = [QuestionInline]
     actions = ["publish", "unpublish"]
 

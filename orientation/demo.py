@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounts.models import Role, User
+from markets.models import Market
 from orientation import services
 from orientation.models import Module, Question
 
@@ -27,6 +28,9 @@ class M:
     title: str
     body: str
     questions: tuple[Q, ...]
+    pictogram: str = ""
+    #: A lesson about one country (its law and life there): that market's code.
+    market: str = ""
 
 
 MODULES: tuple[M, ...] = (
@@ -73,6 +77,7 @@ Quy định về tiền ký quỹ: ghi chú pháp lý của cổng {UNCONFIRMED}
                 "Học trên trang này giúp bạn chuẩn bị, không thay chứng chỉ.",
             ),
         ),
+        pictogram="contract",
     ),
     M(
         "Phí và lừa đảo",
@@ -118,6 +123,7 @@ Nguồn: Luật 69/2020/QH14, Điều 7 khoản 8 (phí môi giới), Điều 23
                 "ở nước ngoài.",
             ),
         ),
+        pictogram="no-fee",
     ),
     M(
         "Tiền lương và gửi tiền về nhà",
@@ -162,6 +168,7 @@ Luật Việc làm 74/2025/QH15 và Nghị định 338/2025/NĐ-CP (vay vốn) {
                 "khi mất tiền còn có giấy tờ.",
             ),
         ),
+        pictogram="money-home",
     ),
     M(
         "Khi gặp khó khăn: gọi ai",
@@ -200,6 +207,7 @@ Nguồn: ghi chú pháp lý của cổng (đường dây 1350, 1955). Số hỗ 
                 "Văn phòng tư vấn của tỉnh nhận tin từ gia đình và liên hệ để giúp bạn.",
             ),
         ),
+        pictogram="phone",
     ),
     M(
         "Về nước",
@@ -241,6 +249,189 @@ Nguồn: Luật 69/2020/QH14, Điều 23 (hoàn phí dịch vụ); điều kiệ
                 "Văn phòng theo dõi cả khi bạn về: việc làm, vay vốn, chứng chỉ kỹ năng.",
             ),
         ),
+        pictogram="home",
+    ),
+    M(
+        "An toàn khi làm việc",
+        """Sức khỏe của bạn quý hơn tiền làm thêm. Phần này là **lời khuyên chung**, không phải
+quy định của một nước nào.
+
+- Dùng **đồ bảo hộ** nơi làm việc phát: mũ, găng tay, kính, giày. Hỏng thì xin cái mới.
+- Chưa được chỉ cách dùng máy thì **đừng tự chạy máy**. Hỏi lại, nhờ người chỉ.
+- Bị thương, bị ốm: báo ngay cho người quản lý, đi khám, **giữ lại giấy khám và hóa đơn**.
+- Bị ép làm việc nguy hiểm, bị đánh: gọi đường dây hỗ trợ của nước bạn làm việc
+  (Hàn Quốc 1350, Đài Loan 1955) hoặc văn phòng tư vấn của tỉnh.
+
+Nguồn: lời khuyên chung của văn phòng; số đường dây hỗ trợ: ghi chú pháp lý của cổng.
+Quy định an toàn lao động của từng nước: cổng này chưa có, hãy hỏi trong khóa giáo dục định
+hướng của doanh nghiệp.""",
+        (
+            Q(
+                "Nơi làm việc phát mũ và găng tay bảo hộ. Bạn làm gì?",
+                ("Đeo khi làm việc; hỏng thì xin cái mới", "Cất đi cho đỡ vướng", "Bán lại"),
+                0,
+                "Đồ bảo hộ giữ cho bạn không bị thương. Đây là lời khuyên chung.",
+            ),
+            Q(
+                "Bạn bị thương khi làm việc. Việc nào nên làm trước?",
+                (
+                    "Báo người quản lý, đi khám, giữ giấy khám và hóa đơn",
+                    "Giấu đi để không bị trừ lương",
+                    "Tự mua thuốc, không nói với ai",
+                ),
+                0,
+                "Giấy khám và hóa đơn giúp bạn đòi quyền lợi sau này.",
+            ),
+            Q(
+                "Chưa ai chỉ cách dùng một cái máy mới. Bạn làm gì?",
+                ("Hỏi và nhờ người chỉ rồi mới làm", "Tự bấm thử", "Làm nhanh cho xong"),
+                0,
+                "Máy lạ dễ gây tai nạn: hãy hỏi trước khi làm.",
+            ),
+        ),
+        pictogram="safety",
+    ),
+    M(
+        "Nhật Bản: luật và cuộc sống",
+        f"""Đi Nhật, bạn làm việc theo luật của Nhật và theo hợp đồng đã ký.
+
+- **Chương trình thực tập sinh kỹ năng** được thay bằng chương trình "Việc làm để phát triển
+  kỹ năng" từ **tháng 4/2027**.
+- **Kỹ năng đặc định số 1**: ở lại làm việc **tối đa 5 năm**.
+- **Không ai được thu phí môi giới** của bạn (mức trần phí môi giới đi Nhật là 0).
+- Tổ chức phái cử **không được thu tiền đặt cọc hay tiền phạt** của thực tập sinh
+  {UNCONFIRMED}.
+- Ở lại quá hạn là cư trú trái phép (xem bài "Về nước").
+- Số đường dây hỗ trợ ở Nhật (OTIT): cổng này **chưa xác nhận**; hãy hỏi văn phòng tư vấn.
+- Phong tục và cách sống ở Nhật: khóa giáo dục định hướng của doanh nghiệp sẽ dạy; cổng này
+  chưa có nội dung đã kiểm chứng.
+
+Nguồn: Luật 69/2020/QH14, Điều 7 khoản 8 (phí môi giới); Luật thực tập kỹ năng của Nhật và
+bản ghi nhớ hợp tác Việt Nam - Nhật Bản năm 2017 (tiền đặt cọc, tiền phạt) {UNCONFIRMED}.""",
+        (
+            Q(
+                "Kỹ năng đặc định số 1 cho phép làm việc ở Nhật tối đa bao lâu?",
+                ("5 năm", "1 năm", "Suốt đời"),
+                0,
+                "Kỹ năng đặc định số 1: tối đa 5 năm.",
+            ),
+            Q(
+                "Từ tháng 4/2027, chương trình thực tập sinh kỹ năng thế nào?",
+                (
+                    "Được thay bằng chương trình 'Việc làm để phát triển kỹ năng'",
+                    "Vẫn như cũ",
+                    "Dừng hẳn, không ai đi Nhật được",
+                ),
+                0,
+                "Từ tháng 4/2027 chương trình mới thay chương trình thực tập sinh kỹ năng.",
+            ),
+            Q(
+                "Tổ chức phái cử đòi bạn nộp tiền đặt cọc để đi thực tập ở Nhật. Bạn hiểu thế nào?",
+                (
+                    "Là sai: không được thu tiền đặt cọc hay tiền phạt của thực tập sinh",
+                    "Là bình thường",
+                    "Nộp để được đi sớm",
+                ),
+                0,
+                "Theo luật thực tập kỹ năng của Nhật và bản ghi nhớ năm 2017, tổ chức phái cử "
+                "không được thu tiền đặt cọc hay tiền phạt (chưa đối chiếu với văn bản chính "
+                "thức). Hãy hỏi văn phòng tư vấn.",
+            ),
+        ),
+        pictogram="law",
+        market="japan",
+    ),
+    M(
+        "Hàn Quốc: luật và cuộc sống",
+        """Đi Hàn Quốc theo chương trình **EPS** chỉ qua **Trung tâm Lao động ngoài nước (COLAB)**
+của Nhà nước.
+
+- Không doanh nghiệp nào được tuyển đi EPS hay thu của bạn phí dịch vụ, phí môi giới.
+- Điều kiện: 18 đến 39 tuổi; chưa từng bị phạt tù; **chưa từng bị trục xuất khỏi Hàn Quốc**;
+  không mù màu. Thi tiếng Hàn EPS-TOPIK (200 điểm; năm 2025 điểm đỗ: sản xuất 110, nông
+  nghiệp 80), rồi thi tay nghề.
+- Năm 2026: 4.200 chỗ (sản xuất 3.000, ngư nghiệp 1.000, lâm nghiệp 150, dịch vụ 50).
+- **Lương tối thiểu năm 2026**: 10.320 won một giờ, 2.156.880 won một tháng (209 giờ).
+- Gặp khó khăn: gọi **1350**.
+- Phong tục và cách sống ở Hàn Quốc: khóa giáo dục định hướng sẽ dạy; cổng này chưa có nội
+  dung đã kiểm chứng.
+
+Nguồn: COLAB, thông báo ngày 13/03/2026 (điều kiện, số chỗ năm 2026); mức lương tối thiểu
+Hàn Quốc năm 2026; ghi chú pháp lý của cổng (đường dây 1350).""",
+        (
+            Q(
+                "Ai đưa người lao động đi Hàn Quốc theo chương trình EPS?",
+                (
+                    "Chỉ Trung tâm Lao động ngoài nước (COLAB) của Nhà nước",
+                    "Bất kỳ công ty nào",
+                    "Người quen ở Hàn Quốc",
+                ),
+                0,
+                "EPS là chương trình giữa hai Nhà nước, chỉ qua COLAB.",
+            ),
+            Q(
+                "Lương tối thiểu ở Hàn Quốc năm 2026 là bao nhiêu một giờ?",
+                ("10.320 won", "5.000 won", "Không có lương tối thiểu"),
+                0,
+                "Năm 2026: 10.320 won một giờ, 2.156.880 won một tháng 209 giờ.",
+            ),
+            Q(
+                "Ai không được đi EPS?",
+                (
+                    "Người từng bị trục xuất khỏi Hàn Quốc",
+                    "Người 25 tuổi",
+                    "Người đã thi đỗ EPS-TOPIK",
+                ),
+                0,
+                "Một điều kiện của EPS (COLAB, 2026): chưa từng bị trục xuất khỏi Hàn Quốc.",
+            ),
+        ),
+        pictogram="law",
+        market="korea",
+    ),
+    M(
+        "Đài Loan: luật và cuộc sống",
+        f"""Đi Đài Loan, bạn làm việc theo luật của Đài Loan và theo hợp đồng đã ký.
+
+- **Lương tối thiểu từ 01/01/2026**: 29.500 Đài tệ một tháng (năm 2025: 28.590).
+- Công ty dịch vụ phía Đài Loan được thu **phí dịch vụ hằng tháng** tối đa 1.800 / 1.700 /
+  1.500 Đài tệ (năm thứ 1 / 2 / từ năm thứ 3). Đó là phí dịch vụ, **không phải phí môi giới**:
+  bạn vẫn không phải trả phí môi giới.
+- **Khán hộ công gia đình** (chăm người ở nhà) và **hộ lý** (chăm người ở cơ sở) là hai
+  việc khác nhau, mức phí khác nhau {UNCONFIRMED}.
+- Gặp khó khăn: gọi **1955**, có tiếng Việt.
+- Phong tục và cách sống ở Đài Loan: khóa giáo dục định hướng sẽ dạy; cổng này chưa có nội
+  dung đã kiểm chứng.
+
+Nguồn: Bộ Lao động Đài Loan (lương tối thiểu 2026, mức phí dịch vụ hằng tháng); Luật
+69/2020/QH14, Điều 7 khoản 8 (phí môi giới); ghi chú pháp lý của cổng (đường dây 1955).""",
+        (
+            Q(
+                "Công ty phía Đài Loan thu phí dịch vụ 1.800 Đài tệ một tháng năm đầu. Đó là gì?",
+                (
+                    "Phí dịch vụ được phép, không phải phí môi giới",
+                    "Phí môi giới",
+                    "Tiền phạt",
+                ),
+                0,
+                "Bộ Lao động Đài Loan cho thu phí dịch vụ hằng tháng tối đa 1.800 Đài tệ năm "
+                "thứ nhất; phí môi giới thì không ai được thu.",
+            ),
+            Q(
+                "Ở Đài Loan, đường dây nào có tiếng Việt?",
+                ("1955", "1350", "115"),
+                0,
+                "Đường dây 1955 ở Đài Loan có hỗ trợ bằng tiếng Việt.",
+            ),
+            Q(
+                "Lương tối thiểu ở Đài Loan từ 01/01/2026 là bao nhiêu?",
+                ("29.500 Đài tệ một tháng", "18.000 Đài tệ một tháng", "Tùy chủ"),
+                0,
+                "Từ 01/01/2026: 29.500 Đài tệ một tháng.",
+            ),
+        ),
+        pictogram="law",
+        market="taiwan",
     ),
 )
 
@@ -262,13 +453,22 @@ def _question(module: Module, position: int, spec: Q) -> Question:
 def seed_orientation() -> list[Module]:
     """Create the demo modules once and publish them (audio follows). Idempotent."""
     admin = User.objects.filter(role=Role.ADMIN).order_by("pk").first()
+    markets = {m.code: m for m in Market.objects.filter(code__in={s.market for s in MODULES})}
     made = []
     for order, spec in enumerate(MODULES, start=1):
         module, created = Module.objects.get_or_create(
             title=spec.title,
             province=None,
-            defaults={"body": spec.body, "order": order},
+            defaults={
+                "body": spec.body,
+                "order": order,
+                "pictogram": spec.pictogram,
+                "image_alt": "",
+                "market": markets.get(spec.market),
+            },
         )
+        if not created and spec.pictogram and not module.pictogram:
+            Module.objects.filter(pk=module.pk).update(pictogram=spec.pictogram)
         if created:
             Question.objects.bulk_create(
                 _question(module, i, q) for i, q in enumerate(spec.questions, start=1)

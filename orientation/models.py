@@ -12,16 +12,40 @@ from typing import Any, Self
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.personal import How, PersonalData, reference
+from accounts.scoping import ScopedQuerySet
 
 
 def audio_path(instance: Module, filename: str) -> str:
     return f"orientation/audio/module-{instance.pk}-{filename}"
 
 
-class ModuleQuerySet(models.QuerySet["Module"]):
+def image_path(instance: Module | Question, filename: str) -> str:
+    return f"orientation/images/{filename}"
+
+
+class Pictogram(models.TextChoices):
+    """Small drawings shipped with the portal (static/orientation/pictograms/<name>.svg):
+    a lesson can show one without anyone uploading a picture."""
+
+    CONTRACT = "contract", _("A contract being signed")
+    NO_FEE = "no-fee", _("Money crossed out: no brokerage fee")
+    MONEY_HOME = "money-home", _("Money sent home through a bank")
+    PHONE = "phone", _("A phone calling for help")
+    SAFETY = "safety", _("A helmet and gloves")
+    PASSPORT = "passport", _("A passport kept by its owner")
+    HOME = "home", _("A house: coming home")
+    LAW = "law", _("Scales: the law of the country")
+
+
+class ModuleQuerySet(ScopedQuerySet):
+    """`for_user` (staff pages): an admin every lesson, a manager their province's additions."""
+
+    province_path = "province"
+
     def published(self) -> Self:
         return self.filter(published_at__isnull=False)
 
@@ -69,6 +93,25 @@ class Module(models.Model):
     #: Hash of the text the audio was made from: a second run with the same text does nothing.
     audio_text_hash = models.CharField(max_length=64, blank=True, editable=False)
     audio_seconds = models.FloatField(null=True, blank=True, editable=False)
+    #: The same speech as MP3, for phones that do not play Ogg Opus (Safari before 17).
+    audio_mp3 = models.FileField(_("audio (MP3)"), upload_to=audio_path, blank=True, editable=False)
+    pictogram = models.CharField(_("drawing"), max_length=20, choices=Pictogram.choices, blank=True)
+    image = models.FileField(_("picture"), upload_to=image_path, blank=True, editable=False)
+    image_alt = models.CharField(
+        _("what the picture shows"),
+        max_length=200,
+        blank=True,
+        help_text=_("In Vietnamese, for people who cannot see the picture."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ModuleQuerySet.as_manager()
 
@@ -100,6 +143,12 @@ class Question(models.Model):
         _("right answer"), help_text=_("Position of the right answer in the list, from 0.")
     )
     explanation = models.TextField(_("explanation"))
+    image = models.FileField(_("picture"), upload_to=image_path, blank=True, editable=False)
+    image_alt = models.CharField(_("what the picture shows"), max_length=200, blank=True)
+    #: The question and its choices spoken, made with the lesson's audio.
+    audio = models.FileField(_("audio"), upload_to=audio_path, blank=True, editable=False)
+    audio_mp3 = models.FileField(_("audio (MP3)"), upload_to=audio_path, blank=True, editable=False)
+    audio_text_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     personal_data = reference("A quiz question of a lesson, for everyone.")
 
@@ -110,6 +159,34 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class ModuleEvent(models.Model):
+    """Who wrote, changed, published or took down a lesson, when and why."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Written")
+        EDITED = "edited", _("Changed")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Taken down")
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="events")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    reason = models.TextField(blank=True)
+
+    personal_data = reference("Staff who wrote or published a lesson, and why.")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("lesson event")
+        verbose_name_plural = _("lesson events")
+
+    def __str__(self) -> str:
+        return f"{self.module_id}: {self.action}"
 
 
 class ProgressQuerySet(models.QuerySet["Progress"]):

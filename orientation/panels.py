@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from accounts.models import User
+from markets import panels as market_panels
+from markets.models import Market
 from orientation import selectors
 from workers import panels
 
@@ -26,7 +28,16 @@ def staff_panel(request: HttpRequest, worker: User) -> tuple[str, dict[str, Any]
     return "orientation/_staff_panel.html", {"progress": progress}
 
 
+def market_panel(request: HttpRequest, market: Market) -> tuple[str, dict[str, Any]] | None:
+    lessons = selectors.market_lessons(request.user, market.pk)
+    if not lessons:
+        return None
+    return "orientation/_market_panel.html", {"lessons": lessons, "market": market}
+
+
 def register() -> None:
+    if market_panel not in market_panels.MARKET_PAGE:
+        market_panels.MARKET_PAGE.append(market_panel)
     if home_panel not in panels.WORKER_HOME:
         panels.WORKER_HOME.append(home_panel)
     if staff_panel not in panels.STAFF_WORKER:

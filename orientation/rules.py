@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.utils.translation import gettext as _
+
 MIN_QUESTIONS = 3
 MAX_QUESTIONS = 5
 
@@ -56,10 +58,16 @@ def publish_problems(questions: Sequence[QuestionLike], body: str) -> list[str]:
     """Why a module cannot be published yet (empty when it can)."""
     problems = []
     if not body.strip():
-        problems.append("The module has no text.")
+        problems.append(_("The lesson has no text."))
     if not MIN_QUESTIONS <= len(questions) <= MAX_QUESTIONS:
-        problems.append(f"A module needs {MIN_QUESTIONS} to {MAX_QUESTIONS} quiz questions.")
-    for q in questions:
+        problems.append(
+            _("A lesson needs %(min)s to %(max)s quiz questions.")
+            % {"min": MIN_QUESTIONS, "max": MAX_QUESTIONS}
+        )
+    for number, q in enumerate(questions, start=1):
         if not 2 <= len(q.choices) <= 4 or not 0 <= q.correct < len(q.choices):
-            problems.append(f"Question {q.pk}: 2-4 choices and a right answer among them.")
+            problems.append(
+                _("Question %(n)s: 2 to 4 choices, and the right answer among them.")
+                % {"n": number}
+            )
     return problems

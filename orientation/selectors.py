@@ -22,6 +22,21 @@ def modules_for(user: Any) -> QuerySet[Module]:
     return modules
 
 
+def staff_lessons(user: Any) -> QuerySet[Module]:
+    """The lessons a writer may change: every one for an admin, their province's for a manager."""
+    return (
+        Module.objects.for_user(user)
+        .select_related("province", "market")
+        .annotate(question_count=Count("questions"))
+        .order_by("province__name", "order", "pk")
+    )
+
+
+def market_lessons(user: Any, market_id: int) -> list[Module]:
+    """Published lessons about one country that this visitor may read."""
+    return list(Module.objects.visible_to(user).filter(market_id=market_id))
+
+
 @dataclass(frozen=True)
 class WorkerProgress:
     passed: int
@@ -30,8 +45,12 @@ class WorkerProgress:
 
 
 def worker_progress(worker: User) -> WorkerProgress:
-    """How many of the modules this worker can see they have passed (two queries)."""
-    visible = list(Module.objects.visible_to(worker).only("pk", "title", "order"))
+    """How many of the lessons for every destination this worker can see they have passed
+    (two queries). A country's own lessons (law and life there) are extra: a worker bound
+    for Korea is not behind for not reading about Japan."""
+    visible = list(
+        Module.objects.visible_to(worker).filter(market__isnull=True).only("pk", "title", "order")
+    )
     passed_ids = set(
         Progress.objects.passed()
         .filter(worker=worker, module__in=[m.pk for m in visible])
@@ -45,11 +64,15 @@ def worker_progress(worker: User) -> WorkerProgress:
 
 
 def workers_completed_count(province_id: int | None) -> int:
-    """Workers of a province (every province when None) who passed every national module.
+    """Workers of a province (every province when None) who passed every national module
+    for every destination.
 
-    A province's own additions differ by province, so completion counts the national ones."""
+    A province's own additions differ by province, and a country's lessons by destination,
+    so completion counts the national lessons for every destination."""
     national = list(
-        Module.objects.published().filter(province__isnull=True).values_list("pk", flat=True)
+        Module.objects.published()
+        .filter(province__isnull=True, market__isnull=True)
+        .values_list("pk", flat=True)
     )
     if not national:
         return 0

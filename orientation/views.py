@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.cache import cache_control
+from django.utils.cache import patch_cache_control
 
 from markets.text import render_markdown
 from orientation import selectors, services
 from orientation.forms import QuizForm
-from orientation.models import Module, Progress
+from orientation.models import Module, Progress, Question
 
 
 def module_list(request: HttpRequest) -> HttpResponse:
     modules = list(selectors.modules_for(request.user))
+    general = [m for m in modules if m.market_id is None]
     return render(
         request,
         "orientation/list.html",
         {
-            "modules": modules,
-            "passed": sum(1 for m in modules if getattr(m, "passed", False)),
+            "modules": general,
+            "by_country": [m for m in modules if m.market_id is not None],
+            "passed": sum(1 for m in general if getattr(m, "passed", False)),
             "is_worker": request.user.is_authenticated and not request.user.is_staff_member,
         },
     )
@@ -29,6 +36,16 @@ def _module(request: HttpRequest, pk: int) -> Module:
     return get_object_or_404(
         Module.objects.visible_to(request.user).prefetch_related("questions"), pk=pk
     )
+
+
+def _readable(request: HttpRequest, pk: int) -> Module:
+    """A published lesson the visitor may read, or a draft its writer is previewing."""
+    visible = Module.objects.visible_to(request.user).filter(pk=pk).first()
+    if visible is not None:
+        return visible
+    if services.can_write_lessons(request.user):  # type: ignore[arg-type]
+        return get_object_or_404(Module.objects.for_user(request.user), pk=pk)
+    raise Http404
 
 
 def module_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -59,6 +76,7 @@ def module_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "module": module,
             "body_html": render_markdown(module.body),
             "form": form,
+            "quiz_fields": list(zip(form, questions, strict=True)),
             "outcome": outcome,
             "results": results,
             "progress": progress,
@@ -68,15 +86,72 @@ def module_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# The page links the file with its text's hash (?v=...): a changed text is a new URL, so
-# phones may keep a recording a long time and never replay an old one.
-@cache_control(public=True, max_age=30 * 86400)
-def module_audio(request: HttpRequest, pk: int) -> FileResponse:
-    module = _module(request, pk)
-    if not module.audio:
+def _file(field: FieldFile, content_type: str) -> FileResponse:
+    if not field:
         raise Http404
     try:
-        handle = module.audio.open("rb")
+        handle = field.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    return FileResponse(handle, content_type="audio/ogg")
+    return FileResponse(handle, content_type=content_type)
+
+
+def _question(module: Module, question_pk: int) -> Question:
+    return get_object_or_404(Question.objects.filter(module=module), pk=question_pk)
+
+
+# The page links each file with its text's (or picture's) hash (?v=...): a changed text is
+# a new URL, so phones may keep a file a long time and never replay an old one. Drafts are
+# not public: their files are never cached by shared caches.
+def _cached(view: Callable[..., FileResponse]) -> Callable[..., FileResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:
+        response = view(request, *args, **kwargs)
+        if getattr(response, "public", False):
+            patch_cache_control(response, public=True, max_age=30 * 86400)
+        else:
+            patch_cache_control(response, private=True, max_age=0)
+        return response
+
+    return wrapper
+
+
+def _served(module: Module, response: FileResponse) -> FileResponse:
+    response.public = module.is_published  # type: ignore[attr-defined]
+    return response
+
+
+@_cached
+def module_audio(request: HttpRequest, pk: int) -> FileResponse:
+    module = _readable(request, pk)
+    return _served(module, _file(module.audio, "audio/ogg"))
+
+
+@_cached
+def module_audio_mp3(request: HttpRequest, pk: int) -> FileResponse:
+    module = _readable(request, pk)
+    return _served(module, _file(module.audio_mp3, "audio/mpeg"))
+
+
+@_cached
+def question_audio(request: HttpRequest, pk: int, question_pk: int) -> FileResponse:
+    module = _readable(request, pk)
+    return _served(module, _file(_question(module, question_pk).audio, "audio/ogg"))
+
+
+@_cached
+def question_audio_mp3(request: HttpRequest, pk: int, question_pk: int) -> FileResponse:
+    module = _readable(request, pk)
+    return _served(module, _file(_question(module, question_pk).audio_mp3, "audio/mpeg"))
+
+
+@_cached
+def module_image(request: HttpRequest, pk: int) -> FileResponse:
+    module = _readable(request, pk)
+    return _served(module, _file(module.image, "image/webp"))
+
+
+@_cached
+def question_image(request: HttpRequest, pk: int, question_pk: int) -> FileResponse:
+    module = _readable(request, pk)
+    return _served(module, _file(_question(module, question_pk).image, "image/webp"))

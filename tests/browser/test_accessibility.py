@@ -131,9 +131,12 @@ class Audit:
 
 
 @pytest.fixture
-def demo(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def demo(settings, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The demo centre of Lào Cai: every page has something real on it."""
     settings.MEDIA_ROOT = tmp_path
+    # Nine lessons of four recordings each would add a minute: speech has its own tests
+    # (tests/orientation, tests/browser/test_orientation.py); the pages work without it.
+    monkeypatch.setattr("orientation.audio.tools_available", lambda: False)
     seed_accounts(PASSWORD)
     seed_markets()
     seed_workers()
@@ -204,8 +207,11 @@ def test_main_pages_of_every_role_have_no_serious_axe_violation_and_fit_a_phone(
                 f"/staff/fairs/{fair.pk}/check-in/",
             ],
         ),
-        "quanly.laocai@mrc.demo": ("manager", ["/staff/reports/", "/staff/reports/targets/"]),
-        "admin@mrc.demo": ("admin", ["/staff/reports/national/"]),
+        "quanly.laocai@mrc.demo": (
+            "manager",
+            ["/staff/reports/", "/staff/reports/targets/", "/staff/lessons/new/"],
+        ),
+        "admin@mrc.demo": ("admin", ["/staff/reports/national/", f"/staff/lessons/{lesson.pk}/"]),
     }
     # Staff screens are desktop-first: audited at 1280 px, no width assertion.
     for login, (role, paths) in staff_pages.items():

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from orientation import services
+from orientation.audio import mp3_available
 from tests.browser.conftest import fits_the_phone, sign_in
 from tests.factories import StaffFactory, WorkerFactory, province
 from tests.orientation.conftest import media, speech_tools  # noqa: F401
@@ -38,9 +39,9 @@ def test_a_worker_hears_a_lesson_passes_its_quiz_and_sees_it_on_home(
     page.goto(base + "/orientation/")
     page.get_by_role("link", name="Phí và lừa đảo").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Phí và lừa đảo")
-    audio = page.locator("audio")
-    expect(audio).to_have_count(1)
-    duration = audio.evaluate(
+    player = page.locator("#lesson-audio")
+    expect(player).to_have_count(1)
+    duration = player.evaluate(
         """a => new Promise((ok, fail) => {
             a.addEventListener('loadedmetadata', () => ok(a.duration), {once: true});
             a.addEventListener('error', () => fail(String(a.error && a.error.code)), {once: true});
@@ -48,6 +49,21 @@ def test_a_worker_hears_a_lesson_passes_its_quiz_and_sees_it_on_home(
         })"""
     )
     assert duration > 1
+    # Each question is spoken too, with an MP3 beside the Opus for older iPhones.
+    question_audio = page.locator("fieldset.field audio")
+    expect(question_audio).to_have_count(3)
+    assert (
+        question_audio.first.evaluate(
+            """a => new Promise((ok, fail) => {
+            a.addEventListener('loadedmetadata', () => ok(a.duration), {once: true});
+            a.addEventListener('error', () => fail(String(a.error && a.error.code)), {once: true});
+            a.load();
+        })"""
+        )
+        > 1
+    )
+    if mp3_available():
+        expect(page.locator('#lesson-audio source[type="audio/mpeg"]')).to_have_count(1)
     assert fits_the_phone(page)
 
     # Signed in, the worker answers one question wrong, reads why, then passes.

@@ -37,7 +37,17 @@ PAGES_PER_ROLE = 120
 
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "_lazy", "pgettext", "pgettext_lazy",
                  "ngettext", "ngettext_lazy", "gettext_noop"}  # fmt: skip
-APPS = ["accounts", "workers", "markets", "notifications", "loans", "fairs", "reports", "mrc"]
+APPS = [
+    "accounts",
+    "workers",
+    "markets",
+    "notifications",
+    "loans",
+    "fairs",
+    "orientation",
+    "reports",
+    "mrc",
+]
 
 
 def _source_strings() -> set[str]:

@@ -27,4 +27,4 @@ def test_an_administrator_publishes_modules_from_the_admin_and_a_bad_one_is_name
     assert response.status_code == 200
     assert Module.objects.get(pk=ready.pk).published_by == admin_user
     assert Module.objects.get(pk=short.pk).published_at is None
-    assert "Thiếu câu hỏi: A module needs 3 to 5 quiz questions." in response.text
+    assert "Thiếu câu hỏi: Bài học cần từ 3 đến 5 câu hỏi." in response.text

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 
 from accounts.models import Role
 from orientation.demo import MODULES, UNCONFIRMED, seed_orientation
@@ -17,8 +18,35 @@ def test_the_demo_modules_are_published_with_three_questions_each_and_twice_adds
     seed_orientation()
     seed_orientation()
     modules = Module.objects.published()
-    assert modules.count() == len(MODULES) == 5
+    assert modules.count() == len(MODULES) == 9
     assert all(m.questions.count() == 3 for m in modules)
+
+
+def test_the_modules_the_issue_names_exist_and_the_main_markets_have_their_own(media) -> None:
+    from tests.markets.factories import MarketFactory
+
+    for code in ("japan", "korea", "taiwan"):
+        MarketFactory(code=code)
+    StaffFactory(role=Role.ADMIN, province=None)
+    seed_orientation()
+    titles = set(Module.objects.published().values_list("title", flat=True))
+    assert {
+        "Quyền của bạn và hợp đồng",
+        "Phí và lừa đảo",
+        "An toàn khi làm việc",
+        "Tiền lương và gửi tiền về nhà",
+        "Khi gặp khó khăn: gọi ai",
+        "Về nước",
+    } <= titles
+    by_market = dict(
+        Module.objects.filter(market__isnull=False).values_list("market__code", "title")
+    )
+    assert set(by_market) == {"japan", "korea", "taiwan"}
+    # Every demo lesson has a drawing, and the drawing exists.
+    for module in Module.objects.all():
+        assert module.pictogram, module.title
+        drawing = settings.BASE_DIR / "static/orientation/pictograms" / f"{module.pictogram}.svg"
+        assert drawing.exists()
 
 
 def test_every_demo_module_names_its_source() -> None:
@@ -26,6 +54,9 @@ def test_every_demo_module_names_its_source() -> None:
         assert "Nguồn:" in spec.body, spec.title
         for q in spec.questions:
             assert 0 <= q.correct < len(q.choices)
+    # Japan's hotline and deposit rule are unconfirmed in the legal notes: the lesson says so.
+    japan = next(m for m in MODULES if m.market == "japan")
+    assert "chưa xác nhận" in japan.body and UNCONFIRMED in japan.body
 
 
 def test_the_service_fee_cap_is_marked_unconfirmed_as_the_legal_notes_say() -> None:

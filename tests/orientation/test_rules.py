@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import override
+
 from orientation import rules
 
 
@@ -32,7 +34,9 @@ def test_a_module_with_two_questions_cannot_be_published() -> None:
 
 def test_a_question_whose_right_answer_is_not_a_choice_blocks_publishing() -> None:
     questions = [*QUESTIONS, FakeQuestion(3, ["a", "b"], 5)]
-    assert any("Question 3" in p for p in rules.publish_problems(questions, "Text"))
+    with override("vi"):
+        problems = rules.publish_problems(questions, "Text")
+    assert "Câu hỏi 3: cần 2 đến 4 câu trả lời, trong đó có câu đúng." in problems
 
 
 def test_three_sound_questions_and_text_can_be_published() -> None:

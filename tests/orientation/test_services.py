@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from orientation import services
+from orientation import audio, services
 from orientation.models import Module, Progress
 from tests.orientation.factories import ModuleFactory, PublishedModuleFactory
 
@@ -31,23 +33,52 @@ def test_publishing_records_who_and_when_and_queues_the_audio_after_commit(
     assert len(callbacks) == 1
 
 
-def test_publishing_makes_a_non_empty_opus_file_that_the_page_links(
+def _read(field) -> bytes:  # type: ignore[no-untyped-def]
+    with field.open("rb") as f:
+        return f.read()
+
+
+def _is_opus(data: bytes) -> bool:
+    return data[:4] == b"OggS" and b"OpusHead" in data[:64] and len(data) > 1000
+
+
+def _is_mp3(data: bytes) -> bool:
+    # lame writes a Xing/Info frame first: an MPEG audio frame header (11 sync bits set).
+    frame = data[10 + int.from_bytes(data[6:10], "big") :] if data[:3] == b"ID3" else data
+    return len(data) > 1000 and frame[0] == 0xFF and frame[1] & 0xE0 == 0xE0
+
+
+def test_publishing_speaks_the_lesson_and_each_question_and_the_page_links_them(
     client, admin_user, speech_tools, media, django_capture_on_commit_callbacks
 ) -> None:
     module = ModuleFactory()
     with django_capture_on_commit_callbacks(execute=True):
         services.module_publish(module=module, actor=admin_user)
     module.refresh_from_db()
-    assert module.audio
-    with module.audio.open("rb") as f:
-        data = f.read()
-    assert data[:4] == b"OggS" and b"OpusHead" in data[:64]
-    assert len(data) > 1000
+    assert _is_opus(data := _read(module.audio))
     assert module.audio_seconds and module.audio_seconds > 1
     page = client.get(reverse("orientation:detail", args=[module.pk])).text
-    link = f"{reverse('orientation:audio', args=[module.pk])}?v={module.audio_text_hash[:12]}"
-    assert f'<audio controls preload="none" src="{link}"' in page
+    version = module.audio_text_hash[:12]
+    link = f"{reverse('orientation:audio', args=[module.pk])}?v={version}"
+    assert f'<source src="{link}" type="audio/ogg; codecs=opus">' in page
     assert b"".join(client.get(link).streaming_content) == data
+    questions = list(module.questions.all())
+    for question in questions:
+        assert _is_opus(_read(question.audio)), question.text
+        url = reverse("orientation:question_audio", args=[module.pk, question.pk])
+        assert f'<source src="{url}?v={question.audio_text_hash[:12]}"' in page
+    # The three questions are three different recordings.
+    assert len({q.audio_text_hash for q in questions}) == 3
+    if audio.mp3_available():  # lame in CI (.ci/run) and in the image
+        assert _is_mp3(mp3 := _read(module.audio_mp3))
+        mp3_link = f"{reverse('orientation:audio_mp3', args=[module.pk])}?v={version}"
+        assert f'<source src="{mp3_link}" type="audio/mpeg">' in page
+        response = client.get(mp3_link)
+        assert response["Content-Type"] == "audio/mpeg"
+        assert b"".join(response.streaming_content) == mp3
+        assert all(_is_mp3(_read(q.audio_mp3)) for q in questions)
+    elif os.environ.get("CI"):
+        pytest.fail("lame is not installed: .ci/run installs it with apt")
 
 
 def test_making_the_audio_twice_does_nothing_the_second_time(

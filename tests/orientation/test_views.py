@@ -99,7 +99,9 @@ def test_the_module_page_plays_its_audio_and_works_without_it(client, media) -> 
     spoken.audio.save("x.opus", ContentFile(b"OggS fake"), save=True)
     audio_url = reverse("orientation:audio", args=[spoken.pk]) + "?v=0123456789ab"
     page = client.get(reverse("orientation:detail", args=[spoken.pk])).text
-    assert f'<audio controls preload="none" src="{audio_url}"' in page
+    assert '<audio controls preload="none" id="lesson-audio">' in page
+    assert f'<source src="{audio_url}" type="audio/ogg; codecs=opus">' in page
+    assert 'type="audio/mpeg"' not in page  # no MP3 made: no second source
     response = client.get(audio_url)
     assert response.status_code == 200
     assert response["Content-Type"] == "audio/ogg"
@@ -146,3 +148,18 @@ def test_the_home_says_nothing_about_orientation_before_any_lesson_is_published(
     ModuleFactory()  # a draft only
     client.force_login(worker)
     assert "data-orientation" not in client.get(reverse("home")).text
+
+
+def test_a_countrys_lessons_are_listed_apart_and_not_counted_in_progress(client, worker) -> None:
+    from tests.markets.factories import MarketFactory
+
+    general = PublishedModuleFactory(title="Phí và lừa đảo")
+    PublishedModuleFactory(title="Hàn Quốc: luật và cuộc sống", market=MarketFactory())
+    client.force_login(worker)
+    client.post(reverse("orientation:detail", args=[general.pk]), right_answers(general))
+    page = client.get(reverse("orientation:list")).text
+    assert "Nước bạn sẽ đến: pháp luật và cuộc sống ở đó" in page
+    assert "Hàn Quốc: luật và cuộc sống" in page
+    # One lesson for every destination, passed: done, whatever country lessons there are.
+    assert "đã học 1/1 bài" in page
+    assert "đã học 1/1 bài" in client.get(reverse("home")).text

@@ -25,7 +25,7 @@ from notifications.services import notify
 from tests.conftest import login_staff
 from tests.factories import StaffFactory, WorkerFactory, province
 from tests.markets.factories import MarketFactory, enterprise, fraud_report, notice
-from tests.orientation.factories import PublishedModuleFactory
+from tests.orientation.factories import ModuleFactory, PublishedModuleFactory
 from tests.workers.factories import ProfileFactory, jpeg_upload
 from workers import services
 from workers.models import DocumentType, DuplicateIdAttempt
@@ -65,6 +65,17 @@ MATRIX: dict[str, Entry] = {
     # National orientation lessons are for anyone (a province's additions: tests/orientation).
     "orientation:detail": Entry(lambda w: [w["module"].pk], PUBLIC),
     "orientation:audio": Entry(lambda w: [w["module"].pk], PUBLIC),
+    "orientation:audio_mp3": Entry(lambda w: [w["module"].pk], PUBLIC),
+    "orientation:image": Entry(lambda w: [w["module"].pk], PUBLIC),
+    "orientation:question_audio": Entry(lambda w: [w["module"].pk, w["question"].pk], PUBLIC),
+    "orientation:question_audio_mp3": Entry(lambda w: [w["module"].pk, w["question"].pk],
+                                            PUBLIC),
+    "orientation:question_image": Entry(lambda w: [w["module"].pk, w["question"].pk], PUBLIC),
+    # Lessons are written by centre managers (their province) and admins: a counsellor gets
+    # 404 like everyone else here (managers' access and another province's: tests/orientation).
+    "orientation:staff_edit": Entry(lambda w: [w["lesson"].pk], MANAGERS_ONLY),
+    "orientation:staff_publish": Entry(lambda w: [w["lesson"].pk], MANAGERS_ONLY, "post"),
+    "orientation:staff_unpublish": Entry(lambda w: [w["lesson"].pk], MANAGERS_ONLY, "post"),
     "markets:notice_feed_province": Entry(lambda w: [15], PUBLIC),
     "markets:notice": Entry(lambda w: [w["published"].pk], PUBLIC),
     "markets:enterprise": Entry(lambda w: [w["enterprise"].pk], PUBLIC),
@@ -223,6 +234,12 @@ def world(lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-de
     help_photo.file.save("h.jpg", ContentFile(b"abc"), save=True)
     module = PublishedModuleFactory()
     module.audio.save("m.opus", ContentFile(b"OggS"), save=True)
+    module.audio_mp3.save("m.mp3", ContentFile(b"ID3"), save=True)
+    module.image.save("m.webp", ContentFile(b"RIFF"), save=True)
+    question = module.questions.first()
+    question.audio.save("q.opus", ContentFile(b"OggS"), save=True)
+    question.audio_mp3.save("q.mp3", ContentFile(b"ID3"), save=True)
+    question.image.save("q.webp", ContentFile(b"RIFF"), save=True)
     [message] = notify(
         recipient=owner, kind="welcome", key="welcome:test", channels=["in_app"], link="/"
     )
@@ -249,6 +266,8 @@ def world(lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-de
         "module": module,
         "help": help_request,
         "help_photo": help_photo,
+        "question": question,
+        "lesson": ModuleFactory(province=lao_cai),
         "market": MarketFactory(),
         "enterprise": enterprise(),
         "draft": notice(manager, province_code=15, status=NoticeStatus.DRAFT),

@@ -63,6 +63,7 @@ STAYS = {
     "fairs.Registration": "the fair's attendee list stays with the fair's organisers",
     "fairs.Interview": "an interview at a fair: the fair's province",
     "markets.Notice": "not a worker's data",
+    "orientation.Module": "a province's lesson stays with the province that wrote it",
     "markets.FraudReport": "not a worker's data",
     "markets.Complaint": "handled by the province where it was lodged (where the enterprise "
     "or broker dealt with her, and whose inspectorate acts); she still follows it under "
