@@ -13,7 +13,7 @@ from api.services import api_client_deactivate
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiClientAdmin(admin.ModelAdmin):
     """Clients are made by `manage.py api_client_create` (the token is shown once there)."""
 
     list_display = [
@@ -45,7 +45,7 @@ class ApiClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(ApiRequest)
-class ApiRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiRequestAdmin(admin.ModelAdmin):
     list_display = ["at", "client", "method", "path"]
     list_filter = ["client"]
     fields = ["at", "client", "method", "path", "case_ids"]

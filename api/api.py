@@ -60,7 +60,7 @@ class ClientToken(HttpBearer):
         if client is not None:
             if not api_client_within_rate(client=client):
                 raise RateLimited(api_client_retry_after(client=client))
-            request.api_log = api_request_log(client=client, request=request)  # type: ignore[attr-defined]
+            request.api_log = api_request_log(client=client, request=request)  # type: ignore[attr-defined]  # set on the request by the API's auth
         return client
 
 
@@ -150,7 +150,7 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _client(request: HttpRequest, scope: str) -> ApiClient:
-    client: ApiClient = request.auth  # type: ignore[attr-defined]
+    client: ApiClient = request.auth  # type: ignore[attr-defined]  # ninja sets request.auth after the key check
     if not client.has_scope(scope):
         raise HttpError(403, f"This client lacks the scope {scope}.")
     return client
@@ -198,7 +198,7 @@ def _records(request: HttpRequest, client: ApiClient, cases: list[Case]) -> list
     groups = None
     if client.has_scope(Scope.WORKERS_SENSITIVE):
         groups = priority_groups_of(case.profile_id for case in cases)
-    api_request_cases_read(entry=request.api_log, case_ids=[c.pk for c in cases])  # type: ignore[attr-defined]
+    api_request_cases_read(entry=request.api_log, case_ids=[c.pk for c in cases])  # type: ignore[attr-defined]  # set on the request by the API's auth
     return [_record(case, groups) for case in cases]
 
 

@@ -77,7 +77,7 @@ class FairForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The fair must end after it starts."))
@@ -151,7 +151,7 @@ class JobOrderForm(forms.ModelForm):
         self.fields["vacancies"].widget.attrs["min"] = 1
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         market, programme = cleaned.get("market"), cleaned.get("programme")
         if market and programme and programme.market_id != market.pk:
             self.add_error("programme", _("This programme belongs to another market."))
@@ -226,25 +226,25 @@ class InterviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         participations = Participation.objects.filter(fair=fair).select_related("enterprise")
         self.fields["participation"].queryset = participations
-        self.fields["participation"].label_from_instance = lambda p: p.enterprise.name  # type: ignore[attr-defined]
+        self.fields["participation"].label_from_instance = lambda p: p.enterprise.name
         self.fields["registration"].queryset = Registration.objects.filter(
             fair=fair, checked_in_at__isnull=False
         ).order_by("search_name", "pk")
-        self.fields["registration"].label_from_instance = lambda r: f"{r.name} · {r.code}"  # type: ignore[attr-defined]
+        self.fields["registration"].label_from_instance = lambda r: f"{r.name} · {r.code}"
         self.fields["job_order"].queryset = JobOrder.objects.filter(
             participation__fair=fair
         ).select_related("participation__enterprise")
-        self.fields["job_order"].label_from_instance = lambda o: (  # type: ignore[attr-defined]
+        self.fields["job_order"].label_from_instance = lambda o: (
             f"{o.participation.enterprise.short_name or o.participation.enterprise.name}: "
             f"{o.occupation}"
         )
         for name in ["participation", "registration", "job_order"]:
-            self.fields[name].empty_label = _("Choose…")  # type: ignore[attr-defined]
+            self.fields[name].empty_label = _("Choose…")
         if not self.is_bound:
             self.initial["follow_up_on"] = follow_up_default()
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("follow_up") and not cleaned.get("offered"):
             self.add_error("follow_up", _("A follow-up task is made for an offer."))
         if cleaned.get("follow_up") and not cleaned.get("follow_up_on"):
@@ -272,7 +272,7 @@ class PeriodForm(forms.Form):
     end = forms.DateField(label=gettext_lazy("To"), widget=DateInput(), validators=[plausible_date])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
             self.add_error("end", _("The end of the period cannot be before its start."))

@@ -266,7 +266,7 @@ def _tell_of_change(fair: Fair) -> None:
     ).select_related("worker")
     for registration in people:
         notify(
-            recipient=registration.worker,  # type: ignore[arg-type]
+            recipient=registration.worker,
             kind="fair-changed",
             # One message per version of the fair: a second change is news again.
             key=f"fair-changed:{registration.pk}:{fair.version}",
@@ -363,7 +363,7 @@ def fair_cancel(*, fair_id: int, actor: User, reason: str) -> Fair:
         for registration in people:
             # The notices are written in this transaction and sent once it commits.
             notify(
-                recipient=registration.worker,  # type: ignore[arg-type]
+                recipient=registration.worker,
                 kind="fair-cancelled",
                 key=f"fair-cancelled:{registration.pk}",
                 context=_fair_context(fair, registration),
@@ -646,7 +646,7 @@ def _promote(fair: Fair, *, actor: User | None, now: datetime.datetime) -> list[
         )
         if registration.worker_id is not None:
             notify(
-                recipient=registration.worker,  # type: ignore[arg-type]
+                recipient=registration.worker,
                 kind="fair-promoted",
                 key=f"fair-promoted:{registration.pk}",
                 context=_fair_context(fair, registration),
@@ -937,7 +937,7 @@ def reminders_send(*, day: datetime.date) -> int:
     for registration in selectors.registrations_to_remind(day):
         with transaction.atomic():
             notify(
-                recipient=registration.worker,  # type: ignore[arg-type]
+                recipient=registration.worker,  # type: ignore[arg-type]  # a registration with a ticket always has its worker
                 kind="fair-reminder",
                 key=f"fair-reminder:{registration.pk}:{day.isoformat()}",
                 context=_fair_context(registration.fair, registration),

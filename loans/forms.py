@@ -183,7 +183,7 @@ class ApplicationForm(forms.Form):
     # --- checking -------------------------------------------------------------------
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.programme.kind == Kind.LOAN and not self.errors:
             self._check_loan(data)
         for item in self.items:
@@ -408,7 +408,7 @@ class QueueForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = SupportProgramme.objects.for_staff(user)  # type: ignore[attr-defined]
+        self.fields["programme"].queryset = SupportProgramme.objects.for_staff(user)
 
     def filters(self) -> dict[str, Any]:
         """Status and programme to show; the waiting ones unless a status was chosen (a link

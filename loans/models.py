@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -25,7 +25,15 @@ from accounts.scoping import ScopedQuerySet
 from markets.models import Localized
 from workers.reference import PriorityGroup
 
-MONEY = {"max_digits": 14, "decimal_places": 0, "validators": [MinValueValidator(0)]}
+
+class _MoneyOptions(TypedDict):
+    max_digits: int
+    decimal_places: int
+    validators: list[MinValueValidator]
+
+
+# Typed so that `DecimalField(..., **MONEY)` is checked like the written-out keywords.
+MONEY: _MoneyOptions = {"max_digits": 14, "decimal_places": 0, "validators": [MinValueValidator(0)]}
 
 
 class Kind(models.TextChoices):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
+from accounts.http import AuthenticatedHttpRequest
 from loans import rules, selectors, services
 from loans.forms import ApproveForm, BankGrantForm, QueueForm, ReasonForm, ReferenceForm
 from loans.models import (
@@ -145,7 +146,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def application(request: HttpRequest, pk: int) -> HttpResponse:
+def application(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = scoped_application(request, pk)
     # Applications carry poverty and ethnicity: staff reads are logged like the worker page.
     sensitive_read_record(staff=request.user, profile=found.profile, context="support-application")
@@ -256,7 +257,9 @@ def worker_support(request: HttpRequest, profile_pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def start_for_worker(request: HttpRequest, profile_pk: int, programme_pk: int) -> HttpResponse:
+def start_for_worker(
+    request: AuthenticatedHttpRequest, profile_pk: int, programme_pk: int
+) -> HttpResponse:
     """A counsellor starts an application with a walk-in worker (assisted)."""
     profile = get_object_or_404(WorkerProfile.objects.for_user(request.user), pk=profile_pk)
     found = get_object_or_404(SupportProgramme, pk=programme_pk)

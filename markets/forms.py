@@ -57,7 +57,7 @@ class AmountField(forms.Field):
 
 
 class ProgrammeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Programme) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Programme) -> str:
         return f"{obj.market.name} · {obj.name}"
 
 
@@ -118,7 +118,7 @@ class FeeCheckForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = fee_check_programmes()  # type: ignore[attr-defined]
+        self.fields["programme"].queryset = fee_check_programmes()  # type: ignore[attr-defined]  # fields[...] is typed as Field; this one is a ModelChoiceField
 
     def partial_fee_request(self) -> rules.FeeRequest | None:
         """What can be read of an invalid form, to point out every nonsense amount at once
@@ -185,9 +185,9 @@ class NoticeForm(forms.Form):
         if not user.is_admin:
             # A manager writes for their own province only: the choice is not theirs.
             field = self.fields["province"]
-            field.queryset = Province.objects.filter(pk=user.province_id)  # type: ignore[attr-defined]
+            field.queryset = Province.objects.filter(pk=user.province_id)  # type: ignore[attr-defined]  # fields[...] is typed as Field; this one is a ModelChoiceField
             field.required = True
-            field.empty_label = None  # type: ignore[attr-defined]
+            field.empty_label = None  # type: ignore[attr-defined]  # fields[...] is typed as Field; this one is a ModelChoiceField
             field.initial = user.province.code if user.province else None
 
 
@@ -292,7 +292,7 @@ class FraudReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         province = self.data.get("province") if self.is_bound else self.initial.get("province")
         if code := as_id(province):
-            self.fields["commune"].queryset = Commune.objects.filter(  # type: ignore[attr-defined]
+            self.fields["commune"].queryset = Commune.objects.filter(  # type: ignore[attr-defined]  # fields[...] is typed as Field; this one is a ModelChoiceField
                 province__code=code
             ).only("pk", "name")
 

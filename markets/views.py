@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import staff_required
 from accounts.files import private_file_response
+from accounts.http import AuthenticatedHttpRequest
 from accounts.limits import body_limit
 from accounts.models import Province
 from accounts.text import as_id
@@ -372,7 +373,7 @@ def notice_writer_required(view: Callable[..., HttpResponse]) -> Callable[..., H
 
     @staff_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not services.can_write_notices(request.user):
             raise Http404
         return view(request, *args, **kwargs)
@@ -382,7 +383,7 @@ def notice_writer_required(view: Callable[..., HttpResponse]) -> Callable[..., H
 
 @notice_writer_required
 @require_GET
-def staff_notice_list(request: HttpRequest) -> HttpResponse:
+def staff_notice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     notices = selectors.staff_notices(request.user).order_by("-created_at", "-pk")
     page = Paginator(notices, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     now = timezone.now()
@@ -392,7 +393,7 @@ def staff_notice_list(request: HttpRequest) -> HttpResponse:
 
 @notice_writer_required
 @require_http_methods(["GET", "POST"])
-def staff_notice_create(request: HttpRequest) -> HttpResponse:
+def staff_notice_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = NoticeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         notice = services.notice_create(by=request.user, **form.cleaned_data)
@@ -442,13 +443,13 @@ def _staff_notice_page(
     )
 
 
-def _staff_notice(request: HttpRequest, pk: int) -> Notice:
+def _staff_notice(request: AuthenticatedHttpRequest, pk: int) -> Notice:
     return get_object_or_404(selectors.staff_notices(request.user), pk=pk)
 
 
 @notice_writer_required
 @require_http_methods(["GET", "POST"])
-def staff_notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_notice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = _staff_notice(request, pk)
     if request.method == "POST":
         form = NoticeForm(request.POST, user=request.user)
@@ -466,7 +467,7 @@ def staff_notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @notice_writer_required
 @require_POST
-def staff_notice_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_notice_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = _staff_notice(request, pk)
     form = NoticeScheduleForm(request.POST)
     if form.is_valid():
@@ -493,7 +494,7 @@ def _notice_action(
 
     @notice_writer_required
     @require_POST
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
+    def view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         notice = _staff_notice(request, pk)
         form = ReasonForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -560,7 +561,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _admin_only(request: HttpRequest) -> None:
+def _admin_only(request: AuthenticatedHttpRequest) -> None:
     if not request.user.is_admin:
         raise Http404
 
@@ -571,7 +572,7 @@ IMPORT_SESSION_KEY = "markets:enterprise_import"
 @body_limit(ENTERPRISE_IMPORT_MAX_BYTES)
 @staff_required
 @require_http_methods(["GET", "POST"])
-def enterprise_import(request: HttpRequest) -> HttpResponse:
+def enterprise_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload, preview with every problem named, then confirm: the file is written whole or
     not at all."""
     _admin_only(request)
@@ -775,7 +776,7 @@ def staff_fraud_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def staff_fraud_take(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_fraud_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _staff_report(request, pk)
     try:
         services.fraud_report_take(report=report, by=request.user)
@@ -786,7 +787,7 @@ def staff_fraud_take(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def staff_fraud_link(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_fraud_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _staff_report(request, pk)
     form = FraudLinkForm(request.POST)
     if form.is_valid():
@@ -807,7 +808,7 @@ def staff_fraud_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def staff_fraud_close(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_fraud_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _staff_report(request, pk)
     form = FraudCloseForm(request.POST)
     if form.is_valid():

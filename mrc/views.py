@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from accounts.decorators import staff_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role, User
 from fairs.selectors import coming_fairs_count
 from loans.models import WAITING_STATUSES
@@ -106,7 +107,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What needs the staff member's attention in their province."""
     user = request.user
     # Counting the role, not the id, lets PostgreSQL count from the (province, role) index

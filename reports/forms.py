@@ -24,7 +24,7 @@ class PeriodForm(forms.Form):
     province = forms.CharField(required=False)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         today = timezone.localdate()
         if self.has_error("start") or self.has_error("end"):
             return cleaned

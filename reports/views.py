@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.decorators import staff_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import ExportRecord, Province, User
 from accounts.spreadsheets import XLSX, workbook_bytes
 from accounts.text import as_id
@@ -16,7 +17,7 @@ from reports.forms import PeriodForm, TargetForm
 from reports.models import Target
 
 
-def _scope(request: HttpRequest, code: str) -> Province | None:
+def _scope(request: AuthenticatedHttpRequest, code: str) -> Province | None:
     """The province a user asks for: their own, or (admins) any, or the whole country.
 
     A province outside the user's scope is a 404, as for any object of another province.
@@ -34,7 +35,7 @@ def _scope(request: HttpRequest, code: str) -> Province | None:
     return user.province
 
 
-def _dashboard(request: HttpRequest) -> tuple[PeriodForm, selectors.Dashboard | None]:
+def _dashboard(request: AuthenticatedHttpRequest) -> tuple[PeriodForm, selectors.Dashboard | None]:
     form = PeriodForm(request.GET or None)
     province = _scope(request, request.GET.get("province", ""))
     if request.GET and not form.is_valid():
@@ -48,7 +49,7 @@ def _dashboard(request: HttpRequest) -> tuple[PeriodForm, selectors.Dashboard | 
 
 
 @staff_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, board = _dashboard(request)
     context: dict[str, object] = {
         "form": form,
@@ -158,7 +159,7 @@ def _support_summary(board: selectors.Dashboard) -> list[tuple[str, object]]:
 
 
 @staff_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every table of the dashboard in one Excel sheet, recorded like any export."""
     _form, board = _dashboard(request)
     if board is None:
@@ -191,7 +192,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def printable(request: HttpRequest) -> HttpResponse:
+def printable(request: AuthenticatedHttpRequest) -> HttpResponse:
     _form, board = _dashboard(request)
     if board is None:
         return dashboard(request)
@@ -209,7 +210,7 @@ def printable(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def national(request: HttpRequest) -> HttpResponse:
+def national(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_admin:
         raise Http404
     year = as_id(request.GET.get("year", ""))
@@ -229,7 +230,7 @@ def national(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def targets(request: HttpRequest) -> HttpResponse:
+def targets(request: AuthenticatedHttpRequest) -> HttpResponse:
     user: User = request.user
     if not (user.is_admin or user.is_manager):
         raise Http404

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.limits import body_limit
 from accounts.models import ExportRecord, User
 from accounts.spreadsheets import XLSX, SpreadsheetRefused, read_rows, workbook_bytes
@@ -53,7 +54,7 @@ def scoped_case(request: HttpRequest, pk: int) -> Case:
 
 
 @staff_required
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CaseloadForm(request.GET or None, user=request.user)
     filters = form.filters()
     cases = selectors.caseload(request.user, filters, timezone.localdate())
@@ -100,7 +101,7 @@ def _case_form_page(
 
 
 @staff_required
-def case_move(request: HttpRequest, pk: int) -> HttpResponse:
+def case_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = scoped_case(request, pk)
     form = CaseMoveForm(request.POST or None, case=case)
 
@@ -134,7 +135,7 @@ def case_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+def session_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = scoped_case(request, pk)
     form = SessionForm(request.POST or None)
 
@@ -153,7 +154,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def contact_session(request: HttpRequest) -> HttpResponse:
+def contact_session(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Log a session with someone who has no account yet."""
     if request.user.province_id is None:
         raise Http404
@@ -204,7 +205,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+def note_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = scoped_case(request, pk)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -213,7 +214,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = scoped_case(request, pk)
     form = FollowUpForm(request.POST or None, case=case, user=request.user)
 
@@ -232,7 +233,7 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     follow_up = get_object_or_404(FollowUp.objects.for_user(request.user), pk=pk)
     services.follow_up_done(follow_up_id=follow_up.pk, actor=request.user)
     target = request.POST.get("next", "")
@@ -242,7 +243,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def my_follow_ups(request: HttpRequest) -> HttpResponse:
+def my_follow_ups(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
@@ -252,7 +253,7 @@ def my_follow_ups(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def check_in_add(request: HttpRequest, pk: int) -> HttpResponse:
+def check_in_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = scoped_case(request, pk)
     form = CheckInForm(request.POST or None)
 
@@ -275,7 +276,7 @@ def check_in_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def assign(request: HttpRequest, pk: int) -> HttpResponse:
+def assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = scoped_case(request, pk)
     form = AssignForm(
         request.POST or None,
@@ -297,7 +298,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def handover(request: HttpRequest) -> HttpResponse:
+def handover(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A centre manager gives a leaving counsellor's cases and tasks to a colleague."""
     user: User = request.user
     if not (user.is_manager or user.is_admin) or user.province_id is None:
@@ -323,7 +324,7 @@ EXPORT_HEADER = [
 
 
 @staff_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The filtered caseload as an Excel file; every export is recorded."""
     form = CaseloadForm(request.GET or None, user=request.user)
     filters = form.filters()
@@ -357,7 +358,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @body_limit(IMPORT_MAX_BYTES)
 @staff_required
-def import_workers(request: HttpRequest) -> HttpResponse:
+def import_workers(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a sheet, see every row checked, then import all-or-nothing or valid rows."""
     user: User = request.user
     if user.province_id is None:

@@ -39,7 +39,7 @@ def seed_workers() -> None:
         user = User.objects.filter(phone=phone).first()
         if user is None or WorkerProfile.objects.filter(user=user).exists():
             continue
-        services.consent_accept(user=user, text=text)  # type: ignore[arg-type]
+        services.consent_accept(user=user, text=text)  # type: ignore[arg-type]  # a consent text is seeded by a data migration
         profile = services.profile_start(user=user)
         commune = (
             user.province.communes.filter(name=commune_name).first()

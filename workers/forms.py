@@ -170,7 +170,7 @@ class IdentityForm(StepForm):
         return issued
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         number, born, sex = (cleaned.get(k) for k in ("personal_id", "date_of_birth", "sex"))
         if number and born and sex:
             check = check_personal_id(number, birth_date=born, sex=IdSex(sex))
@@ -256,7 +256,7 @@ class AddressForm(StepForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         commune, province = cleaned.get("commune"), cleaned.get("province")
         if commune and province and commune.province_id != province.pk:
             self.add_error("commune", _("This commune is not in the province you chose."))
@@ -430,7 +430,7 @@ class AssistedRegistrationForm(forms.Form):
         return email
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if not cleaned.get("phone") and not cleaned.get("email") and not self.errors:
             raise forms.ValidationError(
                 _("Enter the worker's phone number (or an email) so they can sign in later.")
@@ -737,7 +737,7 @@ class HandoverForm(forms.Form):
         self.fields["to"].queryset = staff_of_province(province_id)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("leaving") and cleaned.get("leaving") == cleaned.get("to"):
             raise forms.ValidationError(_("Choose two different people."))
         return cleaned

@@ -289,7 +289,7 @@ def _create_rows(rows: list[dict[str, Any]], counsellor: User) -> None:
         services.consent_accept(
             user=user,
             text=text,
-            method="paper",  # type: ignore[arg-type]
+            method="paper",
             recorded_by=counsellor,
         )
         profile = services.profile_start(user=user, created_by=counsellor)

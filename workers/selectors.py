@@ -282,7 +282,7 @@ def profile_for_reading(profile: WorkerProfile) -> list[tuple[str, list[tuple[st
         "priority_groups": [PriorityGroup(g).label for g in profile.priority_groups],
         "desired_markets": [markets.get(code, code) for code in profile.desired_markets],
         "steps_done": [ProfileStep(s).label for s in STEP_ORDER if s in profile.steps_done],
-        "id_problems": [id_problem_text.get(p, p) for p in profile.id_problems],  # type: ignore[call-overload]
+        "id_problems": [id_problem_text.get(p, p) for p in profile.id_problems],
     }
     labels = {
         "priority_groups": _("Priority groups"),

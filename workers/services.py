@@ -381,7 +381,7 @@ def worker_register_assisted(
     user.save()
     consent_accept(
         user=user,
-        text=ConsentText.objects.first(),  # type: ignore[arg-type]
+        text=ConsentText.objects.first(),  # type: ignore[arg-type]  # a consent text is seeded by a data migration
         method=Consent.Method.PAPER,
         recorded_by=counsellor,
     )

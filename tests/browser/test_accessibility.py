@@ -75,7 +75,7 @@ def audited_context(
     context = browser.new_context(viewport=viewport, locale="vi-VN", bypass_csp=True)
     foreign: list[str] = []
 
-    def guard(route):  # type: ignore[no-untyped-def]
+    def guard(route):
         if route.request.url.startswith(base_url):
             return route.continue_()
         foreign.append(route.request.url)
@@ -131,7 +131,7 @@ class Audit:
 
 
 @pytest.fixture
-def demo(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def demo(settings, tmp_path) -> None:
     """The demo centre of Lào Cai: every page has something real on it."""
     settings.MEDIA_ROOT = tmp_path
     seed_accounts(PASSWORD)

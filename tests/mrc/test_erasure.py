@@ -161,12 +161,12 @@ def her_whole_story(lao_cai, media: Path) -> tuple[User, User]:
 
 
 @pytest.fixture
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
 
 
-def _due(settings) -> None:  # type: ignore[no-untyped-def]
+def _due(settings) -> None:
     DeletionRequest.objects.update(
         requested_at=timezone.now()
         - datetime.timedelta(days=settings.WORKER_DATA_RETENTION_DAYS + 1)
@@ -214,7 +214,7 @@ def test_a_file_the_storage_cannot_delete_is_kept_in_the_queue_and_retried(
 
     real_delete = FileSystemStorage.delete
 
-    def refuse(self, name):  # type: ignore[no-untyped-def]
+    def refuse(self, name):
         raise OSError("the object store did not answer")
 
     monkeypatch.setattr(FileSystemStorage, "delete", refuse)

@@ -6,9 +6,10 @@ import factory
 from django.utils import timezone
 
 from orientation.models import Module, Question
+from tests.factories import ModelFactory
 
 
-class ModuleFactory(factory.django.DjangoModelFactory):
+class ModuleFactory(ModelFactory[Module]):
     class Meta:
         model = Module
         skip_postgeneration_save = True

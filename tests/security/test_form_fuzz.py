@@ -286,7 +286,7 @@ class PageParser(HTMLParser):
 
 
 @pytest.fixture
-def world(core_world, lao_cai):  # type: ignore[no-untyped-def]  # noqa: F811 (the fixture)
+def world(core_world, lao_cai):  # noqa: F811 (the fixture)
     """The access matrix's world, with a fair and support applications of the same worker."""
     w = dict(core_world)
     owner: User = w["owner"]
@@ -478,7 +478,7 @@ def query_form(page: str, link: str) -> Form:
 def project_url_names() -> set[str]:
     names: set[str] = set()
 
-    def walk(patterns, namespace: str) -> None:  # type: ignore[no-untyped-def]
+    def walk(patterns, namespace: str) -> None:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, pattern.namespace or namespace)
@@ -821,7 +821,7 @@ def part_of(key: tuple[str, str, tuple[str, ...]]) -> int:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("part", range(PARTS))
-def test_every_form_survives_hostile_values(world, capsys, part):  # type: ignore[no-untyped-def]
+def test_every_form_survives_hostile_values(world, capsys, part):
     started = time.monotonic()
     client = Client(raise_request_exception=True)
     crawls: dict[str, Crawl] = {}

@@ -9,14 +9,14 @@ from PIL import Image
 
 from accounts.models import Consent, ConsentText
 from accounts.text import fold
-from tests.factories import WorkerFactory
+from tests.factories import ModelFactory, WorkerFactory
 from workers.models import Case, WorkerProfile
 
 # 1990-05-17, female, born in Lào Cai (code 015): 015 1 90 123456 agrees with all three.
 VALID_ID = "015190123456"
 
 
-class CaseFactory(factory.django.DjangoModelFactory):
+class CaseFactory(ModelFactory[Case]):
     class Meta:
         model = Case
 
@@ -26,7 +26,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     commune = factory.LazyAttribute(lambda case: case.profile.commune)
 
 
-class ProfileFactory(factory.django.DjangoModelFactory):
+class ProfileFactory(ModelFactory[WorkerProfile]):
     class Meta:
         model = WorkerProfile
         skip_postgeneration_save = True

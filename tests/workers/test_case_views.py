@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def case(lao_cai):  # type: ignore[no-untyped-def]
+def case(lao_cai):
     return ProfileFactory(user=WorkerFactory(province=lao_cai, name="Nguyễn Văn Ánh")).case
 
 
@@ -138,7 +138,7 @@ def test_a_visitor_session_is_logged_without_an_account(client, counsellor, lao_
 
 
 @pytest.fixture
-def case_things(case, counsellor):  # type: ignore[no-untyped-def]
+def case_things(case, counsellor):
     session = services.session_log(
         counsellor=counsellor,
         case=case,
@@ -428,7 +428,7 @@ BAD = [
 ]
 
 
-def preview(client, rows):  # type: ignore[no-untyped-def]
+def preview(client, rows):
     return client.post(reverse("workers:import"), {"file": sheet(rows)})
 
 

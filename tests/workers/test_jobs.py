@@ -45,7 +45,7 @@ def test_follow_up_digest_goes_once_a_day_to_counsellors_with_something_due(coun
     assert Notification.objects.filter(kind="follow-up-due").count() == 4
 
 
-def expiring(profile, code, expires_on):  # type: ignore[no-untyped-def]
+def expiring(profile, code, expires_on):
     return Document.objects.create(
         profile=profile,
         type=DocumentType.objects.get(code=code),

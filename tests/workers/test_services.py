@@ -159,7 +159,7 @@ def test_assisted_registration_records_paper_consent_and_who_took_it(counsellor)
     assert profile.created_by == counsellor
 
 
-def upload(profile, actor, code="passport"):  # type: ignore[no-untyped-def]
+def upload(profile, actor, code="passport"):
     return services.document_upload(
         profile=profile,
         doc_type=DocumentType.objects.get(code=code),
