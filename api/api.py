@@ -20,6 +20,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from accounts.models import Province
+from accounts.transitions import TransitionRefused
 from api import schemas
 from api.models import ApiClient, Scope
 from api.services import (
@@ -40,7 +41,7 @@ from workers.selectors import (
     priority_groups_of,
     province_moves,
 )
-from workers.services import GuardRefused, InvalidTransition, StaleCase
+from workers.services import GuardRefused, StaleCase
 
 PAGE_DEFAULT = 500
 PAGE_MAX = 1000
@@ -373,7 +374,7 @@ def _move(
         raise HttpError(409, "This key was used for another write.") from None
     except StaleCase:
         raise HttpError(409, "The case changed since that version: read it again.") from None
-    except InvalidTransition as refused:
+    except TransitionRefused as refused:
         raise HttpError(409, str(refused)) from None
     except GuardRefused as refused:
         missing = ", ".join(str(m) for m in refused.missing)

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.text import fold
-from fairs import rules, selectors
+from accounts.transitions import TransitionRefused
+from fairs import rules, selectors, transitions
 from fairs.models import (
     Fair,
     FairEvent,
@@ -56,7 +57,7 @@ FAIR_FIELDS = [
     "capacity",
     "registration_deadline",
 ]
-EDITABLE = (Status.DRAFT, Status.PUBLISHED)
+EDITABLE = transitions.EDITABLE
 FOLLOW_UP_DAYS = 7
 
 
@@ -64,7 +65,7 @@ class FairError(Exception):
     """A refusal people can read: the message says what happened and what to do."""
 
 
-class InvalidTransition(FairError):
+class InvalidTransition(FairError, TransitionRefused):
     pass
 
 
@@ -284,7 +285,9 @@ def fair_publish(
     with transaction.atomic():
         fair = _locked_fair(fair_id)
         _refuse_status(
-            fair, (Status.DRAFT,), _("Only a draft can be published; this fair is “%(status)s”.")
+            fair,
+            transitions.sources(Status.PUBLISHED),
+            _("Only a draft can be published; this fair is “%(status)s”."),
         )
         if fair.ends_at <= now:
             raise InvalidTransition(_("This fair is already over: change its dates first."))
@@ -310,7 +313,7 @@ def fair_close(*, fair_id: int, actor: User, reason: str = "") -> Fair:
         fair = _locked_fair(fair_id)
         _refuse_status(
             fair,
-            (Status.PUBLISHED,),
+            transitions.sources(Status.CLOSED),
             _("Only a published fair can be closed; this fair is “%(status)s”."),
         )
         fair.status = Status.CLOSED
@@ -336,7 +339,9 @@ def fair_cancel(*, fair_id: int, actor: User, reason: str) -> Fair:
     with transaction.atomic():
         fair = _locked_fair(fair_id)
         _refuse_status(
-            fair, EDITABLE, _("This fair is “%(status)s”: it can no longer be cancelled.")
+            fair,
+            transitions.sources(Status.CANCELLED),
+            _("This fair is “%(status)s”: it can no longer be cancelled."),
         )
         previous = fair.status
         fair.status = Status.CANCELLED
@@ -793,7 +798,7 @@ def interview_record(
     with transaction.atomic():
         participation = Participation.objects.select_related("enterprise").get(pk=participation_id)
         fair = _locked_fair(participation.fair_id)
-        _refuse_status(fair, (Status.PUBLISHED, Status.CLOSED), _no_outcomes())
+        _refuse_status(fair, transitions.OUTCOMES_OPEN, _no_outcomes())
         registration = Registration.objects.get(pk=registration_id)
         if registration.fair_id != fair.pk:
             raise FairError(_("This person is registered for another fair."))
@@ -844,7 +849,7 @@ def offer_make(
             pk=interview_id
         )
         fair = _locked_fair(fair_id)
-        _refuse_status(fair, (Status.PUBLISHED, Status.CLOSED), _no_outcomes())
+        _refuse_status(fair, transitions.OUTCOMES_OPEN, _no_outcomes())
         interview = Interview.objects.select_for_update().get(pk=interview_id)
         return _offer(fair, interview, actor=actor, follow_up_on=follow_up_on)
 
@@ -922,7 +927,7 @@ def _follow_up(interview: Interview, *, actor: User, due_on: datetime.date) -> N
             actor=actor,
             source="fair-offer",
         )
-    except worker_services.InvalidTransition as exc:
+    except TransitionRefused as exc:
         raise FairError(str(exc)) from exc
     Interview.objects.filter(pk=interview.pk).update(follow_up=task, case=case)
 

@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -261,10 +260,9 @@ class EnterpriseAdminForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         status = data.get("status")
-        if self.instance.pk and status and status != self.initial.get("status"):
-            allowed = services.LICENCE_TRANSITIONS.get(self.initial["status"], frozenset())
-            if status not in allowed:
-                raise ValidationError(_("A revoked licence cannot change status."))
+        if self.instance.pk and status:
+            # The service's rule and message; the save would refuse it too, as a 500.
+            services.enterprise_status_check(previous=self.initial["status"], status=status)
         return data
 
 

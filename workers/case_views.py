@@ -22,6 +22,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.limits import body_limit
 from accounts.models import ExportRecord, User
 from accounts.spreadsheets import XLSX, SpreadsheetRefused, read_rows, workbook_bytes
+from accounts.transitions import TransitionRefused
 from workers import importing, selectors, services
 from workers.forms import (
     AssignForm,
@@ -124,7 +125,7 @@ def case_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return _("The case cannot move yet. Missing: %(missing)s.") % {
                 "missing": "; ".join(str(m) for m in refused.missing)
             }
-        except services.InvalidTransition as exc:
+        except TransitionRefused as exc:
             return str(exc)
         messages.success(request, _("Case moved."))
         return None
@@ -221,7 +222,7 @@ def follow_up_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def save() -> str | None:
         try:
             services.follow_up_create(case=case, actor=request.user, **form.cleaned_data)
-        except services.InvalidTransition as exc:
+        except TransitionRefused as exc:
             return str(exc)
         messages.success(request, _("Follow-up set."))
         return None
@@ -260,7 +261,7 @@ def check_in_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def save() -> str | None:
         try:
             services.check_in_record(case=case, by=request.user, **form.cleaned_data)
-        except services.InvalidTransition as exc:
+        except TransitionRefused as exc:
             return str(exc)
         messages.success(request, _("Check-in recorded."))
         return None
@@ -289,7 +290,7 @@ def assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             services.case_assign(
                 case_ids=[case.pk], to=form.cleaned_data["assignee"], actor=request.user
             )
-        except services.InvalidTransition as exc:
+        except TransitionRefused as exc:
             return str(exc)
         messages.success(request, _("Case assigned."))
         return None

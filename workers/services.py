@@ -17,6 +17,7 @@ from accounts import personal
 from accounts.models import Consent, ConsentText, Role, User
 from accounts.phones import format_national, normalize_phone
 from accounts.text import fold
+from accounts.transitions import TransitionRefused
 from workers import rules
 from workers.models import (
     STEP_ORDER,
@@ -68,7 +69,7 @@ class DuplicatePersonalId(Exception):
     """Another profile holds this personal ID; the attempt has been recorded."""
 
 
-class InvalidTransition(Exception):
+class InvalidTransition(TransitionRefused):
     """A status change that the current status does not allow."""
 
 

@@ -23,6 +23,7 @@ from accounts.limits import body_limit
 from accounts.links import with_centre_link
 from accounts.models import Centre, User
 from accounts.text import search_text
+from accounts.transitions import TransitionRefused
 from workers import panels, rules, selectors, services
 from workers.forms import (
     STEP_FORMS,
@@ -453,7 +454,7 @@ def staff_document_review(request: AuthenticatedHttpRequest, pk: int, action: st
             messages.success(request, _("Document returned to the worker."))
         else:
             raise Http404
-    except services.InvalidTransition as exc:
+    except TransitionRefused as exc:
         messages.error(request, str(exc))
     return redirect("workers:staff_worker", pk=document.profile_id)
 
@@ -482,7 +483,7 @@ def staff_id_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         claimant = services.personal_id_reassign(
             attempt_id=attempt.pk, actor=request.user, reason=request.POST.get("reason", "")
         )
-    except services.InvalidTransition as exc:
+    except TransitionRefused as exc:
         messages.error(request, str(exc))
         return redirect("workers:staff_worker", pk=attempt.existing_id)
     messages.success(request, _("The personal ID number is now on this file."))
