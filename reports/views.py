@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.decorators import staff_required
+from accounts.exports import export_record_create
 from accounts.http import AuthenticatedHttpRequest
-from accounts.models import ExportRecord, Province, User
+from accounts.models import Province, User
 from accounts.spreadsheets import XLSX, workbook_bytes
 from accounts.text import as_id
 from accounts.validators import EARLIEST_YEAR, LATEST_YEAR
@@ -174,12 +175,7 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponse:
         rows.append([title, ""])
         rows.append(list(headers))
         rows += [list(row) for row in grid]
-    ExportRecord.objects.create(
-        user=request.user,
-        what="dashboard",
-        rows=len(rows),
-        filters=ExportRecord.filters_of(request.GET),
-    )
+    export_record_create(user=request.user, what="dashboard", rows=len(rows), query=request.GET)
     name = board.province.codename if board.province else "national"
     response = HttpResponse(
         workbook_bytes("Report", [_("Figure"), _("Value")], rows), content_type=XLSX

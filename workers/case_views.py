@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
+from accounts.exports import export_record_create
 from accounts.http import AuthenticatedHttpRequest
 from accounts.limits import body_limit
-from accounts.models import ExportRecord, User
+from accounts.models import User
 from accounts.spreadsheets import XLSX, SpreadsheetRefused, read_rows, workbook_bytes
 from accounts.transitions import TransitionRefused
 from workers import importing, selectors, services
@@ -345,11 +346,8 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponse:
         ]
         for c in cases
     ]
-    ExportRecord.objects.create(
-        user=request.user,
-        what="caseload",
-        rows=len(rows),
-        filters=ExportRecord.filters_of(request.GET, skip={"page"}),
+    export_record_create(
+        user=request.user, what="caseload", rows=len(rows), query=request.GET, skip={"page"}
     )
     response = HttpResponse(workbook_bytes("Caseload", EXPORT_HEADER, rows), content_type=XLSX)
     stamp = timezone.localdate().strftime("%Y%m%d")

@@ -389,6 +389,20 @@ def worker_register_assisted(
     return profile_start(user=user, created_by=counsellor)
 
 
+def profile_fill_imported(*, profile: WorkerProfile, values: dict[str, Any]) -> None:
+    """Write the identity and address a checked import row gives, on the new profile and its
+    case (workers.importing); the worker completes the rest of her file later."""
+    WorkerProfile.objects.filter(pk=profile.pk).update(
+        date_of_birth=values["date_of_birth"],
+        sex=values["sex"],
+        personal_id=values["personal_id"],
+        id_problems=values.get("id_problems", []),
+        commune_id=values["commune"],
+        steps_done=["identity", "address"] if values["commune"] else ["identity"],
+    )
+    Case.objects.filter(profile=profile).update(sex=values["sex"], commune_id=values["commune"])
+
+
 def sensitive_read_record(*, staff: AbstractBaseUser, profile: WorkerProfile, context: str) -> None:
     """Log that a staff member was shown a worker's sensitive fields."""
     SensitiveRead.objects.create(staff=staff, profile=profile, context=context)

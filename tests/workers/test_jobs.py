@@ -137,6 +137,25 @@ def test_a_contract_ending_within_30_days_becomes_one_return_follow_up(counsello
     assert {r for r, _c in sent("contract-ending")} == {counsellor.pk}
 
 
+def test_a_return_follow_up_goes_to_the_manager_when_the_counsellor_moved_away(
+    counsellor, manager, lao_cai, dong_thap
+):
+    ending = ProfileFactory(user=WorkerFactory(province=lao_cai)).case
+    Case.objects.filter(pk=ending.pk).update(
+        stage=Stage.DEPARTED,
+        assigned_to=counsellor,
+        contract_end=TODAY + datetime.timedelta(days=20),
+    )
+    counsellor.province = dong_thap
+    counsellor.save(update_fields=["province"])
+
+    assert jobs.contracts_ending(TODAY) == 1
+
+    [task] = FollowUp.objects.all()
+    assert task.assignee == manager  # the follow-up is written through follow_up_create,
+    assert task.created_by == manager  # which refuses an assignee of another province
+
+
 def test_an_overdue_return_is_reported_once_to_the_provinces_managers(manager, lao_cai, dong_thap):
     other_manager = StaffFactory(role=Role.MANAGER, province=dong_thap)
     case = ProfileFactory(user=WorkerFactory(province=lao_cai)).case
