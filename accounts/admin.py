@@ -70,7 +70,7 @@ class PendingFileDeletionAdmin(admin.ModelAdmin):
     """Files an erasure could not delete yet: the nightly job tries them again."""
 
     list_display = ["name", "storage", "created_at", "attempts", "last_tried_at", "last_error"]
-    readonly_fields = list_display
+    readonly_fields = list_display  # type: ignore[assignment]  # list_display here holds field names only
 
     def has_add_permission(self, request) -> bool:
         return False

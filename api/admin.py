@@ -26,8 +26,8 @@ class ApiClientAdmin(admin.ModelAdmin):
         "token_prefix",
     ]
     list_filter = ["is_active"]
-    fields = [*list_display, "created_at"]
-    readonly_fields = fields
+    fields = [*list_display, "created_at"]  # type: ignore[list-item]  # list_display here holds field names only
+    readonly_fields = fields  # type: ignore[assignment]  # fields here is a flat list of names
     actions = ["deactivate"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -49,7 +49,7 @@ class ApiRequestAdmin(admin.ModelAdmin):
     list_display = ["at", "client", "method", "path"]
     list_filter = ["client"]
     fields = ["at", "client", "method", "path", "case_ids"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # fields here is a flat list of names
     list_select_related = ["client"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -159,7 +159,10 @@ def _client(request: HttpRequest, scope: str) -> ApiClient:
 
 def _record(case: Case, groups: dict[int, list[str]] | None) -> dict[str, Any]:
     profile = case.profile
-    status_abroad = {Stage.DEPARTED: "working", Stage.LEFT_CONTRACT: "left_contract"}
+    status_abroad: dict[str, str] = {
+        Stage.DEPARTED: "working",
+        Stage.LEFT_CONTRACT: "left_contract",
+    }
     sensitive = None
     if groups is not None:
         sensitive = {
@@ -304,8 +307,8 @@ def moves(
             {
                 "event_id": e.pk,
                 "case_id": e.case_id,
-                "from_province": e.from_province.code,
-                "to_province": e.to_province.code,
+                "from_province": e.from_province.code,  # type: ignore[union-attr]  # the feed lists province moves only, which name both provinces
+                "to_province": e.to_province.code,  # type: ignore[union-attr]  # the feed lists province moves only, which name both provinces
                 "at": e.at,
             }
             for e in events
@@ -430,7 +433,7 @@ def monthly_figures(
     last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
     place = None
     if client.province_id is not None:
-        if province is not None and province != client.province.code:
+        if province is not None and province != client.province.code:  # type: ignore[union-attr]  # province_id is checked first, without a query
             raise Http404
         place = client.province
     elif province is not None:

@@ -242,7 +242,7 @@ def fair_update(
             actor=actor,
             reason=_("Changed: %(fields)s")
             % {
-                "fields": ", ".join(str(Fair._meta.get_field(n).verbose_name) for n in changed)
+                "fields": ", ".join(str(Fair._meta.get_field(n).verbose_name) for n in changed)  # type: ignore[union-attr]  # the changed names are concrete fields, never reverse relations
                 or "-"
             },
         )
@@ -892,7 +892,7 @@ def _follow_up(interview: Interview, *, actor: User, due_on: datetime.date) -> N
     case = _case_of(interview.registration, actor)
     if (
         case is None
-        and Case.objects.filter(profile__user_id=interview.registration.worker_id).exists()
+        and Case.objects.filter(profile__user_id=interview.registration.worker_id).exists()  # type: ignore[misc]  # a registration with an interview has its worker
     ):
         raise FairError(
             _(

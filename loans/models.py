@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.personal import How, PersonalData, reference
@@ -286,7 +287,11 @@ class CostItem(models.Model):
         return str(UNIT_NOUNS.get(self.unit, ""))
 
 
-UNIT_NOUNS = {Unit.COURSE: _("courses"), Unit.DAY: _("days"), Unit.MONTH: _("months")}
+UNIT_NOUNS: dict[str, Promise] = {
+    Unit.COURSE: _("courses"),
+    Unit.DAY: _("days"),
+    Unit.MONTH: _("months"),
+}
 
 
 class DatedRuleQuerySet(models.QuerySet[Any]):

@@ -3,6 +3,7 @@ the programmes with their budget figures, and a worker's options (to help them a
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -105,7 +106,7 @@ def decision_context(
         elif action == "bank-granted":
             decisions[action] = BankGrantForm(
                 prefix=action,
-                initial={"lent_amount": group(application.approved_amount or 0)},
+                initial={"lent_amount": group(application.approved_amount or Decimal(0))},
             )
         else:
             decisions[action] = form_class(prefix=action)

@@ -46,7 +46,7 @@ class FigureInline(admin.TabularInline):
 
     model = LegalFigure
     fields = ["kind", "label_vi", "amount", "currency", "valid_from", "valid_to", "status"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # fields here is a flat list of names
     show_change_link = True
     extra = 0
     can_delete = False
@@ -118,7 +118,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 class FigureChangeInline(admin.TabularInline):
     model = LegalFigureChange
     fields = ["at", "by", "action", "changes", "reason"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # fields here is a flat list of names
     extra = 0
     can_delete = False
 
@@ -269,7 +269,7 @@ class EnterpriseAdminForm(forms.ModelForm):
 class EnterpriseEventInline(admin.TabularInline):
     model = EnterpriseEvent
     fields = ["at", "by", "from_status", "to_status", "decision_reference", "reason"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # fields here is a flat list of names
     extra = 0
     can_delete = False
 
@@ -295,7 +295,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
 class NoticeEventInline(admin.TabularInline):
     model = NoticeEvent
     fields = ["at", "by", "from_status", "to_status", "reason"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # fields here is a flat list of names
     extra = 0
     can_delete = False
 

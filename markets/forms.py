@@ -148,8 +148,8 @@ class FeeCheckForm(forms.Form):
                 wage, wage_currency = Decimal(10_000_000), rules.VND
             months = months or 1
         return rules.FeeRequest(
-            contract_months=months,
-            monthly_wage=rules.Money(wage, wage_currency),
+            contract_months=months,  # type: ignore[arg-type]  # a complete form has both (required); a partial one filled them above
+            monthly_wage=rules.Money(wage, wage_currency),  # type: ignore[arg-type]  # a complete form has both (required); a partial one filled them above
             service_fee=asked("service_fee"),
             brokerage=asked("brokerage"),
             deposit=asked("deposit"),
@@ -317,7 +317,7 @@ class FraudReportForm(forms.Form):
             # The visitor's name for the file, with the extension of what it really is.
             stem = PurePath(upload.name or "file").stem[:150] or "file"
             stored = ContentFile(clean.content, name=f"{stem}.{clean.extension}")
-            checked.append(Attachment(file=stored, content_type=clean.content_type))
+            checked.append(Attachment(file=stored, content_type=clean.content_type))  # type: ignore[arg-type]  # any Django File is stored; ContentFile is one
         return checked
 
 

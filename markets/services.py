@@ -614,7 +614,7 @@ def _figure_values(figure: LegalFigure) -> dict[str, str]:
     values = {}
     for name in FIGURE_FIELDS:
         field = LegalFigure._meta.get_field(name)
-        value = getattr(figure, field.attname)
+        value = getattr(figure, field.attname)  # type: ignore[union-attr]  # FIGURE_FIELDS are concrete fields, never reverse relations
         values[name] = "" if value is None else str(value)
     return values
 

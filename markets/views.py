@@ -503,7 +503,7 @@ def _notice_action(
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, done)
+            messages.success(request, str(done))
         return redirect("markets:staff_notice", pk=notice.pk)
 
     return view

@@ -83,7 +83,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     with translation.override(language):
         try:
             # No request: the context processors would read the database.
-            body = render_to_string(template)
+            body: str = render_to_string(template)
         except Exception:
             log.exception("The error page %s could not be drawn", template)
             body = (

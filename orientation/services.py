@@ -68,7 +68,7 @@ def module_audio_generate(*, module_id: int) -> bool:
     if (
         module.audio
         and module.audio_text_hash == digest
-        and module.audio.storage.exists(module.audio.name)
+        and module.audio.storage.exists(module.audio.name or "")
     ):
         return False
     speech = audio.synthesise(text)

@@ -31,7 +31,7 @@ def _scope(request: AuthenticatedHttpRequest, code: str) -> Province | None:
         return get_object_or_404(Province, code=number if number is not None else -1)
     if user.province_id is None:
         raise Http404
-    if code and code != str(user.province.code):
+    if code and code != str(user.province.code):  # type: ignore[union-attr]  # province_id is checked above, without a query
         raise Http404
     return user.province
 

@@ -52,7 +52,8 @@ class UserFactory(ModelFactory[User]):
     province = factory.LazyFunction(lambda: province(15))
 
     @factory.post_generation
-    def password(self, create: bool, extracted: str | None, **kwargs: Any) -> None:
+    def password(self: Any, create: bool, extracted: str | None, **kwargs: Any) -> None:
+        # factory_boy calls a post-generation hook with the made User as `self`.
         self.set_password(extracted or PASSWORD)
         if create:
             self.save(update_fields=["password"])
@@ -63,7 +64,7 @@ class UserFactory(ModelFactory[User]):
 
 
 class WorkerFactory(UserFactory):
-    email = None
+    email: Any = None
     phone = factory.Sequence(lambda n: f"+8491{n:07d}")
     phone_verified = True
 

@@ -134,7 +134,7 @@ def seed_cases() -> None:
             priority_group="",
             actor=counsellor,
         )
-    for document in an.profile.documents.filter(status="uploaded"):
+    for document in an.profile.documents.filter(status="uploaded"):  # type: ignore[misc]  # a related manager's filter (django-stubs cannot resolve it here)
         services.document_verify(document_id=document.pk, actor=counsellor)
     an = services.case_move(
         case_id=an.pk, to=Stage.DOCUMENTS_READY, actor=counsellor, expected_version=an.version

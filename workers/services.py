@@ -6,7 +6,6 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -403,7 +402,7 @@ def profile_fill_imported(*, profile: WorkerProfile, values: dict[str, Any]) -> 
     Case.objects.filter(profile=profile).update(sex=values["sex"], commune_id=values["commune"])
 
 
-def sensitive_read_record(*, staff: AbstractBaseUser, profile: WorkerProfile, context: str) -> None:
+def sensitive_read_record(*, staff: User, profile: WorkerProfile, context: str) -> None:
     """Log that a staff member was shown a worker's sensitive fields."""
     SensitiveRead.objects.create(staff=staff, profile=profile, context=context)
 
@@ -778,7 +777,7 @@ def session_log(
         else (contact_commune.province_id if contact_commune else counsellor.province_id)
     )
     with transaction.atomic():
-        session = CounsellingSession.objects.create(
+        session = CounsellingSession.objects.create(  # type: ignore[misc]  # None for a national admin without a commune, as Django allows
             case=case,
             counsellor=counsellor,
             channel=channel,
@@ -799,7 +798,7 @@ def session_log(
 
 def sessions_link_contact(*, phone: str, case: Case) -> int:
     """Sessions logged for a contact with this phone number now belong to the worker's case."""
-    return CounsellingSession.objects.filter(
+    return CounsellingSession.objects.filter(  # type: ignore[misc]  # a case always has its province
         case__isnull=True, contact_phone=phone, province_id=case.province_id
     ).update(case=case)
 

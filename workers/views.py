@@ -435,7 +435,7 @@ def staff_documents(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Document received."))
         else:
             for error in form.errors.get("file", []):
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("workers:staff_worker", pk=profile.pk)
 
 

@@ -7,6 +7,7 @@ portal's own fee-check limiter, with the proxy's address as REMOTE_ADDR as nginx
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 import pytest
 from django.test import Client, RequestFactory
@@ -22,7 +23,7 @@ PROXY = "172.18.0.5"  # nginx, as gunicorn sees it inside compose
 
 def address(settings, forwarded: str | None, remote: str = PROXY, count: int = 1) -> str:
     settings.TRUSTED_PROXY_COUNT = count
-    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+    extra: dict[str, Any] = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
     return client_address(RequestFactory().get("/", REMOTE_ADDR=remote, **extra))
 
 
@@ -51,7 +52,7 @@ def test_a_request_from_outside_the_trusted_networks_is_keyed_on_its_own_address
     assert address(settings, "203.0.113.7", remote="198.51.100.9") == "198.51.100.9"
 
 
-def sign_in(client: Client, login: str, password: str, forwarded: str, **extra: str):
+def sign_in(client: Client, login: str, password: str, forwarded: str, **extra: Any):
     return client.post(
         reverse("account_login"),
         {"login": login, "password": password},

@@ -155,8 +155,12 @@ def shape(s3_endpoint: str) -> Iterator[Shape]:
         services.append(honcho({**env, "WEB_BIND": f"127.0.0.1:{a}"}, folder, "a"))
         services.append(honcho({**env, "WEB_BIND": f"127.0.0.1:{b}"}, folder, "b", "web"))
         for port, service in zip((a, b), services, strict=True):
+
+            def healthy(port: int = port) -> bool:
+                return fetch(port, "GET", "/healthz", timeout=2).status == 200
+
             wait_for(
-                lambda port=port: fetch(port, "GET", "/healthz", timeout=2).status == 200,
+                healthy,
                 60,
                 f"instance on {port} to answer /healthz",
                 service,  # type: ignore[arg-type]  # Popen is a context manager of its own type

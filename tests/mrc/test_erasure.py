@@ -29,6 +29,7 @@ from tests.loans.factories import attach, grant_programme, in_review
 from tests.workers.factories import VALID_ID, identity_values, jpeg_upload
 from workers import services
 from workers.models import (
+    Case,
     DeletionRequest,
     DocumentType,
     DuplicateIdAttempt,
@@ -255,7 +256,8 @@ def test_erasure_does_not_touch_a_namesake_who_asked_nothing(lao_cai, media, set
     assert (namesake.name, namesake.phone, namesake.is_active) == (
         "Hoàng Thị Lan", "+84987654321", True,
     )  # fmt: skip
-    assert Stage  # the case stays in the figures (stage kept)
+    # Her own file is untouched: her case keeps its stage (it counts in the figures).
+    assert Case.objects.get(profile__user=namesake).stage == Stage.REGISTERED
 
 
 def test_a_report_filed_by_someone_else_that_names_her_keeps_its_reporter(lao_cai, media, settings):

@@ -19,7 +19,8 @@ class ModuleFactory(ModelFactory[Module]):
     order = factory.Sequence(lambda n: n)
 
     @factory.post_generation
-    def questions(self, create: bool, extracted: int | None, **kwargs: Any) -> None:
+    def questions(self: Any, create: bool, extracted: int | None, **kwargs: Any) -> None:
+        # factory_boy calls a post-generation hook with the made module as `self`.
         count = 3 if extracted is None else extracted
         for i in range(count):
             Question.objects.create(

@@ -111,7 +111,7 @@ def same_page(response: Any, *typed: str) -> str:
 
 
 def sign_in(client: Client, login: str, password: str, address: str | None = None) -> Any:
-    extra = {"REMOTE_ADDR": address} if address else {}
+    extra: dict[str, Any] = {"REMOTE_ADDR": address} if address else {}
     return client.post(reverse("account_login"), {"login": login, "password": password}, **extra)
 
 

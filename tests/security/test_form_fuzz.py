@@ -35,6 +35,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
@@ -368,7 +369,8 @@ def seeds(w: dict[str, Any]) -> list[str]:
     paths.append(reverse("workers:staff_worker", args=[w["dispute"].existing_id]))
     paths += [*simple_routes(), "/accounts/login/", "/accounts/signup/", "/accounts/email/"]
     paths.append(reverse("admin:index"))
-    for name, entry in {**CORE_MATRIX, **FAIRS_MATRIX}.items():
+    matrix: dict[str, Any] = {**CORE_MATRIX, **FAIRS_MATRIX}
+    for name, entry in matrix.items():
         if entry.method == "get":
             paths.append(reverse(name, args=entry.args(w)))
     paths.append(reverse("fairs:staff_fair", args=[w["draft_fair"].pk]))
@@ -400,7 +402,7 @@ def sign_in(client: Client, user: User | None) -> None:
 # --- Crawling ---------------------------------------------------------------------------
 
 
-def is_html(response: HttpResponse) -> bool:
+def is_html(response: HttpResponseBase) -> bool:
     return response.get("Content-Type", "").startswith("text/html")
 
 
@@ -734,7 +736,7 @@ class Fuzzer:
         self.state = fingerprint()
 
 
-def unescaped(response: HttpResponse) -> list[str]:
+def unescaped(response: Any) -> list[str]:
     if not is_html(response) or getattr(response, "streaming", False):
         return []
     body = response.content.decode(errors="replace")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from typing import Any
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -36,7 +37,8 @@ class ProfileFactory(ModelFactory[WorkerProfile]):
     case = factory.RelatedFactory(CaseFactory, factory_related_name="profile")
 
     @factory.post_generation
-    def consent(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+    def consent(self: Any, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        # factory_boy calls a post-generation hook with the made profile as `self`.
         if create and extracted is not False:
             Consent.objects.create(user=self.user, text=ConsentText.objects.get(version=1))
 

@@ -1,5 +1,6 @@
 import datetime
 import io
+from collections.abc import Sequence
 
 import pytest
 from django.conf import settings
@@ -407,7 +408,7 @@ def test_export_escapes_formulas_and_is_recorded(client, lao_cai, counsellor):
     assert record.filters == {"stage": "registered"}
 
 
-def sheet(rows: list[list[object]]) -> SimpleUploadedFile:
+def sheet(rows: Sequence[Sequence[object]]) -> SimpleUploadedFile:
     book = Workbook()
     ws = book.active
     ws.append(["Họ và tên", "Số điện thoại", "Số định danh", "Ngày sinh", "Giới tính", "Xã/phường"])
