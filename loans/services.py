@@ -114,6 +114,7 @@ def _locked(application_id: int) -> Application:
 
 
 def _expect(application: Application, allowed: Iterable[str]) -> None:
+    """Refuse, naming the current status, unless it is one of `allowed`."""
     if application.status not in set(allowed):
         raise InvalidTransition(
             _(
@@ -175,10 +176,7 @@ def _move(
 ) -> Application:
     previous = application.status
     if not transitions.is_allowed(previous, action, to):  # the table is the last word
-        raise InvalidTransition(
-            _("This application is now “%(status)s”, so this cannot be done.")
-            % {"status": application.get_status_display()}
-        )
+        _expect(application, ())
     application.status = to
     application.updated_at = timezone.now()
     application.save(update_fields=["status", "updated_at", *fields])
