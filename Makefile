@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install migrate demo test test-fast lint format messages demo-code check-deploy clean bench backup restore restore-drill load load-reminders up openapi lock
+.PHONY: run install migrate demo test test-fast lint typecheck format messages demo-code check-deploy clean bench backup restore restore-drill load load-reminders up openapi lock
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 or python3.13)."; exit 1; }
@@ -42,6 +42,11 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory typecheck
+
+## mypy with the Django plugin ([tool.mypy] in pyproject.toml); the cache is in var/mypy-cache
+typecheck: install
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

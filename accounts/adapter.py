@@ -58,16 +58,16 @@ class AccountAdapter(DefaultAccountAdapter):
     def clean_phone(self, phone: str) -> str:
         return normalize_phone(phone)
 
-    def set_phone(self, user: User, phone: str, verified: bool) -> None:  # type: ignore[override]
+    def set_phone(self, user: User, phone: str, verified: bool) -> None:
         user.phone = phone
         user.phone_verified = verified
         if user.pk is not None:  # at sign-up allauth calls this before the first save
             user.save(update_fields=["phone", "phone_verified"])
 
-    def get_phone(self, user: User) -> tuple[str, bool] | None:  # type: ignore[override]
+    def get_phone(self, user: User) -> tuple[str, bool] | None:
         return (user.phone, user.phone_verified) if user.phone else None
 
-    def set_phone_verified(self, user: User, phone: str) -> None:  # type: ignore[override]
+    def set_phone_verified(self, user: User, phone: str) -> None:
         User.objects.filter(pk=user.pk, phone=phone).update(phone_verified=True)
         user.phone_verified = True
 
@@ -115,7 +115,7 @@ class AccountAdapter(DefaultAccountAdapter):
                     ),
                 )
 
-    def add_message(  # type: ignore[override]
+    def add_message(
         self,
         request: HttpRequest,
         level: int,
@@ -128,9 +128,7 @@ class AccountAdapter(DefaultAccountAdapter):
             return
         super().add_message(request, level, message_template, *args, **kwargs)
 
-    def send_verification_code_sms(  # type: ignore[override]
-        self, user: User, phone: str, code: str, **kwargs: Any
-    ) -> None:
+    def send_verification_code_sms(self, user: User, phone: str, code: str, **kwargs: Any) -> None:
         self._send_sms(
             phone, _("MRC: your code is %(code)s. Do not give it to anyone.") % {"code": code}
         )
@@ -145,7 +143,7 @@ class AccountAdapter(DefaultAccountAdapter):
             phone, _("MRC: an account already uses this number. Sign in or reset the password.")
         )
 
-    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:  # type: ignore[override]
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
         # A sign-in by code never asks the backends: demo accounts are refused here too.
         if demo_sign_in_refused(user):
             from allauth.account.internal.stagekit import clear_login
@@ -163,7 +161,7 @@ class AccountAdapter(DefaultAccountAdapter):
             for path in stages
         ]
 
-    def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:  # type: ignore[override]
+    def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
         user = super().save_user(request, user, form, commit=False)
         user.name = form.cleaned_data["name"]
         user.province = form.cleaned_data.get("province")

@@ -3,7 +3,9 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+
+from accounts.http import AuthenticatedHttpRequest
 
 
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -11,7 +13,7 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_staff_member:
             raise Http404
         return view(request, *args, **kwargs)
@@ -22,7 +24,7 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 def worker_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_staff_member:
             raise Http404
         return view(request, *args, **kwargs)

@@ -51,7 +51,7 @@ def private_file_response(
         handle = file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
+    response = FileResponse(  # type: ignore[assignment]  # a FileResponse streams; callers return it as their HttpResponse
         handle, content_type=content_type, as_attachment=not inline, filename=name
     )
     response["Cache-Control"] = "private, no-store"

@@ -62,7 +62,7 @@ class SignupForm(OnceFormMixin, AllauthSignupForm):
     email_taken: str | None = None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if _no_phone_nor_email(self, cleaned):
             raise forms.ValidationError(
                 _("Enter a phone number or an email so that you can sign in."),
@@ -116,7 +116,7 @@ class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
     """A sign-in code goes to a phone number or an email: a form with neither is refused."""
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         # With both sign-in methods allauth makes each field optional, and an empty form
         # would reach the view valid but with no one to send the code to (a server error).
         if _no_phone_nor_email(self, cleaned):

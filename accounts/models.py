@@ -121,7 +121,7 @@ class UserQuerySet(ScopedQuerySet):
         return super().for_user(user)
 
 
-class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]  # a dynamically built base class (django-stubs' known limit)
     use_in_migrations = True
 
     def create_user(

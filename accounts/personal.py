@@ -182,7 +182,7 @@ def _queue_files(queryset: models.QuerySet[Any], names: list[str], done: Erased)
 
     for name in names:
         model_field = queryset.model._meta.get_field(name)
-        alias = _storage_alias(model_field)  # type: ignore[arg-type]
+        alias = _storage_alias(model_field)
         for stored in queryset.exclude(**{name: ""}).values_list(name, flat=True):
             PendingFileDeletion.objects.create(name=stored, storage=alias)
             done.files.append(stored)
@@ -241,7 +241,7 @@ def erase_subject(subject: Subject, *, now: datetime.datetime) -> Erased:
         for name, how in declared.fields.items():
             model_field = model._meta.get_field(name)
             if how == How.BLANK:
-                changes[name] = _blank(model_field)  # type: ignore[arg-type]
+                changes[name] = _blank(model_field)  # type: ignore[arg-type]  # a concrete field of the model, never a reverse relation
             elif how == How.REDACT:
                 changes[name] = MARKER
         changed: set[Any] = set()

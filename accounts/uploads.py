@@ -87,12 +87,12 @@ def reencode(data: bytes, source_type: str) -> CleanFile:
             if width * height > MAX_PIXELS:
                 raise _too_many_pixels()
             image.load()
-            image = ImageOps.exif_transpose(image)  # keep the photo upright without EXIF
+            upright = ImageOps.exif_transpose(image)  # keep the photo upright without EXIF
             out = io.BytesIO()
             if source_type == PNG:
-                image.save(out, format="PNG", optimize=True)
+                upright.save(out, format="PNG", optimize=True)
                 return CleanFile(out.getvalue(), PNG, "png")
-            image.convert("RGB").save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+            upright.convert("RGB").save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
             return CleanFile(out.getvalue(), JPEG, "jpg")
     except RejectedUpload:
         raise
@@ -161,8 +161,8 @@ def _active(obj: Any, depth: int = 0) -> str | None:
     for child in children:
         if getattr(child, "is_indirect", False):
             continue  # visited on its own in the object list
-        if found := _active(child, depth + 1):
-            return found
+        if reason := _active(child, depth + 1):
+            return reason
     return None
 
 

@@ -73,7 +73,7 @@ def centre(request: HttpRequest, code: int | None = None) -> HttpResponse:
     if code is None:
         code = as_id(request.GET.get("province"))
         if code is None and request.user.is_authenticated and request.user.province_id:
-            code = request.user.province.code
+            code = request.user.province.code  # type: ignore[union-attr]  # province_id is checked first, without a query
     shown = None
     province = None
     if code is not None:

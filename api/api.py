@@ -20,8 +20,9 @@ from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
-from accounts.models import ExportRecord, Province
+from accounts.models import Province
 from accounts.spreadsheets import XLSX
+from accounts.transitions import TransitionRefused
 from api import schemas
 from api.models import ApiClient, Scope
 from api.services import (
@@ -45,7 +46,7 @@ from workers.selectors import (
     priority_groups_of,
     province_moves,
 )
-from workers.services import GuardRefused, InvalidTransition, StaleCase
+from workers.services import GuardRefused, StaleCase
 
 PAGE_DEFAULT = 500
 PAGE_MAX = 1000
@@ -65,7 +66,7 @@ class ClientToken(HttpBearer):
         if client is not None:
             if not api_client_within_rate(client=client):
                 raise RateLimited(api_client_retry_after(client=client))
-            request.api_log = api_request_log(client=client, request=request)  # type: ignore[attr-defined]
+            request.api_log = api_request_log(client=client, request=request)  # type: ignore[attr-defined]  # set on the request by the API's auth
         return client
 
 
@@ -155,7 +156,7 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _client(request: HttpRequest, scope: str) -> ApiClient:
-    client: ApiClient = request.auth  # type: ignore[attr-defined]
+    client: ApiClient = request.auth  # type: ignore[attr-defined]  # ninja sets request.auth after the key check
     if not client.has_scope(scope):
         raise HttpError(403, f"This client lacks the scope {scope}.")
     return client
@@ -163,7 +164,10 @@ def _client(request: HttpRequest, scope: str) -> ApiClient:
 
 def _record(case: Case, groups: dict[int, list[str]] | None) -> dict[str, Any]:
     profile = case.profile
-    status_abroad = {Stage.DEPARTED: "working", Stage.LEFT_CONTRACT: "left_contract"}
+    status_abroad: dict[str, str] = {
+        Stage.DEPARTED: "working",
+        Stage.LEFT_CONTRACT: "left_contract",
+    }
     sensitive = None
     if groups is not None:
         sensitive = {
@@ -205,7 +209,7 @@ def _records(request: HttpRequest, client: ApiClient, cases: list[Case]) -> list
     groups = None
     if client.has_scope(Scope.WORKERS_SENSITIVE):
         groups = priority_groups_of(case.profile_id for case in cases)
-    api_request_cases_read(entry=request.api_log, case_ids=[c.pk for c in cases])  # type: ignore[attr-defined]
+    api_request_cases_read(entry=request.api_log, case_ids=[c.pk for c in cases])  # type: ignore[attr-defined]  # set on the request by the API's auth
     return [_record(case, groups) for case in cases]
 
 
@@ -311,8 +315,8 @@ def moves(
             {
                 "event_id": e.pk,
                 "case_id": e.case_id,
-                "from_province": e.from_province.code,
-                "to_province": e.to_province.code,
+                "from_province": e.from_province.code,  # type: ignore[union-attr]  # the feed lists province moves only, which name both provinces
+                "to_province": e.to_province.code,  # type: ignore[union-attr]  # the feed lists province moves only, which name both provinces
                 "at": e.at,
                 "transfer_id": _transfer_of(e).pk if _transfer_of(e) else None,
                 "consent": (_transfer_of(e).consent or None) if _transfer_of(e) else None,
@@ -430,7 +434,7 @@ def _move(
         raise HttpError(409, "This key was used for another write.") from None
     except StaleCase:
         raise HttpError(409, "The case changed since that version: read it again.") from None
-    except InvalidTransition as refused:
+    except TransitionRefused as refused:
         raise HttpError(409, str(refused)) from None
     except GuardRefused as refused:
         missing = ", ".join(str(m) for m in refused.missing)
@@ -485,6 +489,15 @@ def monthly_figures(
         raise HttpError(400, "month must be YYYY-MM.") from None
     last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
     place = _province_of(client, province)
+    place = None
+    if client.province_id is not None:
+        if province is not None and province != client.province.code:  # type: ignore[union-attr]  # province_id is checked first, without a query
+            raise Http404
+        place = client.province
+    elif province is not None:
+        place = Province.objects.filter(code=province).first()  # reference data
+        if place is None:
+            raise Http404
     counts = period_counts(place, Period(first, last), latest_run(place))
     codes = {str(pk): code for pk, code in market_codes().items()}
     return {
@@ -557,7 +570,7 @@ def exchange_departures(
             province_id=place.pk if place else None,
             first=period_from,
             last=period_to,
-            filters=ExportRecord.filters_of(request.GET),
+            query=request.GET,
         )
     except exchange.TooManyRows:
         raise HttpError(

@@ -149,7 +149,7 @@ def api_case_move(
         case_move(
             case_id=case_id,
             to=to,
-            actor=client.user,
+            actor=client.user,  # type: ignore[arg-type]  # a client that writes has its user (api_client_create makes it)
             expected_version=expected_version,
             reason=reason,
             changes=changes,

@@ -11,10 +11,10 @@ class FairAdmin(admin.ModelAdmin):
     list_filter = ["status", "province"]
     search_fields = ["title"]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -25,10 +25,10 @@ class RegistrationAdmin(admin.ModelAdmin):
     search_fields = ["code", "search_name"]
     list_select_related = ["fair"]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -37,8 +37,8 @@ class FairEventAdmin(admin.ModelAdmin):
     list_display = ["fair", "action", "from_status", "to_status", "actor", "at"]
     list_select_related = ["fair", "actor"]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

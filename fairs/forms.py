@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.adapter import PhoneField
+from accounts.formfields import integer_field, model_choice_field
 from accounts.models import Commune, Province, User
 from accounts.text import as_id
 from accounts.validators import plausible_date
@@ -61,7 +62,7 @@ class FairForm(forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["capacity"].min_value = 1
+        integer_field(self, "capacity").min_value = 1
         self.fields["capacity"].widget.attrs["min"] = 1
         province_id = self.instance.province_id if self.instance.pk else user.province_id
         if user.is_admin and not self.instance.pk:
@@ -69,15 +70,17 @@ class FairForm(forms.ModelForm):
             province_id = as_id(self.data.get("province")) or province_id
         else:
             del self.fields["province"]
-        self.fields["commune"].queryset = Commune.objects.filter(province_id=province_id or 0)
-        self.fields["commune"].empty_label = _("Choose…")
+        model_choice_field(self, "commune").queryset = Commune.objects.filter(
+            province_id=province_id or 0
+        )
+        model_choice_field(self, "commune").empty_label = _("Choose…")
         for name in ("starts_at", "ends_at", "registration_deadline"):
             self.fields[name].validators.append(plausible_date)
         if not self.is_bound:
             self.initial["version"] = self.instance.version
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The fair must end after it starts."))
@@ -143,15 +146,15 @@ class JobOrderForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["market"].queryset = Market.objects.published()
-        self.fields["programme"].queryset = Programme.objects.filter(
+        model_choice_field(self, "market").queryset = Market.objects.published()
+        model_choice_field(self, "programme").queryset = Programme.objects.filter(
             is_published=True
         ).select_related("market")
-        self.fields["vacancies"].min_value = 1
+        integer_field(self, "vacancies").min_value = 1
         self.fields["vacancies"].widget.attrs["min"] = 1
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         market, programme = cleaned.get("market"), cleaned.get("programme")
         if market and programme and programme.market_id != market.pk:
             self.add_error("programme", _("This programme belongs to another market."))
@@ -182,8 +185,10 @@ class WalkInForm(forms.Form):
 
     def __init__(self, *args: Any, fair: Fair, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = Commune.objects.filter(province_id=fair.province_id)
-        self.fields["commune"].empty_label = _("Choose…")
+        model_choice_field(self, "commune").queryset = Commune.objects.filter(
+            province_id=fair.province_id
+        )
+        model_choice_field(self, "commune").empty_label = _("Choose…")
 
 
 class CodeForm(forms.Form):
@@ -225,26 +230,28 @@ class InterviewForm(forms.Form):
     def __init__(self, *args: Any, fair: Fair, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         participations = Participation.objects.filter(fair=fair).select_related("enterprise")
-        self.fields["participation"].queryset = participations
-        self.fields["participation"].label_from_instance = lambda p: p.enterprise.name  # type: ignore[attr-defined]
-        self.fields["registration"].queryset = Registration.objects.filter(
+        model_choice_field(self, "participation").queryset = participations
+        model_choice_field(self, "participation").label_from_instance = lambda p: p.enterprise.name  # type: ignore[assignment,method-assign]  # Django documents replacing label_from_instance on a field
+        model_choice_field(self, "registration").queryset = Registration.objects.filter(
             fair=fair, checked_in_at__isnull=False
         ).order_by("search_name", "pk")
-        self.fields["registration"].label_from_instance = lambda r: f"{r.name} · {r.code}"  # type: ignore[attr-defined]
-        self.fields["job_order"].queryset = JobOrder.objects.filter(
+        model_choice_field(self, "registration").label_from_instance = lambda r: (  # type: ignore[assignment,method-assign]  # Django documents replacing label_from_instance on a field
+            f"{r.name} · {r.code}"
+        )
+        model_choice_field(self, "job_order").queryset = JobOrder.objects.filter(
             participation__fair=fair
         ).select_related("participation__enterprise")
-        self.fields["job_order"].label_from_instance = lambda o: (  # type: ignore[attr-defined]
+        model_choice_field(self, "job_order").label_from_instance = lambda o: (  # type: ignore[assignment,method-assign]  # Django documents replacing label_from_instance on a field
             f"{o.participation.enterprise.short_name or o.participation.enterprise.name}: "
             f"{o.occupation}"
         )
         for name in ["participation", "registration", "job_order"]:
-            self.fields[name].empty_label = _("Choose…")  # type: ignore[attr-defined]
+            model_choice_field(self, name).empty_label = _("Choose…")
         if not self.is_bound:
             self.initial["follow_up_on"] = follow_up_default()
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("follow_up") and not cleaned.get("offered"):
             self.add_error("follow_up", _("A follow-up task is made for an offer."))
         if cleaned.get("follow_up") and not cleaned.get("follow_up_on"):
@@ -272,7 +279,7 @@ class PeriodForm(forms.Form):
     end = forms.DateField(label=gettext_lazy("To"), widget=DateInput(), validators=[plausible_date])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
             self.add_error("end", _("The end of the period cannot be before its start."))

@@ -90,7 +90,7 @@ class Fair(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=0)
 
-    objects: ClassVar[FairQuerySet] = FairQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[FairQuerySet] = FairQuerySet.as_manager()  # type: ignore[assignment]  # as_manager() is typed as a plain Manager, without the QuerySet's methods
 
     personal_data = reference("A job fair: its place and description, about no one.")
 
@@ -199,7 +199,7 @@ class Participation(models.Model):
     )
     added_at = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[ParticipationQuerySet] = ParticipationQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ParticipationQuerySet] = ParticipationQuerySet.as_manager()  # type: ignore[assignment]  # as_manager() is typed as a plain Manager, without the QuerySet's methods
 
     class Meta:
         ordering = ["enterprise__name_normalised", "pk"]
@@ -326,7 +326,7 @@ class Registration(models.Model):
         related_name="+",
     )
 
-    objects: ClassVar[RegistrationQuerySet] = RegistrationQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[RegistrationQuerySet] = RegistrationQuerySet.as_manager()  # type: ignore[assignment]  # as_manager() is typed as a plain Manager, without the QuerySet's methods
 
     personal_data = PersonalData(
         fields={"name": How.BLANK, "phone": How.BLANK, "search_name": How.BLANK,
@@ -423,7 +423,7 @@ class Interview(models.Model):
         "workers.FollowUp", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects: ClassVar[InterviewQuerySet] = InterviewQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[InterviewQuerySet] = InterviewQuerySet.as_manager()  # type: ignore[assignment]  # as_manager() is typed as a plain Manager, without the QuerySet's methods
 
     personal_data = PersonalData(
         fields={"notes": How.REDACT},

@@ -31,7 +31,7 @@ def _count(queryset: QuerySet[Any], outer: str = "pk") -> Subquery:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)  # type: ignore[return-value]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)  # type: ignore[return-value]  # Coalesce of an IntegerField is an integer expression
 
 
 def with_counts(fairs: QuerySet[Fair]) -> QuerySet[Fair]:

@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.text import fold
-from fairs import rules, selectors
+from accounts.transitions import TransitionRefused
+from fairs import rules, selectors, transitions
 from fairs.models import (
     Fair,
     FairEvent,
@@ -57,7 +58,7 @@ FAIR_FIELDS = [
     "capacity",
     "registration_deadline",
 ]
-EDITABLE = (Status.DRAFT, Status.PUBLISHED)
+EDITABLE = transitions.EDITABLE
 FOLLOW_UP_DAYS = 7
 
 
@@ -65,7 +66,7 @@ class FairError(Exception):
     """A refusal people can read: the message says what happened and what to do."""
 
 
-class InvalidTransition(FairError):
+class InvalidTransition(FairError, TransitionRefused):
     pass
 
 
@@ -242,7 +243,7 @@ def fair_update(
             actor=actor,
             reason=_("Changed: %(fields)s")
             % {
-                "fields": ", ".join(str(Fair._meta.get_field(n).verbose_name) for n in changed)
+                "fields": ", ".join(str(Fair._meta.get_field(n).verbose_name) for n in changed)  # type: ignore[union-attr]  # the changed names are concrete fields, never reverse relations
                 or "-"
             },
         )
@@ -267,7 +268,7 @@ def _tell_of_change(fair: Fair) -> None:
     ).select_related("worker")
     for registration in people:
         notify(
-            recipient=registration.worker,  # type: ignore[arg-type]
+            recipient=registration.worker,
             kind="fair-changed",
             # One message per version of the fair: a second change is news again.
             key=f"fair-changed:{registration.pk}:{fair.version}",
@@ -285,7 +286,9 @@ def fair_publish(
     with transaction.atomic():
         fair = _locked_fair(fair_id)
         _refuse_status(
-            fair, (Status.DRAFT,), _("Only a draft can be published; this fair is “%(status)s”.")
+            fair,
+            transitions.sources(Status.PUBLISHED),
+            _("Only a draft can be published; this fair is “%(status)s”."),
         )
         if fair.ends_at <= now:
             raise InvalidTransition(_("This fair is already over: change its dates first."))
@@ -311,7 +314,7 @@ def fair_close(*, fair_id: int, actor: User, reason: str = "") -> Fair:
         fair = _locked_fair(fair_id)
         _refuse_status(
             fair,
-            (Status.PUBLISHED,),
+            transitions.sources(Status.CLOSED),
             _("Only a published fair can be closed; this fair is “%(status)s”."),
         )
         fair.status = Status.CLOSED
@@ -337,7 +340,9 @@ def fair_cancel(*, fair_id: int, actor: User, reason: str) -> Fair:
     with transaction.atomic():
         fair = _locked_fair(fair_id)
         _refuse_status(
-            fair, EDITABLE, _("This fair is “%(status)s”: it can no longer be cancelled.")
+            fair,
+            transitions.sources(Status.CANCELLED),
+            _("This fair is “%(status)s”: it can no longer be cancelled."),
         )
         previous = fair.status
         fair.status = Status.CANCELLED
@@ -364,7 +369,7 @@ def fair_cancel(*, fair_id: int, actor: User, reason: str) -> Fair:
         for registration in people:
             # The notices are written in this transaction and sent once it commits.
             notify(
-                recipient=registration.worker,  # type: ignore[arg-type]
+                recipient=registration.worker,
                 kind="fair-cancelled",
                 key=f"fair-cancelled:{registration.pk}",
                 context=_fair_context(fair, registration),
@@ -647,7 +652,7 @@ def _promote(fair: Fair, *, actor: User | None, now: datetime.datetime) -> list[
         )
         if registration.worker_id is not None:
             notify(
-                recipient=registration.worker,  # type: ignore[arg-type]
+                recipient=registration.worker,
                 kind="fair-promoted",
                 key=f"fair-promoted:{registration.pk}",
                 context=_fair_context(fair, registration),
@@ -794,7 +799,7 @@ def interview_record(
     with transaction.atomic():
         participation = Participation.objects.select_related("enterprise").get(pk=participation_id)
         fair = _locked_fair(participation.fair_id)
-        _refuse_status(fair, (Status.PUBLISHED, Status.CLOSED), _no_outcomes())
+        _refuse_status(fair, transitions.OUTCOMES_OPEN, _no_outcomes())
         registration = Registration.objects.get(pk=registration_id)
         if registration.fair_id != fair.pk:
             raise FairError(_("This person is registered for another fair."))
@@ -845,7 +850,7 @@ def offer_make(
             pk=interview_id
         )
         fair = _locked_fair(fair_id)
-        _refuse_status(fair, (Status.PUBLISHED, Status.CLOSED), _no_outcomes())
+        _refuse_status(fair, transitions.OUTCOMES_OPEN, _no_outcomes())
         interview = Interview.objects.select_for_update().get(pk=interview_id)
         return _offer(fair, interview, actor=actor, follow_up_on=follow_up_on)
 
@@ -888,7 +893,7 @@ def _follow_up(interview: Interview, *, actor: User, due_on: datetime.date) -> N
     case = _case_of(interview.registration, actor)
     if (
         case is None
-        and Case.objects.filter(profile__user_id=interview.registration.worker_id).exists()
+        and Case.objects.filter(profile__user_id=interview.registration.worker_id).exists()  # type: ignore[misc]  # a registration with an interview has its worker
     ):
         raise FairError(
             _(
@@ -923,7 +928,7 @@ def _follow_up(interview: Interview, *, actor: User, due_on: datetime.date) -> N
             actor=actor,
             source="fair-offer",
         )
-    except worker_services.InvalidTransition as exc:
+    except TransitionRefused as exc:
         raise FairError(str(exc)) from exc
     Interview.objects.filter(pk=interview.pk).update(follow_up=task, case=case)
 
@@ -951,7 +956,7 @@ def reminders_send(*, day: datetime.date, ids: Sequence[int] | None = None) -> i
     for registration in registrations:
         with transaction.atomic():
             notify(
-                recipient=registration.worker,  # type: ignore[arg-type]
+                recipient=registration.worker,  # type: ignore[arg-type]  # a registration with a ticket always has its worker
                 kind="fair-reminder",
                 key=f"fair-reminder:{registration.pk}:{day.isoformat()}",
                 context=_fair_context(registration.fair, registration),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import staff_required, worker_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from accounts.text import search_text
 from fairs import selectors, services
@@ -50,7 +51,7 @@ def check_in_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
         if not user.is_staff_member:
             if not user.has_perm("fairs.check_in"):
@@ -69,7 +70,7 @@ def check_in_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return wrapper
 
 
-def _staff_fair(request: HttpRequest, pk: int) -> Fair:
+def _staff_fair(request: AuthenticatedHttpRequest, pk: int) -> Fair:
     try:
         return selectors.fair_for_staff(request.user, pk)
     except Fair.DoesNotExist:
@@ -121,8 +122,8 @@ def fair_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "place": services.place_text(fair),
             "registration": registration,
             "open": fair.is_open_for_registration(now),
-            "full": fair.n_registered >= fair.capacity,  # type: ignore[attr-defined]
-            "places_left": max(0, fair.capacity - fair.n_registered),  # type: ignore[attr-defined]
+            "full": fair.n_registered >= fair.capacity,  # type: ignore[attr-defined]  # annotated by the queryset (with_counts)
+            "places_left": max(0, fair.capacity - fair.n_registered),  # type: ignore[attr-defined]  # annotated by the queryset (with_counts)
             "can_register": request.user.is_authenticated and not request.user.is_staff_member,
         },
     )
@@ -130,7 +131,7 @@ def fair_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @consent_required
 @require_http_methods(["GET", "POST"])
-def register(request: HttpRequest, pk: int) -> HttpResponse:
+def register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The worker's second tap. A GET (back from the consent page) shows the fair again."""
     fair = get_object_or_404(Fair.objects.public(), pk=pk)
     if request.method != "POST":
@@ -161,7 +162,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 
 @worker_required
 @require_GET
-def my_tickets(request: HttpRequest) -> HttpResponse:
+def my_tickets(request: AuthenticatedHttpRequest) -> HttpResponse:
     registrations = selectors.my_registrations(request.user)
     return render(
         request,
@@ -252,7 +253,7 @@ def ticket_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ticket_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     registration = _ticket(request, pk)
     try:
         services.registration_cancel(registration_id=registration.pk, actor=request.user)
@@ -270,7 +271,7 @@ def ticket_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     fairs = selectors.staff_fairs(request.user, status=status)
     page = Paginator(fairs, PER_PAGE).get_page(request.GET.get("page"))
@@ -283,14 +284,14 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def fair_new(request: HttpRequest) -> HttpResponse:
+def fair_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     user: User = request.user
     if user.province_id is None and not user.is_admin:
         raise Http404
     form = FairForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         province = form.cleaned_data.get("province") or user.province
-        fair = services.fair_create(actor=user, province=province, values=form.values())
+        fair = services.fair_create(actor=user, province=province, values=form.values())  # type: ignore[arg-type]  # the form requires a province from staff without one
         messages.success(request, _("Fair saved as a draft. Add enterprises, then publish it."))
         return redirect("fairs:staff_fair", pk=fair.pk)
     return render(request, "fairs/fair_form.html", {"form": form, "fair": None})
@@ -298,7 +299,7 @@ def fair_new(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def fair_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def fair_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fair = _staff_fair(request, pk)
     form = FairForm(request.POST or None, instance=fair, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -322,7 +323,7 @@ def fair_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def staff_fair(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_fair(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _staff_fair_page(request, _staff_fair(request, pk))
 
 
@@ -363,7 +364,7 @@ def _transition(
 
 @staff_required
 @require_POST
-def fair_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def fair_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fair = _staff_fair(request, pk)
     try:
         services.fair_publish(
@@ -381,7 +382,7 @@ def fair_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def fair_close(request: HttpRequest, pk: int) -> HttpResponse:
+def fair_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         pk,
@@ -392,7 +393,7 @@ def fair_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def fair_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def fair_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fair = _staff_fair(request, pk)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -415,7 +416,7 @@ def fair_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def enterprise_add(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fair = _staff_fair(request, pk)
     form = ParticipationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -441,7 +442,9 @@ def _participation(request: HttpRequest, pk: int, participation_pk: int) -> Part
 
 @staff_required
 @require_POST
-def enterprise_remove(request: HttpRequest, pk: int, participation_pk: int) -> HttpResponse:
+def enterprise_remove(
+    request: AuthenticatedHttpRequest, pk: int, participation_pk: int
+) -> HttpResponse:
     participation = _participation(request, pk, participation_pk)
     try:
         services.participation_remove(participation_id=participation.pk, actor=request.user)
@@ -454,7 +457,9 @@ def enterprise_remove(request: HttpRequest, pk: int, participation_pk: int) -> H
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def job_order_add(request: HttpRequest, pk: int, participation_pk: int) -> HttpResponse:
+def job_order_add(
+    request: AuthenticatedHttpRequest, pk: int, participation_pk: int
+) -> HttpResponse:
     participation = _participation(request, pk, participation_pk)
     form = JobOrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -476,7 +481,7 @@ def job_order_add(request: HttpRequest, pk: int, participation_pk: int) -> HttpR
 
 @staff_required
 @require_POST
-def job_order_remove(request: HttpRequest, pk: int, order_pk: int) -> HttpResponse:
+def job_order_remove(request: AuthenticatedHttpRequest, pk: int, order_pk: int) -> HttpResponse:
     order = get_object_or_404(
         JobOrder.objects.filter(
             participation__fair__in=Fair.objects.for_user(request.user), participation__fair_id=pk
@@ -497,7 +502,7 @@ def job_order_remove(request: HttpRequest, pk: int, order_pk: int) -> HttpRespon
 
 @staff_required
 @require_GET
-def registrations(request: HttpRequest, pk: int) -> HttpResponse:
+def registrations(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fair = _staff_fair(request, pk)
     query = search_text(request.GET.get("q", ""), 100)
     status = request.GET.get("status", "")
@@ -521,7 +526,7 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
+def walk_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A counsellor registers someone who came to the centre or called."""
     fair = _staff_fair(request, pk)
     form = WalkInForm(request.POST or None, fair=fair)
@@ -577,7 +582,7 @@ def check_in_fairs(request: HttpRequest) -> HttpResponse:
 
 @check_in_required
 @require_http_methods(["GET", "POST"])
-def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+def check_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Scan or type a code, or find someone by name or phone, or register a walk-in."""
     fair = get_object_or_404(
         Fair.objects.for_check_in(request.user).select_related("commune"), pk=pk
@@ -616,7 +621,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(back)
         else:
             raise Http404
-    counts = selectors.with_counts(Fair.objects.filter(pk=fair.pk)).values(
+    counts = selectors.with_counts(Fair.objects.filter(pk=fair.pk)).values(  # type: ignore[misc]  # annotated by selectors.with_counts
         "n_registered", "n_checked_in"
     )[0]
     return render(
@@ -633,7 +638,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _door_check_in(request: HttpRequest, fair: Fair, action: str) -> None:
+def _door_check_in(request: AuthenticatedHttpRequest, fair: Fair, action: str) -> None:
     try:
         if action == "code":
             registration = services.check_in(
@@ -690,7 +695,7 @@ def _door_registered(request: HttpRequest, result: services.Registered) -> None:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def outcomes(request: HttpRequest, pk: int) -> HttpResponse:
+def outcomes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Interviews and offers, per enterprise; an offer can become a follow-up task."""
     fair = _staff_fair(request, pk)
     form = InterviewForm(request.POST or None, fair=fair)
@@ -733,7 +738,7 @@ def _interview(request: HttpRequest, pk: int, interview_pk: int) -> Interview:
 
 @staff_required
 @require_POST
-def offer(request: HttpRequest, pk: int, interview_pk: int) -> HttpResponse:
+def offer(request: AuthenticatedHttpRequest, pk: int, interview_pk: int) -> HttpResponse:
     interview = _interview(request, pk, interview_pk)
     form = FollowUpForm(request.POST)
     due = form.cleaned_data["due_on"] if request.POST.get("follow_up") and form.is_valid() else None
@@ -751,7 +756,7 @@ def offer(request: HttpRequest, pk: int, interview_pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def offer_follow_up(request: HttpRequest, pk: int, interview_pk: int) -> HttpResponse:
+def offer_follow_up(request: AuthenticatedHttpRequest, pk: int, interview_pk: int) -> HttpResponse:
     interview = _interview(request, pk, interview_pk)
     form = FollowUpForm(request.POST)
     if not form.is_valid():

@@ -193,7 +193,7 @@ class Visitor(FastHttpUser):
     def on_start(self) -> None:
         # The session and CSRF cookies are Secure: send them over the simulated TLS too.
         self.client.cookiejar.set_policy(DefaultCookiePolicy(secure_protocols=("http", "https")))
-        self.origin = "https://" + urlsplit(self.host).netloc
+        self.origin = "https://" + urlsplit(self.host or "").netloc
 
     def post(self, path: str, fields: list[tuple[str, str]], name: str) -> Any:
         """A form POST as a browser sends it; the redirect is not followed (nor timed)."""

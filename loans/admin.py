@@ -20,18 +20,18 @@ from loans.models import (
 )
 
 
-class CostItemInline(admin.TabularInline):  # type: ignore[type-arg]
+class CostItemInline(admin.TabularInline):
     model = CostItem
     extra = 0
     fields = ["code", "unit", "cap", "cap_note_vi", "cap_note_en", "legal_basis", "order"]
 
 
-class ProgrammeBudgetInline(admin.TabularInline):  # type: ignore[type-arg]
+class ProgrammeBudgetInline(admin.TabularInline):
     model = ProgrammeBudget
     extra = 0
 
 
-class GroupRuleInline(admin.TabularInline):  # type: ignore[type-arg]
+class GroupRuleInline(admin.TabularInline):
     """Who the programme is for, by the date the contract was signed or the cost arose."""
 
     model = GroupRule
@@ -39,7 +39,7 @@ class GroupRuleInline(admin.TabularInline):  # type: ignore[type-arg]
     fields = ["valid_from", "valid_to", "groups", "legal_basis", "confirmed", "note_vi", "note_en"]
 
 
-class InterestRateInline(admin.TabularInline):  # type: ignore[type-arg]
+class InterestRateInline(admin.TabularInline):
     model = InterestRate
     extra = 0
     fields = [
@@ -56,7 +56,7 @@ class InterestRateInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(SupportProgramme)
-class SupportProgrammeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SupportProgrammeAdmin(admin.ModelAdmin):
     list_display = ["name_vi", "kind", "province", "valid_from", "valid_to", "checked_on"]
     list_filter = ["kind", "province"]
     search_fields = ["code", "name_vi", "name_en", "legal_basis_vi"]
@@ -64,7 +64,7 @@ class SupportProgrammeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     inlines = [CostItemInline, GroupRuleInline, InterestRateInline, ProgrammeBudgetInline]
 
 
-class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -84,7 +84,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApplicationAdmin(admin.ModelAdmin):
     list_display = ["pk", "programme", "province", "status", "requested_amount", "approved_amount"]
     list_filter = ["status", "programme", "province"]
     inlines = [CostLineInline, EventInline]

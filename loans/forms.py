@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.formfields import choice_field, model_choice_field
 from loans import rules, selectors
 from loans.models import Application, Attachment, Kind, Status, SupportProgramme, Unit
 from loans.services import LineInput
@@ -183,7 +184,7 @@ class ApplicationForm(forms.Form):
     # --- checking -------------------------------------------------------------------
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.programme.kind == Kind.LOAN and not self.errors:
             self._check_loan(data)
         for item in self.items:
@@ -303,7 +304,7 @@ class AttachmentForm(forms.Form):
         self.types = {t.code: t for t in [*required, *others]}
         choices = [(RECEIPT, _("A receipt"))] if programme.kind == Kind.GRANT else []
         choices += [(t.code, t.label) for t in self.types.values()]
-        self.fields["what"].choices = choices
+        choice_field(self, "what").choices = choices
 
     def kind_and_type(self) -> tuple[str, DocumentType | None]:
         what = self.cleaned_data["what"]
@@ -408,7 +409,7 @@ class QueueForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = SupportProgramme.objects.for_staff(user)  # type: ignore[attr-defined]
+        model_choice_field(self, "programme").queryset = SupportProgramme.objects.for_staff(user)
 
     def filters(self) -> dict[str, Any]:
         """Status and programme to show; the waiting ones unless a status was chosen (a link

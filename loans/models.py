@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.personal import How, PersonalData, reference
@@ -25,7 +26,15 @@ from accounts.scoping import ScopedQuerySet
 from markets.models import Localized
 from workers.reference import PriorityGroup
 
-MONEY = {"max_digits": 14, "decimal_places": 0, "validators": [MinValueValidator(0)]}
+
+class _MoneyOptions(TypedDict):
+    max_digits: int
+    decimal_places: int
+    validators: list[MinValueValidator]
+
+
+# Typed so that `DecimalField(..., **MONEY)` is checked like the written-out keywords.
+MONEY: _MoneyOptions = {"max_digits": 14, "decimal_places": 0, "validators": [MinValueValidator(0)]}
 
 
 class Kind(models.TextChoices):
@@ -278,7 +287,11 @@ class CostItem(models.Model):
         return str(UNIT_NOUNS.get(self.unit, ""))
 
 
-UNIT_NOUNS = {Unit.COURSE: _("courses"), Unit.DAY: _("days"), Unit.MONTH: _("months")}
+UNIT_NOUNS: dict[str, Promise] = {
+    Unit.COURSE: _("courses"),
+    Unit.DAY: _("days"),
+    Unit.MONTH: _("months"),
+}
 
 
 class DatedRuleQuerySet(models.QuerySet[Any]):

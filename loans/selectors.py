@@ -38,6 +38,7 @@ from loans.models import (
     ProgrammeBudget,
     Status,
     SupportProgramme,
+    SupportProgrammeQuerySet,
     Unit,
 )
 from workers.models import Document, DocumentType, Stage, WorkerProfile
@@ -64,7 +65,7 @@ MAKER_ACTIONS = (
 # --- Programmes -----------------------------------------------------------------------
 
 
-def programmes_with_terms() -> QuerySet[SupportProgramme]:
+def programmes_with_terms() -> SupportProgrammeQuerySet:
     """Programmes with everything their rules and forms read, in a fixed number of queries."""
     return SupportProgramme.objects.select_related("province").prefetch_related(
         "markets",

@@ -21,11 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from loans import rules, selectors
+from accounts.transitions import TransitionRefused
+from loans import rules, selectors, transitions
 from loans.models import (
     OPEN_STATUSES,
     SPENT_STATUSES,
-    WAITING_STATUSES,
     Application,
     ApplicationEvent,
     Attachment,
@@ -71,7 +71,7 @@ class SupportError(Exception):
         super().__init__(" ".join(self.messages))
 
 
-class InvalidTransition(SupportError):
+class InvalidTransition(SupportError, TransitionRefused):
     """The application's current status does not allow this move."""
 
 
@@ -116,6 +116,7 @@ def _locked(application_id: int) -> Application:
 
 
 def _expect(application: Application, allowed: Iterable[str]) -> None:
+    """Refuse, naming the current status, unless it is one of `allowed`."""
     if application.status not in set(allowed):
         raise InvalidTransition(
             _(
@@ -176,6 +177,8 @@ def _move(
     fields: Iterable[str] = (),
 ) -> Application:
     previous = application.status
+    if not transitions.is_allowed(previous, action, to):  # the table is the last word
+        _expect(application, ())
     application.status = to
     application.updated_at = timezone.now()
     application.save(update_fields=["status", "updated_at", *fields])
@@ -299,7 +302,7 @@ def application_save(
     with transaction.atomic():
         application = _locked(application_id)
         _owner_or_staff(application, actor)
-        _expect(application, (Status.DRAFT, Status.NEEDS_INFO))
+        _expect(application, transitions.EDITABLE)
         programme = application.programme
         changed = []
         for name in EDITABLE_FIELDS:
@@ -352,7 +355,7 @@ def attachment_add(
     with transaction.atomic():
         application = _locked(application_id)
         _owner_or_staff(application, actor)
-        _expect(application, (Status.DRAFT, Status.NEEDS_INFO))
+        _expect(application, transitions.EDITABLE)
         attachment = Attachment(
             application=application,
             kind=kind,
@@ -387,7 +390,7 @@ def attachment_remove(*, attachment_id: int, actor: User) -> Application:
         attachment = Attachment.objects.select_related("document_type").get(pk=attachment_id)
         application = _locked(attachment.application_id)
         _owner_or_staff(application, actor)
-        _expect(application, (Status.DRAFT, Status.NEEDS_INFO))
+        _expect(application, transitions.EDITABLE)
         label = attachment.label
         stored = attachment.file.name
         attachment.delete()
@@ -457,7 +460,7 @@ def applicant_snapshot(profile: WorkerProfile) -> dict[str, Any]:
     }
 
 
-def _send(application_id: int, actor: User, *, allowed: tuple[str, ...], to: str) -> Application:
+def _send(application_id: int, actor: User, *, allowed: Iterable[str], to: str) -> Application:
     today = timezone.localdate()
     with transaction.atomic():
         application = _locked(application_id)
@@ -483,12 +486,16 @@ def _send(application_id: int, actor: User, *, allowed: tuple[str, ...], to: str
 
 def application_submit(*, application_id: int, actor: User) -> Application:
     """Send a draft to the centre, if the worker still qualifies and the form is complete."""
-    return _send(application_id, actor, allowed=(Status.DRAFT,), to=Status.SUBMITTED)
+    return _send(
+        application_id, actor, allowed=transitions.sources(Action.SUBMIT), to=Status.SUBMITTED
+    )
 
 
 def application_resubmit(*, application_id: int, actor: User) -> Application:
     """Send the application again after adding what the centre asked for."""
-    return _send(application_id, actor, allowed=(Status.NEEDS_INFO,), to=Status.RESUBMITTED)
+    return _send(
+        application_id, actor, allowed=transitions.sources(Action.RESUBMIT), to=Status.RESUBMITTED
+    )
 
 
 def application_withdraw(*, application_id: int, actor: User, reason: str = "") -> Application:
@@ -496,7 +503,7 @@ def application_withdraw(*, application_id: int, actor: User, reason: str = "") 
     with transaction.atomic():
         application = _locked(application_id)
         _owner_or_staff(application, actor)
-        _expect(application, OPEN_STATUSES)
+        _expect(application, transitions.sources(Action.WITHDRAW))
         application.closed_at = timezone.now()
         return _move(
             application,
@@ -516,7 +523,7 @@ def application_review(*, application_id: int, actor: User) -> Application:
     with transaction.atomic():
         application = _locked(application_id)
         _staff_of(application, actor)
-        _expect(application, (Status.SUBMITTED, Status.RESUBMITTED))
+        _expect(application, transitions.sources(Action.REVIEW))
         return _move(application, to=Status.IN_REVIEW, action=Action.REVIEW, actor=actor)
 
 
@@ -528,7 +535,7 @@ def application_request_info(*, application_id: int, actor: User, reason: str) -
     with transaction.atomic():
         application = _locked(application_id)
         _staff_of(application, actor)
-        _expect(application, (Status.IN_REVIEW, Status.RESUBMITTED))
+        _expect(application, transitions.sources(Action.REQUEST_INFO))
         application.decision_reason = reason
         _move(
             application,
@@ -550,7 +557,7 @@ def application_approve(
     today = timezone.localdate()
     with transaction.atomic():
         application = _locked(application_id)
-        _expect(application, (Status.IN_REVIEW, Status.RESUBMITTED))
+        _expect(application, transitions.sources(Action.APPROVE))
         if not (actor.is_manager and actor.province_id == application.province_id):
             raise NotAllowed(
                 _("Only a centre manager of the worker's province can approve an application.")
@@ -632,7 +639,7 @@ def application_reject(*, application_id: int, actor: User, reason: str) -> Appl
     with transaction.atomic():
         application = _locked(application_id)
         _staff_of(application, actor)
-        _expect(application, WAITING_STATUSES)
+        _expect(application, transitions.sources(Action.REJECT))
         application.decision_reason = reason
         application.decided_at = application.closed_at = timezone.now()
         application.decided_by = actor
@@ -720,7 +727,7 @@ def application_bank_grant(
     with transaction.atomic():
         application = _locked(application_id)
         _staff_of(application, actor)
-        _expect(application, (Status.REFERRED,))
+        _expect(application, transitions.sources(Action.BANK_GRANT))
         if reference.strip():
             application.bank_reference = reference.strip()
         application.lent_amount = lent_amount
@@ -745,7 +752,7 @@ def application_bank_decline(*, application_id: int, actor: User, reason: str) -
     with transaction.atomic():
         application = _locked(application_id)
         _staff_of(application, actor)
-        _expect(application, (Status.REFERRED,))
+        _expect(application, transitions.sources(Action.BANK_DECLINE))
         application.decision_reason = reason
         application.closed_at = timezone.now()
         _move(

@@ -3,6 +3,7 @@ the programmes with their budget figures, and a worker's options (to help them a
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
+from accounts.http import AuthenticatedHttpRequest
 from loans import rules, selectors, services
 from loans.forms import ApproveForm, BankGrantForm, QueueForm, ReasonForm, ReferenceForm
 from loans.models import (
@@ -104,7 +106,7 @@ def decision_context(
         elif action == "bank-granted":
             decisions[action] = BankGrantForm(
                 prefix=action,
-                initial={"lent_amount": group(application.approved_amount or 0)},
+                initial={"lent_amount": group(application.approved_amount or Decimal(0))},
             )
         else:
             decisions[action] = form_class(prefix=action)
@@ -145,7 +147,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def application(request: HttpRequest, pk: int) -> HttpResponse:
+def application(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = scoped_application(request, pk)
     # Applications carry poverty and ethnicity: staff reads are logged like the worker page.
     sensitive_read_record(staff=request.user, profile=found.profile, context="support-application")
@@ -256,7 +258,9 @@ def worker_support(request: HttpRequest, profile_pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def start_for_worker(request: HttpRequest, profile_pk: int, programme_pk: int) -> HttpResponse:
+def start_for_worker(
+    request: AuthenticatedHttpRequest, profile_pk: int, programme_pk: int
+) -> HttpResponse:
     """A counsellor starts an application with a walk-in worker (assisted)."""
     profile = get_object_or_404(WorkerProfile.objects.for_user(request.user), pk=profile_pk)
     found = get_object_or_404(SupportProgramme, pk=programme_pk)

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
 from accounts.files import private_file_response
+from accounts.http import AuthenticatedHttpRequest
 from accounts.limits import body_limit
 from loans import rules, selectors, services
 from loans.forms import ApplicationForm, AttachmentForm, WithdrawForm
@@ -46,7 +47,7 @@ WORKER = "worker"
 STAFF = "staff"
 
 
-def _own_profile(request: HttpRequest) -> Any:
+def _own_profile(request: AuthenticatedHttpRequest) -> Any:
     worker_services.profile_start(user=request.user)
     return selectors.profile_for_rules(user=request.user)
 
@@ -65,7 +66,7 @@ def application_url(application: Application, area: str) -> str:
     return reverse(name, args=[application.pk])
 
 
-def _record_read(request: HttpRequest, application: Application, context: str) -> None:
+def _record_read(request: AuthenticatedHttpRequest, application: Application, context: str) -> None:
     # Applications carry poverty and ethnicity: staff reads are logged like the worker page.
     if request.user.is_staff_member:
         worker_services.sensitive_read_record(
@@ -129,7 +130,7 @@ def applicant_view(application: Application) -> dict[str, Any]:
 
 
 @consent_required
-def support_home(request: HttpRequest) -> HttpResponse:
+def support_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every open programme with "you can apply" or the reasons why not yet."""
     profile = _own_profile(request)
     today = timezone.localdate()
@@ -147,7 +148,7 @@ def support_home(request: HttpRequest) -> HttpResponse:
 
 
 @consent_required
-def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     profile = _own_profile(request)
     today = timezone.localdate()
     programme = get_object_or_404(
@@ -173,14 +174,14 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @consent_required
 @require_POST
-def apply(request: HttpRequest, pk: int) -> HttpResponse:
+def apply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     profile = _own_profile(request)
     programme = get_object_or_404(SupportProgramme, pk=pk)
     return start_application(request, profile, programme, area=WORKER)
 
 
 def start_application(
-    request: HttpRequest, profile: Any, programme: SupportProgramme, *, area: str
+    request: AuthenticatedHttpRequest, profile: Any, programme: SupportProgramme, *, area: str
 ) -> HttpResponse:
     try:
         application = services.application_start(
@@ -219,7 +220,7 @@ def applicant_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_staff_member:
             return staff_required(view)(request, *args, area=STAFF, **kwargs)
         return consent_required(view)(request, *args, area=WORKER, **kwargs)
@@ -228,7 +229,7 @@ def applicant_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
 
 @applicant_action
-def edit(request: HttpRequest, pk: int, area: str) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int, area: str) -> HttpResponse:
     application = scoped_application(request, pk)
     if not application.is_editable:
         messages.error(
@@ -274,7 +275,7 @@ def edit(request: HttpRequest, pk: int, area: str) -> HttpResponse:
 @body_limit(MAX_BYTES)
 @applicant_action
 @require_POST
-def attach(request: HttpRequest, pk: int, area: str) -> HttpResponse:
+def attach(request: AuthenticatedHttpRequest, pk: int, area: str) -> HttpResponse:
     """Store a receipt or document; a refused file is explained at the top of the page (a
     browser cannot put a chosen file back into the field anyway)."""
     application = scoped_application(request, pk)
@@ -307,7 +308,7 @@ def attach(request: HttpRequest, pk: int, area: str) -> HttpResponse:
 
 @applicant_action
 @require_POST
-def attachment_remove(request: HttpRequest, pk: int, area: str) -> HttpResponse:
+def attachment_remove(request: AuthenticatedHttpRequest, pk: int, area: str) -> HttpResponse:
     attachment = get_object_or_404(Attachment.objects.for_user(request.user), pk=pk)
     try:
         application = services.attachment_remove(attachment_id=attachment.pk, actor=request.user)
@@ -322,7 +323,7 @@ def attachment_remove(request: HttpRequest, pk: int, area: str) -> HttpResponse:
 
 @applicant_action
 @require_POST
-def submit(request: HttpRequest, pk: int, area: str) -> HttpResponse:
+def submit(request: AuthenticatedHttpRequest, pk: int, area: str) -> HttpResponse:
     application = scoped_application(request, pk)
     send = (
         services.application_resubmit
@@ -343,7 +344,7 @@ def submit(request: HttpRequest, pk: int, area: str) -> HttpResponse:
 
 
 @applicant_action
-def withdraw(request: HttpRequest, pk: int, area: str) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, pk: int, area: str) -> HttpResponse:
     application = scoped_application(request, pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -371,7 +372,7 @@ def withdraw(request: HttpRequest, pk: int, area: str) -> HttpResponse:
 
 @login_required
 @never_cache
-def attachment_file(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The file itself, to its owner and to staff of the owner's province; never a static URL."""
     attachment = get_object_or_404(
         Attachment.objects.for_user(request.user).select_related("application__profile"), pk=pk
@@ -386,7 +387,7 @@ def attachment_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def print_form(request: HttpRequest, pk: int) -> HttpResponse:
+def print_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The application on paper, in Vietnamese, for the file the bank still needs."""
     application = scoped_application(request, pk)
     _record_read(request, application, "support-print")

@@ -18,7 +18,7 @@ from markets.models import Notice
 FEED_SIZE = 30
 
 
-class NoticeFeed(Feed):  # type: ignore[type-arg]
+class NoticeFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request: HttpRequest, code: int | None = None) -> Province | None:

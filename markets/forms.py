@@ -61,7 +61,7 @@ class AmountField(forms.Field):
 
 
 class ProgrammeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Programme) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Programme) -> str:
         return f"{obj.market.name} · {obj.name}"
 
 
@@ -122,7 +122,7 @@ class FeeCheckForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = fee_check_programmes()  # type: ignore[attr-defined]
+        self.fields["programme"].queryset = fee_check_programmes()  # type: ignore[attr-defined]  # fields[...] is typed as Field; this one is a ModelChoiceField
 
     def partial_fee_request(self) -> rules.FeeRequest | None:
         """What can be read of an invalid form, to point out every nonsense amount at once
@@ -152,8 +152,8 @@ class FeeCheckForm(forms.Form):
                 wage, wage_currency = Decimal(10_000_000), rules.VND
             months = months or 1
         return rules.FeeRequest(
-            contract_months=months,
-            monthly_wage=rules.Money(wage, wage_currency),
+            contract_months=months,  # type: ignore[arg-type]  # a complete form has both (required); a partial one filled them above
+            monthly_wage=rules.Money(wage, wage_currency),  # type: ignore[arg-type]  # a complete form has both (required); a partial one filled them above
             service_fee=asked("service_fee"),
             brokerage=asked("brokerage"),
             deposit=asked("deposit"),
@@ -189,9 +189,9 @@ class NoticeForm(forms.Form):
         if not user.is_admin:
             # A manager writes for their own province only: the choice is not theirs.
             field = self.fields["province"]
-            field.queryset = Province.objects.filter(pk=user.province_id)  # type: ignore[attr-defined]
+            field.queryset = Province.objects.filter(pk=user.province_id)  # type: ignore[attr-defined]  # fields[...] is typed as Field; this one is a ModelChoiceField
             field.required = True
-            field.empty_label = None  # type: ignore[attr-defined]
+            field.empty_label = None  # type: ignore[attr-defined]  # fields[...] is typed as Field; this one is a ModelChoiceField
             field.initial = user.province.code if user.province else None
 
 
@@ -322,7 +322,7 @@ class FraudReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         province = self.data.get("province") if self.is_bound else self.initial.get("province")
         if code := as_id(province):
-            self.fields["commune"].queryset = Commune.objects.filter(  # type: ignore[attr-defined]
+            self.fields["commune"].queryset = Commune.objects.filter(  # type: ignore[attr-defined]  # fields[...] is typed as Field; this one is a ModelChoiceField
                 province__code=code
             ).only("pk", "name")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from pathlib import PurePath
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +19,9 @@ from accounts.phones import format_national
 from accounts.scoping import ScopedQuerySet
 from markets import rules
 from markets.text import render_markdown
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 currency_code = RegexValidator(r"^[A-Z]{3}$", _("Three capital letters, e.g. JPY."))
 
@@ -87,7 +90,7 @@ class Market(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     is_published = models.BooleanField(_("published"), default=True)
 
-    objects: ClassVar[MarketQuerySet] = MarketQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[MarketQuerySet] = MarketQuerySet.as_manager()  # type: ignore[assignment]  # as_manager() is typed as a plain Manager, without the QuerySet's methods
 
     name = Localized("name")
     summary = Localized("summary")
@@ -319,7 +322,7 @@ class LegalFigure(models.Model):
     note_en = models.TextField(_("note (English)"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
 
-    objects: ClassVar[LegalFigureQuerySet] = LegalFigureQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[LegalFigureQuerySet] = LegalFigureQuerySet.as_manager()  # type: ignore[assignment]  # as_manager() is typed as a plain Manager, without the QuerySet's methods
 
     label = Localized("label")
     value = Localized("value")
@@ -352,7 +355,7 @@ class LegalFigure(models.Model):
 
     def clean(self) -> None:
         """What each kind needs to mean something to the fee checker and on a page."""
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         needs_amount = {
             FigureKind.SERVICE_FEE_MONTHS_PER_YEAR,
             FigureKind.SERVICE_FEE_LONG_CONTRACT,
@@ -547,7 +550,7 @@ class Notice(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects: ClassVar[NoticeQuerySet] = NoticeQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[NoticeQuerySet] = NoticeQuerySet.as_manager()  # type: ignore[assignment]  # as_manager() is typed as a plain Manager, without the QuerySet's methods
 
     personal_data = reference("Public notices written by staff.")
 
@@ -675,7 +678,7 @@ class Enterprise(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects: ClassVar[EnterpriseQuerySet] = EnterpriseQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[EnterpriseQuerySet] = EnterpriseQuerySet.as_manager()  # type: ignore[assignment]  # as_manager() is typed as a plain Manager, without the QuerySet's methods
 
     personal_data = reference("Licensed recruitment companies: a company, not a person.")
 
@@ -828,7 +831,7 @@ class FraudReport(models.Model):
     created_at = models.DateTimeField(_("received"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
-    objects: ClassVar[FraudReportQuerySet] = FraudReportQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[FraudReportQuerySet] = FraudReportQuerySet.as_manager()  # type: ignore[assignment]  # as_manager() is typed as a plain Manager, without the QuerySet's methods
 
     personal_data = PersonalData(
         fields={"reporter_name": How.BLANK, "reporter_contact": How.BLANK,

@@ -24,6 +24,7 @@ from markets.models import (
     ExchangeRate,
     FigureKind,
     FraudReport,
+    FraudReportQuerySet,
     FraudReportStatus,
     LegalFigure,
     Market,
@@ -296,7 +297,7 @@ def enterprise_for_public(pk: int) -> Enterprise:
 # --- Fraud reports --------------------------------------------------------------------
 
 
-def fraud_reports_for(user: User | AnonymousUser, status: str = "") -> QuerySet[FraudReport]:
+def fraud_reports_for(user: User | AnonymousUser, status: str = "") -> FraudReportQuerySet:
     reports = FraudReport.objects.for_user(user).select_related("province", "commune")
     if status in FraudReportStatus.values:
         reports = reports.filter(status=status)

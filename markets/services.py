@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Commune, Province, Role
+from accounts.transitions import TransitionRefused
 from markets import rules
 from markets.models import (
     Complaint,
@@ -54,6 +55,11 @@ if TYPE_CHECKING:
 # --- Notices --------------------------------------------------------------------------
 
 NOTICE_EDITABLE = (NoticeStatus.DRAFT, NoticeStatus.SCHEDULED, NoticeStatus.PUBLISHED)
+
+
+class InvalidTransition(TransitionRefused, ValidationError):
+    """A move of a notice, licence or fraud report that its status does not allow. Still a
+    ValidationError, so the forms and the admin show it as before."""
 
 
 def can_write_notices(user: User) -> bool:
@@ -134,7 +140,7 @@ def notice_update(
     locked = _lock_notice(notice, by)
     _check_notice_scope(by, province)
     if locked.status not in NOTICE_EDITABLE:
-        raise ValidationError(_("An archived or expired notice cannot be changed."))
+        raise InvalidTransition(_("An archived or expired notice cannot be changed."))
     locked.title, locked.body, locked.category = title, body, category
     locked.province, locked.pinned = province, pinned
     locked.save(update_fields=["title", "body", "category", "province", "pinned", "updated_at"])
@@ -159,7 +165,7 @@ def _notice_transition(
     if by is not None:
         _check_notice_scope(by, locked.province)
     if locked.status not in allowed_from:
-        raise ValidationError(
+        raise InvalidTransition(
             _("This notice is %(status)s; it cannot go to %(target)s.")
             % {"status": locked.get_status_display(), "target": to.label}
         )
@@ -288,6 +294,15 @@ LICENCE_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def enterprise_status_check(*, previous: str, status: str) -> None:
+    """The licence rule, in one place: the save below and the admin form both ask it."""
+    if status != previous and status not in LICENCE_TRANSITIONS.get(previous, frozenset()):
+        raise InvalidTransition(
+            _("A licence cannot go from %(old)s to %(new)s.")
+            % {"old": LicenceStatus(previous).label, "new": LicenceStatus(status).label}
+        )
+
+
 def _fill_search_columns(enterprise: Enterprise) -> None:
     enterprise.licence_number = rules.canonical_licence(enterprise.licence_number)
     enterprise.name_normalised = rules.normalise(enterprise.name)[:255]
@@ -336,16 +351,7 @@ def _save_enterprise(
             .values_list("status", flat=True)
             .get(pk=enterprise.pk)
         )
-        if enterprise.status != previous and enterprise.status not in LICENCE_TRANSITIONS.get(
-            previous, frozenset()
-        ):
-            raise ValidationError(
-                _("A licence cannot go from %(old)s to %(new)s.")
-                % {
-                    "old": LicenceStatus(previous).label,
-                    "new": LicenceStatus(enterprise.status).label,
-                }
-            )
+        enterprise_status_check(previous=previous, status=enterprise.status)
     _check_licence_dates(enterprise)
     _fill_search_columns(enterprise)
     created = enterprise.pk is None
@@ -602,7 +608,7 @@ def fraud_report_take(*, report: FraudReport, by: User, note: str = "") -> Fraud
     _check_report_staff(by)
     locked = _lock_report(report, by)
     if locked.status != FraudReportStatus.OPEN:
-        raise ValidationError(_("Someone is already checking this report, or it is closed."))
+        raise InvalidTransition(_("Someone is already checking this report, or it is closed."))
     previous = locked.status
     locked.status, locked.handled_by = FraudReportStatus.IN_REVIEW, by
     locked.save(update_fields=["status", "handled_by"])
@@ -620,7 +626,7 @@ def fraud_report_link_enterprise(
     _check_report_staff(by)
     locked = _lock_report(report, by)
     if locked.status not in OPEN_STATES:
-        raise ValidationError(_("A closed report cannot be changed."))
+        raise InvalidTransition(_("A closed report cannot be changed."))
     locked.enterprise = enterprise
     locked.save(update_fields=["enterprise"])
     linked = (
@@ -649,7 +655,7 @@ def fraud_report_close(
         raise ValidationError(_("Choose an outcome."))
     locked = _lock_report(report, by)
     if locked.status not in OPEN_STATES:
-        raise ValidationError(_("This report is already closed."))
+        raise InvalidTransition(_("This report is already closed."))
     previous = locked.status
     locked.status = FraudReportStatus.CLOSED
     locked.outcome, locked.outcome_note = outcome, note
@@ -828,7 +834,7 @@ def _figure_values(figure: LegalFigure) -> dict[str, str]:
     values = {}
     for name in FIGURE_FIELDS:
         field = LegalFigure._meta.get_field(name)
-        value = getattr(figure, field.attname)
+        value = getattr(figure, field.attname)  # type: ignore[union-attr]  # FIGURE_FIELDS are concrete fields, never reverse relations
         values[name] = "" if value is None else str(value)
     return values
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import staff_required, worker_required
 from accounts.files import private_file_response
+from accounts.http import AuthenticatedHttpRequest
 from accounts.limits import body_limit
 from accounts.models import Province
 from accounts.phones import format_national
@@ -379,7 +380,7 @@ def notice_writer_required(view: Callable[..., HttpResponse]) -> Callable[..., H
 
     @staff_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not services.can_write_notices(request.user):
             raise Http404
         return view(request, *args, **kwargs)
@@ -389,7 +390,7 @@ def notice_writer_required(view: Callable[..., HttpResponse]) -> Callable[..., H
 
 @notice_writer_required
 @require_GET
-def staff_notice_list(request: HttpRequest) -> HttpResponse:
+def staff_notice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     notices = selectors.staff_notices(request.user).order_by("-created_at", "-pk")
     page = Paginator(notices, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     now = timezone.now()
@@ -399,7 +400,7 @@ def staff_notice_list(request: HttpRequest) -> HttpResponse:
 
 @notice_writer_required
 @require_http_methods(["GET", "POST"])
-def staff_notice_create(request: HttpRequest) -> HttpResponse:
+def staff_notice_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = NoticeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         notice = services.notice_create(by=request.user, **form.cleaned_data)
@@ -449,13 +450,13 @@ def _staff_notice_page(
     )
 
 
-def _staff_notice(request: HttpRequest, pk: int) -> Notice:
+def _staff_notice(request: AuthenticatedHttpRequest, pk: int) -> Notice:
     return get_object_or_404(selectors.staff_notices(request.user), pk=pk)
 
 
 @notice_writer_required
 @require_http_methods(["GET", "POST"])
-def staff_notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_notice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = _staff_notice(request, pk)
     if request.method == "POST":
         form = NoticeForm(request.POST, user=request.user)
@@ -473,7 +474,7 @@ def staff_notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @notice_writer_required
 @require_POST
-def staff_notice_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_notice_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = _staff_notice(request, pk)
     form = NoticeScheduleForm(request.POST)
     if form.is_valid():
@@ -500,7 +501,7 @@ def _notice_action(
 
     @notice_writer_required
     @require_POST
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
+    def view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         notice = _staff_notice(request, pk)
         form = ReasonForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -509,7 +510,7 @@ def _notice_action(
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, done)
+            messages.success(request, str(done))
         return redirect("markets:staff_notice", pk=notice.pk)
 
     return view
@@ -567,7 +568,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _admin_only(request: HttpRequest) -> None:
+def _admin_only(request: AuthenticatedHttpRequest) -> None:
     if not request.user.is_admin:
         raise Http404
 
@@ -578,7 +579,7 @@ IMPORT_SESSION_KEY = "markets:enterprise_import"
 @body_limit(ENTERPRISE_IMPORT_MAX_BYTES)
 @staff_required
 @require_http_methods(["GET", "POST"])
-def enterprise_import(request: HttpRequest) -> HttpResponse:
+def enterprise_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload, preview with every problem named, then confirm: the file is written whole or
     not at all."""
     _admin_only(request)
@@ -782,7 +783,7 @@ def staff_fraud_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def staff_fraud_take(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_fraud_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _staff_report(request, pk)
     try:
         services.fraud_report_take(report=report, by=request.user)
@@ -793,7 +794,7 @@ def staff_fraud_take(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def staff_fraud_link(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_fraud_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _staff_report(request, pk)
     form = FraudLinkForm(request.POST)
     if form.is_valid():
@@ -814,7 +815,7 @@ def staff_fraud_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def staff_fraud_close(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_fraud_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _staff_report(request, pk)
     form = FraudCloseForm(request.POST)
     if form.is_valid():

@@ -1,6 +1,7 @@
 """Typed readers of environment variables that fail loudly, naming the variable."""
 
 import os
+from typing import overload
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -13,6 +14,10 @@ class ConfigError(ImproperlyConfigured):
     """A setting read from the environment has a bad value; the message names the variable."""
 
 
+@overload
+def env_str(name: str, default: str) -> str: ...
+@overload
+def env_str(name: str, default: None = None) -> str | None: ...
 def env_str(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     if value is None or value.strip() == "":

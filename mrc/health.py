@@ -60,10 +60,10 @@ def _storage() -> bool:
     try:
         bucket = getattr(storage, "bucket_name", None)
         if bucket:
-            storage.connection.meta.client.head_bucket(Bucket=bucket)  # type: ignore[attr-defined]
+            storage.connection.meta.client.head_bucket(Bucket=bucket)  # type: ignore[attr-defined]  # S3 storage only: the base Storage type has no client
             return True
         # On disk: the folder (made on the first upload) or its parent can be written.
-        root = Path(storage.location)  # type: ignore[attr-defined]
+        root = Path(storage.location)  # type: ignore[attr-defined]  # file storage only: the base Storage type has no location
         return os.access(root if root.exists() else root.parent, os.W_OK)
     except Exception:
         log.warning("ready: file storage unreachable", exc_info=True)

@@ -126,7 +126,7 @@ def metrics_response(request: HttpRequest) -> HttpResponse:
     else:
         counted = REGISTRY
     portal = CollectorRegistry()
-    portal.register(PortalCollector())  # type: ignore[arg-type]
+    portal.register(PortalCollector())
     body = generate_latest(counted) + generate_latest(portal)
     return HttpResponse(body, content_type="text/plain; version=0.0.4; charset=utf-8")
 

@@ -8,6 +8,7 @@ REDIS_URL switch on PostgreSQL and Redis; DEBUG=0 is production and wants SECRET
 import ipaddress
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from celery.schedules import crontab
@@ -383,7 +384,9 @@ if _email_host is None and not DEBUG:
         "server on this machine."
     )
 if _email_host is None and DEBUG:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS: dict[str, dict[str, Any]] = {
+        "default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    }
 else:
     MAILERS = {
         "default": {
@@ -423,7 +426,7 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # Uploaded documents are private: MEDIA_ROOT has no URL and is served only through views
 # that check permission.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")) or "")
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -495,7 +498,7 @@ if not env_bool("SECURE_HSTS_PRELOAD", False):
 
 # --- Logging --------------------------------------------------------------------------
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},

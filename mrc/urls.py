@@ -5,7 +5,7 @@ from django.urls import include, path
 from mrc import views
 
 # The admin signs in through allauth, so the second factor applies there too.
-admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # the admin's login view wrapped once at start-up
 admin.site.site_header = "MRC"
 
 # Drawn without the database, and a 503 while the database cannot be reached.

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from accounts.decorators import staff_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role, User
 from assistance.selectors import staff_home as help_staff_home
 from fairs.selectors import coming_fairs_count
@@ -90,7 +91,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     with translation.override(language):
         try:
             # No request: the context processors would read the database.
-            body = render_to_string(template)
+            body: str = render_to_string(template)
         except Exception:
             log.exception("The error page %s could not be drawn", template)
             body = (
@@ -114,7 +115,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What needs the staff member's attention in their province."""
     user = request.user
     # Counting the role, not the id, lets PostgreSQL count from the (province, role) index

@@ -95,7 +95,7 @@ def _clean_body(text: str) -> str:
 def _render_text(names: list[str], context: Mapping[str, Any]) -> str:
     template = select_template(names)
     # Plain text: names with "&" or quotes must not come out HTML-escaped.
-    return str(template.template.render(Context(dict(context), autoescape=False)))  # type: ignore[attr-defined]
+    return str(template.template.render(Context(dict(context), autoescape=False)))
 
 
 def _texts(

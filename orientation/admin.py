@@ -31,7 +31,7 @@ class ModuleAdmin(admin.ModelAdmin):
     def publish(self, request: HttpRequest, queryset: QuerySet[Module]) -> None:
         for module in queryset:
             try:
-                services.module_publish(module=module, actor=request.user)  # type: ignore[arg-type]
+                services.module_publish(module=module, actor=request.user)  # type: ignore[arg-type]  # the admin site only serves signed-in staff
             except ValidationError as problem:
                 self.message_user(
                     request, f"{module}: {'; '.join(problem.messages)}", messages.ERROR
@@ -40,14 +40,14 @@ class ModuleAdmin(admin.ModelAdmin):
     @admin.action(description=_("Unpublish"))
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Module]) -> None:
         for module in queryset:
-            services.module_unpublish(module=module, actor=request.user)  # type: ignore[arg-type]
+            services.module_unpublish(module=module, actor=request.user)  # type: ignore[arg-type]  # the admin site only serves signed-in staff
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         # A published module whose text changed gets new audio (nothing when unchanged).
         if form.instance.published_at is not None:
             try:
-                services.module_publish(module=form.instance, actor=request.user)  # type: ignore[arg-type]
+                services.module_publish(module=form.instance, actor=request.user)  # type: ignore[arg-type]  # the admin site only serves signed-in staff
             except ValidationError as problem:
                 # Saved, but no longer publishable as it stands: say so rather than fail.
                 self.message_user(

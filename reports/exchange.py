@@ -5,10 +5,11 @@ the API's /exchange/departures both build it from workers.selectors.exchange_row
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from accounts.models import ExportRecord, User
+from accounts.exports import export_record_create
+from accounts.models import User
 from accounts.spreadsheets import workbook_bytes
 from workers.selectors import ExchangeRow, exchange_departures_returns, exchange_rows
 
@@ -45,12 +46,12 @@ def exchange_export(
     province_id: int | None,
     first: datetime.date,
     last: datetime.date,
-    filters: dict[str, str],
+    query: Mapping[str, str],
 ) -> list[ExchangeRow]:
     """The lines of the file, recorded in the export log (who took what, when) like every
     export of personal data, whether a person downloads it or a system reads it."""
     rows = rows_for(province_id=province_id, first=first, last=last)
-    ExportRecord.objects.create(user=user, what="exchange", rows=len(rows), filters=filters)
+    export_record_create(user=user, what="exchange", rows=len(rows), query=query)
     return rows
 
 

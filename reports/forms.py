@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.formfields import model_choice_field
 from accounts.models import Province, User
 from accounts.validators import plausible_date
 from reports.models import Target
@@ -24,7 +25,7 @@ class PeriodForm(forms.Form):
     province = forms.CharField(required=False)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         today = timezone.localdate()
         if self.has_error("start") or self.has_error("end"):
             return cleaned
@@ -46,8 +47,8 @@ class TargetForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         provinces = Province.objects.all()
         if not user.is_admin:
-            provinces = provinces.filter(pk=user.province_id)
-        self.fields["province"].queryset = provinces
+            provinces = provinces.filter(pk=user.province_id)  # type: ignore[misc]  # staff without a province get no province to choose
+        model_choice_field(self, "province").queryset = provinces
         self.fields["province"].label = _("Province")
         self.fields["year"].initial = timezone.localdate().year
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,7 @@ from orientation.selectors import lessons_passed_between, workers_completed_coun
 from reports.models import MonthlyFigure, SummaryRun, Target
 from workers.models import (
     Case,
+    CaseQuerySet,
     Channel,
     CounsellingSession,
     PriorityGroupClaim,
@@ -129,12 +131,14 @@ class Dashboard:
         return sum(n for _market, n in self.left_contract)
 
 
-def _cases(province: Province | None) -> QuerySet[Case]:
+def _cases(province: Province | None) -> CaseQuerySet:
     cases = Case.objects.all()
     return cases.filter(province=province) if province else cases
 
 
-def _labelled(rows: list[tuple[object, int]], labels: dict[object, str]) -> list[tuple[str, int]]:
+def _labelled(
+    rows: Sequence[tuple[Any, int]], labels: Mapping[Any, object]
+) -> list[tuple[str, int]]:
     return sorted(
         ((str(labels.get(key, "—")), count) for key, count in rows),
         key=lambda kv: (-kv[1], vietnamese_sort_key(kv[0])),

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.decorators import staff_required
-from accounts.models import ExportRecord, Province, User
+from accounts.exports import export_record_create
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import Province, User
 from accounts.spreadsheets import XLSX, workbook_bytes
 from accounts.text import as_id
 from accounts.validators import EARLIEST_YEAR, LATEST_YEAR
@@ -17,7 +19,7 @@ from reports.forms import PeriodForm, TargetForm
 from reports.models import Target
 
 
-def _scope(request: HttpRequest, code: str) -> Province | None:
+def _scope(request: AuthenticatedHttpRequest, code: str) -> Province | None:
     """The province a user asks for: their own, or (admins) any, or the whole country.
 
     A province outside the user's scope is a 404, as for any object of another province.
@@ -30,12 +32,12 @@ def _scope(request: HttpRequest, code: str) -> Province | None:
         return get_object_or_404(Province, code=number if number is not None else -1)
     if user.province_id is None:
         raise Http404
-    if code and code != str(user.province.code):
+    if code and code != str(user.province.code):  # type: ignore[union-attr]  # province_id is checked above, without a query
         raise Http404
     return user.province
 
 
-def _dashboard(request: HttpRequest) -> tuple[PeriodForm, selectors.Dashboard | None]:
+def _dashboard(request: AuthenticatedHttpRequest) -> tuple[PeriodForm, selectors.Dashboard | None]:
     form = PeriodForm(request.GET or None)
     province = _scope(request, request.GET.get("province", ""))
     if request.GET and not form.is_valid():
@@ -49,7 +51,7 @@ def _dashboard(request: HttpRequest) -> tuple[PeriodForm, selectors.Dashboard | 
 
 
 @staff_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, board = _dashboard(request)
     context: dict[str, object] = {
         "form": form,
@@ -229,7 +231,7 @@ def _support_summary(board: selectors.Dashboard) -> list[tuple[str, object]]:
 
 
 @staff_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every table of the dashboard in one Excel sheet, recorded like any export."""
     _form, board = _dashboard(request)
     if board is None:
@@ -244,12 +246,7 @@ def export(request: HttpRequest) -> HttpResponse:
         rows.append([title, ""])
         rows.append(list(headers))
         rows += [list(row) for row in grid]
-    ExportRecord.objects.create(
-        user=request.user,
-        what="dashboard",
-        rows=len(rows),
-        filters=ExportRecord.filters_of(request.GET),
-    )
+    export_record_create(user=request.user, what="dashboard", rows=len(rows), query=request.GET)
     name = board.province.codename if board.province else "national"
     response = HttpResponse(
         workbook_bytes("Report", [_("Figure"), _("Value")], rows), content_type=XLSX
@@ -262,7 +259,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def exchange_file(request: HttpRequest) -> HttpResponse:
+def exchange_file(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The departures and returns of the period, in the ministry's layout (reports.exchange):
     a province's staff get their province, an administrator any province or the country."""
     form = PeriodForm(request.GET or {})
@@ -276,7 +273,7 @@ def exchange_file(request: HttpRequest) -> HttpResponse:
             province_id=province.pk if province else None,
             first=first,
             last=last,
-            filters=ExportRecord.filters_of(request.GET),
+            query=request.GET,
         )
     except exchange.TooManyRows:
         messages.error(
@@ -294,7 +291,7 @@ def exchange_file(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def printable(request: HttpRequest) -> HttpResponse:
+def printable(request: AuthenticatedHttpRequest) -> HttpResponse:
     _form, board = _dashboard(request)
     if board is None:
         return dashboard(request)
@@ -312,7 +309,7 @@ def printable(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def national(request: HttpRequest) -> HttpResponse:
+def national(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_admin:
         raise Http404
     year = as_id(request.GET.get("year", ""))
@@ -332,7 +329,7 @@ def national(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def targets(request: HttpRequest) -> HttpResponse:
+def targets(request: AuthenticatedHttpRequest) -> HttpResponse:
     user: User = request.user
     if not (user.is_admin or user.is_manager):
         raise Http404

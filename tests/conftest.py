@@ -38,7 +38,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def _isolated(settings) -> Iterator[None]:
     """Text messages stay in memory, passwords hash fast, rate-limit counters start at zero."""
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         # One Redis database per xdist worker: cache.clear() flushes a whole database, and a
@@ -81,7 +81,7 @@ _DATA_MIGRATIONS = [
 
 
 @pytest.fixture(autouse=True)
-def _reference_data_after_flush(request) -> None:  # type: ignore[no-untyped-def]
+def _reference_data_after_flush(request) -> None:
     """Transactional tests flush every table, migrated data too: write it again."""
     marker = request.node.get_closest_marker("django_db")
     if marker is not None and marker.kwargs.get("transaction"):
@@ -98,41 +98,41 @@ def sms_outbox() -> list[sms.TextMessage]:
 
 
 @pytest.fixture
-def lao_cai(db):  # type: ignore[no-untyped-def]
+def lao_cai(db):
     return province(LAO_CAI)
 
 
 @pytest.fixture
-def dong_thap(db):  # type: ignore[no-untyped-def]
+def dong_thap(db):
     return province(DONG_THAP)
 
 
 @pytest.fixture
-def worker(lao_cai) -> User:  # type: ignore[no-untyped-def]
+def worker(lao_cai) -> User:
     return WorkerFactory(province=lao_cai)
 
 
 @pytest.fixture
-def counsellor(lao_cai) -> User:  # type: ignore[no-untyped-def]
+def counsellor(lao_cai) -> User:
     return StaffFactory(role=Role.COUNSELLOR, province=lao_cai)
 
 
 @pytest.fixture
-def manager(lao_cai) -> User:  # type: ignore[no-untyped-def]
+def manager(lao_cai) -> User:
     return StaffFactory(role=Role.MANAGER, province=lao_cai)
 
 
 @pytest.fixture
-def other_counsellor(dong_thap) -> User:  # type: ignore[no-untyped-def]
+def other_counsellor(dong_thap) -> User:
     return StaffFactory(role=Role.COUNSELLOR, province=dong_thap)
 
 
 @pytest.fixture
-def admin_user(db) -> User:  # type: ignore[no-untyped-def]
+def admin_user(db) -> User:
     return StaffFactory(role=Role.ADMIN, province=None)
 
 
-def login_staff(client, user: User) -> None:  # type: ignore[no-untyped-def]
+def login_staff(client, user: User) -> None:
     """Sign a staff member in as if they had passed both factors."""
     from allauth.mfa.models import Authenticator
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
 from allauth.account.models import EmailAddress
@@ -11,6 +11,21 @@ from faker import Faker
 from accounts.models import Province, Role, User
 
 _fake = Faker("vi_VN")
+
+M = TypeVar("M")
+
+
+class ModelFactory(factory.django.DjangoModelFactory[M]):
+    """A Django factory whose call is typed as the model it makes: `WorkerFactory()` is a User."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+        # factory_boy's metaclass turns the call into create(), which returns the model; mypy
+        # reads the call through __new__, which it wants to return the factory itself.
+        def __new__(cls, *args: Any, **kwargs: Any) -> M: ...  # type: ignore[misc]  # factory_boy's metaclass returns the model, not the factory
+
 
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTSECRET234567"
 PASSWORD = "a-long-test-password-2026"
@@ -25,7 +40,7 @@ def totp_code(secret: str = TEST_TOTP_SECRET, offset: int = 0) -> str:
     return format_hotp_value(hotp_value(secret, counter))
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -37,7 +52,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     province = factory.LazyFunction(lambda: province(15))
 
     @factory.post_generation
-    def password(self, create: bool, extracted: str | None, **kwargs: Any) -> None:
+    def password(self: Any, create: bool, extracted: str | None, **kwargs: Any) -> None:
+        # factory_boy calls a post-generation hook with the made User as `self`.
         self.set_password(extracted or PASSWORD)
         if create:
             self.save(update_fields=["password"])
@@ -48,7 +64,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class WorkerFactory(UserFactory):
-    email = None
+    email: Any = None
     phone = factory.Sequence(lambda n: f"+8491{n:07d}")
     phone_verified = True
 

@@ -40,7 +40,7 @@ class FakeGateway:
 
 
 @pytest.fixture
-def gateway(settings) -> Iterator[FakeGateway]:  # type: ignore[no-untyped-def]
+def gateway(settings) -> Iterator[FakeGateway]:
     fake = FakeGateway()
     lock = threading.Lock()
 
@@ -94,7 +94,7 @@ class FakeEsms:
 
 
 @pytest.fixture
-def esms(settings) -> Iterator[FakeEsms]:  # type: ignore[no-untyped-def]
+def esms(settings) -> Iterator[FakeEsms]:
     fake = FakeEsms()
     lock = threading.Lock()
 

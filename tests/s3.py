@@ -62,7 +62,7 @@ def s3_endpoint() -> Iterator[str]:
 
 
 @pytest.fixture
-def bucket(s3_endpoint, settings, request) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def bucket(s3_endpoint, settings, request) -> Iterator[str]:
     """A fresh bucket, made the portal's default storage for this test."""
     name = "mrc-" + str(abs(hash(request.node.nodeid)) % 10**10)
     s3 = client(s3_endpoint)

@@ -18,9 +18,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
+from accounts.exports import export_record_create
+from accounts.http import AuthenticatedHttpRequest
 from accounts.limits import body_limit
-from accounts.models import ExportRecord, User
+from accounts.models import User
 from accounts.spreadsheets import XLSX, SpreadsheetRefused, read_rows, workbook_bytes
+from accounts.transitions import TransitionRefused
 from workers import importing, selectors, services
 from workers.forms import (
     AssignForm,
@@ -53,7 +56,7 @@ def scoped_case(request: HttpRequest, pk: int) -> Case:
 
 
 @staff_required
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CaseloadForm(request.GET or None, user=request.user)
     filters = form.filters()
     cases = selectors.caseload(request.user, filters, timezone.localdate())
@@ -100,7 +103,7 @@ def _case_form_page(
 
 
 @staff_required
-def case_move(request: HttpRequest, pk: int) -> HttpResponse:
+def case_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = scoped_case(request, pk)
     form = CaseMoveForm(request.POST or None, case=case)
 
@@ -123,7 +126,7 @@ def case_move(request: HttpRequest, pk: int) -> HttpResponse:
             return _("The case cannot move yet. Missing: %(missing)s.") % {
                 "missing": "; ".join(str(m) for m in refused.missing)
             }
-        except services.InvalidTransition as exc:
+        except TransitionRefused as exc:
             return str(exc)
         messages.success(request, _("Case moved."))
         return None
@@ -134,7 +137,7 @@ def case_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+def session_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = scoped_case(request, pk)
     form = SessionForm(request.POST or None)
 
@@ -153,7 +156,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def contact_session(request: HttpRequest) -> HttpResponse:
+def contact_session(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Log a session with someone who has no account yet."""
     if request.user.province_id is None:
         raise Http404
@@ -204,7 +207,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+def note_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = scoped_case(request, pk)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -213,14 +216,14 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = scoped_case(request, pk)
     form = FollowUpForm(request.POST or None, case=case, user=request.user)
 
     def save() -> str | None:
         try:
             services.follow_up_create(case=case, actor=request.user, **form.cleaned_data)
-        except services.InvalidTransition as exc:
+        except TransitionRefused as exc:
             return str(exc)
         messages.success(request, _("Follow-up set."))
         return None
@@ -232,7 +235,7 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     follow_up = get_object_or_404(FollowUp.objects.for_user(request.user), pk=pk)
     services.follow_up_done(follow_up_id=follow_up.pk, actor=request.user)
     target = request.POST.get("next", "")
@@ -242,7 +245,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def my_follow_ups(request: HttpRequest) -> HttpResponse:
+def my_follow_ups(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
@@ -252,14 +255,14 @@ def my_follow_ups(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def check_in_add(request: HttpRequest, pk: int) -> HttpResponse:
+def check_in_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = scoped_case(request, pk)
     form = CheckInForm(request.POST or None)
 
     def save() -> str | None:
         try:
             services.check_in_record(case=case, by=request.user, **form.cleaned_data)
-        except services.InvalidTransition as exc:
+        except TransitionRefused as exc:
             return str(exc)
         messages.success(request, _("Check-in recorded."))
         return None
@@ -275,7 +278,7 @@ def check_in_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def assign(request: HttpRequest, pk: int) -> HttpResponse:
+def assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = scoped_case(request, pk)
     form = AssignForm(
         request.POST or None,
@@ -288,7 +291,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             services.case_assign(
                 case_ids=[case.pk], to=form.cleaned_data["assignee"], actor=request.user
             )
-        except services.InvalidTransition as exc:
+        except TransitionRefused as exc:
             return str(exc)
         messages.success(request, _("Case assigned."))
         return None
@@ -297,7 +300,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def handover(request: HttpRequest) -> HttpResponse:
+def handover(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A centre manager gives a leaving counsellor's cases and tasks to a colleague."""
     user: User = request.user
     if not (user.is_manager or user.is_admin) or user.province_id is None:
@@ -323,7 +326,7 @@ EXPORT_HEADER = [
 
 
 @staff_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The filtered caseload as an Excel file; every export is recorded."""
     form = CaseloadForm(request.GET or None, user=request.user)
     filters = form.filters()
@@ -343,11 +346,8 @@ def export(request: HttpRequest) -> HttpResponse:
         ]
         for c in cases
     ]
-    ExportRecord.objects.create(
-        user=request.user,
-        what="caseload",
-        rows=len(rows),
-        filters=ExportRecord.filters_of(request.GET, skip={"page"}),
+    export_record_create(
+        user=request.user, what="caseload", rows=len(rows), query=request.GET, skip={"page"}
     )
     response = HttpResponse(workbook_bytes("Caseload", EXPORT_HEADER, rows), content_type=XLSX)
     stamp = timezone.localdate().strftime("%Y%m%d")
@@ -357,7 +357,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @body_limit(IMPORT_MAX_BYTES)
 @staff_required
-def import_workers(request: HttpRequest) -> HttpResponse:
+def import_workers(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a sheet, see every row checked, then import all-or-nothing or valid rows."""
     user: User = request.user
     if user.province_id is None:

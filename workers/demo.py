@@ -39,7 +39,7 @@ def seed_workers() -> None:
         user = User.objects.filter(phone=phone).first()
         if user is None or WorkerProfile.objects.filter(user=user).exists():
             continue
-        services.consent_accept(user=user, text=text)  # type: ignore[arg-type]
+        services.consent_accept(user=user, text=text)  # type: ignore[arg-type]  # a consent text is seeded by a data migration
         profile = services.profile_start(user=user)
         commune = (
             user.province.communes.filter(name=commune_name).first()
@@ -136,7 +136,7 @@ def seed_cases() -> None:
             priority_group="",
             actor=counsellor,
         )
-    for document in an.profile.documents.filter(status="uploaded"):
+    for document in an.profile.documents.filter(status="uploaded"):  # type: ignore[misc]  # a related manager's filter (django-stubs cannot resolve it here)
         services.document_verify(document_id=document.pk, actor=counsellor)
     # Documents ready needs the ID checked with the population database (the fake one here).
     if not an.profile.id_verified:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.adapter import PhoneField
+from accounts.formfields import choice_field, model_choice_field
 from accounts.links import with_centre_link
 from accounts.models import Commune, Province, Role, User
 from accounts.text import as_id
@@ -138,7 +139,7 @@ class IdentityForm(StepForm):
         super().__init__(*args, **kwargs)
         for name in ["date_of_birth", "sex", "personal_id"]:
             self.fields[name].required = True
-        self.fields["sex"].choices = list(Sex.choices)
+        choice_field(self, "sex").choices = list(Sex.choices)
         if not self.is_bound:
             self.initial["name"] = self.instance.user.name
         self.id_check_problems: tuple[IdProblem, ...] = ()
@@ -170,7 +171,7 @@ class IdentityForm(StepForm):
         return issued
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         number, born, sex = (cleaned.get(k) for k in ("personal_id", "date_of_birth", "sex"))
         if number and born and sex:
             check = check_personal_id(number, birth_date=born, sex=IdSex(sex))
@@ -246,17 +247,17 @@ class AddressForm(StepForm):
             )
         self.initial.setdefault("province", province_id)
         self.fields["commune"].required = True
-        self.fields["commune"].empty_label = _("Choose…")
-        self.fields["commune"].queryset = Commune.objects.filter(province_id=province_id).only(
-            "pk", "name"
-        )
+        model_choice_field(self, "commune").empty_label = _("Choose…")
+        model_choice_field(self, "commune").queryset = Commune.objects.filter(  # type: ignore[misc]  # no province gives no commune to choose, as Django filters None
+            province_id=province_id
+        ).only("pk", "name")
         if not self.is_bound and self.instance.permanent_residence_here is not None:
             self.initial["permanent_residence_here"] = (
                 "yes" if self.instance.permanent_residence_here else "no"
             )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         commune, province = cleaned.get("commune"), cleaned.get("province")
         if commune and province and commune.province_id != province.pk:
             self.add_error("commune", _("This commune is not in the province you chose."))
@@ -419,7 +420,7 @@ class AssistedRegistrationForm(forms.Form):
             raise forms.ValidationError(
                 _("An account already uses this number. Search for the worker instead.")
             )
-        return phone
+        return phone  # type: ignore[return-value]  # clean_phone returns the cleaned number (None when left empty)
 
     def clean_email(self) -> str:
         email = (self.cleaned_data.get("email") or "").lower()
@@ -430,7 +431,7 @@ class AssistedRegistrationForm(forms.Form):
         return email
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if not cleaned.get("phone") and not cleaned.get("email") and not self.errors:
             raise forms.ValidationError(
                 _("Enter the worker's phone number (or an email) so they can sign in later.")
@@ -487,30 +488,32 @@ class CaseloadForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         blank = [("", gettext_lazy("All"))]
-        self.fields["stage"].choices = blank + list(Stage.choices)
-        self.fields["group"].choices = blank + list(PriorityGroup.choices)
-        self.fields["sex"].choices = blank + list(Sex.choices)
+        choice_field(self, "stage").choices = blank + list(Stage.choices)
+        choice_field(self, "group").choices = blank + list(PriorityGroup.choices)
+        choice_field(self, "sex").choices = blank + list(Sex.choices)
         # Only the columns an option shows: a market row also carries its long texts.
-        self.fields["commune"].queryset = (
+        model_choice_field(self, "commune").queryset = (
             Commune.objects.filter(province_id=user.province_id).only("pk", "name")
             if user.province_id
             else Commune.objects.none()
         )
-        self.fields["commune"].empty_label = _("All")
-        self.fields["market"].queryset = Market.objects.only("pk", "name_vi", "name_en")
-        self.fields["market"].empty_label = _("All")
+        model_choice_field(self, "commune").empty_label = _("All")
+        model_choice_field(self, "market").queryset = Market.objects.only(
+            "pk", "name_vi", "name_en"
+        )
+        model_choice_field(self, "market").empty_label = _("All")
 
     @cached_property
     def commune_names(self) -> dict[int, str]:
         """The province's communes, by id, for the filter and the rows: plain values, as
         ~100 model instances cost more than the query."""
-        return dict(self.fields["commune"].queryset.values_list("pk", "name"))
+        return dict(model_choice_field(self, "commune").queryset.values_list("pk", "name"))  # type: ignore[union-attr]  # set in __init__
 
     @cached_property
     def market_names(self) -> dict[int, str]:
         """Every market's name in the page's language, by id, for the filter and the rows.
         One plain query: field.choices would open a server-side cursor on PostgreSQL."""
-        return {market.pk: str(market) for market in self.fields["market"].queryset}
+        return {market.pk: str(market) for market in model_choice_field(self, "market").queryset}  # type: ignore[union-attr]  # set in __init__
 
     def select_options(self) -> list[tuple[str, str, SafeString]]:
         """(name, label, <option> elements) of each select, drawn in Python: the caseload is
@@ -521,13 +524,13 @@ class CaseloadForm(forms.Form):
             field = self.fields[name]
             if name == "commune":
                 choices: Iterable[tuple[Any, Any]] = [
-                    ("", field.empty_label),
+                    ("", field.empty_label),  # type: ignore[attr-defined]  # the commune field is a ModelChoiceField
                     *self.commune_names.items(),
                 ]
             elif name == "market":
-                choices = [("", field.empty_label), *self.market_names.items()]
+                choices = [("", field.empty_label), *self.market_names.items()]  # type: ignore[attr-defined]  # the market field is a ModelChoiceField
             else:
-                choices = field.choices
+                choices = field.choices  # type: ignore[attr-defined]  # the other selects are ChoiceFields
             current = str(self.data.get(name, ""))
             options = "".join(
                 f'<option value="{escape(str(value))}"'
@@ -612,12 +615,14 @@ class CaseMoveForm(forms.Form):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.case = case
-        self.fields["to"].choices = [
+        choice_field(self, "to").choices = [
             (s, Stage(s).label) for s in rules.allowed_moves(case.stage, case.held_from)
         ]
-        self.fields["market"].queryset = Market.objects.all()
-        self.fields["programme"].queryset = Programme.objects.select_related("market")
-        self.fields["enterprise"].queryset = licensed_enterprises_on(timezone.localdate())
+        model_choice_field(self, "market").queryset = Market.objects.all()
+        model_choice_field(self, "programme").queryset = Programme.objects.select_related("market")
+        model_choice_field(self, "enterprise").queryset = licensed_enterprises_on(
+            timezone.localdate()
+        )
         if not self.is_bound:
             self.initial.update(
                 version=case.version,
@@ -675,7 +680,7 @@ class ContactSessionForm(SessionForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["contact_commune"].queryset = Commune.objects.filter(
+        model_choice_field(self, "contact_commune").queryset = Commune.objects.filter(  # type: ignore[misc]  # staff without a province get no commune to choose
             province_id=user.province_id
         )
 
@@ -693,7 +698,7 @@ class FollowUpForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff_of_province(case.province_id)
+        model_choice_field(self, "assignee").queryset = staff_of_province(case.province_id)
         if not self.is_bound:
             self.initial["assignee"] = case.assigned_to_id or user.pk
 
@@ -720,7 +725,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, province_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff_of_province(province_id)
+        model_choice_field(self, "assignee").queryset = staff_of_province(province_id)
 
 
 class HandoverForm(forms.Form):
@@ -733,11 +738,13 @@ class HandoverForm(forms.Form):
 
     def __init__(self, *args: Any, province_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["leaving"].queryset = staff_of_province(province_id, active_only=False)
-        self.fields["to"].queryset = staff_of_province(province_id)
+        model_choice_field(self, "leaving").queryset = staff_of_province(
+            province_id, active_only=False
+        )
+        model_choice_field(self, "to").queryset = staff_of_province(province_id)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("leaving") and cleaned.get("leaving") == cleaned.get("to"):
             raise forms.ValidationError(_("Choose two different people."))
         return cleaned

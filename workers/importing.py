@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Commune, ConsentText, Role, User
+from accounts.models import Commune, User
 from accounts.phones import normalize_phone
 from accounts.text import fold
 from workers import services
@@ -28,7 +28,7 @@ from workers.identity import (
     personal_id_problem,
 )
 from workers.identity import Sex as IdSex
-from workers.models import Case, ImportBatch, WorkerProfile
+from workers.models import ImportBatch, WorkerProfile
 
 # Column headings accepted, Vietnamese first (as in the centres' sheets), folded for matching.
 COLUMNS = {
@@ -276,29 +276,8 @@ def import_rows(*, rows: list[dict[str, Any]], counsellor: User, token: str) -> 
 
 
 def _create_rows(rows: list[dict[str, Any]], counsellor: User) -> None:
-    text = ConsentText.objects.order_by("-version").first()
     for values in rows:
-        user = User.objects.create(
-            name=values["name"],
-            phone=values["phone"],
-            role=Role.WORKER,
-            province_id=counsellor.province_id,
+        profile = services.worker_register_assisted(
+            counsellor=counsellor, name=values["name"], phone=values["phone"], email=None
         )
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-        services.consent_accept(
-            user=user,
-            text=text,
-            method="paper",  # type: ignore[arg-type]
-            recorded_by=counsellor,
-        )
-        profile = services.profile_start(user=user, created_by=counsellor)
-        WorkerProfile.objects.filter(pk=profile.pk).update(
-            date_of_birth=values["date_of_birth"],
-            sex=values["sex"],
-            personal_id=values["personal_id"],
-            id_problems=values.get("id_problems", []),
-            commune_id=values["commune"],
-            steps_done=["identity", "address"] if values["commune"] else ["identity"],
-        )
-        Case.objects.filter(profile=profile).update(sex=values["sex"], commune_id=values["commune"])
+        services.profile_fill_imported(profile=profile, values=values)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from notifications.services import notify
+from workers import services
 from workers.models import Case, CounsellingSession, Document, FollowUp, Stage, WorkerProfile
 
 EXPIRY_TYPES = ("passport", "health_certificate", "judicial_record")
@@ -114,17 +115,21 @@ def contracts_ending(today: datetime.date) -> int:
             source = f"return:{case.contract_end:%Y-%m-%d}"
             if case.follow_ups.filter(source=source).exists():
                 continue
-            assignee = case.assigned_to or _a_manager_of(case.province_id)
+            assignee = case.assigned_to
+            if assignee is None or not (
+                assignee.is_admin or assignee.province_id == case.province_id
+            ):  # nobody, or a counsellor who has since moved: the province's manager
+                assignee = _a_manager_of(case.province_id)
             if assignee is None:
                 continue
             with translation.override(assignee.language):
                 title = _("Prepare the return of %(name)s") % {"name": case.profile.user.name}
-            FollowUp.objects.create(
+            services.follow_up_create(
                 case=case,
                 title=title,
                 due_on=case.contract_end,
                 assignee=assignee,
-                created_by=assignee,
+                actor=assignee,
                 source=source,
             )
             notify(

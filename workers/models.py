@@ -31,7 +31,7 @@ class PersonalIdField(models.CharField):
     def formfield(self, **kwargs: Any) -> Any:
         # "015 190 123 456" is 15 characters as typed and 12 once cleaned: the form takes the
         # typed length; the model checks the cleaned one.
-        field = super().formfield(**kwargs)
+        field: Any = super().formfield(**kwargs)
         field.max_length = 40
         field.validators = [v for v in field.validators if not hasattr(v, "limit_value")]
         field.widget.attrs["maxlength"] = "40"

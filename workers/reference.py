@@ -1,8 +1,15 @@
 """Reference lists that the law fixes: the 54 recognised ethnic groups, and the groups that
 policies give priority to. Proper names are not translated."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The 54 ethnic groups of Vietnam (General Statistics Office list), Kinh first.
 ETHNIC_GROUPS: list[tuple[str, str]] = [
@@ -52,7 +59,7 @@ class JlptLevel(models.TextChoices):
 
 
 # Destinations a worker may wish for; replaced by the markets register where it is used.
-DESIRED_MARKETS: list[tuple[str, str]] = [
+DESIRED_MARKETS: list[tuple[str, StrOrPromise]] = [
     ("JP", _("Japan")), ("KR", _("Korea")), ("TW", _("Taiwan")), ("DE", _("Germany")),
     ("EU", _("Other European countries")), ("ME", _("Middle East")), ("CN", _("China")),
     ("SG", _("Singapore")), ("OTHER", _("Other")),

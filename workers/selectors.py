@@ -290,11 +290,11 @@ def profile_for_reading(profile: WorkerProfile) -> list[tuple[str, list[tuple[st
         IdProblem.LENGTH: _("not 12 digits"),
     }
     special: dict[str, object] = {
-        "commune": profile.commune.name if profile.commune_id else None,
+        "commune": profile.commune.name if profile.commune_id else None,  # type: ignore[union-attr]  # commune_id is checked first, without a query
         "priority_groups": [PriorityGroup(g).label for g in profile.priority_groups],
         "desired_markets": [markets.get(code, code) for code in profile.desired_markets],
         "steps_done": [ProfileStep(s).label for s in STEP_ORDER if s in profile.steps_done],
-        "id_problems": [id_problem_text.get(p, p) for p in profile.id_problems],  # type: ignore[call-overload]
+        "id_problems": [id_problem_text.get(p, p) for p in profile.id_problems],
     }
     labels = {
         "priority_groups": _("Priority groups"),
@@ -469,8 +469,8 @@ class IdFirstPaginator(Paginator):
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
-        return self._get_page(self.rows(ids), number, self)
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])  # type: ignore[attr-defined]  # this paginator is only given QuerySets
+        return self._get_page(self.rows(ids), number, self)  # type: ignore[attr-defined]  # Django's own page hook, reused on purpose
 
 
 def ordered_like[Row](
@@ -545,7 +545,7 @@ def caseload_rows(
     ]
 
 
-PIPELINE = [
+PIPELINE: list[str] = [
     Stage.REGISTERED, Stage.COUNSELLED, Stage.PREPARING, Stage.DOCUMENTS_READY,
     Stage.CONTRACTED, Stage.DEPARTED, Stage.RETURNED, Stage.REINTEGRATED,
 ]  # fmt: skip
@@ -580,8 +580,8 @@ class TimelineStep:
 def worker_timeline(case: Case) -> list[TimelineStep]:
     """The main stages, with the day each was reached, for the worker's own page."""
     reached: dict[str, datetime.datetime] = {}
-    for to_stage, at in case.events.values_list("to_stage", "at"):
-        reached.setdefault(to_stage, at)
+    for to_stage, reached_at in case.events.values_list("to_stage", "at"):
+        reached.setdefault(to_stage, reached_at)
     position = PIPELINE.index(case.stage) if case.stage in PIPELINE else -1
     if position < 0 and case.held_from in PIPELINE:
         position = PIPELINE.index(case.held_from)

@@ -6,7 +6,6 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +16,7 @@ from accounts import personal
 from accounts.models import Commune, Consent, ConsentText, Role, User
 from accounts.phones import format_national, normalize_phone
 from accounts.text import fold
+from accounts.transitions import TransitionRefused
 from workers import rules
 from workers.models import (
     STEP_ORDER,
@@ -69,7 +69,7 @@ class DuplicatePersonalId(Exception):
     """Another profile holds this personal ID; the attempt has been recorded."""
 
 
-class InvalidTransition(Exception):
+class InvalidTransition(TransitionRefused):
     """A status change that the current status does not allow."""
 
 
@@ -537,14 +537,28 @@ def worker_register_assisted(
     user.save()
     consent_accept(
         user=user,
-        text=ConsentText.objects.first(),  # type: ignore[arg-type]
+        text=ConsentText.objects.first(),  # type: ignore[arg-type]  # a consent text is seeded by a data migration
         method=Consent.Method.PAPER,
         recorded_by=counsellor,
     )
     return profile_start(user=user, created_by=counsellor)
 
 
-def sensitive_read_record(*, staff: AbstractBaseUser, profile: WorkerProfile, context: str) -> None:
+def profile_fill_imported(*, profile: WorkerProfile, values: dict[str, Any]) -> None:
+    """Write the identity and address a checked import row gives, on the new profile and its
+    case (workers.importing); the worker completes the rest of her file later."""
+    WorkerProfile.objects.filter(pk=profile.pk).update(
+        date_of_birth=values["date_of_birth"],
+        sex=values["sex"],
+        personal_id=values["personal_id"],
+        id_problems=values.get("id_problems", []),
+        commune_id=values["commune"],
+        steps_done=["identity", "address"] if values["commune"] else ["identity"],
+    )
+    Case.objects.filter(profile=profile).update(sex=values["sex"], commune_id=values["commune"])
+
+
+def sensitive_read_record(*, staff: User, profile: WorkerProfile, context: str) -> None:
     """Log that a staff member was shown a worker's sensitive fields."""
     SensitiveRead.objects.create(staff=staff, profile=profile, context=context)
 
@@ -920,7 +934,7 @@ def session_log(
         else (contact_commune.province_id if contact_commune else counsellor.province_id)
     )
     with transaction.atomic():
-        session = CounsellingSession.objects.create(
+        session = CounsellingSession.objects.create(  # type: ignore[misc]  # None for a national admin without a commune, as Django allows
             case=case,
             counsellor=counsellor,
             channel=channel,
@@ -941,7 +955,7 @@ def session_log(
 
 def sessions_link_contact(*, phone: str, case: Case) -> int:
     """Sessions logged for a contact with this phone number now belong to the worker's case."""
-    return CounsellingSession.objects.filter(
+    return CounsellingSession.objects.filter(  # type: ignore[misc]  # a case always has its province
         case__isnull=True, contact_phone=phone, province_id=case.province_id
     ).update(case=case)
 

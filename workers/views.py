@@ -18,10 +18,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required, worker_required
 from accounts.files import private_file_response
+from accounts.http import AuthenticatedHttpRequest
 from accounts.limits import body_limit
 from accounts.links import with_centre_link
 from accounts.models import Centre, User
 from accounts.text import search_text
+from accounts.transitions import TransitionRefused
 from workers import panels, rules, selectors, services
 from workers.forms import (
     STEP_FORMS,
@@ -52,7 +54,7 @@ def consent_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
     @worker_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if selectors.consent_needed(request.user) is not None:
             return redirect(f"{reverse('workers:consent')}?next={request.path}")
         return view(request, *args, **kwargs)
@@ -60,7 +62,7 @@ def consent_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapper
 
 
-def _own_profile(request: HttpRequest) -> WorkerProfile:
+def _own_profile(request: AuthenticatedHttpRequest) -> WorkerProfile:
     return services.profile_start(user=request.user)
 
 
@@ -68,7 +70,7 @@ def _own_profile(request: HttpRequest) -> WorkerProfile:
 
 
 @worker_required
-def worker_home(request: HttpRequest) -> HttpResponse:
+def worker_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user: User = request.user
     profile = WorkerProfile.objects.filter(user=user).select_related("case").first()
     checklist = selectors.document_checklist(profile) if profile else []
@@ -98,7 +100,7 @@ def worker_home(request: HttpRequest) -> HttpResponse:
 
 
 @worker_required
-def consent(request: HttpRequest) -> HttpResponse:
+def consent(request: AuthenticatedHttpRequest) -> HttpResponse:
     text = selectors.consent_current()
     if text is None:
         raise Http404
@@ -123,7 +125,7 @@ def consent(request: HttpRequest) -> HttpResponse:
 
 
 def _step_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     profile: WorkerProfile,
     step: str,
     *,
@@ -220,7 +222,7 @@ def _step_page(
 
 
 @consent_required
-def profile_step(request: HttpRequest, step: str | None = None) -> HttpResponse:
+def profile_step(request: AuthenticatedHttpRequest, step: str | None = None) -> HttpResponse:
     profile = _own_profile(request)
     if step is None:
         return redirect("workers:profile_step", step=profile.next_step or STEP_ORDER[0])
@@ -234,7 +236,7 @@ def profile_step(request: HttpRequest, step: str | None = None) -> HttpResponse:
     )
 
 
-def _upload(request: HttpRequest, profile: WorkerProfile) -> DocumentUploadForm | None:
+def _upload(request: AuthenticatedHttpRequest, profile: WorkerProfile) -> DocumentUploadForm | None:
     """Handle an upload POST; returns the form with errors, or None when stored.
 
     The document is named by `type` and `priority_group`, or by one `item` ("type:group")
@@ -270,7 +272,7 @@ def _upload(request: HttpRequest, profile: WorkerProfile) -> DocumentUploadForm 
 
 @body_limit(MAX_BYTES)
 @consent_required
-def documents(request: HttpRequest) -> HttpResponse:
+def documents(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = _own_profile(request)
     failed: dict[str, DocumentUploadForm] = {}
     if request.method == "POST":
@@ -284,12 +286,12 @@ def documents(request: HttpRequest) -> HttpResponse:
     for item in checklist:
         key = f"{item.type.code}:{item.priority_group}"
         auto_id = f"id_{item.type.code}-{item.priority_group or 'x'}_%s"
-        item.form = failed.get(key) or DocumentUploadForm(auto_id=auto_id)  # type: ignore[attr-defined]
+        item.form = failed.get(key) or DocumentUploadForm(auto_id=auto_id)  # type: ignore[attr-defined]  # the upload form is attached to the checklist item for the template
         if key in failed:
-            item.form.auto_id = auto_id  # type: ignore[attr-defined]
+            item.form.auto_id = auto_id  # type: ignore[attr-defined]  # the upload form is attached to the checklist item for the template
             label = item.type.label + (f" ({item.label_suffix})" if item.priority_group else "")
-            for name, errors in item.form.errors.items():  # type: ignore[attr-defined]
-                field = name if name in item.form.fields else "file"  # type: ignore[attr-defined]
+            for name, errors in item.form.errors.items():  # type: ignore[attr-defined]  # the upload form is attached to the checklist item for the template
+                field = name if name in item.form.fields else "file"  # type: ignore[attr-defined]  # the upload form is attached to the checklist item for the template
                 for error in errors:
                     problems.append({"label": label, "message": error, "field_id": auto_id % field})
     return render(
@@ -301,7 +303,7 @@ def documents(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def document_file(request: HttpRequest, pk: int) -> HttpResponse:
+def document_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The file itself, to its owner and to staff of the owner's province; never a static URL."""
     document = get_object_or_404(
         Document.objects.for_user(request.user).select_related("type", "profile"), pk=pk
@@ -318,7 +320,7 @@ def document_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @consent_required
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everything kept about the worker, as a printable page or (?format=json) a file."""
     profile = _own_profile(request)
     data = selectors.profile_export(profile)
@@ -336,7 +338,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 
 @consent_required
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = _own_profile(request)
     existing = DeletionRequest.objects.filter(profile=profile).first()
     form = DeletionRequestForm(request.POST or None)
@@ -353,7 +355,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def staff_workers(request: HttpRequest) -> HttpResponse:
+def staff_workers(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The province's workers, newest first: the caseload's search (names without
     diacritics, a personal ID or a phone number), walked over the cases' indexes."""
     query = search_text(request.GET.get("q", ""))
@@ -369,7 +371,7 @@ def staff_workers(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def staff_worker_new(request: HttpRequest) -> HttpResponse:
+def staff_worker_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.province_id is None:
         raise Http404
     form = AssistedRegistrationForm(request.POST or None)
@@ -401,7 +403,7 @@ def _staff_profile(request: HttpRequest, pk: int) -> WorkerProfile:
 
 
 @staff_required
-def staff_worker(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_worker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     profile = _staff_profile(request, pk)
     # The checklist and the sensitive section both read the claims: one query for both.
     prefetch_related_objects([profile], "claims")
@@ -439,7 +441,7 @@ def staff_worker(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def staff_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def staff_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
     profile = _staff_profile(request, pk)
     return _step_page(
         request,
@@ -453,7 +455,7 @@ def staff_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 @body_limit(MAX_BYTES)
 @staff_required
-def staff_documents(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_documents(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A counsellor uploads a paper the worker brought to the centre."""
     profile = _staff_profile(request, pk)
     if request.method == "POST":
@@ -462,13 +464,13 @@ def staff_documents(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Document received."))
         else:
             for error in form.errors.get("file", []):
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("workers:staff_worker", pk=profile.pk)
 
 
 @staff_required
 @require_POST
-def staff_document_review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def staff_document_review(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     document = get_object_or_404(Document.objects.for_user(request.user), pk=pk)
     try:
         if action == "verify":
@@ -481,7 +483,7 @@ def staff_document_review(request: HttpRequest, pk: int, action: str) -> HttpRes
             messages.success(request, _("Document returned to the worker."))
         else:
             raise Http404
-    except services.InvalidTransition as exc:
+    except TransitionRefused as exc:
         messages.error(request, str(exc))
     return redirect("workers:staff_worker", pk=document.profile_id)
 
@@ -500,7 +502,7 @@ def staff_deletion_requests(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_POST
-def staff_id_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_id_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """After checking the claimant's card, give a disputed personal ID to them."""
     attempt = get_object_or_404(DuplicateIdAttempt.objects.for_user(request.user), pk=pk)
     if request.POST.get("card_checked") != "yes":
@@ -510,7 +512,7 @@ def staff_id_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         claimant = services.personal_id_reassign(
             attempt_id=attempt.pk, actor=request.user, reason=request.POST.get("reason", "")
         )
-    except services.InvalidTransition as exc:
+    except TransitionRefused as exc:
         messages.error(request, str(exc))
         return redirect("workers:staff_worker", pk=attempt.existing_id)
     messages.success(request, _("The personal ID number is now on this file."))

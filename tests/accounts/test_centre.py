@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def lao_cai_centre(lao_cai) -> Centre:  # type: ignore[no-untyped-def]
+def lao_cai_centre(lao_cai) -> Centre:
     return Centre.objects.create(
         province=lao_cai,
         name="Trung tâm Dịch vụ việc làm tỉnh Lào Cai",

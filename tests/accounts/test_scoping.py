@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def people(lao_cai, dong_thap):  # type: ignore[no-untyped-def]
+def people(lao_cai, dong_thap):
     return {
         "lc_worker": WorkerFactory(province=lao_cai),
         "lc_counsellor": StaffFactory(role=Role.COUNSELLOR, province=lao_cai),
@@ -20,7 +20,7 @@ def people(lao_cai, dong_thap):  # type: ignore[no-untyped-def]
     }
 
 
-def visible(user) -> set[int]:  # type: ignore[no-untyped-def]
+def visible(user) -> set[int]:
     return set(User.objects.for_user(user).values_list("pk", flat=True))
 
 

@@ -8,7 +8,7 @@ from tests.conftest import login_staff
 pytestmark = pytest.mark.django_db
 
 
-def age_session(client, **offsets: int) -> None:  # type: ignore[no-untyped-def]
+def age_session(client, **offsets: int) -> None:
     session = client.session
     now = int(time.time())
     for key, seconds in offsets.items():

@@ -13,13 +13,13 @@ MakeClient = Callable[..., tuple[ApiClient, Client]]
 
 
 @pytest.fixture(autouse=True)
-def _no_settle(settings) -> None:  # type: ignore[no-untyped-def]
+def _no_settle(settings) -> None:
     # Rows made a moment ago are in the feed; one test puts the window back.
     settings.API_CHANGES_SETTLE_SECONDS = 0
 
 
 @pytest.fixture
-def make_client(db) -> MakeClient:  # type: ignore[no-untyped-def]
+def make_client(db) -> MakeClient:
     """An API client and a test HTTP client that sends its bearer token."""
 
     def make(

@@ -90,6 +90,7 @@ def test_an_expired_token_is_401(make_client) -> None:
 def test_the_command_gives_a_token_that_expires_in_a_year_by_default(db, capsys) -> None:
     call_command("api_client_create", "Sở", "--province", "15", "--scope", "workers:read")
     client = ApiClient.objects.get()
+    assert client.province is not None and client.expires_at is not None
     assert client.province.code == 15
     days = (client.expires_at - timezone.now()).days
     assert 364 <= days <= 365

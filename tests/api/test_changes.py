@@ -13,7 +13,7 @@ from workers.models import Case
 from workers.services import case_assign
 
 
-def _walk(http, cursor=None, limit=7, stop_after=None, between=None):  # type: ignore[no-untyped-def]
+def _walk(http, cursor=None, limit=7, stop_after=None, between=None):
     """Read the feed page by page; returns the (id, version) pairs read and the last cursor."""
     seen: list[tuple[int, int]] = []
     pages = 0
@@ -83,7 +83,7 @@ def test_the_newest_seconds_are_held_back(make_client, settings) -> None:
     assert new.pk
 
 
-def _queries(http, limit: int) -> int:  # type: ignore[no-untyped-def]
+def _queries(http, limit: int) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = http.get("/api/v1/changes", {"limit": limit})
     assert len(response.json()["results"]) == limit

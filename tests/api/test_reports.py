@@ -7,7 +7,7 @@ from tests.workers.factories import ProfileFactory
 from workers.models import Case, Stage
 
 
-def _departed(on: datetime.date, **profile) -> Case:  # type: ignore[no-untyped-def]
+def _departed(on: datetime.date, **profile) -> Case:
     case = ProfileFactory(sex="female", **profile).case
     Case.objects.filter(pk=case.pk).update(
         stage=Stage.DEPARTED, departure_date=on, market=MarketFactory(code="japan"), sex="female"

@@ -12,7 +12,7 @@ from workers.services import personal_id_verify, worker_province_move
 SENSITIVE = {"ethnicity", "health_fit", "has_criminal_record", "priority_groups"}
 
 
-def _departed_case(**profile_fields):  # type: ignore[no-untyped-def]
+def _departed_case(**profile_fields):
     profile = ProfileFactory(
         personal_id="015190123456",
         date_of_birth=datetime.date(1990, 5, 17),
@@ -36,7 +36,7 @@ def _departed_case(**profile_fields):  # type: ignore[no-untyped-def]
     return case
 
 
-def _keys(record: dict) -> set[str]:  # type: ignore[type-arg]
+def _keys(record: dict) -> set[str]:
     keys = set(record) | set(record["worker"])
     if record["sensitive"]:
         keys |= set(record["sensitive"])

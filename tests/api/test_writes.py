@@ -12,14 +12,14 @@ DEPARTURE = "/api/v1/cases/{}/departure"
 RETURN = "/api/v1/cases/{}/return"
 
 
-def _case(stage: str = Stage.CONTRACTED, **fields) -> Case:  # type: ignore[no-untyped-def]
+def _case(stage: str = Stage.CONTRACTED, **fields) -> Case:
     case = ProfileFactory().case
     Case.objects.filter(pk=case.pk).update(stage=stage, **fields)
     case.refresh_from_db()
     return case
 
 
-def _post(http, url: str, **body):  # type: ignore[no-untyped-def]
+def _post(http, url: str, **body):
     return http.post(url, body, content_type="application/json")
 
 

@@ -22,7 +22,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PHONE_WIDTH = 360  # CSS pixels: the narrow Android phones the portal is made for
 
 
-def fits_the_phone(page) -> bool:  # type: ignore[no-untyped-def]
+def fits_the_phone(page) -> bool:
     """The page, with its stylesheet applied, is no wider than a phone. Measured before the
     stylesheet arrives (a busy machine, a page just loaded), the layout is the browser's
     default and overflows: wait for the load event first."""
@@ -65,12 +65,12 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]
+def page(browser, live_server):
     """A phone-sized page (360 x 740) that refuses every request off this server."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
     foreign: list[str] = []
 
-    def guard(route):  # type: ignore[no-untyped-def]
+    def guard(route):
         if route.request.url.startswith(live_server.url):
             return route.continue_()
         foreign.append(route.request.url)
@@ -86,7 +86,7 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
 
 def sign_in(
     page, base: str, login: str, *, staff: bool = False, secret: str = TEST_TOTP_SECRET
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Sign in through the login form; staff then type their authenticator's code."""
     from playwright.sync_api import expect
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from accounts.demo import DEMO_TOTP_SECRET, seed_accounts
 from fairs.demo import seed_fairs
@@ -35,8 +35,8 @@ AXE_SOURCE = (
 ).read_text(encoding="utf-8")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = {"serious", "critical"}
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 360, "height": 740}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 RUN_AXE = """async (tags) => {
   const result = await axe.run(document, {
@@ -67,7 +67,7 @@ FOCUS_STATE = """() => {
 
 @contextmanager
 def audited_context(
-    browser: Browser, base_url: str, viewport: dict[str, int]
+    browser: Browser, base_url: str, viewport: ViewportSize
 ) -> Iterator[BrowserContext]:
     """A context that may run axe despite the portal's CSP, and never leaves the server."""
     # axe is injected as an inline script, which script-src 'self' forbids: bypass_csp is
@@ -75,7 +75,7 @@ def audited_context(
     context = browser.new_context(viewport=viewport, locale="vi-VN", bypass_csp=True)
     foreign: list[str] = []
 
-    def guard(route):  # type: ignore[no-untyped-def]
+    def guard(route):
         if route.request.url.startswith(base_url):
             return route.continue_()
         foreign.append(route.request.url)
@@ -131,7 +131,7 @@ class Audit:
 
 
 @pytest.fixture
-def demo(settings, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def demo(settings, tmp_path, monkeypatch) -> None:
     """The demo centre of Lào Cai: every page has something real on it."""
     settings.MEDIA_ROOT = tmp_path
     # Nine lessons of four recordings each would add a minute: speech has its own tests

@@ -25,23 +25,23 @@ SUBMIT = "main form button[type=submit]:not([name=refresh])"
 SHOTS = os.environ.get("JOURNEY_SHOTS")
 
 
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def shot(page, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
-def first_screen(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def first_screen(page, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
 
 
-def submit(page) -> None:  # type: ignore[no-untyped-def]
+def submit(page) -> None:
     page.locator(SUBMIT).first.click()
 
 
-def staff_page(browser, live_server):  # type: ignore[no-untyped-def]
+def staff_page(browser, live_server):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
     staff = context.new_page()
     staff.set_default_timeout(15_000)
@@ -54,7 +54,7 @@ def a_photo(tmp_path, name: str = "photo.jpg") -> str:
     return str(path)
 
 
-def fill_every_step(page, base: str, commune_pk: int, *, url_for) -> None:  # type: ignore[no-untyped-def]
+def fill_every_step(page, base: str, commune_pk: int, *, url_for) -> None:
     page.goto(base + url_for("identity"))
     page.fill("input[name=date_of_birth]", "1990-05-17")
     page.check("input[name=sex][value=female]")
@@ -183,7 +183,7 @@ def test_a_counsellor_registers_a_walk_in_with_a_priority_group_up_to_documents_
         staff.check("input[name=consent_on_paper]")
         submit(staff)
         expect(staff).to_have_url(re.compile(r"/staff/workers/\d+/profile/identity/"))
-        pk = int(re.search(r"/staff/workers/(\d+)/", staff.url).group(1))  # type: ignore[union-attr]
+        pk = int(re.search(r"/staff/workers/(\d+)/", staff.url).group(1))
         fill_every_step(
             staff,
             live_server.url,

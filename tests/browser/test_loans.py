@@ -18,11 +18,11 @@ from tests.loans.factories import grant_programme, worker_profile
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def status_of(page) -> str:  # type: ignore[no-untyped-def]
+def status_of(page) -> str:
     return page.locator("#status [data-status]").get_attribute("data-status")
 
 
-def attach(page, what: str, photo: str) -> None:  # type: ignore[no-untyped-def]
+def attach(page, what: str, photo: str) -> None:
     page.select_option("#attach-form select[name=what]", what)
     page.set_input_files("#attach-form input[name=file]", photo)
     page.locator("#attach-form button[name=attach]").click()

@@ -23,13 +23,13 @@ BUDGET = 100 * 1024  # bytes, compressed, per page: HTML + CSS + JS
 class Weigher:
     """Adds up what each page costs on the wire, gzip-compressed as a server would send it."""
 
-    def __init__(self, page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, page, base_url: str) -> None:
         self.base_url = base_url
         self.pages: dict[str, int] = {}
         self.current = ""
         page.on("response", self.record)
 
-    def record(self, response) -> None:  # type: ignore[no-untyped-def]
+    def record(self, response) -> None:
         if not response.url.startswith(self.base_url) or response.status >= 300:
             return
         kind = response.headers.get("content-type", "")
@@ -40,7 +40,7 @@ class Weigher:
             self.pages[self.current] = self.pages.get(self.current, 0) + size
 
 
-def submit(page) -> None:  # type: ignore[no-untyped-def]
+def submit(page) -> None:
     page.locator(SUBMIT).first.click()
 
 
@@ -61,7 +61,7 @@ def test_a_new_worker_registers_completes_the_file_and_sends_a_document(
     submit(page)
 
     expect(page).to_have_url(re.compile("/accounts/phone/verify/"))
-    code = re.search(r"\b(\d{6})\b", sms.outbox[-1].body).group(1)  # type: ignore[union-attr]
+    code = re.search(r"\b(\d{6})\b", sms.outbox[-1].body).group(1)
     page.fill("input[name=code]", code)
     submit(page)
 

@@ -7,6 +7,7 @@ portal's own fee-check limiter, with the proxy's address as REMOTE_ADDR as nginx
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 import pytest
 from django.test import Client, RequestFactory
@@ -20,9 +21,9 @@ from tests.security.test_abuse_limits import TOO_MANY_ATTEMPTS, limit_of, signed
 PROXY = "172.18.0.5"  # nginx, as gunicorn sees it inside compose
 
 
-def address(settings, forwarded: str | None, remote: str = PROXY, count: int = 1) -> str:  # type: ignore[no-untyped-def]
+def address(settings, forwarded: str | None, remote: str = PROXY, count: int = 1) -> str:
     settings.TRUSTED_PROXY_COUNT = count
-    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+    extra: dict[str, Any] = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
     return client_address(RequestFactory().get("/", REMOTE_ADDR=remote, **extra))
 
 
@@ -51,7 +52,7 @@ def test_a_request_from_outside_the_trusted_networks_is_keyed_on_its_own_address
     assert address(settings, "203.0.113.7", remote="198.51.100.9") == "198.51.100.9"
 
 
-def sign_in(client: Client, login: str, password: str, forwarded: str, **extra: str):  # type: ignore[no-untyped-def]
+def sign_in(client: Client, login: str, password: str, forwarded: str, **extra: Any):
     return client.post(
         reverse("account_login"),
         {"login": login, "password": password},
@@ -132,7 +133,7 @@ def test_behind_the_proxy_fee_checks_are_counted_per_visitor_not_per_proxy(
 ):
     settings.TRUSTED_PROXY_COUNT = 1
 
-    def check(forwarded: str):  # type: ignore[no-untyped-def]
+    def check(forwarded: str):
         return check_fee(Client(HTTP_X_FORWARDED_FOR=forwarded), programme, address=PROXY)
 
     used = [check("203.0.113.7").status_code for _ in range(few_fee_checks)]

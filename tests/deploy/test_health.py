@@ -55,7 +55,7 @@ def test_ready_with_redis_down_is_degraded_not_down(settings):
 
 
 @pytest.fixture
-def with_redis(settings) -> None:  # type: ignore[no-untyped-def]
+def with_redis(settings) -> None:
     if not redis_is_running():
         pytest.skip("no Redis on 127.0.0.1:6379")
     settings.REDIS_URL = settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"

@@ -19,7 +19,7 @@ TOKEN = "metrics-test-token-0123456789"
 
 
 @pytest.fixture
-def scrape(settings):  # type: ignore[no-untyped-def]
+def scrape(settings):
     settings.METRICS_TOKEN = TOKEN
 
     def get() -> str:

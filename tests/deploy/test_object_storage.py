@@ -28,7 +28,7 @@ def keys(endpoint: str, name: str) -> list[str]:
 
 
 @pytest.fixture
-def uploaded(client, worker, bucket, settings, tmp_path):  # type: ignore[no-untyped-def]
+def uploaded(client, worker, bucket, settings, tmp_path):
     """A worker's passport photo, sent through the upload page into the bucket."""
     settings.MEDIA_ROOT = tmp_path / "media"
     ProfileFactory(user=worker)

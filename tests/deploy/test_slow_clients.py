@@ -68,7 +68,7 @@ class Trickler:
 
 
 @pytest.fixture(scope="module")
-def gunicorn(tmp_path_factory) -> Iterator[int]:  # type: ignore[no-untyped-def]
+def gunicorn(tmp_path_factory) -> Iterator[int]:
     folder = tmp_path_factory.mktemp("gunicorn")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
@@ -84,14 +84,14 @@ def gunicorn(tmp_path_factory) -> Iterator[int]:  # type: ignore[no-untyped-def]
         lambda: fetch(port, "GET", "/healthz/live", timeout=2).status == 200,
         60,
         "gunicorn to answer",
-        service,  # type: ignore[arg-type]
+        service,  # type: ignore[arg-type]  # Popen is a context manager of its own type
     )
     yield port
     service.stop()
 
 
 @pytest.fixture(scope="module")
-def nginx(gunicorn: int, tmp_path_factory) -> Iterator[int]:  # type: ignore[no-untyped-def]
+def nginx(gunicorn: int, tmp_path_factory) -> Iterator[int]:
     if shutil.which("nginx") is None:
         _missing("nginx")
     folder = tmp_path_factory.mktemp("nginx")
@@ -109,7 +109,7 @@ def nginx(gunicorn: int, tmp_path_factory) -> Iterator[int]:  # type: ignore[no-
         lambda: fetch(http_port, "GET", "/healthz/live", timeout=2).status == 200,
         20,
         "nginx to answer",
-        service,  # type: ignore[arg-type]
+        service,  # type: ignore[arg-type]  # Popen is a context manager of its own type
     )
     yield http_port
     service.stop(sig=signal.SIGQUIT)  # nginx's graceful stop

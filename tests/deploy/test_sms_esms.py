@@ -31,7 +31,7 @@ def again(notification: Notification) -> str:
     return deliver(notification)
 
 
-def message(**kwargs) -> Notification:  # type: ignore[no-untyped-def]
+def message(**kwargs) -> Notification:
     return NotificationFactory(recipient=WorkerFactory(phone="+84912345678"), **kwargs)
 
 

@@ -155,11 +155,15 @@ def shape(s3_endpoint: str) -> Iterator[Shape]:
         services.append(honcho({**env, "WEB_BIND": f"127.0.0.1:{a}"}, folder, "a"))
         services.append(honcho({**env, "WEB_BIND": f"127.0.0.1:{b}"}, folder, "b", "web"))
         for port, service in zip((a, b), services, strict=True):
+
+            def healthy(port: int = port) -> bool:
+                return fetch(port, "GET", "/healthz", timeout=2).status == 200
+
             wait_for(
-                lambda port=port: fetch(port, "GET", "/healthz", timeout=2).status == 200,
+                healthy,
                 60,
                 f"instance on {port} to answer /healthz",
-                service,  # type: ignore[arg-type]
+                service,  # type: ignore[arg-type]  # Popen is a context manager of its own type
             )
         yield Shape(
             a=a,
@@ -228,12 +232,12 @@ def test_a_document_uploaded_through_one_instance_is_served_by_the_other(shape):
 def test_the_worker_and_beat_of_the_procfile_run_beside_the_first_instance(shape):
     log = shape.services[0]
 
-    wait_for(lambda: "ready." in log.text(), 60, "the Celery worker to be ready", log)  # type: ignore[arg-type]
+    wait_for(lambda: "ready." in log.text(), 60, "the Celery worker to be ready", log)
     wait_for(
         lambda: "beat: Starting" in log.text() or "Scheduler: Sending" in log.text(),
         60,
         "beat to start",
-        log,  # type: ignore[arg-type]
+        log,
     )
     assert "beat.1" in log.text() and "worker.1" in log.text() and "web.1" in log.text()
 

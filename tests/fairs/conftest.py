@@ -11,7 +11,7 @@ from tests.workers.factories import ProfileFactory
 
 
 @pytest.fixture(autouse=True)
-def _english(client) -> None:  # type: ignore[no-untyped-def]
+def _english(client) -> None:
     # Assertions on words read the English texts; the Vietnamese ones are the catalogue's.
     # The cookie sets the pages' language; the activation, that of services called directly.
     client.cookies["mrc_language"] = "en"
@@ -19,18 +19,18 @@ def _english(client) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def fair(lao_cai, counsellor):  # type: ignore[no-untyped-def]
+def fair(lao_cai, counsellor):
     return FairFactory(province=lao_cai, created_by=counsellor)
 
 
 @pytest.fixture
-def profile(lao_cai):  # type: ignore[no-untyped-def]
+def profile(lao_cai):
     """A worker with consent and a case, as after registration."""
     return ProfileFactory(user=WorkerFactory(province=lao_cai))
 
 
 @pytest.fixture
-def helper(lao_cai) -> User:  # type: ignore[no-untyped-def]
+def helper(lao_cai) -> User:
     """Someone who only keeps the door: not a counsellor, given `fairs.check_in` through a
     group, with a second factor."""
     group, _ = Group.objects.get_or_create(name="Fair helpers")

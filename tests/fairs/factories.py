@@ -12,11 +12,11 @@ from django.utils import timezone
 from accounts.models import Role, User
 from fairs import services
 from fairs.models import Fair, Participation
-from tests.factories import StaffFactory, province
+from tests.factories import ModelFactory, StaffFactory, province
 from tests.markets.factories import enterprise
 
 
-class FairFactory(factory.django.DjangoModelFactory):
+class FairFactory(ModelFactory[Fair]):
     class Meta:
         model = Fair
 
@@ -52,7 +52,7 @@ def register(fair: Fair, worker: User, **kwargs: Any) -> services.Registered:
     return services.registration_create(fair_id=fair.pk, actor=worker, worker=worker, **kwargs)
 
 
-def walk_in(fair: Fair, actor: User, name: str, phone: str = "", **kwargs: Any):  # type: ignore[no-untyped-def]
+def walk_in(fair: Fair, actor: User, name: str, phone: str = "", **kwargs: Any):
     kwargs.setdefault("now", before(fair))
     return services.registration_create(
         fair_id=fair.pk, actor=actor, name=name, phone=phone, walk_in=True, **kwargs

@@ -72,7 +72,7 @@ MATRIX: dict[str, Entry] = {
 def fairs_object_urls() -> set[str]:
     names: set[str] = set()
 
-    def walk(patterns, namespace: str) -> None:  # type: ignore[no-untyped-def]
+    def walk(patterns, namespace: str) -> None:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, pattern.namespace or namespace)
@@ -93,7 +93,7 @@ def test_every_fairs_object_url_is_classified():
 
 
 @pytest.fixture
-def world(lao_cai, dong_thap, counsellor, helper):  # type: ignore[no-untyped-def]
+def world(lao_cai, dong_thap, counsellor, helper):
     from markets.models import Market
 
     fair = fair_today(created_by=counsellor)

@@ -18,7 +18,7 @@ Refused = services.CheckInRefused
 
 
 @pytest.fixture
-def today_fair(counsellor):  # type: ignore[no-untyped-def]
+def today_fair(counsellor):
     return fair_today(created_by=counsellor)
 
 
@@ -102,7 +102,7 @@ def test_a_walk_in_is_registered_and_checked_in_in_one_action(today_fair, counse
 # --- The door page --------------------------------------------------------------------
 
 
-def _door(fair):  # type: ignore[no-untyped-def]
+def _door(fair):
     return reverse("fairs:check_in", args=[fair.pk])
 
 
@@ -195,7 +195,7 @@ def test_a_walk_in_form_with_a_bad_phone_keeps_what_was_typed(client, today_fair
 # --- Who keeps the door, and what they see --------------------------------------------
 
 
-def _sensitive_profile(lao_cai):  # type: ignore[no-untyped-def]
+def _sensitive_profile(lao_cai):
     profile = ProfileFactory(
         user=WorkerFactory(name="Hầu Thị Chua", province=lao_cai),
         personal_id=VALID_ID,

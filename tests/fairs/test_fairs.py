@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 Status = Fair.Status
 
 
-def _values(**overrides):  # type: ignore[no-untyped-def]
+def _values(**overrides):
     starts = timezone.now().replace(microsecond=0) + datetime.timedelta(days=14)
     values = {
         "title": "Phiên giao dịch việc làm tháng 12",

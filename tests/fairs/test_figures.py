@@ -20,14 +20,14 @@ START = datetime.date(2026, 1, 1)
 END = datetime.date(2026, 6, 30)
 
 
-def _on(day: datetime.date, **fields) -> Fair:  # type: ignore[no-untyped-def]
+def _on(day: datetime.date, **fields) -> Fair:
     starts = datetime.datetime.combine(
         day, datetime.time(8), tzinfo=timezone.get_default_timezone()
     )
     return FairFactory(starts_at=starts, ends_at=starts + datetime.timedelta(hours=3), **fields)
 
 
-def _held(fair: Fair, by, *, people: int, came: int, companies, interviews: int, offers: int):  # type: ignore[no-untyped-def]
+def _held(fair: Fair, by, *, people: int, came: int, companies, interviews: int, offers: int):
     """A fair that took place: registrations, check-ins, enterprises, interviews, offers."""
     market: Market = MarketFactory(code="japan")
     joined = []
@@ -50,7 +50,7 @@ def _held(fair: Fair, by, *, people: int, came: int, companies, interviews: int,
 
 
 @pytest.fixture
-def period(counsellor, other_counsellor):  # type: ignore[no-untyped-def]
+def period(counsellor, other_counsellor):
     shared = enterprise(name="Công ty CP Nhân lực Hoàng Liên")
     a, b, c = enterprise(), enterprise(), enterprise()
     # Two sessions held in Lào Cai in the period; one of them over capacity (a waitlist).

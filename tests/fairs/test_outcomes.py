@@ -15,12 +15,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def today_fair(counsellor):  # type: ignore[no-untyped-def]
+def today_fair(counsellor):
     return fair_today(created_by=counsellor)
 
 
 @pytest.fixture
-def came(today_fair, counsellor, profile):  # type: ignore[no-untyped-def]
+def came(today_fair, counsellor, profile):
     """A worker with a file who registered and came to the fair."""
     registration = register(today_fair, profile.user).registration
     return services.check_in(fair_id=today_fair.pk, actor=counsellor, code=registration.code)

@@ -19,12 +19,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def today_fair(counsellor):  # type: ignore[no-untyped-def]
+def today_fair(counsellor):
     return fair_today(created_by=counsellor)
 
 
 @pytest.fixture
-def elsewhere(dong_thap):  # type: ignore[no-untyped-def]
+def elsewhere(dong_thap):
     """A worker of another province, with a file and a commune there."""
     user = WorkerFactory(province=dong_thap, phone="+84918000111")
     return ProfileFactory(user=user, commune=dong_thap.communes.order_by("code").first())

@@ -14,7 +14,7 @@ from tests.fairs.factories import FairFactory, register, walk_in
 pytestmark = pytest.mark.django_db
 
 
-def _fair_on(day: datetime.date, hour: int, **fields) -> Fair:  # type: ignore[no-untyped-def]
+def _fair_on(day: datetime.date, hour: int, **fields) -> Fair:
     starts = datetime.datetime.combine(
         day, datetime.time(hour), tzinfo=timezone.get_default_timezone()
     )

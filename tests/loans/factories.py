@@ -19,7 +19,7 @@ from loans.models import (
     SupportProgramme,
     Unit,
 )
-from tests.factories import WorkerFactory
+from tests.factories import ModelFactory, WorkerFactory
 from tests.workers.factories import ProfileFactory, jpeg_upload
 from workers.models import DocumentType, PriorityGroupClaim, WorkerProfile
 from workers.uploads import clean_upload
@@ -27,7 +27,7 @@ from workers.uploads import clean_upload
 TODAY = datetime.date(2026, 6, 15)
 
 
-class ProgrammeFactory(factory.django.DjangoModelFactory):
+class ProgrammeFactory(ModelFactory[SupportProgramme]):
     class Meta:
         model = SupportProgramme
 

@@ -51,7 +51,7 @@ def test_two_approvals_at_once_cannot_overspend_the_budget(lao_cai, monkeypatch)
     start = threading.Barrier(2)
     outcomes: dict[int, str] = {}
 
-    def approve(application: Application, manager) -> None:  # type: ignore[no-untyped-def]
+    def approve(application: Application, manager) -> None:
         try:
             with translation.override("en"):
                 start.wait(timeout=10)

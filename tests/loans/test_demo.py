@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def demo(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path
     call_command("seed_demo", force=True)
 

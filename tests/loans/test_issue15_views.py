@@ -22,7 +22,7 @@ TODAY = timezone.localdate()
 
 
 @pytest.fixture
-def eps(lao_cai):  # type: ignore[no-untyped-def]
+def eps(lao_cai):
     programme = loan_programme(
         valid_from=datetime.date(2023, 7, 20),
         loan_share_percent=None,

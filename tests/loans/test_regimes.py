@@ -56,7 +56,7 @@ def facts(**overrides: object) -> Facts:
         "contract_signed": True,
     }
     values.update(overrides)
-    return Facts(**values)  # type: ignore[arg-type]
+    return Facts(**values)  # type: ignore[arg-type]  # the test builds the keywords from a dict of defaults
 
 
 # --- across 01/01/2026 ----------------------------------------------------------------

@@ -32,7 +32,7 @@ ALL = list(Status.values)
 
 
 @pytest.fixture(autouse=True)
-def _english():  # type: ignore[no-untyped-def]
+def _english():
     with translation.override("en"):
         yield
 
@@ -45,10 +45,10 @@ def force(application: Application, status: str) -> Application:
 
 
 def last_event(application: Application) -> ApplicationEvent:
-    return application.events.order_by("-pk").first()  # type: ignore[return-value]
+    return application.events.order_by("-pk").first()  # type: ignore[return-value]  # the test has just written an event
 
 
-def contracted(profile, months: int = 36):  # type: ignore[no-untyped-def]
+def contracted(profile, months: int = 36):
     start = timezone.localdate()
     Case.objects.filter(profile=profile).update(
         stage=Stage.CONTRACTED,
@@ -803,7 +803,7 @@ def test_another_worker_cannot_withdraw(profile, grant, lao_cai):
 
 
 @pytest.fixture
-def approved_grant(profile, grant, counsellor, manager):  # type: ignore[no-untyped-def]
+def approved_grant(profile, grant, counsellor, manager):
     application = in_review(profile, grant, counsellor)
     return services.application_approve(
         application_id=application.pk, actor=manager, amount=Decimal(3_000_000)
@@ -811,7 +811,7 @@ def approved_grant(profile, grant, counsellor, manager):  # type: ignore[no-unty
 
 
 @pytest.fixture
-def approved_loan(profile, counsellor, manager):  # type: ignore[no-untyped-def]
+def approved_loan(profile, counsellor, manager):
     loan = loan_programme()
     contracted(profile)
     application = services.application_start(profile=profile, programme=loan, actor=profile.user)

@@ -31,18 +31,18 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def english(client):  # type: ignore[no-untyped-def]
+def english(client):
     client.cookies["mrc_language"] = "en"
     return client
 
 
-def signed_in_worker(client, profile):  # type: ignore[no-untyped-def]
+def signed_in_worker(client, profile):
     client.force_login(profile.user)
     client.cookies["mrc_language"] = "en"
     return client
 
 
-def staff_client(client, user):  # type: ignore[no-untyped-def]
+def staff_client(client, user):
     login_staff(client, user)
     client.cookies["mrc_language"] = "en"
     return client
@@ -114,7 +114,7 @@ def test_applying_when_not_eligible_explains_and_makes_nothing(client, lao_cai, 
 
 
 @pytest.fixture
-def draft(profile, grant) -> Application:  # type: ignore[no-untyped-def]
+def draft(profile, grant) -> Application:
     return services.application_start(profile=profile, programme=grant, actor=profile.user)
 
 
@@ -287,7 +287,7 @@ def test_a_counsellor_of_the_province_gets_the_file_and_the_read_is_logged(
 
 
 @pytest.fixture
-def sent(profile, grant) -> Application:  # type: ignore[no-untyped-def]
+def sent(profile, grant) -> Application:
     return submitted_grant(profile, grant)
 
 
@@ -609,7 +609,7 @@ def test_the_support_page_costs_the_same_queries_for_many_applications(
 
 
 @pytest.fixture
-def spread(lao_cai, grant, counsellor, manager):  # type: ignore[no-untyped-def]
+def spread(lao_cai, grant, counsellor, manager):
     """Applications of one programme in every state that counts, or does not."""
 
     def approved(amount: int) -> Application:

@@ -17,13 +17,13 @@ ENGLISH = "en"
 
 
 @pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _private_media(settings, tmp_path) -> None:
     """Uploaded files go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
-def english(client):  # type: ignore[no-untyped-def]
+def english(client):
     """The test client reads the English screens (our strings are merged into the Vietnamese
     catalogue later)."""
     client.cookies["mrc_language"] = ENGLISH
@@ -31,13 +31,13 @@ def english(client):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def rates(db) -> None:  # type: ignore[no-untyped-def]
+def rates(db) -> None:
     ExchangeRateFactory(currency="USD", vnd_per_unit=Decimal("25000"))
     ExchangeRateFactory(currency="JPY", vnd_per_unit=Decimal("170"))
 
 
 @pytest.fixture
-def japan_intern(rates) -> Programme:  # type: ignore[no-untyped-def]
+def japan_intern(rates) -> Programme:
     """Japan technical intern: the national wage rules (from the migration), a CONFIRMED cap
     of USD 3,600 per 36 months (so the checker applies it) and no deposit allowed."""
     market = MarketFactory(code="japan", name_vi="Nhật Bản", name_en="Japan", currency="JPY")

@@ -22,10 +22,10 @@ from markets.models import (
     NoticeStatus,
     Programme,
 )
-from tests.factories import province
+from tests.factories import ModelFactory, province
 
 
-class ExchangeRateFactory(factory.django.DjangoModelFactory):
+class ExchangeRateFactory(ModelFactory[ExchangeRate]):
     class Meta:
         model = ExchangeRate
         django_get_or_create = ("currency",)
@@ -35,7 +35,7 @@ class ExchangeRateFactory(factory.django.DjangoModelFactory):
     as_of = datetime.date(2025, 11, 1)
 
 
-class MarketFactory(factory.django.DjangoModelFactory):
+class MarketFactory(ModelFactory[Market]):
     class Meta:
         model = Market
         django_get_or_create = ("code",)
@@ -46,7 +46,7 @@ class MarketFactory(factory.django.DjangoModelFactory):
     currency = "JPY"
 
 
-class ProgrammeFactory(factory.django.DjangoModelFactory):
+class ProgrammeFactory(ModelFactory[Programme]):
     class Meta:
         model = Programme
 
@@ -56,7 +56,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"Programme {n}")
 
 
-class LegalFigureFactory(factory.django.DjangoModelFactory):
+class LegalFigureFactory(ModelFactory[LegalFigure]):
     """A figure of a programme; give market= and programme=None for a market's figure."""
 
     class Meta:

@@ -19,7 +19,7 @@ TODAY = datetime.date(2026, 3, 1)
 
 
 @pytest.fixture
-def register(db):  # type: ignore[no-untyped-def]
+def register(db):
     return {
         "hoang_lien": enterprise(
             licence_number="901/LĐTBXH-GP", name="Công ty CP Nhân lực Hoàng Liên"
@@ -43,11 +43,11 @@ def register(db):  # type: ignore[no-untyped-def]
     }
 
 
-def search(client, query):  # type: ignore[no-untyped-def]
+def search(client, query):
     return client.get(reverse("markets:enterprise_list"), {"q": query})
 
 
-def names(response) -> list[str]:  # type: ignore[no-untyped-def]
+def names(response) -> list[str]:
     return [e.name for e, _may in response.context["rows"]]
 
 
@@ -227,13 +227,13 @@ def test_a_revoked_licence_cannot_become_active_again(register):
 HEADER = "licence_number,name,short_name,status,licence_issued_on,markets\n"
 
 
-def upload(client, text: str):  # type: ignore[no-untyped-def]
+def upload(client, text: str):
     file = SimpleUploadedFile("register.csv", text.encode(), content_type="text/csv")
     return client.post(reverse("markets:enterprise_import"), {"file": file})
 
 
 @pytest.fixture
-def admin_client(english, admin_user):  # type: ignore[no-untyped-def]
+def admin_client(english, admin_user):
     login_staff(english, admin_user)
     MarketFactory(code="japan")
     MarketFactory(code="taiwan")

@@ -6,7 +6,7 @@ from tests.mrc.test_pages import assert_self_contained
 pytestmark = pytest.mark.django_db
 
 
-def check(client, programme, address: str = "127.0.0.1", **typed):  # type: ignore[no-untyped-def]
+def check(client, programme, address: str = "127.0.0.1", **typed):
     data = {
         "programme": programme.pk,
         "contract_months": "36",
@@ -101,7 +101,7 @@ def test_the_form_opens_with_the_programme_chosen_from_a_market_page(client, jap
 
 
 @pytest.fixture
-def demo_programmes(db):  # type: ignore[no-untyped-def]
+def demo_programmes(db):
     from markets.demo import seed_reference_data
     from markets.models import Programme
 

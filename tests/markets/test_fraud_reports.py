@@ -21,7 +21,7 @@ PDF = PDF_BYTES
 JPEG = jpeg_upload().read()
 
 
-def report_data(**changes):  # type: ignore[no-untyped-def]
+def report_data(**changes):
     data = {
         "name_used": "Công ty Việc Nhẹ Lương Cao",
         "phone": "0999 888 777",
@@ -36,7 +36,7 @@ def report_data(**changes):  # type: ignore[no-untyped-def]
     return data
 
 
-def send(client, *, files=(), remote="10.0.0.1", **changes):  # type: ignore[no-untyped-def]
+def send(client, *, files=(), remote="10.0.0.1", **changes):
     data = report_data(**changes)
     if files:
         data["attachments"] = list(files)
@@ -81,7 +81,7 @@ def test_the_thank_you_page_gives_a_reference_number_staff_can_find(client, lao_
 
 
 def test_each_report_gets_its_own_reference(lao_cai):
-    def submit():  # type: ignore[no-untyped-def]
+    def submit():
         return services.fraud_report_submit(
             province=lao_cai,
             commune=None,

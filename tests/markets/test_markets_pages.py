@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def japan(japan_intern):  # type: ignore[no-untyped-def]
+def japan(japan_intern):
     market = japan_intern.market
     DepartureStat.objects.create(market=market, year=2023, departures=80010)
     DepartureStat.objects.create(market=market, year=2024, departures=69188, period_en="Jan-Nov")

@@ -19,11 +19,11 @@ HOUR = datetime.timedelta(hours=1)
 
 
 @pytest.fixture
-def dong_thap_manager(dong_thap):  # type: ignore[no-untyped-def]
+def dong_thap_manager(dong_thap):
     return StaffFactory(role=Role.MANAGER, province=dong_thap)
 
 
-def shown(province_code=None, **kwargs):  # type: ignore[no-untyped-def]
+def shown(province_code=None, **kwargs):
     province_id = province(province_code).pk if province_code else None
     return list(selectors.public_notices(province_id=province_id, **kwargs))
 

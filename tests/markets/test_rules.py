@@ -204,7 +204,7 @@ def test_text_that_is_not_an_amount_or_is_negative_is_refused(typed, reason):
 DAY = datetime.date(2026, 3, 1)
 
 
-def licence(**fields):  # type: ignore[no-untyped-def]
+def licence(**fields):
     values = {
         "status": "active",
         "issued_on": datetime.date(2020, 1, 1),

@@ -23,7 +23,7 @@ def counts(dbname: str) -> dict[str, int]:
         host=db["HOST"], port=db["PORT"], user=db["USER"], password=db["PASSWORD"], dbname=dbname
     ) as conn:
         return {
-            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+            t: (conn.execute(f"SELECT count(*) FROM {t}").fetchone() or (0,))[0]  # noqa: S608
             for t in TABLES
         }
 

@@ -35,7 +35,7 @@ def dead_cache() -> FailSoftRedisCache:
 
 
 @pytest.fixture
-def redis_down(settings) -> None:  # type: ignore[no-untyped-def]
+def redis_down(settings) -> None:
     settings.CACHES = {
         "default": {
             "BACKEND": "mrc.cache.FailSoftRedisCache",
@@ -64,7 +64,7 @@ def test_an_outage_is_logged_once_and_redis_is_left_alone_for_a_while(
     attempts = []
     real_get = RedisCache.get
 
-    def counting_get(self, *args):  # type: ignore[no-untyped-def]
+    def counting_get(self, *args):
         attempts.append(1)
         return real_get(self, *args)
 
@@ -95,7 +95,7 @@ def test_an_unreachable_redis_is_given_up_on_within_the_socket_timeout(monkeypat
     # A Redis that does not answer at all (a dropped route) must not hold a page for long.
     connect_calls = []
 
-    def hang(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def hang(self, *args, **kwargs):
         connect_calls.append(self.socket_connect_timeout)
         raise RedisConnectionError("Timeout connecting to server")
 

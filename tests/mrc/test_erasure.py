@@ -29,6 +29,7 @@ from tests.loans.factories import attach, grant_programme, in_review
 from tests.workers.factories import VALID_ID, identity_values, jpeg_upload
 from workers import services
 from workers.models import (
+    Case,
     DeletionRequest,
     DocumentType,
     DuplicateIdAttempt,
@@ -161,12 +162,12 @@ def her_whole_story(lao_cai, media: Path) -> tuple[User, User]:
 
 
 @pytest.fixture
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
 
 
-def _due(settings) -> None:  # type: ignore[no-untyped-def]
+def _due(settings) -> None:
     DeletionRequest.objects.update(
         requested_at=timezone.now()
         - datetime.timedelta(days=settings.WORKER_DATA_RETENTION_DAYS + 1)
@@ -214,7 +215,7 @@ def test_a_file_the_storage_cannot_delete_is_kept_in_the_queue_and_retried(
 
     real_delete = FileSystemStorage.delete
 
-    def refuse(self, name):  # type: ignore[no-untyped-def]
+    def refuse(self, name):
         raise OSError("the object store did not answer")
 
     monkeypatch.setattr(FileSystemStorage, "delete", refuse)
@@ -255,7 +256,8 @@ def test_erasure_does_not_touch_a_namesake_who_asked_nothing(lao_cai, media, set
     assert (namesake.name, namesake.phone, namesake.is_active) == (
         "Hoàng Thị Lan", "+84987654321", True,
     )  # fmt: skip
-    assert Stage  # the case stays in the figures (stage kept)
+    # Her own file is untouched: her case keeps its stage (it counts in the figures).
+    assert Case.objects.get(profile__user=namesake).stage == Stage.REGISTERED
 
 
 def test_a_report_filed_by_someone_else_that_names_her_keeps_its_reporter(lao_cai, media, settings):

@@ -39,7 +39,7 @@ handler500 = mrc.urls.handler500
 
 
 @pytest.fixture
-def browser(settings) -> Client:  # type: ignore[no-untyped-def]
+def browser(settings) -> Client:
     settings.ROOT_URLCONF = __name__
     return Client(raise_request_exception=False)
 

@@ -16,7 +16,7 @@ def simple_routes() -> list[str]:
     """Paths of the project's own URL patterns that take no argument."""
     routes: list[str] = []
 
-    def walk(patterns, prefix: str) -> None:  # type: ignore[no-untyped-def]
+    def walk(patterns, prefix: str) -> None:
         for pattern in patterns:
             route = str(pattern.pattern)
             if isinstance(pattern, URLResolver):

@@ -457,7 +457,7 @@ def _ready(make: Callable[[], Form]) -> tuple[Form, dict[str, Any]]:
 
 
 @pytest.fixture
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
 

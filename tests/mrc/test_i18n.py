@@ -26,9 +26,9 @@ def test_compiled_catalogue_matches_its_po_file(po_path):
         if entry.msgid_plural:
             continue
         key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
-        assert mo._catalog.get(key) == entry.msgstr, entry.msgid  # type: ignore[attr-defined]
+        assert mo._catalog.get(key) == entry.msgstr, entry.msgid
     translated = [e for e in po.translated_entries() if not e.msgid_plural]
-    in_mo = [k for k in mo._catalog if k and not isinstance(k, tuple)]  # type: ignore[attr-defined]
+    in_mo = [k for k in mo._catalog if k and not isinstance(k, tuple)]
     assert len(in_mo) == len(translated)
 
 

@@ -163,7 +163,7 @@ def links_on(html: str, path: str) -> list[str]:
     return out
 
 
-def crawl(client, start: list[str], english: frozenset[str]) -> tuple[dict[str, list], int]:  # type: ignore[no-untyped-def]
+def crawl(client, start: list[str], english: frozenset[str]) -> tuple[dict[str, list], int]:
     """Pages reached from `start` by their links, breadth first, each shape of URL once.
     Links are followed before the remaining start pages, so every page's own links
     (a worker's wizard, a case's forms) are reached within the budget."""
@@ -193,7 +193,7 @@ def crawl(client, start: list[str], english: frozenset[str]) -> tuple[dict[str, 
 
 
 @pytest.fixture
-def demo(settings, tmp_path):  # type: ignore[no-untyped-def]
+def demo(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     call_command("seed_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
 

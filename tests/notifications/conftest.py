@@ -20,7 +20,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _notifications_mounted(settings) -> None:  # type: ignore[no-untyped-def]
+def _notifications_mounted(settings) -> None:
     """The app's URLs and the bell's context processor, as mrc/ will have them."""
     settings.ROOT_URLCONF = "tests.notifications.urls"
     templates = copy.deepcopy(settings.TEMPLATES)

@@ -4,10 +4,10 @@ import factory
 from django.utils import timezone
 
 from notifications.models import Channel, Notification
-from tests.factories import WorkerFactory
+from tests.factories import ModelFactory, WorkerFactory
 
 
-class NotificationFactory(factory.django.DjangoModelFactory):
+class NotificationFactory(ModelFactory[Notification]):
     """A row as notify() leaves it; tests that need an old pending row set created_at."""
 
     class Meta:

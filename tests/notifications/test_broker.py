@@ -62,7 +62,7 @@ def _redis_answers() -> bool:
 
 
 @pytest.fixture
-def queue(transactional_db) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def queue(transactional_db) -> Iterator[str]:
     """A queue of this test's own in Redis database 14; tasks from this process go to it."""
     if not _redis_answers():
         if os.environ.get("CI"):
@@ -154,7 +154,7 @@ def outbox(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def start_worker(queue: str, outbox: Path, tmp_path: Path) -> Iterator[Callable[..., Worker]]:  # type: ignore[no-untyped-def]
+def start_worker(queue: str, outbox: Path, tmp_path: Path) -> Iterator[Callable[..., Worker]]:
     started: list[Worker] = []
 
     def start(pool: str = "solo", concurrency: int = 1, **env: str) -> Worker:

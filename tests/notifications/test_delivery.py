@@ -56,12 +56,12 @@ class ProviderRejects(BaseBackend):
 
 
 class RefusingMailServer(BaseEmailBackend):
-    def send_messages(self, email_messages):  # type: ignore[no-untyped-def]
+    def send_messages(self, email_messages):
         raise smtplib.SMTPRecipientsRefused({"x@example.vn": (550, b"no such user")})
 
 
 class BusyMailServer(BaseEmailBackend):
-    def send_messages(self, email_messages):  # type: ignore[no-untyped-def]
+    def send_messages(self, email_messages):
         raise smtplib.SMTPDataError(451, b"try again later")
 
 
@@ -72,7 +72,7 @@ def _reset_backends() -> None:
     GatewayDownOnce.sent = []
 
 
-def mailer(settings, backend: str, **options):  # type: ignore[no-untyped-def]
+def mailer(settings, backend: str, **options):
     settings.MAILERS = {"default": {"BACKEND": backend, "OPTIONS": options}}
 
 
@@ -271,7 +271,7 @@ def test_the_task_asks_celery_to_retry_after_the_backoff(settings, worker, monke
     row = NotificationFactory(recipient=worker)
     asked = {}
 
-    def retry(**options):  # type: ignore[no-untyped-def]
+    def retry(**options):
         asked.update(options)
         return Retry("retry", when=options["countdown"])
 

@@ -20,7 +20,7 @@ DEAD_BROKER = "redis://127.0.0.1:9/0"
 
 
 @pytest.fixture
-def broker_down(settings):  # type: ignore[no-untyped-def]
+def broker_down(settings):
     settings.REDIS_URL = DEAD_BROKER
     settings.CELERY_BROKER_URL = DEAD_BROKER
     with celery_broker(DEAD_BROKER):

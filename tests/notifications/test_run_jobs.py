@@ -24,7 +24,7 @@ def explode() -> None:
 
 
 @pytest.fixture
-def schedule(settings):  # type: ignore[no-untyped-def]
+def schedule(settings):
     settings.CELERY_BEAT_SCHEDULE = {
         "explode": {"task": EXPLODE, "schedule": 60},
         "deliver-pending": {"task": DELIVER_PENDING, "schedule": 60},

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 WELCOME_SUBJECT = "Welcome to the Migrant Resource Centre"
 
 
-def welcome(recipient, key: str = "welcome:1", **kwargs):  # type: ignore[no-untyped-def]
+def welcome(recipient, key: str = "welcome:1", **kwargs):
     return services.notify(recipient=recipient, kind="welcome", key=key, **kwargs)
 
 
@@ -231,7 +231,7 @@ def test_the_builder_runs_with_the_recipients_language_active(lao_cai):
     english = WorkerFactory(province=lao_cai, language="en")
     vietnamese = WorkerFactory(province=lao_cai, language="vi")
 
-    def build(recipient, context):  # type: ignore[no-untyped-def]
+    def build(recipient, context):
         return get_language(), gettext("Home")  # "Home" is in the catalogue already
 
     assert welcome(english, build=build)[0].subject == "en"

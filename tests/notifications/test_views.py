@@ -22,7 +22,7 @@ INBOX = "/inbox/"
 SETTINGS = "/me/notifications/settings/"
 
 
-def in_app(recipient, **fields):  # type: ignore[no-untyped-def]
+def in_app(recipient, **fields):
     fields.setdefault("key", f"test:{Notification.objects.count()}:in_app")
     return NotificationFactory(recipient=recipient, channel=Channel.IN_APP, status="sent", **fields)
 

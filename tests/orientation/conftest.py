@@ -17,6 +17,6 @@ def speech_tools() -> None:
 
 
 @pytest.fixture
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT

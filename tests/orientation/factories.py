@@ -6,9 +6,10 @@ import factory
 from django.utils import timezone
 
 from orientation.models import Module, Question
+from tests.factories import ModelFactory
 
 
-class ModuleFactory(factory.django.DjangoModelFactory):
+class ModuleFactory(ModelFactory[Module]):
     class Meta:
         model = Module
         skip_postgeneration_save = True
@@ -18,7 +19,8 @@ class ModuleFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n)
 
     @factory.post_generation
-    def questions(self, create: bool, extracted: int | None, **kwargs: Any) -> None:
+    def questions(self: Any, create: bool, extracted: int | None, **kwargs: Any) -> None:
+        # factory_boy calls a post-generation hook with the made module as `self`.
         count = 3 if extracted is None else extracted
         for i in range(count):
             Question.objects.create(

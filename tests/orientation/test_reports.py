@@ -22,7 +22,7 @@ def _when(days_ago: int) -> datetime.datetime:
 
 
 @pytest.fixture
-def passes(lao_cai, dong_thap):  # type: ignore[no-untyped-def]
+def passes(lao_cai, dong_thap):
     national = [PublishedModuleFactory(), PublishedModuleFactory()]
     addition = PublishedModuleFactory(province=lao_cai)
     full = WorkerFactory(province=lao_cai)  # both national lessons: completed

@@ -102,7 +102,7 @@ def test_changed_text_gets_new_audio_and_the_old_file_goes(
         assert services.module_audio_generate(module_id=module.pk) is True
     new = Module.objects.get(pk=module.pk).audio
     assert new.name != old.name
-    assert not old.storage.exists(old.name)
+    assert old.name and not old.storage.exists(old.name)
 
 
 def test_an_unpublished_module_gets_no_audio(media) -> None:

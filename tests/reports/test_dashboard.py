@@ -23,7 +23,7 @@ YEAR = TODAY.year
 
 
 @pytest.fixture
-def dataset(lao_cai, dong_thap, counsellor):  # type: ignore[no-untyped-def]
+def dataset(lao_cai, dong_thap, counsellor):
     """Known cases: who left when, to where; built row by row, counted by hand below."""
     japan, korea = MarketFactory(name_vi="Nhật Bản"), MarketFactory(name_vi="Hàn Quốc")
     communes = list(lao_cai.communes.order_by("name")[:2])
@@ -70,7 +70,7 @@ def dataset(lao_cai, dong_thap, counsellor):  # type: ignore[no-untyped-def]
     return made
 
 
-def in_period(row, start):  # type: ignore[no-untyped-def]
+def in_period(row, start):
     _province, stage, departed, *_ = row
     return (
         departed is not None

@@ -25,7 +25,7 @@ def days_ago(n: int) -> datetime.date:
     return TODAY - datetime.timedelta(days=n)
 
 
-def depart(province, stage, left, *, market=None, sex="male", commune=None, groups=()):  # type: ignore[no-untyped-def]
+def depart(province, stage, left, *, market=None, sex="male", commune=None, groups=()):
     profile = ProfileFactory(user=WorkerFactory(province=province), sex=sex, commune=commune)
     for group in groups:
         profile.claims.create(group=group)
@@ -38,7 +38,7 @@ def depart(province, stage, left, *, market=None, sex="male", commune=None, grou
     return profile.case
 
 
-def session(counsellor, case, day: datetime.date, channel: str, topics: list[str]) -> None:  # type: ignore[no-untyped-def]
+def session(counsellor, case, day: datetime.date, channel: str, topics: list[str]) -> None:
     worker_services.session_log(
         counsellor=counsellor,
         case=case,
@@ -52,7 +52,7 @@ def session(counsellor, case, day: datetime.date, channel: str, topics: list[str
 
 
 @pytest.fixture
-def history(lao_cai, dong_thap, counsellor, other_counsellor):  # type: ignore[no-untyped-def]
+def history(lao_cai, dong_thap, counsellor, other_counsellor):
     """Departures, returns and sessions spread over the last two years, in two provinces."""
     japan, korea = MarketFactory(name_vi="Nhật Bản"), MarketFactory(name_vi="Hàn Quốc")
     here = list(lao_cai.communes.order_by("name")[:2])

@@ -31,13 +31,13 @@ TODAY = timezone.localdate()
 PERIOD = selectors.Period(TODAY - datetime.timedelta(days=90), TODAY)
 
 
-def paid_grant(profile, programme, counsellor, manager, amount: int) -> Application:  # type: ignore[no-untyped-def]
+def paid_grant(profile, programme, counsellor, manager, amount: int) -> Application:
     application = in_review(profile, programme, counsellor)
     loans.application_approve(application_id=application.pk, actor=manager, amount=Decimal(amount))
     return loans.application_mark_paid(application_id=application.pk, actor=counsellor)
 
 
-def referred_loan(profile, programme, counsellor, manager, approved: int) -> Application:  # type: ignore[no-untyped-def]
+def referred_loan(profile, programme, counsellor, manager, approved: int) -> Application:
     contracted(profile)
     application = loans.application_start(profile=profile, programme=programme, actor=profile.user)
     loans.application_save(
@@ -59,7 +59,7 @@ def referred_loan(profile, programme, counsellor, manager, approved: int) -> App
 
 
 @pytest.fixture
-def support(lao_cai, dong_thap, counsellor, manager):  # type: ignore[no-untyped-def]
+def support(lao_cai, dong_thap, counsellor, manager):
     """Lào Cai: grants paid to 2 workers (one of them twice), 3 loans referred, 2 granted by
     the bank for less or more than approved; Đồng Tháp: one grant, not counted."""
     grant = grant_programme(budget=1_000_000_000)
@@ -167,7 +167,7 @@ def test_the_national_summary_gives_the_same_split_as_a_live_count(lao_cai, dong
 # --- left the contract or overstayed ---------------------------------------------------
 
 
-def abroad(lao_cai, market):  # type: ignore[no-untyped-def]
+def abroad(lao_cai, market):
     case = depart(lao_cai, Stage.DEPARTED, TODAY - datetime.timedelta(days=60), market=market)
     case.refresh_from_db()
     return case
@@ -269,7 +269,7 @@ def test_a_worker_who_left_the_contract_can_still_be_recorded_as_returned(lao_ca
 # --- the report's query count does not grow with rows ----------------------------------
 
 
-def count_queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def count_queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     # The session's own writes (its expiry is refreshed now and then) are not the report's.

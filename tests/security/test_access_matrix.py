@@ -144,7 +144,7 @@ MATRIX: dict[str, Entry] = {
 def object_urls() -> set[str]:
     names: set[str] = set()
 
-    def walk(patterns, namespace: str) -> None:  # type: ignore[no-untyped-def]
+    def walk(patterns, namespace: str) -> None:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, pattern.namespace or namespace)
@@ -170,7 +170,7 @@ def test_every_object_url_is_classified():
 
 
 @pytest.fixture
-def world(lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-def]
+def world(lao_cai, dong_thap, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     owner = WorkerFactory(province=lao_cai)
     profile = ProfileFactory(user=owner)
@@ -284,7 +284,7 @@ def world(lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-de
     }
 
 
-def sign_in(client, who: str, person) -> None:  # type: ignore[no-untyped-def]
+def sign_in(client, who: str, person) -> None:
     if person is None:
         return
     if person.is_staff_member:

@@ -37,7 +37,7 @@ def test_the_fraud_report_takes_its_place_before_reading_the_form(client, lao_ca
     seen: list[int] = []
     real = views.FraudReportForm
 
-    class Watching(real):  # type: ignore[misc, valid-type]
+    class Watching(real):
         def is_valid(self) -> bool:
             seen.append(cache.get("markets:throttle:fraud-report:10.0.0.7"))
             return super().is_valid()

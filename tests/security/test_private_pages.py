@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def counsellor_client(client, lao_cai):  # type: ignore[no-untyped-def]
+def counsellor_client(client, lao_cai):
     login_staff(client, StaffFactory(role=Role.COUNSELLOR, province=lao_cai))
     return client
 

@@ -89,7 +89,7 @@ def test_every_scoped_model_is_classified():
 
 
 @pytest.fixture
-def moved(lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-def]
+def moved(lao_cai, dong_thap, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     old_counsellor = StaffFactory(role=Role.COUNSELLOR, province=lao_cai)
     old_manager = StaffFactory(role=Role.MANAGER, province=lao_cai)
@@ -183,7 +183,7 @@ def test_each_moved_row_is_seen_by_the_new_province_and_not_the_old(moved, dong_
     assert moved["worker"].__class__.objects.get(pk=moved["worker"].pk).province == dong_thap
 
 
-def staff_pages(moved) -> list[str]:  # type: ignore[no-untyped-def]
+def staff_pages(moved) -> list[str]:
     application, attachment = moved["application"], moved["attachment"]
     return [
         reverse("workers:staff_worker", args=[moved["profile"].pk]),
@@ -251,7 +251,7 @@ def test_the_fair_registration_stays_with_the_fair_that_runs_it(moved):
 
 
 def test_a_move_that_fails_half_way_moves_nothing(moved, lao_cai, monkeypatch):
-    def broken(*args):  # type: ignore[no-untyped-def]
+    def broken(*args):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(services, "PROVINCE_MOVE_HOOKS", [*services.PROVINCE_MOVE_HOOKS, broken])

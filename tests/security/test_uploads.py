@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 PROGRAM = "chứa chương trình"
 
 
-def pdf_with(build, *, object_streams: bool = False) -> bytes:  # type: ignore[no-untyped-def]
+def pdf_with(build, *, object_streams: bool = False) -> bytes:
     pdf = pikepdf.new()
     pdf.add_blank_page(page_size=(595, 842))
     build(pdf)
@@ -45,8 +45,8 @@ def pdf_with(build, *, object_streams: bool = False) -> bytes:  # type: ignore[n
     return out.getvalue()
 
 
-def open_action(subtype: str, **extra):  # type: ignore[no-untyped-def]
-    def build(pdf):  # type: ignore[no-untyped-def]
+def open_action(subtype: str, **extra):
+    def build(pdf):
         action = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name(subtype), **extra))
         pdf.Root.OpenAction = action
 
@@ -84,7 +84,7 @@ def test_javascript_inside_a_compressed_object_stream_is_refused():
 
 
 def test_an_embedded_file_is_refused():
-    def build(pdf):  # type: ignore[no-untyped-def]
+    def build(pdf):
         pdf.attachments["invoice.exe"] = pikepdf.AttachedFileSpec(pdf, b"MZ\x90\x00")
 
     with pytest.raises(RejectedUpload, match=PROGRAM):
@@ -98,7 +98,7 @@ def test_any_other_action_is_refused(subtype):
 
 
 def test_a_plain_scan_and_a_pdf_that_opens_on_its_first_page_are_kept():
-    def open_on_page_one(pdf):  # type: ignore[no-untyped-def]
+    def open_on_page_one(pdf):
         pdf.Root.OpenAction = pikepdf.Array([pdf.pages[0].obj, pikepdf.Name.Fit])
 
     assert clean_bytes(PDF_BYTES).content_type == "application/pdf"
@@ -108,7 +108,7 @@ def test_a_plain_scan_and_a_pdf_that_opens_on_its_first_page_are_kept():
 # --- The fraud report runs the same checks ----------------------------------------------
 
 
-def fraud_report(client, upload):  # type: ignore[no-untyped-def]
+def fraud_report(client, upload):
     return client.post(
         reverse("markets:report_fraud"),
         {

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from typing import Any
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,14 +10,14 @@ from PIL import Image
 
 from accounts.models import Consent, ConsentText
 from accounts.text import fold
-from tests.factories import WorkerFactory
+from tests.factories import ModelFactory, WorkerFactory
 from workers.models import Case, WorkerProfile
 
 # 1990-05-17, female, born in Lào Cai (code 015): 015 1 90 123456 agrees with all three.
 VALID_ID = "015190123456"
 
 
-class CaseFactory(factory.django.DjangoModelFactory):
+class CaseFactory(ModelFactory[Case]):
     class Meta:
         model = Case
 
@@ -26,7 +27,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     commune = factory.LazyAttribute(lambda case: case.profile.commune)
 
 
-class ProfileFactory(factory.django.DjangoModelFactory):
+class ProfileFactory(ModelFactory[WorkerProfile]):
     class Meta:
         model = WorkerProfile
         skip_postgeneration_save = True
@@ -36,7 +37,8 @@ class ProfileFactory(factory.django.DjangoModelFactory):
     case = factory.RelatedFactory(CaseFactory, factory_related_name="profile")
 
     @factory.post_generation
-    def consent(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+    def consent(self: Any, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        # factory_boy calls a post-generation hook with the made profile as `self`.
         if create and extracted is not False:
             Consent.objects.create(user=self.user, text=ConsentText.objects.get(version=1))
 

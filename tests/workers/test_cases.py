@@ -29,7 +29,7 @@ ALL_STAGES = list(Stage.values)
 
 
 @pytest.fixture
-def case(lao_cai) -> Case:  # type: ignore[no-untyped-def]
+def case(lao_cai) -> Case:
     return ProfileFactory(user=WorkerFactory(province=lao_cai)).case
 
 
@@ -40,7 +40,7 @@ def put(case: Case, stage: str, **fields: object) -> Case:
     return case
 
 
-def move(case: Case, to: str, actor, reason: str = "", **changes: object) -> Case:  # type: ignore[no-untyped-def]
+def move(case: Case, to: str, actor, reason: str = "", **changes: object) -> Case:
     case.refresh_from_db()
     return services.case_move(
         case_id=case.pk,
@@ -63,7 +63,7 @@ def contract_fields() -> dict[str, object]:
     }
 
 
-def verify_required_documents(case: Case, actor) -> None:  # type: ignore[no-untyped-def]
+def verify_required_documents(case: Case, actor) -> None:
     # Documents ready also needs the ID checked with the population database.
     WorkerProfile.objects.filter(pk=case.profile_id).update(id_check="match")
     for doc_type in DocumentType.objects.filter(required=True):
@@ -155,7 +155,7 @@ def test_the_whole_pipeline_with_every_guard_satisfied_writes_one_event_per_move
 # --- guards -----------------------------------------------------------------------------
 
 
-def refused_with(case, to, actor, **changes) -> str:  # type: ignore[no-untyped-def]
+def refused_with(case, to, actor, **changes) -> str:
     with pytest.raises(services.GuardRefused) as refused:
         move(case, to, actor, **changes)
     assert not CaseEvent.objects.filter(case=case).exists()
@@ -350,7 +350,7 @@ def test_contact_sessions_join_the_file_when_the_person_registers(lao_cai, couns
 
 
 @pytest.fixture
-def named_cases(lao_cai):  # type: ignore[no-untyped-def]
+def named_cases(lao_cai):
     names = ["Nguyễn Văn Ánh", "Đặng Thị Hương", "Nguyễn Văn Anh", "Lò Thị Mai"]
     return {
         name: services.profile_start(user=WorkerFactory(name=name, province=lao_cai)).case

@@ -19,7 +19,7 @@ ASKED = datetime.datetime(2026, 12, 6, 6, 0, tzinfo=VN)
 
 
 @pytest.fixture
-def request_(settings):  # type: ignore[no-untyped-def]
+def request_(settings):
     settings.TIME_ZONE = "Asia/Ho_Chi_Minh"
     settings.WORKER_DATA_RETENTION_DAYS = 30
     made = services.deletion_request_create(profile=ProfileFactory(), reason="")

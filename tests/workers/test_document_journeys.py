@@ -21,11 +21,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def upload_as_worker(client, code: str = "passport", group: str = ""):  # type: ignore[no-untyped-def]
+def upload_as_worker(client, code: str = "passport", group: str = ""):
     return client.post(
         reverse("workers:documents"),
         {"type": code, "priority_group": group, "file": jpeg_upload()},

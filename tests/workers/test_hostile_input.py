@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def signed_in(client, worker):  # type: ignore[no-untyped-def]
+def signed_in(client, worker):
     ProfileFactory(user=worker)
     client.force_login(worker)
     return worker

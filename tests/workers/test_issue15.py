@@ -17,13 +17,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def signed_in(client, worker, lao_cai):  # type: ignore[no-untyped-def]
+def signed_in(client, worker, lao_cai):
     ProfileFactory(user=worker)
     client.force_login(worker)
     return worker
 
 
-def address_post(profile: WorkerProfile, lao_cai, **overrides: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def address_post(profile: WorkerProfile, lao_cai, **overrides: str) -> dict[str, str]:
     data = {
         "version": str(profile.version),
         "province": str(lao_cai.pk),

@@ -45,7 +45,7 @@ def test_follow_up_digest_goes_once_a_day_to_counsellors_with_something_due(coun
     assert Notification.objects.filter(kind="follow-up-due").count() == 4
 
 
-def expiring(profile, code, expires_on):  # type: ignore[no-untyped-def]
+def expiring(profile, code, expires_on):
     return Document.objects.create(
         profile=profile,
         type=DocumentType.objects.get(code=code),
@@ -135,6 +135,25 @@ def test_a_contract_ending_within_30_days_becomes_one_return_follow_up(counsello
     assert task.case == ending and task.assignee == counsellor
     assert task.due_on == TODAY + datetime.timedelta(days=20)
     assert {r for r, _c in sent("contract-ending")} == {counsellor.pk}
+
+
+def test_a_return_follow_up_goes_to_the_manager_when_the_counsellor_moved_away(
+    counsellor, manager, lao_cai, dong_thap
+):
+    ending = ProfileFactory(user=WorkerFactory(province=lao_cai)).case
+    Case.objects.filter(pk=ending.pk).update(
+        stage=Stage.DEPARTED,
+        assigned_to=counsellor,
+        contract_end=TODAY + datetime.timedelta(days=20),
+    )
+    counsellor.province = dong_thap
+    counsellor.save(update_fields=["province"])
+
+    assert jobs.contracts_ending(TODAY) == 1
+
+    [task] = FollowUp.objects.all()
+    assert task.assignee == manager  # the follow-up is written through follow_up_create,
+    assert task.created_by == manager  # which refuses an assignee of another province
 
 
 def test_an_overdue_return_is_reported_once_to_the_provinces_managers(manager, lao_cai, dong_thap):

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def profile(worker, lao_cai):  # type: ignore[no-untyped-def]
+def profile(worker, lao_cai):
     profile = ProfileFactory(
         user=worker,
         date_of_birth=datetime.date(1990, 5, 17),

@@ -35,7 +35,7 @@ def identity_post(profile: WorkerProfile, personal_id: str) -> dict[str, str]:
     }
 
 
-def save_id(client, profile: WorkerProfile, personal_id: str):  # type: ignore[no-untyped-def]
+def save_id(client, profile: WorkerProfile, personal_id: str):
     profile.refresh_from_db()
     return client.post(
         reverse("workers:profile_step", args=["identity"]), identity_post(profile, personal_id)
@@ -277,7 +277,7 @@ def sheet(rows: list[list[object]]) -> SimpleUploadedFile:
     return SimpleUploadedFile("list.xlsx", buffer.getvalue())
 
 
-def preview_rows(client, rows):  # type: ignore[no-untyped-def]
+def preview_rows(client, rows):
     response = client.post(reverse("workers:import"), {"file": sheet(rows)})
     return {r.number: r for r in response.context["rows"]}
 

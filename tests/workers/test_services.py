@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -124,7 +125,7 @@ def test_the_case_follows_the_sex_and_commune_the_worker_saves(lao_cai, counsell
     profile = ProfileFactory(user=WorkerFactory(province=lao_cai), sex="male")
     commune = lao_cai.communes.order_by("name").first()
 
-    def found(**filters: object) -> bool:
+    def found(**filters: Any) -> bool:
         cases = selectors.caseload(counsellor, CaseloadFilters(**filters), timezone.localdate())
         return cases.filter(profile=profile).exists()
 
@@ -159,7 +160,7 @@ def test_assisted_registration_records_paper_consent_and_who_took_it(counsellor)
     assert profile.created_by == counsellor
 
 
-def upload(profile, actor, code="passport"):  # type: ignore[no-untyped-def]
+def upload(profile, actor, code="passport"):
     return services.document_upload(
         profile=profile,
         doc_type=DocumentType.objects.get(code=code),

@@ -14,7 +14,7 @@ from workers.models import STEP_ORDER, WorkerProfile
 pytestmark = pytest.mark.django_db
 
 
-def first_fill(lao_cai) -> dict[str, dict[str, object]]:  # type: ignore[no-untyped-def]
+def first_fill(lao_cai) -> dict[str, dict[str, object]]:
     commune = lao_cai.communes.order_by("name").first()
     return {
         "identity": {
@@ -59,7 +59,7 @@ def shown(html: str) -> dict[str, list[str]]:
     return form_values(html[html.index("<main") :])
 
 
-def walk_every_step(client, url_for, profile: WorkerProfile, lao_cai) -> None:  # type: ignore[no-untyped-def]
+def walk_every_step(client, url_for, profile: WorkerProfile, lao_cai) -> None:
     fills = first_fill(lao_cai)
     for step in STEP_ORDER:
         profile.refresh_from_db()

@@ -37,7 +37,7 @@ def identity_post(profile: WorkerProfile, **overrides: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def signed_in(client, worker):  # type: ignore[no-untyped-def]
+def signed_in(client, worker):
     ProfileFactory(user=worker)
     client.force_login(worker)
     return worker
@@ -270,7 +270,7 @@ def test_completing_every_step_shows_a_complete_file(client, signed_in, lao_cai)
 # --- documents --------------------------------------------------------------------------
 
 
-def post_document(client, code, upload, **extra):  # type: ignore[no-untyped-def]
+def post_document(client, code, upload, **extra):
     return client.post(
         reverse("workers:documents"), {"type": code, "priority_group": "", "file": upload, **extra}
     )
@@ -363,7 +363,7 @@ def test_a_refused_upload_keeps_the_rest_of_the_file(client, signed_in, settings
 
 
 @pytest.fixture
-def stored_document(settings, tmp_path, lao_cai):  # type: ignore[no-untyped-def]
+def stored_document(settings, tmp_path, lao_cai):
     settings.MEDIA_ROOT = tmp_path
     from workers import services
     from workers.models import DocumentType

@@ -9,7 +9,7 @@ so it replaces the trigram index. PostgreSQL only; SQLite keeps its plain index.
 from django.db import migrations
 
 
-def create(apps, schema_editor):  # type: ignore[no-untyped-def]
+def create(apps, schema_editor):  # type: ignore[no-untyped-def]  # migration functions stay untyped like the generated ones
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
@@ -20,7 +20,7 @@ def create(apps, schema_editor):  # type: ignore[no-untyped-def]
     schema_editor.execute("DROP INDEX IF EXISTS case_search_name_trgm")
 
 
-def drop(apps, schema_editor):  # type: ignore[no-untyped-def]
+def drop(apps, schema_editor):  # type: ignore[no-untyped-def]  # migration functions stay untyped like the generated ones
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(
