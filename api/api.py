@@ -515,10 +515,11 @@ def monthly_figures(
 def _province_of(client: ApiClient, code: int | None) -> Province | None:
     """The province a client asks for: a provincial client its own (another code: 404), a
     national one any by its code, or none (the nation)."""
-    if client.province_id is not None:
-        if code is not None and code != client.province.code:
+    own = client.province
+    if own is not None:
+        if code is not None and code != own.code:
             raise Http404
-        return client.province
+        return own
     if code is None:
         return None
     place = Province.objects.filter(code=code).first()  # reference data
@@ -564,6 +565,9 @@ def exchange_departures(
     if (period_to - period_from).days > 3 * 366:
         raise HttpError(400, "Choose a period of at most three years.")
     place = _province_of(client, province)
+    if client.user is None:
+        # The export log names an account: api_client_create gives every client one.
+        raise HttpError(403, "This client has no account to record the export under.")
     try:
         rows = exchange.exchange_export(
             user=client.user,

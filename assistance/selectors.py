@@ -6,6 +6,7 @@ import datetime
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
@@ -14,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from assistance.models import HelpRequest, Kind, Outcome, Status
 from markets.selectors import market_contacts
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 __all__ = ["market_contacts"]
 
@@ -46,7 +50,7 @@ def staff_home(user: User, now: datetime.datetime, limit: int = 10) -> StaffHome
 
 
 #: What the worker reads as the next step, by status and outcome: plain words.
-NEXT_STEP = {
+NEXT_STEP: dict[str, StrOrPromise] = {
     Status.NEW: _(
         "The centre has your request. A counsellor will call or message you within %(hours)s "
         "hours. Keep your phone on. If you are in danger now, call the local police."

@@ -81,6 +81,8 @@ def seed(count: int) -> int:
         )
         return fair.pk
     province = Province.objects.order_by("pk").first()
+    if province is None:
+        raise SystemExit("No province in the database: run migrate first (reference data).")
     staff, _ = User.objects.get_or_create(
         email="bench-staff@example.vn",
         defaults={"name": "Bench staff", "role": Role.COUNSELLOR, "province": province},

@@ -8,9 +8,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.adapter import PhoneField
+from accounts.formfields import model_choice_field
 from accounts.models import Commune, Province
 from accounts.text import as_id, search_text
 from accounts.uploads import JPEG, PDF, PNG, RejectedUpload, clean_bytes
@@ -363,7 +365,7 @@ ENTERPRISE_CHOICES = 8
 
 
 class EnterpriseChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Enterprise) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Enterprise) -> str:
         return f"{obj.name} · {obj.licence_number}"
 
 
@@ -448,12 +450,15 @@ class ComplaintForm(forms.Form):
             ids += [item.key for item in self.look_alikes]
         if chosen is not None:
             ids.append(chosen)
-        self.fields["enterprise"].queryset = Enterprise.objects.filter(  # type: ignore[attr-defined]
-            pk__in=ids
-        ).only("pk", "name", "licence_number", "status")
+        field = model_choice_field(self, "enterprise")
+        field.queryset = Enterprise.objects.filter(pk__in=ids).only(
+            "pk", "name", "licence_number", "status"
+        )
         # The matches first, "none of these" last: it is the way out, not the answer.
-        field = self.fields["enterprise"]
-        options = list(field.choices)  # type: ignore[attr-defined]
+        choices = field.choices
+        if not isinstance(choices, ModelChoiceIterator):  # what a ModelChoiceField gives
+            raise TypeError(f"{type(self).__name__}.enterprise has no model choices")
+        options = list(choices)
         field.widget.choices = options[1:] + options[:1]
         self.searched = bool(self.query)
         if province_fixed:
@@ -461,7 +466,7 @@ class ComplaintForm(forms.Form):
             del self.fields["province"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("enterprise") is None and not (data.get("broker_name") or "").strip():
             if self.query:
                 self.add_error(

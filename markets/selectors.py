@@ -16,6 +16,7 @@ from markets.models import (
     FEE_RULE_KINDS,
     Complaint,
     ComplaintOutcome,
+    ComplaintQuerySet,
     ComplaintStatus,
     DepartureStat,
     DepartureTotal,
@@ -322,7 +323,7 @@ def market_codes() -> dict[int, str]:
 RESOLVED_OUTCOMES = (ComplaintOutcome.RESOLVED, ComplaintOutcome.RECOVERED)
 
 
-def complaints_for(user: User | AnonymousUser) -> QuerySet[Complaint]:
+def complaints_for(user: User | AnonymousUser) -> ComplaintQuerySet:
     """Complaints the user may see: her own (a worker), her province's (staff), all (admin)."""
     return Complaint.objects.for_user(user).select_related("province", "enterprise")
 

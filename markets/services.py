@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -540,7 +540,7 @@ def enterprise_register_apply(
 class Attachment:
     """An uploaded file whose content was checked; content_type comes from its first bytes."""
 
-    file: UploadedFile
+    file: File[bytes]
     content_type: str
 
 

@@ -895,9 +895,13 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
     form = _complaint_form(request, request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
+        # The form leaves the province out only for a signed-in worker whose own is known.
+        province = data.get("province") or (user.province if user.is_authenticated else None)
         try:
+            if province is None:
+                raise ValidationError(_("Choose your province: its centre handles the complaint."))
             complaint = services.complaint_lodge(
-                province=data.get("province") or user.province,
+                province=province,
                 kind=data["kind"],
                 what_happened=data["what_happened"],
                 complainant_name=data["complainant_name"],
@@ -927,14 +931,14 @@ def complaint_sent(request: HttpRequest) -> HttpResponse:
 
 @worker_required
 @require_GET
-def my_complaints(request: HttpRequest) -> HttpResponse:
+def my_complaints(request: AuthenticatedHttpRequest) -> HttpResponse:
     complaints = selectors.complaints_for(request.user)
     return render(request, "markets/my_complaints.html", {"complaints": complaints[:100]})
 
 
 @worker_required
 @require_GET
-def my_complaint(request: HttpRequest, pk: int) -> HttpResponse:
+def my_complaint(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     complaint = get_object_or_404(selectors.complaints_for(request.user), pk=pk)
     return render(request, "markets/my_complaint.html", {"complaint": complaint})
 
@@ -944,7 +948,7 @@ def my_complaint(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def staff_complaint_list(request: HttpRequest) -> HttpResponse:
+def staff_complaint_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     shown = request.GET.get("status", "open")
     complaints = selectors.complaints_for(request.user)
     query = request.GET.get("q", "").strip()[:40]
@@ -963,7 +967,7 @@ def staff_complaint_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _staff_complaint(request: HttpRequest, pk: int) -> Complaint:
+def _staff_complaint(request: AuthenticatedHttpRequest, pk: int) -> Complaint:
     return get_object_or_404(
         selectors.complaints_for(request.user).select_related("handled_by", "complainant"),
         pk=pk,
@@ -971,7 +975,7 @@ def _staff_complaint(request: HttpRequest, pk: int) -> Complaint:
 
 
 def _staff_complaint_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     complaint: Complaint,
     *,
     close_form: ComplaintCloseForm | None = None,
@@ -994,13 +998,13 @@ def _staff_complaint_page(
 
 @staff_required
 @require_GET
-def staff_complaint(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_complaint(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _staff_complaint_page(request, _staff_complaint(request, pk))
 
 
 @staff_required
 @require_POST
-def staff_complaint_take(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_complaint_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     complaint = _staff_complaint(request, pk)
     form = ComplaintTakeForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -1015,7 +1019,7 @@ def staff_complaint_take(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def staff_complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_complaint_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     complaint = _staff_complaint(request, pk)
     form = ComplaintCloseForm(request.POST)
     if form.is_valid():
@@ -1035,7 +1039,9 @@ def staff_complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def staff_complaint_attachment(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+def staff_complaint_attachment(
+    request: AuthenticatedHttpRequest, pk: int, file_pk: int
+) -> HttpResponse:
     """The only way to a complaint's file: through the complaint's province scope."""
     complaint = _staff_complaint(request, pk)
     attachment = get_object_or_404(complaint.attachments, pk=file_pk)

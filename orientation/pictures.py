@@ -48,8 +48,9 @@ def picture_from_upload(upload: UploadedFile) -> Picture:
             _("Only a photo or a drawing (JPEG, PNG, HEIC) can go here. This file is neither.")
         )
     clean = clean_bytes(data, accept=(JPEG, PNG, HEIC))
-    with Image.open(io.BytesIO(clean.content)) as image:
-        image.load()
+    with Image.open(io.BytesIO(clean.content)) as opened:
+        opened.load()
+        image: Image.Image = opened
         if image.width > MAX_WIDTH:
             height = round(image.height * MAX_WIDTH / image.width)
             image = image.resize((MAX_WIDTH, max(1, height)), Image.Resampling.LANCZOS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -138,10 +139,10 @@ def module_save(
         kept.append(question)
     # Answers already given refer to questions by id: a question keeps its id at its place.
     for extra in existing[len(questions) :]:
-        files = [f.name for f in (extra.image, extra.audio, extra.audio_mp3) if f]
+        files = [f.name for f in (extra.image, extra.audio, extra.audio_mp3) if f and f.name]
         extra.delete()
         if files:
-            transaction.on_commit(lambda files=files: [default_storage.delete(n) for n in files])
+            transaction.on_commit(partial(_delete_files, files))
     if module.published_at is not None:
         problems = rules.publish_problems(kept, module.body)
         if problems:
@@ -195,13 +196,19 @@ def module_unpublish(*, module: Module, actor: User, reason: str = "") -> Module
     return module
 
 
+def _delete_files(names: list[str]) -> None:
+    """Remove stored files once the rows that named them are gone (run on commit)."""
+    for name in names:
+        default_storage.delete(name)
+
+
 def _speak(obj: Module | Question, text: str, kind: str) -> bool:
     """Give one lesson or question its speech (Opus, and MP3 when an encoder is here) if its
     words changed since the last time; True when new files were stored."""
     digest = audio.text_hash(text)
     want_mp3 = audio.mp3_available()
     if (
-        obj.audio
+        obj.audio.name
         and obj.audio_text_hash == digest
         and obj.audio.storage.exists(obj.audio.name)
         and (bool(obj.audio_mp3) or not want_mp3)
@@ -218,7 +225,7 @@ def _speak(obj: Module | Question, text: str, kind: str) -> bool:
         )
     with transaction.atomic():
         locked = type(obj).objects.select_for_update().get(pk=obj.pk)
-        old = [f.name for f in (locked.audio, locked.audio_mp3) if f]
+        old = [f.name for f in (locked.audio, locked.audio_mp3) if f and f.name]
         locked.audio.name, locked.audio_mp3.name = opus, mp3
         locked.audio_text_hash = digest
         update = ["audio", "audio_mp3", "audio_text_hash"]
@@ -228,7 +235,7 @@ def _speak(obj: Module | Question, text: str, kind: str) -> bool:
         locked.save(update_fields=update)
         gone = [name for name in old if name not in {opus, mp3}]
         if gone:
-            transaction.on_commit(lambda: [default_storage.delete(name) for name in gone])
+            transaction.on_commit(partial(_delete_files, gone))
     return True
 
 

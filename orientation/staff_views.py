@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,6 +20,9 @@ from markets.text import render_markdown
 from orientation import selectors, services
 from orientation.forms import LessonForm, ReasonForm
 from orientation.models import Module
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 def lesson_writer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

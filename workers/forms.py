@@ -783,8 +783,12 @@ class TransferOutForm(forms.Form):
 
     def __init__(self, *args: Any, exclude_province_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_province"].queryset = Province.objects.exclude(pk=exclude_province_id)
-        self.fields["to_province"].empty_label = _("Choose…")
+        provinces = Province.objects.all()
+        if exclude_province_id is not None:
+            provinces = provinces.exclude(pk=exclude_province_id)
+        to_province = model_choice_field(self, "to_province")
+        to_province.queryset = provinces
+        to_province.empty_label = _("Choose…")
 
 
 class TransferFindForm(forms.Form):
@@ -812,13 +816,12 @@ class TransferInForm(TransferFindForm):
     reason = TransferOutForm.base_fields["reason"]
     consent_note = TransferOutForm.base_fields["consent_note"]
 
-    def __init__(self, *args: Any, province_id: int | None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, province_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].help_text = _("For example: came to the office with their ID card.")
-        self.fields["commune"].queryset = Commune.objects.filter(province_id=province_id).only(
-            "pk", "name"
-        )
-        self.fields["commune"].empty_label = _("Not known yet")
+        commune = model_choice_field(self, "commune")
+        commune.queryset = Commune.objects.filter(province_id=province_id).only("pk", "name")
+        commune.empty_label = _("Not known yet")
         for name in ("personal_id", "date_of_birth"):
             self.fields[name].widget = forms.HiddenInput()
 

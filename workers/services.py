@@ -1233,9 +1233,10 @@ def _answer_allowed(transfer: ProvinceTransfer, actor: User, consent: str, note:
         raise InvalidTransition(_("Unknown way of answering."))
 
 
-def _move_with(transfer: ProvinceTransfer, actor: User) -> None:
+def _move_with(transfer: ProvinceTransfer, actor: User) -> int | None:
     """Move the file (the move service and its hooks), put the new address on it, and link
-    the case event to the transfer."""
+    the case event to the transfer. Returns who the case was assigned to before the move
+    (told of it by `_transfer_notify`)."""
     profile = transfer.profile
     case = Case.objects.filter(profile=profile).first()
     assigned_id = case.assigned_to_id if case else None
@@ -1264,7 +1265,7 @@ def _move_with(transfer: ProvinceTransfer, actor: User) -> None:
         locked.updated_at = timezone.now()
         locked.save(update_fields=fields)
         Case.objects.filter(profile=profile).update(commune_id=transfer.commune_id)
-    transfer._assigned_id = assigned_id  # type: ignore[attr-defined]
+    return assigned_id
 
 
 def transfer_accept(
@@ -1281,11 +1282,11 @@ def transfer_accept(
         transfer.closed_by = actor
         transfer.closed_at = now
         transfer.close_reason = note.strip()[:300]
-        _move_with(transfer, actor)
+        assigned_id = _move_with(transfer, actor)
         transfer.save(
             update_fields=["status", "consent", "closed_by", "closed_at", "close_reason", "event"]
         )
-        _transfer_notify(transfer, assigned_id=transfer._assigned_id)  # type: ignore[attr-defined]
+        _transfer_notify(transfer, assigned_id=assigned_id)
     return transfer
 
 
@@ -1390,7 +1391,7 @@ def transfer_by_address(*, profile: WorkerProfile, commune: Commune, actor: User
     transfer.closed_at = now
     transfer.save()
     transfer.profile = profile
-    _move_with(transfer, actor)
+    assigned_id = _move_with(transfer, actor)
     transfer.save(update_fields=["event"])
-    _transfer_notify(transfer, assigned_id=transfer._assigned_id)  # type: ignore[attr-defined]
+    _transfer_notify(transfer, assigned_id=assigned_id)
     return True

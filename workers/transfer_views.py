@@ -6,15 +6,18 @@ Every change is one service in workers.services (transfer_*); these views parse 
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required, worker_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Commune, User
 from workers import services
 from workers.forms import TransferCloseForm, TransferFindForm, TransferInForm, TransferOutForm
@@ -25,7 +28,7 @@ RECENT = 50
 
 
 @staff_required
-def transfers(request: HttpRequest) -> HttpResponse:
+def transfers(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Incoming (to my province) and outgoing (from it): the open ones, then the recent."""
     user: User = request.user
     rows = ProvinceTransfer.objects.for_user(user).select_related(
@@ -37,7 +40,7 @@ def transfers(request: HttpRequest) -> HttpResponse:
         incoming = rows.filter(to_province_id=user.province_id)
         outgoing = rows.filter(from_province_id=user.province_id)
 
-    def split(qs):  # type: ignore[no-untyped-def]
+    def split(qs):
         return {
             "open": list(qs.filter(status=ProvinceTransfer.Status.REQUESTED)),
             "closed": list(qs.exclude(status=ProvinceTransfer.Status.REQUESTED)[:RECENT]),
@@ -54,14 +57,14 @@ def transfers(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _visible_profile(request: HttpRequest, pk: int) -> WorkerProfile:
+def _visible_profile(request: AuthenticatedHttpRequest, pk: int) -> WorkerProfile:
     return get_object_or_404(
         WorkerProfile.objects.for_user(request.user).select_related("user__province"), pk=pk
     )
 
 
 @staff_required
-def transfer_new(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The worker's own province records that the worker lives in another one now."""
     profile = _visible_profile(request, pk)
     initial = {}
@@ -114,7 +117,7 @@ def transfer_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _find(personal_id: str, born: object, user: User) -> WorkerProfile | None:
+def _find(personal_id: str, born: datetime.date, user: User) -> WorkerProfile | None:
     """A file kept by another province, matched on both facts of the card."""
     return (
         WorkerProfile.objects.filter(personal_id=personal_id, date_of_birth=born)
@@ -125,7 +128,7 @@ def _find(personal_id: str, born: object, user: User) -> WorkerProfile | None:
 
 
 @staff_required
-def transfer_find(request: HttpRequest) -> HttpResponse:
+def transfer_find(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The new province finds the file of a worker who walked in, by the personal ID and the
     birth date on their card (both must match; each new number counts against the hourly
     limit of ID checks), and asks for it."""
@@ -206,7 +209,7 @@ def transfer_find(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_required
-def transfer_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def transfer_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """A counsellor of either province records the worker's answer given in person, or
     cancels the request."""
     transfer = get_object_or_404(ProvinceTransfer.objects.for_user(request.user), pk=pk)
@@ -244,7 +247,7 @@ def transfer_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @require_POST
 @worker_required
-def transfer_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The worker says yes or no on their page."""
     transfer = get_object_or_404(
         ProvinceTransfer.objects.for_user(request.user).filter(

@@ -521,7 +521,7 @@ def staff_id_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @staff_required
 @require_POST
-def staff_id_verify(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_id_verify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ask the national population database about this worker's ID, name, birth date, sex."""
     profile = _staff_profile(request, pk)
     try:

@@ -24,7 +24,7 @@ NOV = {"from": "2026-11-01", "to": "2026-11-30"}
 URL = "/api/v1/exchange/departures"
 
 
-def abroad(province, name: str, **case) -> Case:  # type: ignore[no-untyped-def]
+def abroad(province, name: str, **case) -> Case:
     commune = province.communes.order_by("code").first()
     profile = ProfileFactory(
         user=WorkerFactory(name=name, province=province),
@@ -38,7 +38,7 @@ def abroad(province, name: str, **case) -> Case:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def rows(lao_cai, dong_thap) -> dict[str, Case]:  # type: ignore[no-untyped-def]
+def rows(lao_cai, dong_thap) -> dict[str, Case]:
     japan = MarketFactory(code="japan", name_vi="Nhật Bản")
     company = enterprise(name="Công ty CP Nhân lực Hoàng Liên", licence_number="123/LĐTBXH-GP")
     return {

@@ -28,7 +28,7 @@ ROWS = [
 ]  # fmt: skip
 
 
-def post(http: Client, rows: list[dict[str, str]]):  # type: ignore[no-untyped-def]
+def post(http: Client, rows: list[dict[str, str]]):
     return http.post(URL, {"rows": rows}, content_type="application/json")
 
 
@@ -78,6 +78,7 @@ def test_a_licence_status_change_is_an_event_and_a_refused_move_is_named(make_cl
     assert answer["refused"][0]["line"] == 1
     assert "từ Bị thu hồi sang Đang hoạt động" in answer["refused"][0]["reason"]
     event = EnterpriseEvent.objects.filter(enterprise=active).last()
+    assert event is not None
     assert (event.from_status, event.to_status) == ("active", "revoked")
     active.refresh_from_db()
     assert active.phone == "" and active.revoked_on == datetime.date(2026, 11, 1)

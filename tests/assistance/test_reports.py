@@ -20,7 +20,7 @@ NOW = timezone.now()
 H = datetime.timedelta(hours=1)
 
 
-def _request(profile, *, kind, hours_ago, contact_after=None, outcome="", amount=None, closed=None):  # type: ignore[no-untyped-def]
+def _request(profile, *, kind, hours_ago, contact_after=None, outcome="", amount=None, closed=None):
     created = NOW - hours_ago * H
     return HelpRequest.objects.create(
         profile=profile,
@@ -39,7 +39,7 @@ def _request(profile, *, kind, hours_ago, contact_after=None, outcome="", amount
 
 
 @pytest.fixture
-def made(lao_cai, dong_thap):  # type: ignore[no-untyped-def]
+def made(lao_cai, dong_thap):
     mai = abroad_profile(lao_cai)
     _request(
         mai,

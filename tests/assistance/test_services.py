@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def profile(lao_cai):  # type: ignore[no-untyped-def]
+def profile(lao_cai):
     return abroad_profile(lao_cai)
 
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def profile(lao_cai, settings, tmp_path):  # type: ignore[no-untyped-def]
+def profile(lao_cai, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return abroad_profile(lao_cai, name="Giàng Thị Mai")
 

@@ -20,7 +20,7 @@ from tests.factories import StaffFactory, province
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def _shot(page, name: str) -> None:
     folder = os.environ.get("MRC_SHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)

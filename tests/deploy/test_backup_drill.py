@@ -28,7 +28,7 @@ on_postgresql = [
 ]
 
 
-def postgresql(test):  # type: ignore[no-untyped-def]
+def postgresql(test):
     for mark in on_postgresql:
         test = mark(test)
     return test

@@ -26,7 +26,7 @@ JOB = tasks.remind_tomorrow.name
 TZ = timezone.get_default_timezone()
 
 
-def fair_on(day: datetime.date, hour: int, by) -> Fair:  # type: ignore[no-untyped-def]
+def fair_on(day: datetime.date, hour: int, by) -> Fair:
     starts = datetime.datetime.combine(day, datetime.time(hour), tzinfo=TZ)
     ends = starts + datetime.timedelta(hours=3)
     return FairFactory(starts_at=starts, ends_at=ends, created_by=by)
@@ -41,7 +41,7 @@ def chunks() -> Iterator[list[list[int]]]:
     """The id lists of every `remind_chunk` task that ran."""
     seen: list[list[int]] = []
 
-    def record(sender=None, args=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def record(sender=None, args=(), **kwargs) -> None:
         if getattr(sender, "name", "") == tasks.remind_chunk.name:
             seen.append(list(args[0]))
 

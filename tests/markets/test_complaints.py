@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 JPEG = jpeg_upload().read()
 
 
-def complaint_data(**changes):  # type: ignore[no-untyped-def]
+def complaint_data(**changes):
     data = {
         "enterprise_query": "",
         "broker_name": "Anh Tùng",
@@ -51,15 +52,15 @@ def complaint_data(**changes):  # type: ignore[no-untyped-def]
     return {k: v for k, v in data.items() if v is not None}
 
 
-def lodge(client, *, files=(), remote="10.0.0.2", **changes):  # type: ignore[no-untyped-def]
+def lodge(client, *, files=(), remote="10.0.0.2", **changes):
     data = complaint_data(**changes)
     if files:
         data["attachments"] = list(files)
     return client.post(reverse("markets:complain"), data, REMOTE_ADDR=remote)
 
 
-def make(province_code: int = LAO_CAI, **fields):  # type: ignore[no-untyped-def]
-    defaults = {
+def make(province_code: int = LAO_CAI, **fields):
+    defaults: dict[str, Any] = {
         "province": province(province_code),
         "kind": ComplaintKind.FEES_OVER_CAP,
         "what_happened": "Thu phí cao",

@@ -33,7 +33,7 @@ def test_publishing_records_who_and_when_and_queues_the_audio_after_commit(
     assert len(callbacks) == 1
 
 
-def _read(field) -> bytes:  # type: ignore[no-untyped-def]
+def _read(field) -> bytes:
     with field.open("rb") as f:
         return f.read()
 

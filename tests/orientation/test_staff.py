@@ -233,6 +233,7 @@ def test_a_question_taken_out_takes_its_picture_with_it(
     client.post(reverse("orientation:staff_create"), lesson_post(**four))
     lesson = Module.objects.get()
     picture = lesson.questions.get(order=4).image
+    assert picture.name
     assert picture.storage.exists(picture.name)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("orientation:staff_edit", args=[lesson.pk]), lesson_post())

@@ -36,7 +36,7 @@ def test_the_fake_register_answers_by_its_documented_rules():
     assert ask("003190123456").result == population.Result.UNKNOWN  # no such birth province
 
 
-def save_identity(profile: WorkerProfile, actor, **overrides: object) -> WorkerProfile:  # type: ignore[no-untyped-def]
+def save_identity(profile: WorkerProfile, actor, **overrides: object) -> WorkerProfile:
     profile.refresh_from_db()
     return services.profile_save_step(
         profile_id=profile.pk,

@@ -42,7 +42,7 @@ Consent = ProvinceTransfer.Consent
 
 
 @pytest.fixture
-def people(lao_cai, dong_thap):  # type: ignore[no-untyped-def]
+def people(lao_cai, dong_thap):
     profile = worker_profile(lao_cai, born=datetime.date(1999, 4, 1))
     WorkerProfile.objects.filter(pk=profile.pk).update(personal_id="015199123456")
     return {
@@ -55,7 +55,7 @@ def people(lao_cai, dong_thap):  # type: ignore[no-untyped-def]
     }
 
 
-def ask(people, dong_thap, **kw):  # type: ignore[no-untyped-def]
+def ask(people, dong_thap, **kw):
     return services.transfer_request(
         profile_id=people["profile"].pk,
         to_province_id=dong_thap.pk,
@@ -65,7 +65,7 @@ def ask(people, dong_thap, **kw):  # type: ignore[no-untyped-def]
     )
 
 
-def province_of(people) -> int:  # type: ignore[no-untyped-def]
+def province_of(people) -> int | None:
     return Case.objects.get(profile=people["profile"]).province_id
 
 
@@ -177,7 +177,7 @@ def test_a_counsellor_cancels_with_a_reason(people, lao_cai, dong_thap):
     assert province_of(people) == lao_cai.pk
 
 
-def close(transfer, people, to: str) -> None:  # type: ignore[no-untyped-def]
+def close(transfer, people, to: str) -> None:
     if to == Status.ACCEPTED:
         services.transfer_accept(transfer_id=transfer.pk, actor=people["worker"], consent="online")
     elif to == Status.DECLINED:
@@ -414,7 +414,7 @@ def test_the_worker_answers_on_their_home_page(client, people, dong_thap):
 
 
 @pytest.fixture
-def paid_and_moved(people, lao_cai, dong_thap, settings, tmp_path):  # type: ignore[no-untyped-def]
+def paid_and_moved(people, lao_cai, dong_thap, settings, tmp_path):
     from tests.fairs.factories import FairFactory, register
 
     settings.MEDIA_ROOT = tmp_path
@@ -523,7 +523,7 @@ def test_the_worker_and_a_counsellor_answering_at_once_move_the_file_once(lao_ca
     start = threading.Barrier(2)
     outcomes: list[str] = []
 
-    def answer(actor, consent, note) -> None:  # type: ignore[no-untyped-def]
+    def answer(actor, consent, note) -> None:
         try:
             start.wait(5)
             services.transfer_accept(
