@@ -24,6 +24,8 @@ def home_panel(request: HttpRequest, worker: User) -> tuple[str, dict[str, Any]]
         return None
     hours = services.first_contact_hours()
     return "assistance/_home_panel.html", {
+        # A worker abroad may be in trouble now: the way to ask for help comes first.
+        "first": abroad,
         "abroad": abroad,
         "requests": selectors.worker_items(requests, hours),
     }

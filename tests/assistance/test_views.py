@@ -45,6 +45,15 @@ def test_a_worker_abroad_sends_a_request_with_a_photo_and_sees_its_status(client
     assert client.get(reverse("assistance:photo", args=[photo.pk])).status_code == 200
 
 
+def test_a_worker_abroad_finds_the_way_to_ask_for_help_before_anything_else(client, profile):
+    client.force_login(profile.user)
+    page = client.get("/").text
+
+    # Someone in trouble abroad should not scroll past their papers to find it.
+    assert page.index('id="help-abroad"') < page.index('id="next"')
+    assert page.count('id="help-abroad"') == 1
+
+
 def test_a_phone_number_alone_is_enough(client, profile):
     client.force_login(profile.user)
     response = client.post(reverse("assistance:new"), {"phone_abroad": "+82 10 0000 0000"})
