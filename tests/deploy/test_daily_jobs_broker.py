@@ -77,6 +77,7 @@ def test_two_workers_share_the_expiring_documents_and_two_runs_tell_each_worker_
     from workers import tasks as worker_tasks
 
     province = WorkerFactory().province
+    assert province is not None
     documents = [pk for _ in range(7) for pk in documents_expire(province)]  # 21 workers
     workers = [start_worker(JOB_CHUNK_SIZE="4") for _ in range(2)]
 
