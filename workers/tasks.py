@@ -26,7 +26,7 @@ def _day(through: str | None) -> datetime.date | None:
 # nothing twice.
 
 
-def _fan_out(
+def _daily_in_chunks(
     task: Task,
     chunk: Task,
     due: Callable[[datetime.date], list[int]],
@@ -87,7 +87,9 @@ def anonymise_chunk(request_ids: list[int], now: str) -> int:
 
 @shared_task
 def follow_up_digest(through: str | None = None) -> int:
-    return _fan_out(follow_up_digest, follow_up_digest_chunk, jobs.follow_up_digest_due, through)
+    return _daily_in_chunks(
+        follow_up_digest, follow_up_digest_chunk, jobs.follow_up_digest_due, through
+    )
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -97,7 +99,7 @@ def follow_up_digest_chunk(ids: list[int], day: str) -> int:
 
 @shared_task
 def documents_expiring(through: str | None = None) -> int:
-    return _fan_out(
+    return _daily_in_chunks(
         documents_expiring, documents_expiring_chunk, jobs.documents_expiring_due, through
     )
 
@@ -109,7 +111,7 @@ def documents_expiring_chunk(ids: list[int], day: str) -> int:
 
 @shared_task
 def eps_deposit_deadlines(through: str | None = None) -> int:
-    return _fan_out(
+    return _daily_in_chunks(
         eps_deposit_deadlines,
         eps_deposit_deadlines_chunk,
         jobs.eps_deposit_deadlines_due,
@@ -125,7 +127,9 @@ def eps_deposit_deadlines_chunk(ids: list[int], day: str) -> int:
 
 @shared_task
 def contracts_ending(through: str | None = None) -> int:
-    return _fan_out(contracts_ending, contracts_ending_chunk, jobs.contracts_ending_due, through)
+    return _daily_in_chunks(
+        contracts_ending, contracts_ending_chunk, jobs.contracts_ending_due, through
+    )
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -135,7 +139,9 @@ def contracts_ending_chunk(ids: list[int], day: str) -> int:
 
 @shared_task
 def returns_overdue(through: str | None = None) -> int:
-    return _fan_out(returns_overdue, returns_overdue_chunk, jobs.returns_overdue_due, through)
+    return _daily_in_chunks(
+        returns_overdue, returns_overdue_chunk, jobs.returns_overdue_due, through
+    )
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -147,7 +153,7 @@ def returns_overdue_chunk(ids: list[int], day: str) -> int:
 def weekly_summary(through: str | None = None) -> int:
     """Every Monday; a Monday missed is caught up by the hourly catch-up (its `through` is
     that Monday, so the figures and the message's week are that week's)."""
-    return _fan_out(weekly_summary, weekly_summary_chunk, jobs.weekly_summary_due, through)
+    return _daily_in_chunks(weekly_summary, weekly_summary_chunk, jobs.weekly_summary_due, through)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
