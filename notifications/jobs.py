@@ -102,25 +102,38 @@ def run_daily(
     return total
 
 
-def _daily_time(schedule: Any) -> tuple[int, int] | None:
-    """(hour, minute) of a once-a-day crontab; None for anything else."""
+def _daily_time(schedule: Any) -> tuple[int, int, frozenset[int]] | None:
+    """(hour, minute, weekdays) of a crontab that fires once on each of its days (every
+    day, or a weekly job's day); None for anything else. Weekdays as crontab counts them
+    (0 = Sunday)."""
     if not isinstance(schedule, crontab):
         return None
-    if len(schedule.hour) != 1 or len(schedule.minute) != 1 or len(schedule.day_of_week) != 7:
+    if len(schedule.hour) != 1 or len(schedule.minute) != 1:
         return None
-    return next(iter(schedule.hour)), next(iter(schedule.minute))
+    if len(schedule.day_of_month) != 31 or len(schedule.month_of_year) != 12:
+        return None
+    days = frozenset(schedule.day_of_week)
+    return next(iter(schedule.hour)), next(iter(schedule.minute)), days
 
 
-def latest_due_day(now: datetime.datetime, hour: int, minute: int) -> datetime.date:
-    """The local day of the latest hour:minute that is not after ``now``."""
+def latest_due_day(
+    now: datetime.datetime, hour: int, minute: int, weekdays: frozenset[int] | None = None
+) -> datetime.date:
+    """The local day of the latest hour:minute (on one of ``weekdays``, crontab's count,
+    0 = Sunday; every day when None) that is not after ``now``."""
     local = timezone.localtime(now, timezone.get_default_timezone())
     due = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
-    return local.date() if due <= local else local.date() - datetime.timedelta(days=1)
+    day = local.date() if due <= local else local.date() - datetime.timedelta(days=1)
+    if weekdays:
+        while (day.weekday() + 1) % 7 not in weekdays:
+            day -= datetime.timedelta(days=1)
+    return day
 
 
 def behind(*, now: datetime.datetime | None = None) -> dict[str, datetime.date]:
-    """Daily jobs (those with a mark, on a once-a-day beat entry) whose latest due time
-    passed after their last success: task name -> the day to run them through."""
+    """Daily (or weekly) jobs, those with a mark on a beat entry that fires at one time of
+    day, whose latest due time passed after their last success: task name -> the day to
+    run them through."""
     now = now or timezone.now()
     marks = dict(JobMark.objects.values_list("job", "done_through"))
     late: dict[str, datetime.date] = {}

@@ -1,5 +1,11 @@
 """The periodic jobs of the worker's file and case: who is told what, and when.
 
+Each job reads what is due (``*_due(today)``: the ids of the people or rows it is about),
+and tells about them, all of them or a chunk of ids at a time (``ids``): the task in
+workers/tasks.py sends the ids in chunks, one Celery task each (notifications.jobs), so
+several workers share a national run. Each chunk reads its rows again with the same
+filter, so a row no longer due by then is left alone.
+
 Each job is safe to run twice, or twice at once: a message goes through
 `notifications.services.notify`, whose key names the occasion, so a second run finds the
 message already in the outbox; a follow-up it creates is looked for by its `source` first,
@@ -9,9 +15,10 @@ inside a transaction that locks the case.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -27,16 +34,34 @@ EPS_WARN_DAYS = 7
 CONTRACT_ENDING_DAYS = 30
 
 
-def follow_up_digest(today: datetime.date) -> int:
-    """Each counsellor with follow-ups due today or overdue gets one digest a day."""
-    sent = 0
-    rows = (
+def _pks(rows: QuerySet) -> list[int]:
+    return list(rows.order_by("pk").values_list("pk", flat=True).distinct())
+
+
+def _follow_ups_due(today: datetime.date) -> QuerySet[FollowUp]:
+    return (
         FollowUp.objects.open()
         .filter(due_on__lte=today)
         # A case that moved to another province is no longer this counsellor's to see.
         .filter(Q(case__province=F("assignee__province")) | Q(assignee__role=Role.ADMIN))
-        .values("assignee")
-        .annotate(due=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    )
+
+
+def follow_up_digest_due(today: datetime.date) -> list[int]:
+    """The staff members with a follow-up due today or overdue."""
+    rows = _follow_ups_due(today).order_by("assignee").values_list("assignee", flat=True)
+    return list(rows.distinct())
+
+
+def follow_up_digest(today: datetime.date, ids: Sequence[int] | None = None) -> int:
+    """Each counsellor with follow-ups due today or overdue gets one digest a day (of the
+    staff members `ids` only, when given: a chunk)."""
+    sent = 0
+    due = _follow_ups_due(today)
+    if ids is not None:
+        due = due.filter(assignee__in=list(ids))
+    rows = due.values("assignee").annotate(
+        due=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
     )
     staff = User.objects.in_bulk([row["assignee"] for row in rows])
     for row in rows:
@@ -52,17 +77,27 @@ def follow_up_digest(today: datetime.date) -> int:
     return sent
 
 
-def documents_expiring(today: datetime.date) -> int:
-    """Workers whose passport, health certificate or judicial record expires within six
-    months, or before their planned departure, are told once per document and date."""
+def _documents_expiring(today: datetime.date) -> QuerySet[Document]:
     horizon = today + EXPIRY_HORIZON
-    documents = (
+    return (
         Document.objects.filter(type__code__in=EXPIRY_TYPES, expires_on__isnull=False)
         .exclude(status=Document.Status.RETURNED)
         .filter(Q(expires_on__lte=horizon) | Q(expires_on__lte=F("profile__case__departure_date")))
         .exclude(profile__case__stage__in=[Stage.WITHDRAWN, Stage.RETURNED, Stage.REINTEGRATED])
-        .select_related("type", "profile__user")
     )
+
+
+def documents_expiring_due(today: datetime.date) -> list[int]:
+    return _pks(_documents_expiring(today))
+
+
+def documents_expiring(today: datetime.date, ids: Sequence[int] | None = None) -> int:
+    """Workers whose passport, health certificate or judicial record expires within six
+    months, or before their planned departure, are told once per document and date (of
+    the documents `ids` only, when given)."""
+    documents = _documents_expiring(today).select_related("type", "profile__user")
+    if ids is not None:
+        documents = documents.filter(pk__in=list(ids))
     sent = 0
     for document in documents:
         notify(
@@ -76,19 +111,32 @@ def documents_expiring(today: datetime.date) -> int:
     return sent
 
 
-def eps_deposit_deadlines(today: datetime.date) -> int:
-    """Korea EPS workers who signed with COLAB are reminded a week before the 35-day
-    deposit deadline (Decision 16/2023), once per case."""
+def _eps_deposit_cases(today: datetime.date) -> QuerySet[Case]:
     since = today - datetime.timedelta(days=EPS_DEPOSIT_DAYS)
     until = today - datetime.timedelta(days=EPS_DEPOSIT_DAYS - EPS_WARN_DAYS)
-    cases = Case.objects.filter(
+    return Case.objects.filter(
         stage=Stage.CONTRACTED,
         programme__code="eps",
         contract_start__gte=since,
         contract_start__lte=until,
-    ).select_related("profile__user")
+    )
+
+
+def eps_deposit_deadlines_due(today: datetime.date) -> list[int]:
+    return _pks(_eps_deposit_cases(today))
+
+
+def eps_deposit_deadlines(today: datetime.date, ids: Sequence[int] | None = None) -> int:
+    """Korea EPS workers who signed with COLAB are reminded a week before the 35-day
+    deposit deadline (Decision 16/2023), once per case (of the cases `ids` only, when
+    given)."""
+    cases = _eps_deposit_cases(today).select_related("profile__user")
+    if ids is not None:
+        cases = cases.filter(pk__in=list(ids))
     sent = 0
     for case in cases:
+        if case.contract_start is None:  # not reached: the filter asks for a start
+            continue
         due = case.contract_start + datetime.timedelta(days=EPS_DEPOSIT_DAYS)
         notify(
             recipient=case.profile.user,
@@ -101,15 +149,26 @@ def eps_deposit_deadlines(today: datetime.date) -> int:
     return sent
 
 
-def contracts_ending(today: datetime.date) -> int:
-    """A case whose contract ends within 30 days gets a return follow-up for its counsellor."""
-    made = 0
-    ending = Case.objects.filter(
+def _contracts_ending(today: datetime.date) -> QuerySet[Case]:
+    return Case.objects.filter(
         stage=Stage.DEPARTED,
         contract_end__gte=today,
         contract_end__lte=today + datetime.timedelta(days=CONTRACT_ENDING_DAYS),
-    ).values_list("pk", flat=True)
-    for case_id in ending:
+    )
+
+
+def contracts_ending_due(today: datetime.date) -> list[int]:
+    return _pks(_contracts_ending(today))
+
+
+def contracts_ending(today: datetime.date, ids: Sequence[int] | None = None) -> int:
+    """A case whose contract ends within 30 days gets a return follow-up for its counsellor
+    (of the cases `ids` only, when given)."""
+    made = 0
+    ending = _contracts_ending(today)
+    if ids is not None:
+        ending = ending.filter(pk__in=list(ids))
+    for case_id in ending.values_list("pk", flat=True):
         with transaction.atomic():
             case = Case.objects.select_for_update().select_related("profile__user").get(pk=case_id)
             source = f"return:{case.contract_end:%Y-%m-%d}"
@@ -143,11 +202,18 @@ def contracts_ending(today: datetime.date) -> int:
     return made
 
 
-def returns_overdue(today: datetime.date) -> int:
+def returns_overdue_due(today: datetime.date) -> list[int]:
+    return _pks(Case.objects.return_overdue(today))
+
+
+def returns_overdue(today: datetime.date, ids: Sequence[int] | None = None) -> int:
     """Each case 30 days past its expected return is reported once to the province's
-    managers."""
+    managers (of the cases `ids` only, when given)."""
     sent = 0
-    for case in Case.objects.return_overdue(today).select_related("profile__user"):
+    overdue = Case.objects.return_overdue(today)
+    if ids is not None:
+        overdue = overdue.filter(pk__in=list(ids))
+    for case in overdue.select_related("profile__user"):
         for manager in User.objects.filter(
             role=Role.MANAGER, province_id=case.province_id, is_active=True
         ):
@@ -162,12 +228,26 @@ def returns_overdue(today: datetime.date) -> int:
     return sent
 
 
-def weekly_summary(today: datetime.date) -> int:
-    """Centre managers get the week's figures of their province every Monday."""
+def _summary_managers() -> QuerySet[User]:
+    return User.objects.filter(role=Role.MANAGER, is_active=True, province__isnull=False)
+
+
+def weekly_summary_due(today: datetime.date) -> list[int]:
+    return _pks(_summary_managers())
+
+
+def weekly_summary(today: datetime.date, ids: Sequence[int] | None = None) -> int:
+    """Centre managers get the week's figures of their province every Monday (the managers
+    `ids` only, when given)."""
     week_ago = today - datetime.timedelta(days=7)
     iso_year, iso_week, _day = today.isocalendar()
     sent = 0
-    for manager in User.objects.filter(role=Role.MANAGER, is_active=True, province__isnull=False):
+    managers = _summary_managers()
+    if ids is not None:
+        managers = managers.filter(pk__in=list(ids))
+    for manager in managers.order_by("pk"):
+        if manager.province_id is None:  # not reached: the managers have a province
+            continue
         cases = Case.objects.filter(province_id=manager.province_id)
         figures = {
             "registrations": WorkerProfile.objects.filter(
