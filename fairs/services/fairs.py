@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from fairs import rules, selectors, transitions
-from fairs.models import Fair, FairEvent, JobOrder, Participation, Registration
+from fairs.models import FAIR_FIELDS, Fair, FairEvent, JobOrder, Participation, Registration
 from fairs.services.common import (
     EDITABLE,
     FairError,
@@ -35,19 +35,6 @@ from notifications.services import notify
 
 if TYPE_CHECKING:
     from accounts.models import Province
-
-#: Fields a fair's form may change, with the status moves kept to their own services.
-FAIR_FIELDS = [
-    "title",
-    "description",
-    "starts_at",
-    "ends_at",
-    "commune",
-    "address",
-    "online_url",
-    "capacity",
-    "registration_deadline",
-]
 
 
 def _check_licences(fair: Fair, day: datetime.date) -> None:
