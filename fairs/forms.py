@@ -13,7 +13,7 @@ from accounts.formfields import integer_field, model_choice_field
 from accounts.models import Commune, Province, User
 from accounts.text import as_id
 from accounts.validators import plausible_date
-from fairs.models import Fair, JobOrder, Participation, Registration
+from fairs.models import FAIR_FIELDS, Fair, JobOrder, Participation, Registration
 from markets.models import Enterprise, Market, Programme
 
 
@@ -41,17 +41,7 @@ class FairForm(forms.ModelForm):
 
     class Meta:
         model = Fair
-        fields = [
-            "title",
-            "description",
-            "starts_at",
-            "ends_at",
-            "commune",
-            "address",
-            "online_url",
-            "capacity",
-            "registration_deadline",
-        ]
+        fields = FAIR_FIELDS
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),

@@ -125,6 +125,21 @@ class Fair(models.Model):
         return self.status == Fair.Status.PUBLISHED and now < self.closes_at
 
 
+#: The fields of a fair its form may change (FairForm, services.fair_create and
+#: fair_update); the status moves are kept to their own services.
+FAIR_FIELDS = (
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "commune",
+    "address",
+    "online_url",
+    "capacity",
+    "registration_deadline",
+)
+
+
 EVENT_WORDS = {
     "checked_in": _("checked in"),
     "added": _("added"),

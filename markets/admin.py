@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from markets import services
 from markets.models import (
+    ENTERPRISE_COLUMNS,
     DepartureStat,
     DepartureTotal,
     Enterprise,
@@ -240,22 +241,7 @@ class DepartureTotalAdmin(admin.ModelAdmin):
 class EnterpriseAdminForm(forms.ModelForm):
     class Meta:
         model = Enterprise
-        fields = [
-            "licence_number",
-            "name",
-            "short_name",
-            "address",
-            "status",
-            "licence_issued_on",
-            "suspended_from",
-            "suspended_until",
-            "revoked_on",
-            "decision_reference",
-            "markets",
-            "phone",
-            "email",
-            "is_demo",
-        ]
+        fields = [*ENTERPRISE_COLUMNS, "is_demo"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

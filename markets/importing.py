@@ -16,27 +16,13 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from markets import rules
-from markets.models import LicenceStatus
+from markets.models import ENTERPRISE_COLUMNS, LicenceStatus
 from markets.services import EnterpriseRow, RegisterRow
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 
-COLUMNS = (
-    "licence_number",
-    "name",
-    "short_name",
-    "address",
-    "status",
-    "licence_issued_on",
-    "suspended_from",
-    "suspended_until",
-    "revoked_on",
-    "decision_reference",
-    "markets",
-    "phone",
-    "email",
-)
+COLUMNS = ENTERPRISE_COLUMNS
 REQUIRED = ("licence_number", "name")
 DATE_COLUMNS = ("licence_issued_on", "suspended_from", "suspended_until", "revoked_on")
 

@@ -701,6 +701,30 @@ class Enterprise(models.Model):
         )
 
 
+#: The register's columns, in the order of the import file and the admin form: the licence
+#: number names the enterprise, `markets` lists the codes of the markets it serves, and
+#: every other column is a field the register may change.
+ENTERPRISE_COLUMNS = (
+    "licence_number",
+    "name",
+    "short_name",
+    "address",
+    "status",
+    "licence_issued_on",
+    "suspended_from",
+    "suspended_until",
+    "revoked_on",
+    "decision_reference",
+    "markets",
+    "phone",
+    "email",
+)
+#: What a row of an import or of the national register may change (its markets apart).
+ENTERPRISE_ROW_FIELDS = tuple(
+    name for name in ENTERPRISE_COLUMNS if name not in ("licence_number", "markets")
+)
+
+
 class EnterpriseNameToken(models.Model):
     """One distinctive word of a registered name (rules.name_tokens), written by
     services.enterprise_save: the index the look-alike warning searches."""

@@ -24,6 +24,7 @@ from accounts.models import Commune, Province, Role
 from accounts.transitions import TransitionRefused
 from markets import rules
 from markets.models import (
+    ENTERPRISE_ROW_FIELDS,
     Complaint,
     ComplaintAttachment,
     ComplaintEvent,
@@ -426,19 +427,7 @@ def enterprise_import(*, by: User, rows: Sequence[EnterpriseRow]) -> ImportResul
         enterprise = existing.get(row.licence_number) or Enterprise(
             licence_number=row.licence_number
         )
-        for name in (
-            "name",
-            "short_name",
-            "address",
-            "status",
-            "licence_issued_on",
-            "suspended_from",
-            "suspended_until",
-            "revoked_on",
-            "decision_reference",
-            "phone",
-            "email",
-        ):
+        for name in ENTERPRISE_ROW_FIELDS:
             setattr(enterprise, name, getattr(row, name))
         try:
             _saved, was_created = _save_enterprise(
@@ -454,13 +443,6 @@ def enterprise_import(*, by: User, rows: Sequence[EnterpriseRow]) -> ImportResul
         created += was_created
         updated += not was_created
     return ImportResult(created=created, updated=updated)
-
-
-# What a register row may change, by its column name (markets: the codes it lists).
-REGISTER_COLUMNS = (
-    "name", "short_name", "address", "status", "licence_issued_on", "suspended_from",
-    "suspended_until", "revoked_on", "decision_reference", "phone", "email",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -506,7 +488,7 @@ def enterprise_register_apply(
                     .first()
                 ) or Enterprise(licence_number=row.licence_number)
                 changed = enterprise.pk is None
-                for name in REGISTER_COLUMNS:
+                for name in ENTERPRISE_ROW_FIELDS:
                     if name in item.columns or (enterprise.pk is None and name == "status"):
                         value = getattr(row, name)
                         if getattr(enterprise, name) != value:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from markets import feeds, views
+from markets import feeds, staff_views, views
 
 app_name = "markets"
 
@@ -13,7 +13,7 @@ urlpatterns = [
     path("notices/feed/<int:code>/", feeds.NoticeFeed(), name="notice_feed_province"),
     path("notices/<int:pk>/", views.notice_detail, name="notice"),
     path("enterprises/", views.enterprise_list, name="enterprise_list"),
-    path("enterprises/import/", views.enterprise_import, name="enterprise_import"),
+    path("enterprises/import/", staff_views.enterprise_import, name="enterprise_import"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise"),
     path("report-fraud/", views.fraud_report_create, name="report_fraud"),
     path("report-fraud/sent/", views.fraud_report_sent, name="fraud_report_sent"),
@@ -21,49 +21,65 @@ urlpatterns = [
     path("complain/sent/", views.complaint_sent, name="complaint_sent"),
     path("me/complaints/", views.my_complaints, name="my_complaints"),
     path("me/complaints/<int:pk>/", views.my_complaint, name="my_complaint"),
-    path("staff/complaints/", views.staff_complaint_list, name="staff_complaints"),
-    path("staff/complaints/<int:pk>/", views.staff_complaint, name="staff_complaint"),
+    path("staff/complaints/", staff_views.staff_complaint_list, name="staff_complaints"),
+    path("staff/complaints/<int:pk>/", staff_views.staff_complaint, name="staff_complaint"),
     path(
-        "staff/complaints/<int:pk>/take/", views.staff_complaint_take, name="staff_complaint_take"
+        "staff/complaints/<int:pk>/take/",
+        staff_views.staff_complaint_take,
+        name="staff_complaint_take",
     ),
     path(
         "staff/complaints/<int:pk>/close/",
-        views.staff_complaint_close,
+        staff_views.staff_complaint_close,
         name="staff_complaint_close",
     ),
     path(
         "staff/complaints/<int:pk>/files/<int:file_pk>/",
-        views.staff_complaint_attachment,
+        staff_views.staff_complaint_attachment,
         name="staff_complaint_attachment",
     ),
-    path("staff/enterprises/<int:pk>/", views.staff_enterprise, name="staff_enterprise"),
-    path("staff/notices/", views.staff_notice_list, name="staff_notices"),
-    path("staff/notices/new/", views.staff_notice_create, name="staff_notice_create"),
-    path("staff/notices/<int:pk>/", views.staff_notice_detail, name="staff_notice"),
+    path("staff/enterprises/<int:pk>/", staff_views.staff_enterprise, name="staff_enterprise"),
+    path("staff/notices/", staff_views.staff_notice_list, name="staff_notices"),
+    path("staff/notices/new/", staff_views.staff_notice_create, name="staff_notice_create"),
+    path("staff/notices/<int:pk>/", staff_views.staff_notice_detail, name="staff_notice"),
     path(
         "staff/notices/<int:pk>/schedule/",
-        views.staff_notice_schedule,
+        staff_views.staff_notice_schedule,
         name="staff_notice_schedule",
     ),
     path(
-        "staff/notices/<int:pk>/publish/", views.staff_notice_publish, name="staff_notice_publish"
+        "staff/notices/<int:pk>/publish/",
+        staff_views.staff_notice_publish,
+        name="staff_notice_publish",
     ),
     path(
         "staff/notices/<int:pk>/unschedule/",
-        views.staff_notice_unschedule,
+        staff_views.staff_notice_unschedule,
         name="staff_notice_unschedule",
     ),
     path(
-        "staff/notices/<int:pk>/archive/", views.staff_notice_archive, name="staff_notice_archive"
+        "staff/notices/<int:pk>/archive/",
+        staff_views.staff_notice_archive,
+        name="staff_notice_archive",
     ),
-    path("staff/fraud-reports/", views.staff_fraud_list, name="staff_fraud_reports"),
-    path("staff/fraud-reports/<int:pk>/", views.staff_fraud_detail, name="staff_fraud_report"),
-    path("staff/fraud-reports/<int:pk>/take/", views.staff_fraud_take, name="staff_fraud_take"),
-    path("staff/fraud-reports/<int:pk>/link/", views.staff_fraud_link, name="staff_fraud_link"),
-    path("staff/fraud-reports/<int:pk>/close/", views.staff_fraud_close, name="staff_fraud_close"),
+    path("staff/fraud-reports/", staff_views.staff_fraud_list, name="staff_fraud_reports"),
+    path(
+        "staff/fraud-reports/<int:pk>/", staff_views.staff_fraud_detail, name="staff_fraud_report"
+    ),
+    path(
+        "staff/fraud-reports/<int:pk>/take/", staff_views.staff_fraud_take, name="staff_fraud_take"
+    ),
+    path(
+        "staff/fraud-reports/<int:pk>/link/", staff_views.staff_fraud_link, name="staff_fraud_link"
+    ),
+    path(
+        "staff/fraud-reports/<int:pk>/close/",
+        staff_views.staff_fraud_close,
+        name="staff_fraud_close",
+    ),
     path(
         "staff/fraud-reports/<int:pk>/files/<int:file_pk>/",
-        views.staff_fraud_attachment,
+        staff_views.staff_fraud_attachment,
         name="staff_fraud_attachment",
     ),
 ]

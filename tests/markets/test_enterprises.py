@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from markets import selectors, services
 from markets.models import Enterprise, EnterpriseEvent, LicenceStatus
-from markets.views import IMPORT_SESSION_KEY
+from markets.staff_views import IMPORT_SESSION_KEY
 from tests.conftest import login_staff
 from tests.markets.factories import MarketFactory, enterprise
 from tests.mrc.test_pages import assert_self_contained
