@@ -642,6 +642,8 @@ class Assignment(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        # The case page reads the newest page of its timeline off these (case, time) indexes.
+        indexes = [models.Index(fields=["case", "at"])]
 
     def __str__(self) -> str:
         return f"{self.case_id} -> {self.assigned_to_id}"
@@ -712,6 +714,7 @@ class CounsellingSession(models.Model):
             # The sessions list's order, walked straight off the index to any page.
             models.Index(fields=["province", "-held_at", "-id"], name="session_by_province"),
             models.Index(fields=["contact_phone"]),
+            models.Index(fields=["case", "held_at"]),
         ]
 
     def __str__(self) -> str:
@@ -733,6 +736,7 @@ class CaseNote(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["case", "at"])]
 
     def __str__(self) -> str:
         return self.text[:40]
@@ -798,6 +802,7 @@ class CheckIn(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["case", "at"])]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.at:%d/%m/%Y}"
