@@ -273,21 +273,30 @@ class DuplicateIdAttempt(models.Model):
 
 
 class SensitiveRead(models.Model):
-    """A staff member saw a worker's sensitive fields: who, when, which worker, where."""
+    """A staff member saw a worker's sensitive fields: who, which worker, where, which day.
+
+    One row per staff member, worker, place and day, stamped with the first read of that
+    day: later reads the same day add nothing (docs/security.md, "Sensitive reads")."""
 
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     profile = models.ForeignKey(WorkerProfile, on_delete=models.CASCADE, related_name="reads")
     read_at = models.DateTimeField(default=timezone.now)
+    day = models.DateField(default=timezone.localdate)
     context = models.CharField(max_length=100)
 
     personal_data = PersonalData(
         fields={"context": How.KEEP},
-        why="Which staff member read her file and where (a page name): the audit of "
-        "staff access is kept, pointing at the anonymised profile.",
+        why="Which staff member read her file, where (a page name) and on which day: the "
+        "audit of staff access is kept, pointing at the anonymised profile.",
     )
 
     class Meta:
         ordering = ["-read_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "staff", "day", "context"], name="sensitive_read_once_a_day"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.staff} read {self.profile} ({self.context})"
