@@ -562,12 +562,11 @@ def dashboard(
         key=lambda kv: (-kv[1], vietnamese_sort_key(kv[0])),
     )[:20]
     cases = _cases(province)
-    if now is not None and province is None:  # counted by the last run, not a million rows
-        stages = dict(
-            MonthlyFigure.objects.filter(figure=MonthlyFigure.Figure.CASES_BY_STAGE)
-            .values_list("key")
-            .annotate(n=Sum("count"))
-        )
+    if now is not None:  # counted by the last run, not across a province's every case
+        stage_rows = MonthlyFigure.objects.filter(figure=MonthlyFigure.Figure.CASES_BY_STAGE)
+        if province is not None:
+            stage_rows = stage_rows.filter(province=province)
+        stages = dict(stage_rows.values_list("key").annotate(n=Sum("count")))
         snapshot = {
             "preparing": sum(stages.get(stage, 0) for stage in PREPARING),
             "abroad": stages.get(Stage.DEPARTED, 0),

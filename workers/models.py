@@ -582,6 +582,18 @@ class Case(models.Model):
                 include=["stage", "market", "profile"],
                 name="case_departures",
             ),
+            # A province's dashboard counts its returns of the open month and its overdue
+            # returns from these alone (the national return_due index read every province's).
+            models.Index(
+                fields=["province", "return_date"],
+                condition=models.Q(return_date__isnull=False),
+                name="case_returns",
+            ),
+            models.Index(
+                fields=["province", "contract_end"],
+                condition=models.Q(stage="departed"),
+                name="case_abroad_until",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -722,6 +734,13 @@ class CounsellingSession(models.Model):
         indexes = [
             # The sessions list's order, walked straight off the index to any page.
             models.Index(fields=["province", "-held_at", "-id"], name="session_by_province"),
+            # Covering (PostgreSQL): a province's open month by channel and topic is counted
+            # from the index alone (the one above made it read the table's pages).
+            models.Index(
+                fields=["province", "held_at"],
+                include=["channel", "topics"],
+                name="session_by_province_cover",
+            ),
             models.Index(fields=["contact_phone"]),
             models.Index(fields=["case", "held_at"]),
         ]

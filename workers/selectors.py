@@ -424,7 +424,7 @@ def follow_ups_due(user: User, today: datetime.date) -> QuerySet[FollowUp]:
 
 
 #: Items of a case's timeline a page shows; older ones are a "see older" link away.
-TIMELINE_PAGE = 50
+TIMELINE_PAGE = 20
 #: The timeline's sources, in the order that breaks a tie of time (higher first).
 _TIMELINE_KINDS = ("assignment", "check_in", "note", "session", "event")
 

@@ -337,7 +337,7 @@ def test_the_case_page_query_count_does_not_grow_with_the_case_history(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url).text
 
-    assert page.count("Note ") >= 7  # the history is on the page
+    assert "Note 5" in page  # the newest of the history is on the page
     claims = [q for q in few.captured_queries if "prioritygroupclaim" in q["sql"]]
     assert len(claims) == 1  # read once, for the checklist and the sensitive section
 
@@ -629,7 +629,7 @@ def test_see_older_walks_the_whole_history_once_without_javascript(client, couns
         address = url + html.unescape(older.group(1)) if older else ""
         assert ("Mới nhất" in page) == (pages > 1)
 
-    assert pages == 3  # 110 items, 50 a page
+    assert pages == -(-110 // selectors.TIMELINE_PAGE)  # 110 items, a page at a time
     expected = [f"Event {i};" for i in range(70)] + [f"Note {i};" for i in range(40)]
     assert sorted(seen) == sorted(expected)
 
