@@ -102,6 +102,9 @@ def django_env(database_url: str, redis_url: str) -> dict[str, str]:
         "EMAIL_HOST": "localhost",
         "ALLOW_CONSOLE_SMS_IN_PRODUCTION": "1",
         "SECRET_KEY": "load-only-" + secrets.token_urlsafe(40),
+        # Fixed, unlike SECRET_KEY: the second factors seed_load stored in a database that
+        # is reused between runs (the saturation mode's mrc_bench) must decrypt next time.
+        "MFA_ENCRYPTION_KEY": "load-only-mfa-key-of-the-published-demo-second-factor",
         "ALLOWED_HOSTS": HOST,
         "BEHIND_TLS_PROXY": "1",
         "DATABASE_URL": database_url,

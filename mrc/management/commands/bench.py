@@ -391,7 +391,13 @@ class Command(BaseCommand):
             TOTP.activate(admin, generate_totp_secret())
         national = Client()
         national.force_login(admin)
-        case = Case.objects.filter(province=province).order_by("-updated_at", "-id")[100]
+        # A seeded worker's case (with a personal ID to search; `make load` adds its own).
+        case = (
+            Case.objects.filter(province=province)
+            .exclude(profile__personal_id=None)
+            .exclude(profile__personal_id="")
+            .order_by("-updated_at", "-id")[100]
+        )
         # The longest histories (the seed's LONG_HISTORIES), and a case of the same province
         # with the seed's usual five events, each read by a counsellor of that province.
         long_case_id, long_events = (
