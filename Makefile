@@ -86,12 +86,15 @@ bench: install
 		ALLOW_CONSOLE_SMS_IN_PRODUCTION=1 $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 ## The portal under load on this machine (gunicorn, Celery, PostgreSQL, Redis; locust headless):
-## make load LOAD_USERS=80 LOAD_TIME=5m; LOAD_USERS=20,40,80 tries each in turn. See loadtest/run.py
+## make load LOAD_USERS=80 LOAD_TIME=5m; LOAD_USERS=20,40,80 tries each in turn.
+## Capacity: make load LOAD_MODE=saturate (closed loops, no think time: req/s of the trivial
+## view, the anonymous and the counsellor mix, on make bench's database). See loadtest/run.py
 LOAD_USERS ?= 80
 LOAD_TIME ?= 5m
+LOAD_MODE ?= mixed
 load: install
 	@$(BIN)/python -c 'import locust' 2>/dev/null || $(BIN)/python -m pip install --quiet ".[load]"
-	LOAD_USERS=$(LOAD_USERS) LOAD_TIME=$(LOAD_TIME) $(BIN)/python loadtest/run.py
+	LOAD_USERS=$(LOAD_USERS) LOAD_TIME=$(LOAD_TIME) LOAD_MODE=$(LOAD_MODE) $(BIN)/python loadtest/run.py
 
 ## A reminder job with 10,000 due messages, sent by 1 and then 2 Celery workers (PostgreSQL,
 ## Redis, a fake SMS sender); see loadtest/reminders.py

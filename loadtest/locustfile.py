@@ -11,6 +11,10 @@ Four kinds of visitor, in a fixed mix (weights below):
 - door keepers (counsellors at today's job fair): sign in the same way and check tickets in
   by code, one code each, then look at the door list.
 
+In the saturation mode (`LOAD_MODE=saturate`, loadtest/run.py) users wait nothing between
+requests (LOAD_WAIT=0, a closed loop), one kind at a time, and a fifth kind opens only the
+trivial view (/healthz) to measure the ceiling of the same servers.
+
 Every user signs in at most once and keeps its session. Sign-ins are paced below allauth's
 limit of 30 sign-ins a minute from one address (every locust user is 127.0.0.1).
 
@@ -43,7 +47,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import gevent
-from locust import FastHttpUser, between, events, task
+from locust import FastHttpUser, between, constant, events, task
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -187,7 +191,8 @@ class Visitor(FastHttpUser):
     """Someone on the portal through the TLS proxy; signs in at most once."""
 
     abstract = True
-    wait_time = between(1, 3)
+    # Think time between pages; LOAD_WAIT=0 (the saturation mode) makes a closed loop.
+    wait_time = constant(0) if os.environ.get("LOAD_WAIT", "").strip() == "0" else between(1, 3)
     default_headers = {"X-Forwarded-Proto": "https", "Accept-Language": "vi"}
 
     def on_start(self) -> None:
@@ -252,6 +257,18 @@ class Visitor(FastHttpUser):
             if response.status_code == 200 and b"<html" not in (response.content or b"")[:500]:
                 response.failure("not an HTML page")
             return response
+
+
+class Trivial(Visitor):
+    """The cheapest page the servers answer: the ceiling the other mixes are compared to.
+    A user of the saturation mode only (abstract, so never in the mixed scenario)."""
+
+    abstract = os.environ.get("LOAD_MODE", "").strip() != "saturate"
+
+    @task
+    def healthz(self) -> None:
+        with self.client.get("/healthz", name="trivial view (/healthz)", catch_response=True):
+            pass
 
 
 class Anonymous(Visitor):

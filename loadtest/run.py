@@ -7,7 +7,19 @@ runs locust headless, prints requests per second, p50/p95/p99, failures and 5xx 
 and stops everything it started, whether the run ends, fails or is interrupted (Ctrl+C,
 SIGTERM).
 
+With LOAD_MODE=saturate it measures capacity instead: closed loops (no think time), one
+kind of user at a time against the same servers: the trivial view (/healthz), the anonymous
+mix and the counsellor mix, and prints requests per second and each mix as a ratio of the
+trivial view's. Its database must hold at least 100,000 workers so that queries read
+realistic tables: by default the benchmark's (`make bench`, 1,000,000 workers), to which it
+adds the demo and load accounts.
+
 Settings, from the environment (the Makefile passes them on):
+
+    LOAD_MODE=saturate     the capacity mode above (default: the mixed scenario)
+    LOAD_SATURATE_USERS    closed-loop users per mix (default 16)
+    LOAD_SATURATE_TIME     length of each mix (default 90s; the first seconds, until every
+                           user is signed in, are not counted)
 
     LOAD_USERS=80          locust users; a list (20,40,80) runs each count in turn
     LOAD_TIME=5m           length of each run (locust's --run-time: 60s, 5m, 1h)
@@ -15,6 +27,7 @@ Settings, from the environment (the Makefile passes them on):
     LOAD_GUNICORN_WORKERS  gunicorn worker processes (default 2 x cores + 1: 5 on 2 cores;
                            docker-compose.yml says 3, which capped a run at ~24 req/s)
     LOAD_DATABASE_URL      default postgresql://postgres@127.0.0.1:5432/mrc_load
+                           (saturate: .../mrc_bench)
     LOAD_REDIS_URL         default redis://127.0.0.1:6379/3 (flushed at start: use your own)
     LOAD_PORT              default: a free port on 127.0.0.1
     LOAD_TICKETS           tickets to check in, topped up before each run (default 3000)
@@ -54,6 +67,15 @@ BIN = Path(sys.executable).parent
 VAR_DIR = BASE_DIR / "var" / "load"
 HOST = "127.0.0.1"  # loopback only: the load never leaves the machine
 P95_TARGET_MS = 300
+#: The saturation mode's mixes: (label, locust user class). The trivial view first: the
+#: counsellors' sign-ins (paced under allauth's limit) come last.
+SATURATION_MIXES = [
+    ("trivial view (/healthz)", "Trivial"),
+    ("anonymous mix", "Anonymous"),
+    ("counsellor mix", "Counsellor"),
+]
+SATURATION_MIN_WORKERS = 100_000
+SATURATION_TARGET = 0.2  # the counsellor mix, as a share of the trivial view's req/s
 # Checking a password costs ~0.3 s of CPU by design (PBKDF2 at Django's work factor): those
 # two requests are reported but held to no latency target; each user sends one.
 SLOW_BY_DESIGN = {"sign-in: worker password", "sign-in: staff password"}
@@ -80,6 +102,9 @@ def django_env(database_url: str, redis_url: str) -> dict[str, str]:
         "EMAIL_HOST": "localhost",
         "ALLOW_CONSOLE_SMS_IN_PRODUCTION": "1",
         "SECRET_KEY": "load-only-" + secrets.token_urlsafe(40),
+        # Fixed, unlike SECRET_KEY: the second factors seed_load stored in a database that
+        # is reused between runs (the saturation mode's mrc_bench) must decrypt next time.
+        "MFA_ENCRYPTION_KEY": "load-only-mfa-key-of-the-published-demo-second-factor",
         "ALLOWED_HOSTS": HOST,
         "BEHIND_TLS_PROXY": "1",
         "DATABASE_URL": database_url,
@@ -99,14 +124,14 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run(command, cwd=BASE_DIR, env=env, check=True)  # noqa: S603 - fixed program
 
 
-def create_database(url: str) -> None:
+def create_database(url: str, *, shared_ok: bool = False) -> None:
     import psycopg
 
     parts = urlsplit(url)
     if parts.hostname not in {HOST, "localhost"}:
         raise SystemExit(f"LOAD_DATABASE_URL must be on this machine ({HOST})")
     name = parts.path.lstrip("/")
-    if name in {"mrc", "mrc_bench"}:
+    if name == "mrc" or (name == "mrc_bench" and not shared_ok):
         raise SystemExit(f"{name} belongs to someone else: give the load test its own database")
     admin = parts._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as connection:
@@ -285,7 +310,13 @@ def verdict(rows: list[dict[str, str]], status: dict[str, dict[str, int]]) -> tu
 
 
 def run_locust(
-    users: int, run_time: str, port: int, env: dict[str, str], results: Path, data_file: Path
+    users: int,
+    run_time: str,
+    port: int,
+    env: dict[str, str],
+    results: Path,
+    data_file: Path,
+    classes: tuple[str, ...] = ("Anonymous", "Worker", "Counsellor", "DoorKeeper"),
 ) -> tuple[list[dict[str, str]], dict[str, dict[str, int]]]:
     spawn_rate = setting("LOAD_SPAWN_RATE", str(max(1, users // 10)))
     prefix = results / "locust"
@@ -295,7 +326,7 @@ def run_locust(
         "--headless", "--users", str(users), "--spawn-rate", spawn_rate,
         "--run-time", run_time, "--stop-timeout", "5",
         "--host", f"http://{HOST}:{port}", "--csv", str(prefix), "--only-summary",
-        "--loglevel", "WARNING",
+        "--loglevel", "WARNING", "--csv-full-history", *classes,
     ]  # fmt: skip
     locust_env = {**env, "LOAD_DATA": str(data_file), "LOAD_STATUS": str(status_file)}
     print(f"locust: {users} users for {run_time} (spawn rate {spawn_rate}/s)", flush=True)
@@ -309,6 +340,96 @@ def run_locust(
     return rows, status
 
 
+def steady_rate(prefix: Path, users: int) -> tuple[float, int, float]:
+    """(requests per second, failures, seconds measured) once every user is up and signed
+    in: from locust's history (a row a second per page), the requests other than sign-ins
+    between the first second after the last sign-in and the end."""
+    with Path(f"{prefix}_stats_history.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    seconds = sorted({int(r["Timestamp"]) for r in rows})
+    at: dict[int, dict[str, tuple[int, int]]] = {t: {} for t in seconds}
+    crowd: dict[int, int] = {}
+    for r in rows:
+        t = int(r["Timestamp"])
+        at[t][r["Name"]] = (int(r["Total Request Count"]), int(r["Total Failure Count"]))
+        crowd[t] = int(r["User Count"])
+
+    def counted(t: int) -> tuple[int, int]:
+        pages = [
+            v for name, v in at[t].items() if name != "Aggregated" and name.startswith("sign-in")
+        ]
+        total = at[t].get("Aggregated", (0, 0))
+        return total[0] - sum(v[0] for v in pages), total[1] - sum(v[1] for v in pages)
+
+    def signins(t: int) -> int:
+        return sum(v[0] for name, v in at[t].items() if name.startswith("sign-in"))
+
+    last = seconds[-1]
+    ready = [t for t in seconds if crowd[t] >= users and signins(t) == signins(last)]
+    start = ready[0] + 2 if ready else seconds[0]  # two seconds more: every loop turning
+    if last - start < 10:
+        raise RuntimeError(f"too short to measure ({last - start} s steady): raise the time")
+    done, failed = counted(last)
+    done0, failed0 = counted(start)
+    return (done - done0) / (last - start), failed - failed0, float(last - start)
+
+
+def saturate(
+    port: int,
+    env: dict[str, str],
+    stamp: str,
+    data_file: Path,
+    gunicorn_workers: str,
+    watched: dict[str, Callable[[], float]],
+) -> str:
+    """Each mix in a closed loop against the same servers; the table of req/s and ratios."""
+    users = int(setting("LOAD_SATURATE_USERS", "16"))
+    run_time = setting("LOAD_SATURATE_TIME", "90s")
+    closed = {**env, "LOAD_WAIT": "0", "LOAD_MODE": "saturate"}
+    measured: list[tuple[str, float, int, float, dict[str, float], float]] = []
+    for label, user_class in SATURATION_MIXES:
+        results = VAR_DIR / "results" / f"{stamp}-saturate-{user_class.lower()}"
+        results.mkdir(parents=True, exist_ok=True)
+        load_before = os.getloadavg()[0]
+        with cpu_meter(watched) as cores:
+            run_locust(users, run_time, port, closed, results, data_file, (user_class,))
+        rate, failures, span = steady_rate(results / "locust", users)
+        measured.append((label, rate, failures, span, cores, load_before))
+        print(f"{label}: {rate:.1f} req/s over {span:.0f} s, {failures} failures", flush=True)
+    base = measured[0][1] or 1.0
+    lines = [
+        f"Saturation: {users} closed-loop users per mix (no think time), {run_time} each, "
+        f"{gunicorn_workers} gunicorn workers",
+        "",
+        "| mix | req/s | ratio to trivial | failures | seconds counted | cores: gunicorn "
+        "| postgres | locust | machine | load before |",
+        "|" + "---|" * 10,
+    ]
+    for label, rate, failures, span, cores, load_before in measured:
+        lines.append(
+            f"| {label} | {rate:.1f} | {rate / base:.3f} | {failures} | {span:.0f} "
+            f"| {cores['gunicorn']:.2f} | {cores['postgres (all databases)']:.2f} "
+            f"| {cores['locust']:.2f} | {cores['machine (all processes)']:.2f} "
+            f"| {load_before:.2f} |"
+        )
+    counsellor = measured[-1][1] / base
+    lines += [
+        "",
+        f"counsellor mix / trivial view = {counsellor:.3f} (target >= {SATURATION_TARGET}) "
+        f"-> {'MET' if counsellor >= SATURATION_TARGET else 'NOT MET'}",
+        "locust runs on the same machine: its cores are taken from the servers' (column).",
+    ]
+    return "\n".join(lines)
+
+
+def worker_count(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        row = connection.execute("SELECT count(*) FROM workers_workerprofile").fetchone()
+        return int(row[0]) if row else 0
+
+
 def stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
@@ -316,7 +437,9 @@ def stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
 def main() -> int:
     counts = [int(n) for n in setting("LOAD_USERS", "80").split(",") if n.strip()]
     run_time = setting("LOAD_TIME", "5m")
-    database_url = setting("LOAD_DATABASE_URL", f"postgresql://postgres@{HOST}:5432/mrc_load")
+    saturating = setting("LOAD_MODE", "mixed") == "saturate"
+    database = "mrc_bench" if saturating else "mrc_load"
+    database_url = setting("LOAD_DATABASE_URL", f"postgresql://postgres@{HOST}:5432/{database}")
     redis_url = setting("LOAD_REDIS_URL", f"redis://{HOST}:6379/3")
     gunicorn_workers = setting("LOAD_GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1) + 1))
     port = int(setting("LOAD_PORT", "0")) or free_port()
@@ -329,9 +452,15 @@ def main() -> int:
     env = django_env(database_url, redis_url)
     data_file = VAR_DIR / "load-data.json"
 
-    create_database(database_url)
+    create_database(database_url, shared_ok=saturating)
     flush_redis(redis_url)
     manage(env, "migrate", "--noinput", "-v0")
+    if saturating and (found := worker_count(database_url)) < SATURATION_MIN_WORKERS:
+        raise SystemExit(
+            f"The saturation mode wants {SATURATION_MIN_WORKERS:,} workers or more in its "
+            f"database ({found:,} found): `make bench` seeds mrc_bench (BENCH_ARGS="
+            f"'--seed-only --workers {SATURATION_MIN_WORKERS}' for the smallest)."
+        )
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(env, "seed_demo", "--force")
     tickets = setting("LOAD_TICKETS", "3000")
@@ -357,6 +486,17 @@ def main() -> int:
         )
         wait_healthy(port, servers)
         print(f"gunicorn ({gunicorn_workers} workers) on {HOST}:{port}, celery up", flush=True)
+        watched: dict[str, Callable[[], float]] = {
+            "gunicorn": partial(tree_cpu, gunicorn),
+            "celery": partial(tree_cpu, celery),
+            "locust": locust_cpu,
+            "postgres (all databases)": partial(tree_cpu, postmaster()),
+        }
+        if saturating:
+            summary = saturate(port, env, stamp, data_file, gunicorn_workers, watched)
+            (VAR_DIR / "results" / f"{stamp}-saturate.md").write_text(summary + "\n")
+            print(f"\n{summary}\n", flush=True)
+            return 0
         for n, users in enumerate(counts):
             if n:
                 # Fresh tickets and a quiet minute: the sign-in limit counts the last 60 s.
@@ -365,12 +505,6 @@ def main() -> int:
             results = VAR_DIR / "results" / f"{stamp}-{users}u"
             results.mkdir(parents=True, exist_ok=True)
             load_before = os.getloadavg()[0]
-            watched: dict[str, Callable[[], float]] = {
-                "gunicorn": partial(tree_cpu, gunicorn),
-                "celery": partial(tree_cpu, celery),
-                "locust": locust_cpu,
-                "postgres (all databases)": partial(tree_cpu, postmaster()),
-            }
             with cpu_meter(watched) as cores:
                 rows, status = run_locust(users, run_time, port, env, results, data_file)
             servers.check()

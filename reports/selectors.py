@@ -458,12 +458,17 @@ def live_counts(province: Province | None, period: Period) -> Counts:
     )
 
 
-def summary_counts(first: datetime.date, last: datetime.date) -> Counts:
-    """The national figures of the whole months from `first` to `last`, from the summary."""
+def summary_counts(
+    first: datetime.date, last: datetime.date, province: Province | None = None
+) -> Counts:
+    """The figures of the whole months from `first` to `last`, from the summary: the
+    nation's, or one province's."""
     Figure = MonthlyFigure.Figure
     rows = MonthlyFigure.objects.filter(month__gte=first, month__lte=last).exclude(
         figure=Figure.CASES_BY_STAGE
     )
+    if province is not None:
+        rows = rows.filter(province=province)
     counts = Counts()
     into = {
         Figure.DEPARTURES_MARKET: counts.market,
@@ -485,23 +490,32 @@ def summary_counts(first: datetime.date, last: datetime.date) -> Counts:
 
 
 def latest_run(province: Province | None) -> SummaryRun | None:
-    """The summary the national view reads; provinces always count live."""
-    return SummaryRun.objects.order_by("-made_at").first() if province is None else None
+    """The summary the dashboards read (the nation's and each province's)."""
+    return SummaryRun.objects.order_by("-made_at").first()
+
+
+def summary_through(province: Province | None, run: SummaryRun | None) -> datetime.date | None:
+    """The last day the dashboard reads from the summary `run`. The nation reads all it
+    counted; a province only its closed months, and counts the open one live, so what a
+    counsellor records this month shows at once (a province's month is small)."""
+    if run is None or province is None:
+        return run.through if run is not None else None
+    return run.through.replace(day=1) - datetime.timedelta(days=1)
 
 
 def split(
-    period: Period, run: SummaryRun | None
+    period: Period, through: datetime.date | None
 ) -> tuple[tuple[datetime.date, datetime.date] | None, list[Period]]:
     """The months of the period read from the summary (first and last), and the days
     around them counted live: a month is read when the period holds all of it, or all of
-    what the summary counted of it (the period reaches the run's last day)."""
-    if run is None:
+    what the summary counted of it (the period reaches the summary's last day `through`)."""
+    if through is None:
         return None, [period]
     first = period.start if period.start.day == 1 else _first_of_next_month(period.start)
     day = datetime.timedelta(days=1)
-    if period.end >= run.through:
-        after = _first_of_next_month(run.through)  # the summary's last month, as counted
-        tail = Period(run.through + day, period.end)
+    if period.end >= through:
+        after = _first_of_next_month(through)  # the summary's last month, as counted
+        tail = Period(through + day, period.end)
     else:
         after = _first_of_next_month(period.end)
         if after - day != period.end:
@@ -514,9 +528,9 @@ def split(
 
 
 def period_counts(province: Province | None, period: Period, run: SummaryRun | None) -> Counts:
-    """The period's figures: from the summary `run` where it can (the nation), the rest live."""
-    months, live = split(period, run)
-    counts = summary_counts(*months) if months else Counts()
+    """The period's figures: from the summary `run` where it can, the rest live."""
+    months, live = split(period, summary_through(province, run))
+    counts = summary_counts(*months, province) if months else Counts()
     for part in live:
         counts.add(live_counts(province, part))
     return counts
@@ -524,21 +538,30 @@ def period_counts(province: Province | None, period: Period, run: SummaryRun | N
 
 def departures_total(province: Province | None, period: Period, run: SummaryRun | None) -> int:
     """Departures in the period, split like `period_counts` but counting nothing else."""
-    months, live = split(period, run)
+    months, live = split(period, summary_through(province, run))
     summarised = 0
     if months:
-        summarised = MonthlyFigure.objects.filter(
+        rows = MonthlyFigure.objects.filter(
             figure=MonthlyFigure.Figure.DEPARTURES_MARKET,
             month__gte=months[0],
             month__lte=months[1],
-        ).aggregate(n=Sum("count"))["n"]
+        )
+        if province is not None:
+            rows = rows.filter(province=province)
+        summarised = rows.aggregate(n=Sum("count"))["n"]
     return (summarised or 0) + sum(departures_in(province, part).count() for part in live)
 
 
 def dashboard(
-    province: Province | None, period: Period, today: datetime.date, user: User | None = None
+    province: Province | None,
+    period: Period,
+    today: datetime.date,
+    user: User | None = None,
+    *,
+    summary: bool = True,
 ) -> Dashboard:
-    now = latest_run(province)
+    """The figures of the period; `summary=False` counts everything live (tests compare)."""
+    now = latest_run(province) if summary else None
     counts = period_counts(province, period, now)
     year = Period(datetime.date(period.end.year, 1, 1), datetime.date(period.end.year, 12, 31))
     markets = {str(m.pk): m.name for m in Market.objects.only("pk", "name_vi", "name_en")}
@@ -552,12 +575,11 @@ def dashboard(
         key=lambda kv: (-kv[1], vietnamese_sort_key(kv[0])),
     )[:20]
     cases = _cases(province)
-    if now is not None:  # the nation: counted by the last run, not across a million rows
-        stages = dict(
-            MonthlyFigure.objects.filter(figure=MonthlyFigure.Figure.CASES_BY_STAGE)
-            .values_list("key")
-            .annotate(n=Sum("count"))
-        )
+    if now is not None:  # counted by the last run, not across a province's every case
+        stage_rows = MonthlyFigure.objects.filter(figure=MonthlyFigure.Figure.CASES_BY_STAGE)
+        if province is not None:
+            stage_rows = stage_rows.filter(province=province)
+        stages = dict(stage_rows.values_list("key").annotate(n=Sum("count")))
         snapshot = {
             "preparing": sum(stages.get(stage, 0) for stage in PREPARING),
             "abroad": stages.get(Stage.DEPARTED, 0),

@@ -306,21 +306,30 @@ class DuplicateIdAttempt(models.Model):
 
 
 class SensitiveRead(models.Model):
-    """A staff member saw a worker's sensitive fields: who, when, which worker, where."""
+    """A staff member saw a worker's sensitive fields: who, which worker, where, which day.
+
+    One row per staff member, worker, place and day, stamped with the first read of that
+    day: later reads the same day add nothing (docs/security.md, "Sensitive reads")."""
 
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     profile = models.ForeignKey(WorkerProfile, on_delete=models.CASCADE, related_name="reads")
     read_at = models.DateTimeField(default=timezone.now)
+    day = models.DateField(default=timezone.localdate)
     context = models.CharField(max_length=100)
 
     personal_data = PersonalData(
         fields={"context": How.KEEP},
-        why="Which staff member read her file and where (a page name): the audit of "
-        "staff access is kept, pointing at the anonymised profile.",
+        why="Which staff member read her file, where (a page name) and on which day: the "
+        "audit of staff access is kept, pointing at the anonymised profile.",
     )
 
     class Meta:
         ordering = ["-read_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "staff", "day", "context"], name="sensitive_read_once_a_day"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.staff} read {self.profile} ({self.context})"
@@ -606,6 +615,18 @@ class Case(models.Model):
                 include=["stage", "market", "profile"],
                 name="case_departures",
             ),
+            # A province's dashboard counts its returns of the open month and its overdue
+            # returns from these alone (the national return_due index read every province's).
+            models.Index(
+                fields=["province", "return_date"],
+                condition=models.Q(return_date__isnull=False),
+                name="case_returns",
+            ),
+            models.Index(
+                fields=["province", "contract_end"],
+                condition=models.Q(stage="departed"),
+                name="case_abroad_until",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -675,6 +696,8 @@ class Assignment(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        # The case page reads the newest page of its timeline off these (case, time) indexes.
+        indexes = [models.Index(fields=["case", "at"])]
 
     def __str__(self) -> str:
         return f"{self.case_id} -> {self.assigned_to_id}"
@@ -744,7 +767,15 @@ class CounsellingSession(models.Model):
         indexes = [
             # The sessions list's order, walked straight off the index to any page.
             models.Index(fields=["province", "-held_at", "-id"], name="session_by_province"),
+            # Covering (PostgreSQL): a province's open month by channel and topic is counted
+            # from the index alone (the one above made it read the table's pages).
+            models.Index(
+                fields=["province", "held_at"],
+                include=["channel", "topics"],
+                name="session_by_province_cover",
+            ),
             models.Index(fields=["contact_phone"]),
+            models.Index(fields=["case", "held_at"]),
         ]
 
     def __str__(self) -> str:
@@ -766,6 +797,7 @@ class CaseNote(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["case", "at"])]
 
     def __str__(self) -> str:
         return self.text[:40]
@@ -831,6 +863,7 @@ class CheckIn(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["case", "at"])]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.at:%d/%m/%Y}"

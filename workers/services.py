@@ -559,8 +559,22 @@ def profile_fill_imported(*, profile: WorkerProfile, values: dict[str, Any]) -> 
 
 
 def sensitive_read_record(*, staff: User, profile: WorkerProfile, context: str) -> None:
-    """Log that a staff member was shown a worker's sensitive fields."""
-    SensitiveRead.objects.create(staff=staff, profile=profile, context=context)
+    """Log that a staff member was shown a worker's sensitive fields: the first time each
+    day (and place) only. One statement either way (INSERT ... ON CONFLICT DO NOTHING), so
+    a page costs the same queries on its first view of the day and its hundredth."""
+    now = timezone.now()
+    SensitiveRead.objects.bulk_create(
+        [
+            SensitiveRead(
+                staff=staff,
+                profile=profile,
+                context=context[:100],
+                read_at=now,
+                day=timezone.localdate(now),
+            )
+        ],
+        ignore_conflicts=True,
+    )
 
 
 @transaction.atomic

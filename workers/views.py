@@ -47,6 +47,8 @@ from workers.reference import PriorityGroup
 from workers.uploads import MAX_BYTES, RejectedUpload, clean_upload
 
 WORKERS_PER_PAGE = 50
+#: Follow-ups done that the case page still lists (the open ones are all there).
+FOLLOW_UPS_DONE_SHOWN = 5
 
 
 def consent_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -416,8 +418,18 @@ def staff_worker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "person": profile.user,
         "case": case,
         "today": today,
-        "timeline": selectors.case_timeline(case),
-        "follow_ups": case.follow_ups.select_related("assignee").order_by("done_at", "due_on"),
+        "timeline": selectors.case_timeline(
+            case, before=selectors.timeline_cursor_parse(request.GET.get("older"))
+        ),
+        # What needs doing is always on the page; of what is done, the latest few.
+        "follow_ups": [
+            *case.follow_ups.filter(done_at__isnull=True)
+            .select_related("assignee")
+            .order_by("due_on", "pk"),
+            *case.follow_ups.filter(done_at__isnull=False)
+            .select_related("assignee")
+            .order_by("-done_at", "-pk")[:FOLLOW_UPS_DONE_SHOWN],
+        ],
         "moves": rules.allowed_moves(case.stage, case.held_from),
         "note_form": NoteForm(),
         "checklist": checklist,

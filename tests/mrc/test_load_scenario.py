@@ -122,3 +122,24 @@ def test_seed_load_writes_what_the_scenario_reads(tmp_path: Path) -> None:
     counsellor = User.objects.get(email=data["counsellors"][0])
     assert counsellor.check_password(data["password"])
     assert Authenticator.objects.filter(user=counsellor, type=Authenticator.Type.TOTP).exists()
+
+
+def test_the_saturation_rate_counts_only_the_seconds_after_every_sign_in(tmp_path):
+    from loadtest.run import steady_rate
+
+    header = "Timestamp,User Count,Type,Name,Requests/s,Failures/s,Total Request Count,"
+    header += "Total Failure Count\n"
+    rows = []
+    for second in range(40):
+        signed = min(second, 4)  # four users sign in over the first four seconds, slowly
+        pages = 0 if second < 5 else 100 * (second - 5)  # then 100 pages a second
+        rows += [
+            f"{1000 + second},4,POST,sign-in: staff password,0,0,{signed},0",
+            f"{1000 + second},4,GET,caseload,0,0,{pages},0",
+            f"{1000 + second},4,,Aggregated,0,0,{signed + pages},0",
+        ]
+    (tmp_path / "locust_stats_history.csv").write_text(header + "\n".join(rows) + "\n")
+
+    rate, failures, seconds = steady_rate(tmp_path / "locust", users=4)
+
+    assert (rate, failures, seconds) == (100.0, 0, 33.0)

@@ -153,7 +153,10 @@ def test_departures_recorded_after_a_rebuild_count_at_the_next_one(history, lao_
     rebuilt = selectors.dashboard(None, year, TODAY)
 
     assert waiting == before  # until the next run, ten minutes at most
-    assert province == selectors.live_counts(lao_cai, year).departures  # provinces: at once
+    # A province counts its open month at once; a departure dated in a closed month waits
+    # for the next run like the nation's.
+    assert province == selectors.live_counts(lao_cai, year).departures - 1
+    assert selectors.dashboard(lao_cai, year, TODAY).departures == province + 1
     assert rebuilt.departures == before + 2
     assert rebuilt.departures == selectors.live_counts(None, year).departures
 
@@ -180,5 +183,41 @@ def test_the_national_dashboard_says_when_past_months_were_counted(client, admin
     province = client.get(reverse("reports:dashboard"), {"province": "15"})
 
     assert 'id="summarised"' in nation.text
-    assert 'id="summarised"' not in province.text
-    assert province.context["board"].summarised_at is None
+    assert "Tháng này được đếm ngay" in province.text  # its past months: the summary's
+
+
+@pytest.mark.parametrize(
+    "start, end",
+    [
+        (datetime.date(TODAY.year - 1, 1, 1), TODAY),
+        (days_ago(150), days_ago(20)),
+        (days_ago(500), days_ago(45)),
+        (TODAY.replace(day=1), TODAY),
+        (days_ago(60), datetime.date(TODAY.year, 12, 31)),
+    ],
+)
+def test_a_province_dashboard_from_the_summary_shows_the_figures_it_counted_live(
+    history, lao_cai, start, end
+):
+    period = selectors.Period(start, end)
+    before = selectors.dashboard(lao_cai, period, TODAY, summary=False)  # as it always counted
+
+    services.monthly_figures_rebuild(today=TODAY)
+    after = selectors.dashboard(lao_cai, period, TODAY)
+
+    assert after.summarised_at is not None
+    assert figures(after) == figures(before)
+    gone = Case.objects.filter(province=lao_cai, departure_date__range=(start, end))
+    assert before.departures == gone.count()
+
+
+def test_a_province_counts_its_open_month_live(history, lao_cai, counsellor):
+    services.monthly_figures_rebuild(today=TODAY)
+    period = selectors.Period(TODAY.replace(day=1), TODAY)
+    sessions = selectors.dashboard(lao_cai, period, TODAY).sessions
+    nation = selectors.dashboard(None, period, TODAY).sessions
+
+    session(counsellor, history[0], TODAY, "phone", ["fees"])  # after the rebuild
+
+    assert selectors.dashboard(lao_cai, period, TODAY).sessions == sessions + 1
+    assert selectors.dashboard(None, period, TODAY).sessions == nation  # at the next run

@@ -1,11 +1,12 @@
+import datetime
 import json
 
 import pytest
 from django.urls import reverse
 
-from accounts.models import Consent, ConsentText, User
+from accounts.models import Consent, ConsentText, Role, User
 from tests.conftest import login_staff
-from tests.factories import WorkerFactory
+from tests.factories import StaffFactory, WorkerFactory
 from tests.workers.factories import (
     VALID_ID,
     ProfileFactory,
@@ -450,6 +451,33 @@ def test_the_staff_worker_page_shows_sensitive_fields_and_logs_the_read(client, 
     assert response.status_code == 200
     assert "Mông" in response.text
     assert SensitiveRead.objects.filter(staff=counsellor, profile=profile).count() == 1
+
+
+def test_sensitive_reads_are_logged_once_a_day_per_staff_worker_and_place(
+    client, counsellor, stored_document
+):
+    profile = stored_document.profile
+    colleague = StaffFactory(role=Role.COUNSELLOR, province=counsellor.province)
+    page = reverse("workers:staff_worker", args=[profile.pk])
+    login_staff(client, counsellor)
+
+    for _ in range(3):
+        client.get(page)
+    client.get(reverse("workers:document_file", args=[stored_document.pk]))
+    first = SensitiveRead.objects.get(staff=counsellor, context="worker_page")
+    SensitiveRead.objects.filter(pk=first.pk).update(day=first.day - datetime.timedelta(days=1))
+    client.get(page)  # a new day: a new row
+    login_staff(client, colleague)
+    client.get(page)
+
+    reads = SensitiveRead.objects.filter(profile=profile)
+    assert sorted(reads.values_list("staff_id", "context")) == sorted([
+        (counsellor.pk, "worker_page"),
+        (counsellor.pk, "worker_page"),
+        (counsellor.pk, "document:passport"),
+        (colleague.pk, "worker_page"),
+    ])  # fmt: skip
+    assert SensitiveRead.objects.get(pk=first.pk).read_at == first.read_at  # the first read
 
 
 def test_the_case_page_says_when_no_document_is_uploaded_and_lists_those_that_are(

@@ -1,0 +1,1 @@
+"""The load scenario (locust) and its runner: `make load`."""
