@@ -96,6 +96,8 @@ def record(
         shown: Any = value
         if getattr(model_field, "choices", None) and value:
             shown = getattr(obj, f"get_{name}_display")()
+        elif value and hasattr(obj, f"{name}_display"):  # a phone number as it is written
+            shown = getattr(obj, f"{name}_display")
         data[name] = _json(value)
         rows.append((label or capfirst(str(model_field.verbose_name)), readable(shown)))
     for key, label, json_value, shown in extra:

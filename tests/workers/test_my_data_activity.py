@@ -55,7 +55,7 @@ def test_the_page_lists_her_help_requests_complaints_and_applications(client, pr
     assert "Yêu cầu trợ giúp" in text and "Chủ không trả lương ba tháng." in text
     assert "mai.zalo" in text and "Không được trả lương" in text
     assert "Khiếu nại" in text and "Nộp tiền cọc, không được trả lại." in text
-    assert "Anh Tùng" in text and "20.000.000" in text
+    assert "Anh Tùng" in text and "20.000.000" in text and "0987 654 321" in text
     assert "0101 2345 6789" in text and "3.500.000" in text
     assert re.search(r"\b\d{2}/\d{2}/\d{4}\b", text)
     for raw in ["deposit_not_returned", "wages", "None", "20000000", "3500000"]:
