@@ -2,6 +2,8 @@ from allauth.usersessions.admin import UserSessionAdmin as AllauthUserSessionAdm
 from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Centre, Commune, PendingFileDeletion, Province, Role, User
@@ -24,14 +26,51 @@ class UserAdmin(DjangoUserAdmin):
     ]
     filter_horizontal = []
 
+    @staticmethod
+    def _has_worker_file(obj: User | None) -> bool:
+        # A user whose role was changed away from "worker" still has the file, the case and
+        # the applications scoped by this province: the role alone does not unlock it.
+        return obj is not None and (obj.role == Role.WORKER or hasattr(obj, "worker_profile"))
+
     def get_readonly_fields(self, request, obj=None):
-        # A worker's province moves their case, sessions and support applications with them
-        # (workers.services.worker_province_move, from the address step): changed here, it
-        # would leave them with the old province (security review, finding 2).
+        # A worker's province moves their case, sessions, support applications and help
+        # requests with them (workers.services.worker_province_move), and only with their
+        # consent (a province transfer, docs/data-integrity.md section 5): changed here, it
+        # would skip both. Read-only, with a link to the transfer page instead.
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.role == Role.WORKER:
-            fields.append("province")
+        if self._has_worker_file(obj):
+            fields += ["province", "province_move"]
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self._has_worker_file(obj):
+            return fieldsets
+        return [
+            (title, {**options, "fields": [
+                name for field in options["fields"]
+                for name in ([field, "province_move"] if field == "province" else [field])
+            ]})
+            for title, options in fieldsets
+        ]  # fmt: skip
+
+    @admin.display(description=_("Move to another province"))
+    def province_move(self, obj: User) -> str:
+        profile = getattr(obj, "worker_profile", None)
+        explain = _(
+            "The province of a worker changes only through a transfer: the worker consents, "
+            "and the file, the case, the support applications and the help requests move "
+            "together."
+        )
+        if profile is None:
+            return str(explain)
+        # By URL name: accounts sits below workers and may not import it.
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            explain,
+            reverse("workers:transfer_new", args=[profile.pk]),
+            _("Ask for a transfer"),
+        )
 
 
 @admin.register(Centre)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,6 +27,8 @@ from workers.models import Case, WorkerProfile
 from workers.uploads import MAX_BYTES
 
 PHOTOS_BYTES = services.MAX_PHOTOS * MAX_BYTES
+# As the other staff lists (complaints, fraud reports): Django's paginator, 50 a page.
+HELP_PER_PAGE = 50
 
 
 def _contacts(request: HelpRequest) -> list[Any]:
@@ -151,12 +154,12 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         requests = requests.filter(status=shown)
     else:
         shown = "all"
+    page = Paginator(requests, HELP_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "assistance/staff_list.html",
-        {"requests": requests[:200], "shown": shown, "now": timezone.now(),
-         "statuses": Status.choices},
-    )  # fmt: skip
+        {"page": page, "shown": shown, "now": timezone.now(), "statuses": Status.choices},
+    )
 
 
 def _staff_request(request: HttpRequest, pk: int) -> HelpRequest:

@@ -9,6 +9,7 @@ transaction, so a decision and its message are kept or lost together.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,6 +44,7 @@ from workers.models import DocumentType, WorkerProfile
 from workers.uploads import CleanFile
 
 Action = ApplicationEvent.Action
+log = logging.getLogger(__name__)
 
 #: Fields of the application form that the applicant (or a counsellor helping) may change.
 EDITABLE_FIELDS = (
@@ -785,6 +787,15 @@ def applications_follow_worker(
 #: for bookkeeping (Law on Accounting 88/2015/QH13 art. 41, Decree 174/2016/ND-CP art. 12;
 #: unconfirmed for a public employment service centre: docs/data-integrity.md).
 KEEP_YEARS = 10
+
+
+def kept_records_delete_expired(*, today: datetime.date) -> int:
+    """Delete the kept accounting records whose `keep_until` is before `today` (a record is
+    kept through its last day); a second run finds nothing. Returns how many went."""
+    deleted, _per_model = KeptSupportRecord.objects.filter(keep_until__lt=today).delete()
+    if deleted:
+        log.info("kept support records: %s deleted, kept until before %s", deleted, today)
+    return deleted
 
 
 def reduced_name(name: str) -> str:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Role, User
+from loans import services
 from loans.models import Application, ApplicationEvent
 from loans.selectors import applications_waiting_since
 from notifications import jobs
@@ -91,3 +92,15 @@ def remind_waiting_applications(through: str | None = None) -> int:
 def remind_waiting_chunk(application_ids: list[int], now: str) -> int:
     """One chunk of the waiting applications; keys make a second run send nothing."""
     return remind_waiting(datetime.datetime.fromisoformat(now), ids=application_ids)
+
+
+@shared_task
+def kept_support_records_expire(through: str | None = None) -> int:
+    """Delete the kept accounting records (KeptSupportRecord) past their `keep_until`, once
+    a day; a day missed is made good by the next run (notifications.jobs), and a second run
+    deletes nothing. Returns how many went."""
+    return jobs.run_daily(
+        kept_support_records_expire.name,
+        lambda day: services.kept_records_delete_expired(today=day),
+        through=datetime.date.fromisoformat(through) if through else None,
+    )

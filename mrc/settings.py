@@ -251,6 +251,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workers.tasks.anonymise_due_deletions",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The accounting minimum a province keeps of support it paid for a worker who moved
+    # away (loans.KeptSupportRecord) goes the day after its keep_until.
+    "kept-support-records-expire": {
+        "task": "loans.tasks.kept_support_records_expire",
+        "schedule": crontab(hour=2, minute=40),
+    },
     # A daily job whose hour passed while beat was down, or whose run failed, is started
     # again at the next hour's 45th minute (notifications.jobs; JobMark).
     "daily-jobs-catch-up": {

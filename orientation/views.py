@@ -8,9 +8,11 @@ from typing import Any
 
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 
+from accounts.files import ranged_file_response
 from markets.text import render_markdown
 from orientation import selectors, services
 from orientation.forms import QuizForm
@@ -96,6 +98,11 @@ def _file(field: FieldFile, content_type: str) -> FileResponse:
     return FileResponse(handle, content_type=content_type)
 
 
+def _recording(request: HttpRequest, field: FieldFile, content_type: str) -> HttpResponseBase:
+    # Byte ranges: the player reads an Ogg file's length from its end (accounts.files).
+    return ranged_file_response(request, field, content_type=content_type)
+
+
 def _question(module: Module, question_pk: int) -> Question:
     return get_object_or_404(Question.objects.filter(module=module), pk=question_pk)
 
@@ -103,11 +110,13 @@ def _question(module: Module, question_pk: int) -> Question:
 # The page links each file with its text's (or picture's) hash (?v=...): a changed text is
 # a new URL, so phones may keep a file a long time and never replay an old one. Drafts are
 # not public: their files are never cached by shared caches.
-def _cached(view: Callable[..., FileResponse]) -> Callable[..., FileResponse]:
+def _cached(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
-        if getattr(response, "public", False):
+        # A part of the file (206) or a range past its end (416) is never for shared
+        # caches: one that stored it could hand it to a request for the whole file.
+        if getattr(response, "public", False) and response.status_code == 200:
             patch_cache_control(response, public=True, max_age=30 * 86400)
         else:
             patch_cache_control(response, private=True, max_age=0)
@@ -116,42 +125,44 @@ def _cached(view: Callable[..., FileResponse]) -> Callable[..., FileResponse]:
     return wrapper
 
 
-def _served(module: Module, response: FileResponse) -> FileResponse:
+def _served(module: Module, response: HttpResponseBase) -> HttpResponseBase:
     response.public = module.is_published  # type: ignore[attr-defined]
     return response
 
 
 @_cached
-def module_audio(request: HttpRequest, pk: int) -> FileResponse:
+def module_audio(request: HttpRequest, pk: int) -> HttpResponseBase:
     module = _readable(request, pk)
-    return _served(module, _file(module.audio, "audio/ogg"))
+    return _served(module, _recording(request, module.audio, "audio/ogg"))
 
 
 @_cached
-def module_audio_mp3(request: HttpRequest, pk: int) -> FileResponse:
+def module_audio_mp3(request: HttpRequest, pk: int) -> HttpResponseBase:
     module = _readable(request, pk)
-    return _served(module, _file(module.audio_mp3, "audio/mpeg"))
+    return _served(module, _recording(request, module.audio_mp3, "audio/mpeg"))
 
 
 @_cached
-def question_audio(request: HttpRequest, pk: int, question_pk: int) -> FileResponse:
+def question_audio(request: HttpRequest, pk: int, question_pk: int) -> HttpResponseBase:
     module = _readable(request, pk)
-    return _served(module, _file(_question(module, question_pk).audio, "audio/ogg"))
+    return _served(module, _recording(request, _question(module, question_pk).audio, "audio/ogg"))
 
 
 @_cached
-def question_audio_mp3(request: HttpRequest, pk: int, question_pk: int) -> FileResponse:
+def question_audio_mp3(request: HttpRequest, pk: int, question_pk: int) -> HttpResponseBase:
     module = _readable(request, pk)
-    return _served(module, _file(_question(module, question_pk).audio_mp3, "audio/mpeg"))
+    return _served(
+        module, _recording(request, _question(module, question_pk).audio_mp3, "audio/mpeg")
+    )
 
 
 @_cached
-def module_image(request: HttpRequest, pk: int) -> FileResponse:
+def module_image(request: HttpRequest, pk: int) -> HttpResponseBase:
     module = _readable(request, pk)
     return _served(module, _file(module.image, "image/webp"))
 
 
 @_cached
-def question_image(request: HttpRequest, pk: int, question_pk: int) -> FileResponse:
+def question_image(request: HttpRequest, pk: int, question_pk: int) -> HttpResponseBase:
     module = _readable(request, pk)
     return _served(module, _file(_question(module, question_pk).image, "image/webp"))

@@ -43,6 +43,7 @@ from workers.models import (
     ProvinceTransfer,
     WorkerProfile,
 )
+from workers.my_data import parts as my_data_parts
 from workers.reference import PriorityGroup
 from workers.uploads import MAX_BYTES, RejectedUpload, clean_upload
 
@@ -326,6 +327,9 @@ def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everything kept about the worker, as a printable page or (?format=json) a file."""
     profile = _own_profile(request)
     data = selectors.profile_export(profile)
+    parts = my_data_parts(profile)
+    for part in parts:
+        data[part.key] = [r.data for r in part.records]
     if request.GET.get("format") == "json":
         response = HttpResponse(
             json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
@@ -335,7 +339,11 @@ def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "workers/my_data.html",
-        {"profile": profile, "sections": selectors.profile_for_reading(profile)},
+        {
+            "profile": profile,
+            "sections": selectors.profile_for_reading(profile),
+            "parts": parts,
+        },
     )
 
 

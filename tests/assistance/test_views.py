@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -167,6 +168,30 @@ def test_the_staff_list_and_home_read_the_same_few_queries_for_many_requests(
     for url, count in zip(pages, counts, strict=True):
         with django_assert_max_num_queries(count):
             assert "Không được trả lương" in client.get(url).text
+
+
+def test_the_staff_list_goes_page_by_page_with_the_same_few_queries(
+    client, profile, counsellor, lao_cai, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("assistance.views.HELP_PER_PAGE", 2)
+    made = [help_request(profile, what_happened=f"Yêu cầu số {n}") for n in range(5)]
+    login_staff(client, counsellor)
+    url = reverse("assistance:staff_list")
+
+    def shown(response) -> list[int]:
+        return [int(pk) for pk in re.findall(r'data-help-request="(\d+)"', response.text)]
+
+    with django_assert_max_num_queries(40) as first:  # one request per block
+        page_1 = client.get(url, {"status": "all"})
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        page_3 = client.get(url, {"status": "all", "page": 3})
+
+    newest_first = [r.pk for r in reversed(made)]
+    assert shown(page_1) == newest_first[:2] and shown(page_3) == newest_first[4:]
+    assert 'rel="next"' in page_1.text and "status=all&amp;page=2" in page_1.text
+    assert "Trang 1 / 3" in page_1.text
+    assert 'rel="next"' not in page_3.text
+    assert shown(client.get(url, {"status": "all", "page": 99})) == newest_first[4:]
 
 
 def test_services_refuse_what_the_page_would_not_offer(profile, counsellor):
