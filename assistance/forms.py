@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from accounts.formfields import model_choice_field
 from accounts.models import Role, User
 from assistance.models import Kind, Outcome, Source
 from assistance.services import MAX_PHOTOS
@@ -82,7 +83,7 @@ class HelpRequestForm(forms.Form):
         return checked
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not any(
             (data.get(n) or "").strip() for n in ("phone_abroad", "zalo", "relative_contact")
         ):
@@ -123,7 +124,7 @@ class CloseForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         outcome = data.get("outcome")
         if outcome == Outcome.REFERRED and not (data.get("referred_to") or "").strip():
             self.add_error("referred_to", _("Write who the request was referred to."))
@@ -139,10 +140,8 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, province_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = (
-            User.objects.filter(  # type: ignore[attr-defined]
-                province_id=province_id, is_active=True
-            )
+        model_choice_field(self, "to").queryset = (
+            User.objects.filter(province_id=province_id, is_active=True)
             .exclude(role=Role.WORKER)
             .order_by("name")
         )

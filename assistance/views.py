@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import staff_required, worker_required
 from accounts.files import private_file_response
+from accounts.http import AuthenticatedHttpRequest
 from accounts.limits import body_limit
 from accounts.models import User
 from assistance import selectors, services
@@ -40,7 +41,7 @@ def _contacts(request: HelpRequest) -> list[Any]:
 
 @worker_required
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     user: User = request.user
     case = Case.objects.filter(profile__user=user).only("stage", "market").first()
     hours = services.first_contact_hours()
@@ -65,7 +66,7 @@ def _worker_profile(user: User) -> WorkerProfile:
 @body_limit(PHOTOS_BYTES)
 @worker_required
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = _worker_profile(request.user)
     abroad = profile.case.stage in services.ABROAD
     form = HelpRequestForm(request.POST or None, request.FILES or None)
@@ -106,7 +107,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 @worker_required
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     help_request = get_object_or_404(HelpRequest.objects.for_user(request.user), pk=pk)
     return render(
         request,
@@ -143,7 +144,7 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     shown = request.GET.get("status", "open")
     requests = HelpRequest.objects.for_user(request.user).select_related(
         "profile__user", "assigned_to", "market"
@@ -205,7 +206,7 @@ def _staff_page(
 
 @staff_required
 @require_GET
-def staff_request(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _staff_page(request, _staff_request(request, pk))
 
 
@@ -214,7 +215,7 @@ ACTIONS = ("contact", "start", "close", "note", "assign")
 
 @staff_required
 @require_POST
-def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def staff_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     help_request = _staff_request(request, pk)
@@ -264,7 +265,7 @@ def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @body_limit(PHOTOS_BYTES)
 @staff_required
 @require_http_methods(["GET", "POST"])
-def staff_new(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A relative (or the worker) called the centre: the counsellor records the request."""
     profile = get_object_or_404(
         WorkerProfile.objects.for_user(request.user).select_related("user", "case"), pk=pk
