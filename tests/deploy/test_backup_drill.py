@@ -35,8 +35,12 @@ def postgresql(test):
 
 
 def scratch_databases() -> list[str]:
+    """This test database's scratch copies: another xdist worker may be drilling its own."""
+    live = connection.settings_dict["NAME"][:40]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE '%%_drill_%%'")
+        cursor.execute(
+            "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [f"{live}_drill_"]
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
