@@ -253,9 +253,11 @@ def weekly_summary(today: datetime.date, ids: Sequence[int] | None = None) -> in
             "registrations": WorkerProfile.objects.filter(
                 user__province_id=manager.province_id, created_at__date__gt=week_ago
             ).count(),
-            "sessions": CounsellingSession.objects.filter(
-                province_id=manager.province_id, held_at__date__gt=week_ago
-            ).count(),
+            "sessions": CounsellingSession.objects.unscoped(
+                "weekly digest: filtered to the manager's province"
+            )
+            .filter(province_id=manager.province_id, held_at__date__gt=week_ago)
+            .count(),
             "departures": cases.filter(
                 departure_date__gt=week_ago, departure_date__lte=today
             ).count(),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune
 from accounts.personal import How, PersonalData, reference
-from accounts.scoping import ScopedQuerySet
+from accounts.scoping import GuardedManager, GuardedQuerySet, ScopedQuerySet
 from workers.reference import ETHNIC_GROUPS, Education, JlptLevel, PriorityGroup
 
 
@@ -720,7 +720,7 @@ class Topic(models.TextChoices):
     RETURN = "return", pgettext_lazy("counselling topic", "Return")
 
 
-class CounsellingSessionQuerySet(ScopedQuerySet):
+class CounsellingSessionQuerySet(GuardedQuerySet):
     province_path = "province"
     owner_path = "case__profile__user"
 
@@ -752,7 +752,8 @@ class CounsellingSession(models.Model):
     outcome = models.TextField(_("outcome"), blank=True)
     next_step = models.CharField(_("next step"), max_length=300, blank=True)
 
-    objects = CounsellingSessionQuerySet.as_manager()
+    objects = GuardedManager.from_queryset(CounsellingSessionQuerySet)()
+    all_objects = CounsellingSessionQuerySet.as_manager()
 
     personal_data = PersonalData(
         fields={"contact_name": How.BLANK, "contact_phone": How.BLANK,
@@ -763,6 +764,8 @@ class CounsellingSession(models.Model):
     )  # fmt: skip
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["-held_at", "-pk"]
         indexes = [
             # The sessions list's order, walked straight off the index to any page.
