@@ -275,7 +275,8 @@ def missing_documents(application: Application) -> list[DocumentType]:
         .values_list("document_type_id", flat=True)
     )
     in_file = set(
-        Document.objects.filter(profile_id=application.profile_id)
+        Document.objects.unscoped("the applicant's own papers")
+        .filter(profile_id=application.profile_id)
         .exclude(status=Document.Status.RETURNED)
         .values_list("type_id", flat=True)
     )

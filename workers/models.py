@@ -366,7 +366,7 @@ def document_path(instance: Document, filename: str) -> str:
     return f"documents/{instance.profile_id}/{uuid.uuid4().hex}"
 
 
-class DocumentQuerySet(ScopedQuerySet):
+class DocumentQuerySet(GuardedQuerySet):
     province_path = "profile__user__province"
     owner_path = "profile__user"
 
@@ -400,7 +400,8 @@ class Document(models.Model):
         related_name="+",
     )
 
-    objects = DocumentQuerySet.as_manager()
+    objects = GuardedManager.from_queryset(DocumentQuerySet)()
+    all_objects = DocumentQuerySet.as_manager()
 
     personal_data = PersonalData(
         fields={"file": How.DELETE, "original_name": How.DELETE, "return_reason": How.DELETE},
@@ -410,6 +411,8 @@ class Document(models.Model):
     )
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["type__order", "-uploaded_at"]
         indexes = [models.Index(fields=["profile", "type"])]
 

@@ -611,7 +611,11 @@ def _document_move(
     *, document_id: int, actor: User, to: str, allowed_from: set[str], reason: str = ""
 ) -> Document:
     with transaction.atomic():
-        document = Document.objects.select_for_update().get(pk=document_id)
+        document = (
+            Document.objects.unscoped("the view fetched it through for_user")
+            .select_for_update()
+            .get(pk=document_id)
+        )
         if document.status not in allowed_from:
             raise InvalidTransition(
                 _("This document is already “%(status)s”.")

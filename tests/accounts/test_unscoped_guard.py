@@ -19,6 +19,7 @@ from tests.factories import StaffFactory
 
 GUARDED = {
     "workers.CounsellingSession",
+    "workers.Document",
     "loans.Attachment",
     "loans.KeptSupportRecord",
     "reports.Target",
@@ -30,7 +31,6 @@ GUARDED = {
 OPT_IN = {
     "accounts.User",
     "workers.WorkerProfile",
-    "workers.Document",
     "workers.Case",
     "workers.FollowUp",
     "workers.ProvinceTransfer",

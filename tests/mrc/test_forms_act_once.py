@@ -185,7 +185,7 @@ def document_upload() -> Form:
         url,
         url,
         lambda: {"type": "id_card", "file": jpeg_upload()},
-        Document.objects.count,
+        Document.all_objects.count,
         _files_under("documents"),
         made=(1, 1),
     )
@@ -198,7 +198,7 @@ def document_upload_by_staff() -> Form:
         reverse("workers:staff_worker", args=[case.profile_id]),
         reverse("workers:staff_documents", args=[case.profile_id]),
         lambda: {"type": "id_card", "file": pdf_upload()},
-        Document.objects.count,
+        Document.all_objects.count,
         _files_under("documents"),
         made=(1, 1),
     )
