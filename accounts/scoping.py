@@ -48,3 +48,98 @@ class ScopedQuerySet(models.QuerySet[Any]):
         if self.owner_path is not None:
             return self.filter(**{self.owner_path: user})
         return self.none()
+
+
+class UnscopedQuery(Exception):
+    """A guarded model's rows were read without saying whose rows they are."""
+
+
+class GuardedQuerySet(ScopedQuerySet):
+    """A ScopedQuerySet that refuses to read until ``for_user(user)`` or ``unscoped("why")``.
+
+    ``objects = GuardedManager.from_queryset(TheQuerySet)()`` on a scoped model; the model
+    keeps an unguarded ``all_objects`` as its base and default manager (``Meta``), so
+    Django's own machinery (related lookups, the admin, serialisation, cascades) is
+    unchanged. Writes (``create``, ``bulk_create``) are not guarded: they leak nothing.
+    """
+
+    _guarded: bool = False
+
+    def _clone(self) -> Self:
+        clone = super()._clone()  # type: ignore[misc]  # QuerySet._clone is private in the stubs
+        clone._guarded = self._guarded
+        return clone
+
+    def _opened(self) -> Self:
+        clone = self._chain()  # type: ignore[attr-defined]  # QuerySet._chain is private
+        clone._guarded = False
+        return clone
+
+    def unscoped(self, reason: str) -> Self:
+        """Every province's rows, on purpose; ``reason`` says why (and makes it greppable)."""
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError("unscoped() needs a reason: say why every province is read here.")
+        return self._opened()
+
+    def for_user(self, user: User | AnonymousUser) -> Self:
+        return super(GuardedQuerySet, self._opened()).for_user(user)
+
+    def none(self) -> Self:
+        return super(GuardedQuerySet, self._opened()).none()
+
+    def _refuse_unscoped(self) -> None:
+        if self._guarded:
+            name = self.model.__name__
+            raise UnscopedQuery(
+                f"{name}.objects was read without a scope: call .for_user(user) for what a "
+                f'person may see, or .unscoped("why") where every province is meant '
+                f"(or {name}.all_objects inside Django machinery)."
+            )
+
+    def _fetch_all(self) -> None:
+        if self._result_cache is None:
+            self._refuse_unscoped()
+        super()._fetch_all()
+
+    def count(self) -> int:
+        if self._result_cache is None:
+            self._refuse_unscoped()
+        return super().count()
+
+    def exists(self) -> bool:
+        if self._result_cache is None:
+            self._refuse_unscoped()
+        return super().exists()
+
+    def contains(self, obj: models.Model) -> bool:
+        self._refuse_unscoped()
+        return super().contains(obj)
+
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        self._refuse_unscoped()
+        return super().aggregate(*args, **kwargs)
+
+    def iterator(self, chunk_size: int | None = None) -> Any:
+        self._refuse_unscoped()
+        return super().iterator(chunk_size=chunk_size)
+
+    def in_bulk(self, *args: Any, **kwargs: Any) -> Any:
+        self._refuse_unscoped()
+        return super().in_bulk(*args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        self._refuse_unscoped()
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        self._refuse_unscoped()
+        return super().delete()
+
+
+class GuardedManager(models.Manager[Any]):
+    """A scoped model's ``objects``: its querysets start guarded (see GuardedQuerySet)."""
+
+    def get_queryset(self) -> Any:
+        queryset: Any = super().get_queryset()
+        queryset._guarded = True
+        return queryset

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.personal import How, PersonalData
-from accounts.scoping import ScopedQuerySet
+from accounts.scoping import GuardedManager, GuardedQuerySet, ScopedQuerySet
 
 
 class Kind(models.TextChoices):
@@ -160,7 +160,7 @@ def photo_path(instance: HelpRequestPhoto, filename: str) -> str:
     return f"help/{instance.request_id}/{uuid.uuid4().hex}"
 
 
-class HelpRequestPhotoQuerySet(ScopedQuerySet):
+class HelpRequestPhotoQuerySet(GuardedQuerySet):
     province_path = "request__province"
     owner_path = "request__profile__user"
 
@@ -178,7 +178,8 @@ class HelpRequestPhoto(models.Model):
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
-    objects = HelpRequestPhotoQuerySet.as_manager()
+    objects = GuardedManager.from_queryset(HelpRequestPhotoQuerySet)()
+    all_objects = HelpRequestPhotoQuerySet.as_manager()
 
     personal_data = PersonalData(
         fields={"file": How.DELETE, "original_name": How.DELETE},
@@ -188,6 +189,8 @@ class HelpRequestPhoto(models.Model):
     )
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:

@@ -22,7 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.personal import How, PersonalData, reference
-from accounts.scoping import ScopedQuerySet
+from accounts.scoping import GuardedManager, GuardedQuerySet, ScopedQuerySet
 from markets.models import Localized
 from workers.reference import PriorityGroup
 
@@ -613,7 +613,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"support/{instance.application_id}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1]}"
 
 
-class AttachmentQuerySet(ScopedQuerySet):
+class AttachmentQuerySet(GuardedQuerySet):
     province_path = "application__province"
     owner_path = "application__profile__user"
 
@@ -641,7 +641,8 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
-    objects = AttachmentQuerySet.as_manager()
+    objects = GuardedManager.from_queryset(AttachmentQuerySet)()
+    all_objects = AttachmentQuerySet.as_manager()
 
     personal_data = PersonalData(
         fields={"file": How.DELETE, "original_name": How.DELETE},
@@ -651,6 +652,8 @@ class Attachment(models.Model):
     )
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:
@@ -705,7 +708,7 @@ class ApplicationEvent(models.Model):
         return f"{self.action}: {self.from_status or '-'} -> {self.to_status}"
 
 
-class KeptSupportRecordQuerySet(ScopedQuerySet):
+class KeptSupportRecordQuerySet(GuardedQuerySet):
     province_path = "province"
 
 
@@ -736,7 +739,8 @@ class KeptSupportRecord(models.Model):
     moved_at = models.DateTimeField(default=timezone.now)
     keep_until = models.DateField(_("kept until"))
 
-    objects = KeptSupportRecordQuerySet.as_manager()
+    objects = GuardedManager.from_queryset(KeptSupportRecordQuerySet)()
+    all_objects = KeptSupportRecordQuerySet.as_manager()
 
     personal_data = PersonalData(
         fields={"worker_name": How.BLANK, "payment_reference": How.SCRUB,
@@ -747,6 +751,8 @@ class KeptSupportRecord(models.Model):
     )  # fmt: skip
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["-closed_on", "-pk"]
         constraints = [
             models.UniqueConstraint(

@@ -270,12 +270,13 @@ def missing_documents(application: Application) -> list[DocumentType]:
     # A document sent with another of the worker's applications counts too: nobody should
     # photograph their ID card again for each application.
     attached = set(
-        Attachment.objects.filter(
-            application__profile_id=application.profile_id, document_type__isnull=False
-        ).values_list("document_type_id", flat=True)
+        Attachment.objects.unscoped("the worker's own applications")
+        .filter(application__profile_id=application.profile_id, document_type__isnull=False)
+        .values_list("document_type_id", flat=True)
     )
     in_file = set(
-        Document.objects.filter(profile_id=application.profile_id)
+        Document.objects.unscoped("the applicant's own papers")
+        .filter(profile_id=application.profile_id)
         .exclude(status=Document.Status.RETURNED)
         .values_list("type_id", flat=True)
     )

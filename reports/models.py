@@ -3,10 +3,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import ScopedQuerySet
+from accounts.scoping import GuardedManager, GuardedQuerySet
 
 
-class TargetQuerySet(ScopedQuerySet):
+class TargetQuerySet(GuardedQuerySet):
     province_path = "province"
 
 
@@ -25,9 +25,12 @@ class Target(models.Model):
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField(default=timezone.now)
 
-    objects = TargetQuerySet.as_manager()
+    objects = GuardedManager.from_queryset(TargetQuerySet)()
+    all_objects = TargetQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["-year", "province"]
         constraints = [
             models.UniqueConstraint(

@@ -153,7 +153,9 @@ def departures_in(province: Province | None, period: Period) -> QuerySet[Case]:
 
 
 def target_for(province: Province | None, year: int) -> int | None:
-    targets = Target.objects.filter(year=year, half=Target.Half.YEAR)
+    targets = Target.objects.unscoped("the caller passes the province").filter(
+        year=year, half=Target.Half.YEAR
+    )
     if province is not None:
         targets = targets.filter(province=province)
     values = list(targets.values_list("departures", flat=True))
@@ -414,7 +416,9 @@ def midnight(day: datetime.date) -> datetime.datetime:
 def _sessions(province: Province | None, period: Period) -> QuerySet[CounsellingSession]:
     # The instants the period's local days begin and end: held_at__date would convert every
     # row's time zone before comparing, and no index could bound the range.
-    sessions = CounsellingSession.objects.filter(
+    sessions = CounsellingSession.objects.unscoped(
+        "report figures: the caller passes the province"
+    ).filter(
         held_at__gte=midnight(period.start),
         held_at__lt=midnight(period.end + datetime.timedelta(days=1)),
     )
@@ -664,9 +668,9 @@ def national(year: int) -> list[ProvinceRow]:
     period = Period(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     counts = dict(departures_in(None, period).values_list("province").annotate(n=Count("pk")))
     targets = dict(
-        Target.objects.filter(year=year, half=Target.Half.YEAR).values_list(
-            "province", "departures"
-        )
+        Target.objects.unscoped("national table of every province")
+        .filter(year=year, half=Target.Half.YEAR)
+        .values_list("province", "departures")
     )
     return [
         ProvinceRow(p, counts.get(p.pk, 0), targets.get(p.pk))

@@ -14,7 +14,9 @@ from workers.models import Case, CounsellingSession, PriorityGroupClaim
 @transaction.atomic
 def target_set(*, province: Province, year: int, half: int, departures: int, by: User) -> Target:
     """The plan for a province and period; setting it again replaces the figure."""
-    target, _created = Target.objects.update_or_create(
+    target, _created = Target.objects.unscoped(
+        "the view passes a province the user may set"
+    ).update_or_create(
         province=province,
         year=year,
         half=half,
@@ -72,9 +74,9 @@ def monthly_figures_rebuild(*, today: datetime.date) -> SummaryRun:
             )
     # Sessions held before tomorrow begins in the portal's time zone, as a period ending
     # today counts them.
-    sessions = CounsellingSession.objects.filter(
-        held_at__lt=selectors.midnight(today + datetime.timedelta(days=1))
-    )
+    sessions = CounsellingSession.objects.unscoped(
+        "nightly rebuild of every province's figures"
+    ).filter(held_at__lt=selectors.midnight(today + datetime.timedelta(days=1)))
     by_month = sessions.annotate(m=TruncMonth("held_at"))
     for province, month, channel, n in by_month.values_list("province", "m", "channel").annotate(
         n=Count("pk")

@@ -80,7 +80,8 @@ def follow_up_digest(today: datetime.date, ids: Sequence[int] | None = None) -> 
 def _documents_expiring(today: datetime.date) -> QuerySet[Document]:
     horizon = today + EXPIRY_HORIZON
     return (
-        Document.objects.filter(type__code__in=EXPIRY_TYPES, expires_on__isnull=False)
+        Document.objects.unscoped("daily expiry reminders, every province")
+        .filter(type__code__in=EXPIRY_TYPES, expires_on__isnull=False)
         .exclude(status=Document.Status.RETURNED)
         .filter(Q(expires_on__lte=horizon) | Q(expires_on__lte=F("profile__case__departure_date")))
         .exclude(profile__case__stage__in=[Stage.WITHDRAWN, Stage.RETURNED, Stage.REINTEGRATED])
@@ -253,9 +254,11 @@ def weekly_summary(today: datetime.date, ids: Sequence[int] | None = None) -> in
             "registrations": WorkerProfile.objects.filter(
                 user__province_id=manager.province_id, created_at__date__gt=week_ago
             ).count(),
-            "sessions": CounsellingSession.objects.filter(
-                province_id=manager.province_id, held_at__date__gt=week_ago
-            ).count(),
+            "sessions": CounsellingSession.objects.unscoped(
+                "weekly digest: filtered to the manager's province"
+            )
+            .filter(province_id=manager.province_id, held_at__date__gt=week_ago)
+            .count(),
             "departures": cases.filter(
                 departure_date__gt=week_ago, departure_date__lte=today
             ).count(),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune
 from accounts.personal import How, PersonalData, reference
-from accounts.scoping import ScopedQuerySet
+from accounts.scoping import GuardedManager, GuardedQuerySet, ScopedQuerySet
 from workers.reference import ETHNIC_GROUPS, Education, JlptLevel, PriorityGroup
 
 
@@ -366,7 +366,7 @@ def document_path(instance: Document, filename: str) -> str:
     return f"documents/{instance.profile_id}/{uuid.uuid4().hex}"
 
 
-class DocumentQuerySet(ScopedQuerySet):
+class DocumentQuerySet(GuardedQuerySet):
     province_path = "profile__user__province"
     owner_path = "profile__user"
 
@@ -400,7 +400,8 @@ class Document(models.Model):
         related_name="+",
     )
 
-    objects = DocumentQuerySet.as_manager()
+    objects = GuardedManager.from_queryset(DocumentQuerySet)()
+    all_objects = DocumentQuerySet.as_manager()
 
     personal_data = PersonalData(
         fields={"file": How.DELETE, "original_name": How.DELETE, "return_reason": How.DELETE},
@@ -410,6 +411,8 @@ class Document(models.Model):
     )
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["type__order", "-uploaded_at"]
         indexes = [models.Index(fields=["profile", "type"])]
 
@@ -720,7 +723,7 @@ class Topic(models.TextChoices):
     RETURN = "return", pgettext_lazy("counselling topic", "Return")
 
 
-class CounsellingSessionQuerySet(ScopedQuerySet):
+class CounsellingSessionQuerySet(GuardedQuerySet):
     province_path = "province"
     owner_path = "case__profile__user"
 
@@ -752,7 +755,8 @@ class CounsellingSession(models.Model):
     outcome = models.TextField(_("outcome"), blank=True)
     next_step = models.CharField(_("next step"), max_length=300, blank=True)
 
-    objects = CounsellingSessionQuerySet.as_manager()
+    objects = GuardedManager.from_queryset(CounsellingSessionQuerySet)()
+    all_objects = CounsellingSessionQuerySet.as_manager()
 
     personal_data = PersonalData(
         fields={"contact_name": How.BLANK, "contact_phone": How.BLANK,
@@ -763,6 +767,8 @@ class CounsellingSession(models.Model):
     )  # fmt: skip
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["-held_at", "-pk"]
         indexes = [
             # The sessions list's order, walked straight off the index to any page.

@@ -487,7 +487,9 @@ def worker_province_move(
                 at=now,
                 reason=reason[:300],
             )
-            CounsellingSession.objects.filter(case=case).update(province_id=to_province_id)
+            CounsellingSession.objects.unscoped("province move: the case's own sessions").filter(
+                case=case
+            ).update(province_id=to_province_id)
         for hook in PROVINCE_MOVE_HOOKS:
             hook(profile, from_province_id, to_province_id)
     return True
@@ -609,7 +611,11 @@ def _document_move(
     *, document_id: int, actor: User, to: str, allowed_from: set[str], reason: str = ""
 ) -> Document:
     with transaction.atomic():
-        document = Document.objects.select_for_update().get(pk=document_id)
+        document = (
+            Document.objects.unscoped("the view fetched it through for_user")
+            .select_for_update()
+            .get(pk=document_id)
+        )
         if document.status not in allowed_from:
             raise InvalidTransition(
                 _("This document is already “%(status)s”.")
@@ -948,7 +954,7 @@ def session_log(
         else (contact_commune.province_id if contact_commune else counsellor.province_id)
     )
     with transaction.atomic():
-        session = CounsellingSession.objects.create(  # type: ignore[misc]  # None for a national admin without a commune, as Django allows
+        session = CounsellingSession.objects.create(
             case=case,
             counsellor=counsellor,
             channel=channel,
@@ -969,9 +975,11 @@ def session_log(
 
 def sessions_link_contact(*, phone: str, case: Case) -> int:
     """Sessions logged for a contact with this phone number now belong to the worker's case."""
-    return CounsellingSession.objects.filter(  # type: ignore[misc]  # a case always has its province
-        case__isnull=True, contact_phone=phone, province_id=case.province_id
-    ).update(case=case)
+    return (
+        CounsellingSession.objects.unscoped("contact link: the case's province")
+        .filter(case__isnull=True, contact_phone=phone, province_id=case.province_id)
+        .update(case=case)
+    )
 
 
 def note_add(*, case: Case, author: User, text: str) -> CaseNote:

@@ -176,5 +176,5 @@ def test_a_refused_upload_leaves_the_key_free_so_the_same_form_can_be_sent_again
     again = client.post(url, {"what": "receipt", "file": jpeg_upload(), **key})
 
     assert (refused.status_code, accepted.status_code, again.status_code) == (302, 302, 302)
-    assert Attachment.objects.count() == 1
+    assert Attachment.all_objects.count() == 1
     assert SubmissionKey.objects.get().result_url == accepted["Location"]

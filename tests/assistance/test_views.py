@@ -37,7 +37,7 @@ def test_a_worker_abroad_sends_a_request_with_a_photo_and_sees_its_status(client
 
     request = HelpRequest.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/me/help/{request.pk}/"
-    photo = HelpRequestPhoto.objects.get()
+    photo = HelpRequestPhoto.all_objects.get()
     assert photo.content_type == "image/jpeg"
     stored = photo.file.read()
     assert b"Secret Phone Model" not in stored  # drawn again without its metadata
@@ -68,7 +68,7 @@ def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_kept(client, profi
     response = client.post(reverse("assistance:new"), {"zalo": "mai", "photos": [fake]})
     assert response.status_code == 400
     assert "anh.jpg" in response.text
-    assert not HelpRequest.objects.exists() and not HelpRequestPhoto.objects.exists()
+    assert not HelpRequest.objects.exists() and not HelpRequestPhoto.all_objects.exists()
 
 
 def test_nothing_to_reach_the_worker_by_is_explained(client, profile):

@@ -254,7 +254,7 @@ def test_an_oversized_upload_says_so_in_the_first_screen_and_takes_the_focus(
     first_screen(page, "upload-too-big-first-screen")
     summary.locator("a").first.click()
     expect(page.locator("input[type=file]:focus")).to_have_count(1)
-    assert not Document.objects.exists()
+    assert not Document.all_objects.exists()
 
 
 def test_my_data_reads_like_the_profile(page, live_server):

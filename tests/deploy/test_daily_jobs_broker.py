@@ -97,7 +97,7 @@ def test_two_workers_share_the_expiring_documents_and_two_runs_tell_each_worker_
     assert len(sent) == len(set(sent)) == 21  # each worker once
     assert sorted(sms.values_list("key", flat=True)) == sorted(
         f"document-expiring:{d.pk}:{d.expires_on:%Y-%m-%d}:sms"
-        for d in Document.objects.filter(pk__in=documents)
+        for d in Document.all_objects.filter(pk__in=documents)
     )
     for worker in workers:  # both took chunks of the job
         assert "workers.tasks.documents_expiring_chunk" in worker.text()

@@ -38,7 +38,7 @@ def uploaded(client, worker, bucket, settings, tmp_path):
         {"type": "passport", "priority_group": "", "file": jpeg_upload()},
     )
     assert response.status_code == 302
-    return Document.objects.get()
+    return Document.all_objects.get()
 
 
 def test_an_uploaded_document_lands_in_the_bucket_and_not_on_local_disk(

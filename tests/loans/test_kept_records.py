@@ -45,7 +45,7 @@ def test_records_past_keep_until_go_and_a_second_run_deletes_nothing(lao_cai):
     assert kept_support_records_expire(through=DAY.isoformat()) == 1
     assert kept_support_records_expire(through=DAY.isoformat()) == 0
 
-    left = set(KeptSupportRecord.objects.values_list("pk", flat=True))
+    left = set(KeptSupportRecord.all_objects.values_list("pk", flat=True))
     assert left == {last_day.pk, later.pk} and past.pk not in left
     assert JobMark.objects.get(job=kept_support_records_expire.name).done_through == DAY
 
@@ -62,7 +62,7 @@ def test_a_missed_day_is_caught_up_by_the_hourly_catch_up(lao_cai):
     assert jobs.behind(now=now)[kept_support_records_expire.name] == DAY
 
     kept_support_records_expire(through=DAY.isoformat())
-    assert not KeptSupportRecord.objects.exists()
+    assert not KeptSupportRecord.all_objects.exists()
 
 
 def test_run_jobs_runs_it(lao_cai, capsys):
@@ -71,4 +71,4 @@ def test_run_jobs_runs_it(lao_cai, capsys):
     call_command("run_jobs", "kept-support-records-expire")
 
     assert "ok     kept-support-records-expire" in capsys.readouterr().out
-    assert not KeptSupportRecord.objects.exists()
+    assert not KeptSupportRecord.all_objects.exists()

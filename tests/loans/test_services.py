@@ -218,7 +218,7 @@ def test_removing_an_attachment_deletes_its_file_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         services.attachment_remove(attachment_id=attachment.pk, actor=profile.user)
 
-    assert not Attachment.objects.exists()
+    assert not Attachment.all_objects.exists()
     assert not path.exists()
 
 

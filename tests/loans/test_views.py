@@ -240,7 +240,7 @@ def test_a_worker_attaches_a_receipt_photo(client, profile, draft):
     )
 
     assert response.status_code == 302
-    attachment = Attachment.objects.get()
+    attachment = Attachment.all_objects.get()
     assert (attachment.kind, attachment.content_type) == ("receipt", "image/jpeg")
 
 
@@ -251,7 +251,7 @@ def test_a_file_that_is_not_a_photo_or_pdf_is_refused_with_a_message(client, pro
         reverse("loans:attach", args=[draft.pk]), {"what": "receipt", "file": fake}, follow=True
     )
 
-    assert not Attachment.objects.exists()
+    assert not Attachment.all_objects.exists()
     assert "Only photos (JPEG, PNG, HEIC) and PDF files" in response.content.decode()
 
 

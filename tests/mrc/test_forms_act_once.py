@@ -123,7 +123,7 @@ def _case_and_counsellor() -> tuple[Any, User]:
 def session_on_a_case() -> Form:
     case, counsellor = _case_and_counsellor()
     url = reverse("workers:session_add", args=[case.pk])
-    return Form(_signed_in(counsellor), url, url, _session, CounsellingSession.objects.count)
+    return Form(_signed_in(counsellor), url, url, _session, CounsellingSession.all_objects.count)
 
 
 def session_with_a_contact() -> Form:
@@ -134,7 +134,7 @@ def session_with_a_contact() -> Form:
         url,
         url,
         lambda: {**_session(), "contact_name": "Lù Văn Sáng", "contact_phone": "0912777888"},
-        CounsellingSession.objects.count,
+        CounsellingSession.all_objects.count,
     )
 
 
@@ -185,7 +185,7 @@ def document_upload() -> Form:
         url,
         url,
         lambda: {"type": "id_card", "file": jpeg_upload()},
-        Document.objects.count,
+        Document.all_objects.count,
         _files_under("documents"),
         made=(1, 1),
     )
@@ -198,7 +198,7 @@ def document_upload_by_staff() -> Form:
         reverse("workers:staff_worker", args=[case.profile_id]),
         reverse("workers:staff_documents", args=[case.profile_id]),
         lambda: {"type": "id_card", "file": pdf_upload()},
-        Document.objects.count,
+        Document.all_objects.count,
         _files_under("documents"),
         made=(1, 1),
     )
@@ -224,7 +224,7 @@ def support_receipt() -> Form:
         reverse("loans:application", args=[application.pk]),
         reverse("loans:attach", args=[application.pk]),
         lambda: {"what": "receipt", "file": jpeg_upload()},
-        Attachment.objects.count,
+        Attachment.all_objects.count,
         _files_under("support"),
         made=(1, 1),
     )
@@ -359,7 +359,7 @@ def target() -> Form:
         url,
         url,
         lambda: {"province": manager.province_id, "year": 2026, "half": 0, "departures": 2000},
-        Target.objects.count,
+        Target.all_objects.count,
     )
 
 

@@ -179,7 +179,7 @@ def test_a_manager_sets_a_target_for_their_own_province_only(client, manager, la
 
     from reports.models import Target
 
-    assert list(Target.objects.values_list("province__code", "departures")) == [(15, 2100)]
+    assert list(Target.all_objects.values_list("province__code", "departures")) == [(15, 2100)]
     assert refused.status_code == 200
 
 

@@ -64,7 +64,7 @@ def test_a_counsellor_logs_a_session_and_moves_the_case(client, case, counsellor
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.stage == Stage.COUNSELLED
-    session = CounsellingSession.objects.get()
+    session = CounsellingSession.all_objects.get()
     assert session.topics == ["markets", "fees"] and session.province == case.province
     page = client.get(response["Location"])
     assert "Muốn đi Hàn Quốc" in page.text
@@ -135,7 +135,7 @@ def test_a_visitor_session_is_logged_without_an_account(client, counsellor, lao_
     )
 
     assert response.status_code == 302
-    session = CounsellingSession.objects.get()
+    session = CounsellingSession.all_objects.get()
     assert session.case is None and session.contact_phone == "+84912777888"
 
 

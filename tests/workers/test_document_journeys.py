@@ -38,7 +38,7 @@ def test_a_returned_document_tells_the_worker_once_with_the_reason(
     profile = ProfileFactory(user=worker)
     client.force_login(worker)
     upload_as_worker(client)
-    document = Document.objects.get()
+    document = Document.all_objects.get()
     login_staff(client, counsellor)
     review = reverse("workers:document_review", args=[document.pk, "return"])
 
@@ -64,7 +64,7 @@ def test_a_verified_document_tells_the_worker(
     ProfileFactory(user=worker)
     client.force_login(worker)
     upload_as_worker(client)
-    document = Document.objects.get()
+    document = Document.all_objects.get()
 
     with django_capture_on_commit_callbacks(execute=True):
         services.document_verify(document_id=document.pk, actor=counsellor)

@@ -40,7 +40,7 @@ def test_a_document_type_with_a_nul_byte_is_not_found(client, signed_in, setting
     )
 
     assert response.status_code == 404
-    assert not Document.objects.exists()
+    assert not Document.all_objects.exists()
 
 
 def test_searching_workers_with_a_nul_byte_searches_what_is_left_instead_of_failing(

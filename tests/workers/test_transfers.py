@@ -475,7 +475,7 @@ def test_the_fair_ticket_stays_with_the_fair_that_runs_it(people, paid_and_moved
 def test_the_old_office_keeps_only_its_paid_grant_with_the_name_reduced(
     client, people, paid_and_moved, lao_cai, dong_thap
 ):
-    [kept] = KeptSupportRecord.objects.all()
+    [kept] = KeptSupportRecord.all_objects.all()
     name = people["worker"].name
     assert (kept.province, kept.moved_to, kept.amount, kept.payment_reference) == (
         lao_cai, dong_thap, Decimal(3_000_000), "PC-12",
@@ -497,7 +497,7 @@ def test_the_name_is_reduced_to_the_family_name_and_initials():
 
 
 def test_sessions_documents_and_applications_all_follow(people, paid_and_moved, dong_thap):
-    assert CounsellingSession.objects.get(pk=paid_and_moved["session"].pk).province == dong_thap
+    assert CounsellingSession.all_objects.get(pk=paid_and_moved["session"].pk).province == dong_thap
     assert Application.objects.get(pk=paid_and_moved["application"].pk).province == dong_thap
 
 
@@ -577,7 +577,7 @@ def test_erasing_the_worker_empties_the_kept_name_and_the_transfer_texts(people,
         deletion_request_id=request.pk, now=timezone.now() + datetime.timedelta(days=400)
     )
 
-    kept = KeptSupportRecord.objects.get()
+    kept = KeptSupportRecord.all_objects.get()
     transfer = ProvinceTransfer.objects.get()
     assert (kept.worker_name, kept.amount) == ("", Decimal(3_000_000))
     assert transfer.reason == "[đã xoá]" and transfer.status == Status.ACCEPTED

@@ -294,7 +294,7 @@ def test_accepted_kinds_are_stored_privately(
     response = post_document(client, "passport", upload(), expires_on="2031-01-01")
 
     assert response.status_code == 302
-    document = Document.objects.get()
+    document = Document.all_objects.get()
     assert document.content_type == stored_type
     assert document.status == Document.Status.UPLOADED
     assert str(document.expires_on) == "2031-01-01"
@@ -307,7 +307,7 @@ def test_images_are_reencoded_without_their_metadata(client, signed_in, settings
 
     post_document(client, "id_card", jpeg_upload(exif=True))
 
-    stored = Document.objects.get().file.read()
+    stored = Document.all_objects.get().file.read()
     assert b"Secret Phone Model" not in stored
     assert stored.startswith(b"\xff\xd8\xff")
 
@@ -335,7 +335,7 @@ def test_disguised_or_broken_files_are_refused_with_the_reason(
 
     assert response.status_code == 200
     assert message in response.text
-    assert not Document.objects.exists()
+    assert not Document.all_objects.exists()
     assert not any(tmp_path.rglob("*.*"))
 
 
@@ -347,7 +347,7 @@ def test_a_file_over_the_size_limit_is_refused(client, signed_in, settings, tmp_
 
     assert response.status_code == 200
     assert "10 MB" in response.text
-    assert not Document.objects.exists()
+    assert not Document.all_objects.exists()
 
 
 def test_a_refused_upload_keeps_the_rest_of_the_file(client, signed_in, settings, tmp_path):
@@ -357,7 +357,7 @@ def test_a_refused_upload_keeps_the_rest_of_the_file(client, signed_in, settings
 
     post_document(client, "id_card", SimpleUploadedFile("x.jpg", b"not an image at all"))
 
-    assert list(Document.objects.values_list("type__code", flat=True)) == ["passport"]
+    assert list(Document.all_objects.values_list("type__code", flat=True)) == ["passport"]
 
 
 # --- who may see a document -------------------------------------------------------------
