@@ -63,6 +63,24 @@ def _worker_profile(user: User) -> WorkerProfile:
     return profile
 
 
+def _create(
+    form: HelpRequestForm, profile: WorkerProfile, actor: User, **extra: Any
+) -> HelpRequest:
+    """The request a valid form describes, from the worker or recorded by a counsellor."""
+    data = form.cleaned_data
+    return services.help_request_create(
+        profile=profile,
+        actor=actor,
+        kind=data["kind"],
+        what_happened=data["what_happened"],
+        phone_abroad=data["phone_abroad"],
+        zalo=data["zalo"],
+        relative_contact=data["relative_contact"],
+        photos=data["photos"],
+        **extra,
+    )
+
+
 @body_limit(PHOTOS_BYTES)
 @worker_required
 @require_http_methods(["GET", "POST"])
@@ -73,18 +91,8 @@ def new(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and abroad:
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                created = services.help_request_create(
-                    profile=profile,
-                    actor=request.user,
-                    kind=data["kind"],
-                    what_happened=data["what_happened"],
-                    phone_abroad=data["phone_abroad"],
-                    zalo=data["zalo"],
-                    relative_contact=data["relative_contact"],
-                    photos=data["photos"],
-                )
+                created = _create(form, profile, request.user)
             except services.HelpError as error:
                 form.add_error(None, error.message)
             else:
@@ -275,19 +283,8 @@ def staff_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and abroad:
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                created = services.help_request_create(
-                    profile=profile,
-                    actor=request.user,
-                    kind=data["kind"],
-                    what_happened=data["what_happened"],
-                    phone_abroad=data["phone_abroad"],
-                    zalo=data["zalo"],
-                    relative_contact=data["relative_contact"],
-                    photos=data["photos"],
-                    source=data["source"],
-                )
+                created = _create(form, profile, request.user, source=form.cleaned_data["source"])
             except services.HelpError as error:
                 form.add_error(None, error.message)
             else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
@@ -288,21 +288,37 @@ def enterprise_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 @staff_required
 @require_GET
 def staff_fraud_list(request: HttpRequest) -> HttpResponse:
+    return _staff_case_list(
+        request,
+        selectors.fraud_reports_for(request.user),
+        rules.canonical_reference,
+        FraudReportStatus.values,
+        "markets/staff/fraud_report_list.html",
+    )
+
+
+def _staff_case_list(
+    request: HttpRequest,
+    rows: Any,
+    canonical: Callable[[str], str],
+    statuses: Sequence[str],
+    template: str,
+) -> HttpResponse:
+    """A staff list of fraud reports or complaints: open ones by default, one status, or the
+    one a reference names whatever its status."""
     shown = request.GET.get("status", "open")
-    reports = selectors.fraud_reports_for(request.user)
     query = request.GET.get("q", "").strip()[:40]
-    reference = rules.canonical_reference(query)
+    reference = canonical(query)
     if reference:
-        # A reference finds its report whatever its status.
-        reports, shown = reports.filter(reference=reference), "all"
+        rows, shown = rows.filter(reference=reference), "all"
     if shown == "open":
-        reports = reports.open()
-    elif shown in FraudReportStatus.values:
-        reports = reports.filter(status=shown)
-    page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+        rows = rows.open()
+    elif shown in statuses:
+        rows = rows.filter(status=shown)
+    page = Paginator(rows, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "markets/staff/fraud_report_list.html",
+        template,
         {"page": page, "shown": shown, "query": query, "searched": bool(reference)},
     )
 
@@ -421,21 +437,12 @@ def staff_fraud_attachment(request: HttpRequest, pk: int, file_pk: int) -> HttpR
 @staff_required
 @require_GET
 def staff_complaint_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    shown = request.GET.get("status", "open")
-    complaints = selectors.complaints_for(request.user)
-    query = request.GET.get("q", "").strip()[:40]
-    reference = rules.canonical_complaint_reference(query)
-    if reference:
-        complaints, shown = complaints.filter(reference=reference), "all"
-    if shown == "open":
-        complaints = complaints.open()
-    elif shown in ComplaintStatus.values:
-        complaints = complaints.filter(status=shown)
-    page = Paginator(complaints, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
+    return _staff_case_list(
         request,
+        selectors.complaints_for(request.user),
+        rules.canonical_complaint_reference,
+        ComplaintStatus.values,
         "markets/staff/complaint_list.html",
-        {"page": page, "shown": shown, "query": query, "searched": bool(reference)},
     )
 
 
