@@ -224,6 +224,19 @@ PROGRAMMES: list[dict[str, Any]] = [
         "other_conditions_en": "A nursing diploma (depending on the programme).",
     },
     {
+        "market": "singapore",
+        "code": "seafarer",
+        "order": 10,
+        "name_vi": "Thuyền viên tàu vận tải biển",
+        "name_en": "Seafarer on a merchant ship",
+        "summary_vi": "Sĩ quan và thủy thủ làm việc trên tàu vận tải biển của chủ tàu nước ngoài. "
+        "Tiền dịch vụ của thuyền viên có mức riêng, cao hơn lao động khác (xem số liệu).",
+        "summary_en": "Officers and crew working on a foreign owner's merchant ship. Seafarers' "
+        "service fee has a ceiling of its own, higher than other workers' (see the figures).",
+        "other_conditions_vi": "Có chứng chỉ chuyên môn thuyền viên và sổ thuyền viên.",
+        "other_conditions_en": "A seafarer's certificate of competency and seaman's book.",
+    },
+    {
         "market": "china",
         "code": "lao-cai-ha-khau",
         "order": 10,
@@ -503,6 +516,36 @@ FIGURES: list[dict[str, Any]] = [
         "valid_from": LAW_69_IN_FORCE,
         "note_vi": OLD_DRAFT_NOTE_VI,
         "note_en": OLD_DRAFT_NOTE_EN,
+        "order": 30,
+    },
+    # --- Seafarers (Law 69/2020 Art. 23: 1.5 months' wage per 12 months, 4.5 from 36 months)
+    {
+        "where": ("programme", "singapore", "seafarer"),
+        "kind": "service_fee_months_per_year",
+        "label_vi": "Thuyền viên: tiền dịch vụ tối đa 1,5 tháng lương cho mỗi 12 tháng hợp đồng",
+        "label_en": "Seafarers: service fee at most 1.5 months of wage per 12 months of contract",
+        "amount": Decimal("1.5"),
+        "document": LAW_69,
+        "article": "Điều 23",
+        "valid_from": LAW_69_IN_FORCE,
+        "note_vi": "Điều khoản lấy từ bản tóm tắt; cần đối chiếu với văn bản chính thức.",
+        "note_en": "Clause taken from summaries; to be checked against the official text.",
+        "order": 20,
+    },
+    {
+        "where": ("programme", "singapore", "seafarer"),
+        "kind": "service_fee_long_contract",
+        "label_vi": "Thuyền viên, hợp đồng từ 36 tháng trở lên: tiền dịch vụ tối đa 4,5 tháng "
+        "lương",
+        "label_en": "Seafarers, contract of 36 months or more: service fee at most 4.5 months' "
+        "wage",
+        "amount": Decimal("4.5"),
+        "per_months": 36,
+        "document": LAW_69,
+        "article": "Điều 23",
+        "valid_from": LAW_69_IN_FORCE,
+        "note_vi": "Điều khoản lấy từ bản tóm tắt; cần đối chiếu với văn bản chính thức.",
+        "note_en": "Clause taken from summaries; to be checked against the official text.",
         "order": 30,
     },
     # --- Korea

@@ -13,6 +13,8 @@ Sources, cited by case:
             sending organisations may not take deposits or penalty money.
   DRAFT     The USD 3,600 / 400 / 800 caps come from a 2016-17 draft under the old law:
             unconfirmed, so never applied (issue 15, point 4).
+  SEA       Law 69/2020/QH14 Art. 23: seafarers (officers and crew of merchant ships) at most
+            1.5 months' wage per 12 months; from 36 months, at most 4.5 months' wage.
   OTHER     Law 69/2020 names what a worker pays (service fee, deposit, real costs with a
             receipt): any other charge has no legal basis.
 """
@@ -60,6 +62,7 @@ TW_WAGE = Money(Decimal("29500"), "TWD")  # the 2026 minimum: 24.190.000 ₫
 TW_HOME_WAGE = Money(Decimal("20000"), "TWD")  # 16.400.000 ₫
 DE_WAGE = Money(Decimal("2300"), "EUR")  # 69.920.000 ₫
 BORDER_WAGE = vnd(8_000_000)
+SEA_WAGE = vnd(40_000_000)
 
 CASES = {
     # --- Japan, technical intern
@@ -193,6 +196,23 @@ CASES = {
         "china/lao-cai-ha-khau", 12, BORDER_WAGE, frozenset({Finding.BROKERAGE_CHARGED}),
         "Điều 7, khoản 8", brokerage=2_000_000, deposit=5_000_000,
     ),
+    # --- Seafarers (Singapore in the demo data): their own multiples of Art. 23
+    "sea-12-one-and-a-half": Case(  # SEA: 1.5 x 40.000.000
+        "singapore/seafarer", 12, SEA_WAGE, OK, "Điều 23", service_fee=60_000_000,
+        limit=Limit.WAGE_RULE,
+    ),
+    "sea-24-over": Case(  # SEA: 24/12 x 1.5 x 40.000.000 = 120.000.000
+        "singapore/seafarer", 24, SEA_WAGE, frozenset({Finding.SERVICE_FEE_OVER_WAGE_RULE}),
+        "Điều 23", service_fee=120_000_001,
+    ),
+    "sea-48-four-and-a-half": Case(  # SEA: 4.5 x 40.000.000, not 48/12 x 1.5 = 6 months
+        "singapore/seafarer", 48, SEA_WAGE, OK, "Điều 23", service_fee=180_000_000,
+        limit=Limit.LONG_CONTRACT,
+    ),
+    "sea-48-over": Case(  # SEA
+        "singapore/seafarer", 48, SEA_WAGE, frozenset({Finding.SERVICE_FEE_OVER_LONG_CONTRACT}),
+        "Điều 23", service_fee=180_000_001,
+    ),
 }  # fmt: skip
 
 
@@ -214,6 +234,7 @@ def test_the_table_covers_every_programme_length_and_charge():
         "taiwan/institutional-caregiver",
         "germany/nursing",
         "china/lao-cai-ha-khau",
+        "singapore/seafarer",
     }
     assert any(c.brokerage for c in CASES.values())
     assert any(c.deposit for c in CASES.values())
