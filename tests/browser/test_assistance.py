@@ -41,9 +41,17 @@ def test_a_worker_abroad_asks_for_help_and_reads_the_outcome(page, live_server, 
     page.get_by_role("link", name="Gửi yêu cầu trợ giúp").first.click()
     page.get_by_label("Không được trả lương").check()
     page.get_by_label("Số điện thoại của bạn ở nước ngoài").fill("+82 10 0000 0000")
+    # The browser's own "Choose Files / No file chosen" is not in the page's language: a
+    # button and a line in Vietnamese stand in for it, and say which photo was chosen.
+    picker = page.locator(".file-pick")
+    expect(picker.locator(".file-pick-button")).to_have_text("Chọn một hay nhiều ảnh, tệp")
+    expect(picker.locator(".file-pick-status")).to_have_text("Chưa chọn tệp nào.")
+    native = page.locator("input[type=file]").bounding_box()
+    assert native is not None and native["width"] <= 1
     page.locator("input[type=file]").set_input_files(
         {"name": "luong.jpg", "mimeType": "image/jpeg", "buffer": photo.getvalue()}
     )
+    expect(picker.locator(".file-pick-status")).to_have_text("luong.jpg")
     assert fits_the_phone(page)
     _shot(page, "1-worker-form")
     page.get_by_role("button", name="Gửi yêu cầu").click()
