@@ -27,6 +27,16 @@ def test_public_home_explains_the_centre_and_offers_sign_up(client):
     assert_self_contained(response.text)
 
 
+def test_public_home_leads_a_visitor_to_the_fee_checker_and_the_fraud_report(client):
+    page = client.get(reverse("home")).content.decode()
+
+    fee_check = reverse("markets:fee_check")
+    # From the list of what the centre does, and again under "Protect yourself".
+    assert page.count(f'href="{fee_check}"') >= 2
+    assert "Kiểm tra số tiền công ty đòi bạn nộp" in page
+    assert f'href="{reverse("markets:report_fraud")}"' in page
+
+
 def test_worker_home_asks_for_consent_before_anything_else(client, worker):
     client.force_login(worker)
 
