@@ -13,22 +13,9 @@ from accounts.formfields import integer_field, model_choice_field
 from accounts.models import Commune, Province, User
 from accounts.text import as_id
 from accounts.validators import plausible_date
+from accounts.widgets import DateInput, DateTimeInput
 from fairs.models import FAIR_FIELDS, Fair, JobOrder, Participation, Registration
 from markets.models import Enterprise, Market, Programme
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class FairForm(forms.ModelForm):

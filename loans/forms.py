@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.formfields import choice_field, model_choice_field
+from accounts.widgets import DateInput
 from loans import rules, selectors
 from loans.models import Application, Attachment, Kind, Status, SupportProgramme, Unit
 from loans.services import LineInput
 from markets.forms import AmountField
 from markets.money import format_money, group
-from workers.forms import DateInput
 from workers.models import DocumentType
 
 RECEIPT = "receipt"

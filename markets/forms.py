@@ -17,6 +17,7 @@ from accounts.models import Commune, Province
 from accounts.text import as_id, search_text
 from accounts.uploads import JPEG, PDF, PNG, RejectedUpload, clean_bytes
 from accounts.validators import plausible_date
+from accounts.widgets import DateTimeInput
 from markets import rules
 from markets.models import (
     ComplaintKind,
@@ -165,7 +166,7 @@ class FeeCheckForm(forms.Form):
 
 # --- Notices --------------------------------------------------------------------------
 
-_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+_DATETIME = DateTimeInput()
 
 
 class NoticeForm(forms.Form):

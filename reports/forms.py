@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 from accounts.formfields import model_choice_field
 from accounts.models import Province, User
 from accounts.validators import plausible_date
+from accounts.widgets import DateInput
 from reports.models import Target
-from workers.forms import DateInput
 
 
 class PeriodForm(forms.Form):

@@ -17,6 +17,7 @@ from accounts.formfields import choice_field, model_choice_field
 from accounts.links import with_centre_link
 from accounts.models import Commune, Province, Role, User
 from accounts.text import as_id
+from accounts.widgets import DateInput, DateTimeInput
 from markets.models import Enterprise, Market, Programme
 from markets.selectors import licensed_enterprises_on
 from workers import rules
@@ -68,13 +69,6 @@ def personal_id_from_form(raw: str) -> str:
             code="length",
         )
     return number
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class StepForm(forms.ModelForm):
@@ -645,7 +639,7 @@ class SessionForm(forms.Form):
     )
     held_at = forms.DateTimeField(
         label=gettext_lazy("When"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
     )
     duration_minutes = forms.IntegerField(
         label=gettext_lazy("Minutes"), min_value=1, max_value=600, initial=15

@@ -19,10 +19,10 @@ def first_fill(lao_cai) -> dict[str, dict[str, object]]:
     return {
         "identity": {
             "name": "Giàng Thị Mai",
-            "date_of_birth": "1990-05-17",
+            "date_of_birth": "17/05/1990",
             "sex": "female",
             "personal_id": VALID_ID,
-            "id_issued_on": "2021-06-01",
+            "id_issued_on": "01/06/2021",
         },
         "contact": {"contact_note": "Zalo: Mai Giàng"},
         "address": {
@@ -37,7 +37,7 @@ def first_fill(lao_cai) -> dict[str, dict[str, object]]:
             "vocational_skills": "Hàn",
             "jlpt_level": "N4",
             "eps_topik_score": "150",
-            "eps_topik_date": "2025-03-02",
+            "eps_topik_date": "02/03/2025",
             "other_languages": "Tiếng Trung",
         },
         "plans": {
