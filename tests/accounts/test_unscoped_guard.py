@@ -29,6 +29,7 @@ GUARDED = {
     "fairs.Participation",
     "fairs.Registration",
     "fairs.Interview",
+    "loans.Application",
 }
 
 #: Scoped models that stay opt-in on purpose, each with the reason.
@@ -56,7 +57,6 @@ OPT_IN = {
     "workers.ProvinceTransfer",
     "workers.DeletionRequest",
     "workers.DuplicateIdAttempt",
-    "loans.Application",
     "markets.Notice",
     "markets.FraudReport",
     "markets.Complaint",

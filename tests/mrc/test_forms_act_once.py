@@ -383,7 +383,7 @@ def support_application() -> Form:
         reverse("loans:programme", args=[programme.pk]),
         reverse("loans:apply", args=[programme.pk]),
         dict,
-        Application.objects.count,
+        Application.all_objects.count,
     )
 
 
