@@ -593,7 +593,7 @@ def dashboard(
             preparing=Count("pk", filter=Q(stage__in=PREPARING)),
             abroad=Count("pk", filter=Q(stage=Stage.DEPARTED)),
         )
-    reports = FraudReport.objects.all()
+    reports = FraudReport.objects.unscoped("the province the view chose, or the nation")
     if province is not None:
         reports = reports.filter(province=province)
     statuses = dict(FraudReport._meta.get_field("status").flatchoices)

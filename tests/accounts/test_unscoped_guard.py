@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.scoping import GuardedQuerySet, ScopedQuerySet, UnscopedQuery
@@ -30,6 +31,9 @@ GUARDED = {
     "fairs.Registration",
     "fairs.Interview",
     "loans.Application",
+    "markets.Notice",
+    "markets.FraudReport",
+    "markets.Complaint",
 }
 
 #: Scoped models that stay opt-in on purpose, each with the reason.
@@ -46,6 +50,7 @@ EXEMPT = {
 #: anonymous visitor may see.
 PUBLIC: dict[str, Any] = {
     "fairs.Fair": lambda objects: objects.public(),
+    "markets.Notice": lambda objects: objects.visible_at(timezone.now()),
 }
 
 #: Scoped models whose ``objects`` still returns every row unless ``for_user`` is called.
@@ -57,9 +62,6 @@ OPT_IN = {
     "workers.ProvinceTransfer",
     "workers.DeletionRequest",
     "workers.DuplicateIdAttempt",
-    "markets.Notice",
-    "markets.FraudReport",
-    "markets.Complaint",
     "assistance.HelpRequest",
     "orientation.Module",
 }

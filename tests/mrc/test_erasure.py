@@ -200,7 +200,7 @@ def test_after_her_erasure_no_table_names_her_and_none_of_her_files_is_left(
     # Her ticket for the fair still to come no longer holds a place.
     assert Registration.all_objects.get().status == Registration.Status.CANCELLED
     # The fraud report stays, as evidence against the recruiter, without her.
-    report = FraudReport.objects.get()
+    report = FraudReport.all_objects.get()
     assert report.name_used == "Công ty Việc Nhẹ" and report.reporter_contact == ""
     assert not DuplicateIdAttempt.objects.exists()
     assert not User.objects.get(pk=worker.pk).is_active
@@ -270,7 +270,7 @@ def test_a_report_filed_by_someone_else_that_names_her_keeps_its_reporter(lao_ca
     _due(settings)
     anonymise_due_deletions()
 
-    theirs = FraudReport.objects.get(reporter_name="Sùng Văn Páo")
+    theirs = FraudReport.all_objects.get(reporter_name="Sùng Văn Páo")
     assert theirs.reporter_contact == "0987 111 222"
     assert theirs.what_was_asked == "Họ cũng lừa cả chị [đã xoá]"
 

@@ -108,7 +108,7 @@ def fraud_report() -> Form:
             "reporter_contact": "0912 345 678",
             "attachments": [jpeg_upload()],
         },
-        rows=lambda: FraudReport.objects.count() + FraudReportAttachment.objects.count(),
+        rows=lambda: FraudReport.all_objects.count() + FraudReportAttachment.objects.count(),
         files=_files_under("fraud-reports"),
         made=(2, 1),
     )
@@ -347,7 +347,7 @@ def notice() -> Form:
         url,
         lambda: {"title": "Phiên việc làm", "body": "Mời bạn", "category": "job_fair",
                  "province": 15},
-        Notice.objects.count,
+        Notice.all_objects.count,
     )  # fmt: skip
 
 
