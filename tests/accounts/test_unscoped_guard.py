@@ -34,6 +34,7 @@ GUARDED = {
     "markets.Notice",
     "markets.FraudReport",
     "markets.Complaint",
+    "assistance.HelpRequest",
 }
 
 #: Scoped models that stay opt-in on purpose, each with the reason.
@@ -62,7 +63,6 @@ OPT_IN = {
     "workers.ProvinceTransfer",
     "workers.DeletionRequest",
     "workers.DuplicateIdAttempt",
-    "assistance.HelpRequest",
     "orientation.Module",
 }
 

@@ -224,7 +224,7 @@ def world(lao_cai, dong_thap, settings, tmp_path):
     )
     complaint_file = ComplaintAttachment(complaint=complaint, content_type="image/jpeg", size=3)
     complaint_file.file.save("c.jpg", ContentFile(b"abc"), save=True)
-    help_request = HelpRequest.objects.create(
+    help_request = HelpRequest.all_objects.create(
         profile=profile, province=lao_cai, kind="wages", phone_abroad="+82 10 0000 0000",
         created_by=owner, first_contact_due=timezone.now(),
     )  # fmt: skip
