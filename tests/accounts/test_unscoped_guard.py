@@ -35,6 +35,7 @@ GUARDED = {
     "markets.FraudReport",
     "markets.Complaint",
     "assistance.HelpRequest",
+    "orientation.Module",
 }
 
 #: Scoped models that stay opt-in on purpose, each with the reason.
@@ -52,6 +53,7 @@ EXEMPT = {
 PUBLIC: dict[str, Any] = {
     "fairs.Fair": lambda objects: objects.public(),
     "markets.Notice": lambda objects: objects.visible_at(timezone.now()),
+    "orientation.Module": lambda objects: objects.visible_to(AnonymousUser()),
 }
 
 #: Scoped models whose ``objects`` still returns every row unless ``for_user`` is called.
@@ -63,7 +65,6 @@ OPT_IN = {
     "workers.ProvinceTransfer",
     "workers.DeletionRequest",
     "workers.DuplicateIdAttempt",
-    "orientation.Module",
 }
 
 
