@@ -21,7 +21,11 @@ def seed_help() -> None:
     an = WorkerProfile.objects.filter(user__phone="+84912345001").select_related("case").first()
     if counsellor is None or an is None or an.case.stage not in services.ABROAD:
         return
-    if HelpRequest.objects.filter(profile=an).exists():
+    if (
+        HelpRequest.objects.unscoped("demo data: one named worker's requests")
+        .filter(profile=an)
+        .exists()
+    ):
         return
     now = timezone.now()
     wages = services.help_request_create(
@@ -44,7 +48,9 @@ def seed_help() -> None:
     )
     # Dated as it happened: sent 40 days ago, reached after 5 hours, closed 12 days later.
     sent = now - datetime.timedelta(days=40)
-    HelpRequest.objects.filter(pk=wages.pk).update(
+    HelpRequest.objects.unscoped("demo data: one named worker's requests").filter(
+        pk=wages.pk
+    ).update(
         created_at=sent,
         first_contact_due=sent + datetime.timedelta(hours=services.first_contact_hours()),
         first_contact_at=sent + datetime.timedelta(hours=5),
@@ -64,7 +70,9 @@ def seed_help() -> None:
         source=Source.RELATIVE_PHONE,
     )
     called = now - datetime.timedelta(hours=30)
-    HelpRequest.objects.filter(pk=papers.pk).update(
+    HelpRequest.objects.unscoped("demo data: one named worker's requests").filter(
+        pk=papers.pk
+    ).update(
         created_at=called,
         first_contact_due=called + datetime.timedelta(hours=services.first_contact_hours()),
         updated_at=called,

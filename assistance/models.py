@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.personal import How, PersonalData
-from accounts.scoping import GuardedManager, GuardedQuerySet, ScopedQuerySet
+from accounts.scoping import GuardedManager, GuardedQuerySet
 
 
 class Kind(models.TextChoices):
@@ -55,7 +55,7 @@ class Source(models.TextChoices):
     WORKER_PHONE = "worker_phone", _("Recorded by phone from the worker")
 
 
-class HelpRequestQuerySet(ScopedQuerySet):
+class HelpRequestQuerySet(GuardedQuerySet):
     # The worker's province, copied (as on support applications) and moved with the worker
     # by help_requests_follow_worker.
     province_path = "province"
@@ -108,7 +108,8 @@ class HelpRequest(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
-    objects = HelpRequestQuerySet.as_manager()
+    objects = GuardedManager.from_queryset(HelpRequestQuerySet)()
+    all_objects = HelpRequestQuerySet.as_manager()
 
     personal_data = PersonalData(
         fields={"what_happened": How.REDACT, "phone_abroad": How.BLANK, "zalo": How.BLANK,
@@ -122,6 +123,8 @@ class HelpRequest(models.Model):
     )  # fmt: skip
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["-created_at", "-pk"]
         verbose_name = _("help request")
         verbose_name_plural = _("help requests")

@@ -19,7 +19,7 @@ def _abroad(worker: User) -> bool:
 
 def home_panel(request: HttpRequest, worker: User) -> tuple[str, dict[str, Any]] | None:
     abroad = _abroad(worker)
-    requests = list(HelpRequest.objects.filter(profile__user=worker)[:5])
+    requests = list(HelpRequest.objects.for_user(worker).filter(profile__user=worker)[:5])
     if not abroad and not requests:
         return None
     hours = services.first_contact_hours()
@@ -34,7 +34,11 @@ def home_panel(request: HttpRequest, worker: User) -> tuple[str, dict[str, Any]]
 def staff_panel(request: HttpRequest, worker: User) -> tuple[str, dict[str, Any]] | None:
     # The page that calls this fetched the worker through for_user: scoping is already done.
     abroad = _abroad(worker)
-    requests = list(HelpRequest.objects.filter(profile__user=worker).select_related("assigned_to"))
+    requests = list(
+        HelpRequest.objects.unscoped("the page fetched the worker through for_user")
+        .filter(profile__user=worker)
+        .select_related("assigned_to")
+    )
     if not abroad and not requests:
         return None
     profile_id = worker.worker_profile.pk

@@ -63,7 +63,11 @@ def _staff_of(request: HelpRequest, actor: User) -> None:
 
 
 def _locked(request_id: int) -> HelpRequest:
-    return HelpRequest.objects.select_for_update().get(pk=request_id)
+    return (
+        HelpRequest.objects.unscoped("a service: the caller checked the request's province")
+        .select_for_update()
+        .get(pk=request_id)
+    )
 
 
 def _expect(request: HelpRequest, allowed: Iterable[str]) -> None:
@@ -332,7 +336,9 @@ def help_request_note(*, request_id: int, actor: User, text: str) -> HelpRequest
 def help_requests_follow_worker(profile: Any, from_province_id: int | None, to: int) -> None:
     """A worker who moves province takes their help requests along (inside the move's
     transaction); the old province's counsellor lets go of them."""
-    requests = HelpRequest.objects.filter(profile=profile)
+    requests = HelpRequest.objects.unscoped("the worker's requests move with her").filter(
+        profile=profile
+    )
     requests.update(province_id=to)
     requests.exclude(assigned_to__province_id=to).exclude(assigned_to__role=Role.ADMIN).update(
         assigned_to=None
@@ -343,7 +349,11 @@ def first_contact_overdue_remind(now: datetime.datetime) -> int:
     """Tell the staff of each request still waiting for first contact past its deadline:
     once per request and person, however often (or wherever) the job runs."""
     told = 0
-    overdue = HelpRequest.objects.first_contact_overdue(now).select_related("profile__user")
+    overdue = (
+        HelpRequest.objects.unscoped("first-contact reminders, every province")
+        .first_contact_overdue(now)
+        .select_related("profile__user")
+    )
     for request in overdue.order_by("first_contact_due", "pk"):
         told += 1
         for staff in _staff_to_tell(request):

@@ -189,6 +189,10 @@ def seed_fairs() -> None:
         return
     communes = list(province.communes.order_by("name")[:6])
     for index, demo in enumerate(DEMO_FAIRS):
-        if Fair.objects.filter(province=province, title=demo.title).exists():
+        if (
+            Fair.objects.unscoped("demo data: the named fairs of one province")
+            .filter(province=province, title=demo.title)
+            .exists()
+        ):
             continue
         _seed_fair(demo, province=province, counsellor=counsellor, communes=communes, index=index)

@@ -206,12 +206,18 @@ class InterviewForm(forms.Form):
 
     def __init__(self, *args: Any, fair: Fair, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        participations = Participation.objects.filter(fair=fair).select_related("enterprise")
+        participations = (
+            Participation.objects.unscoped("this fair's, which the view fetched for the user")
+            .filter(fair=fair)
+            .select_related("enterprise")
+        )
         model_choice_field(self, "participation").queryset = participations
         model_choice_field(self, "participation").label_from_instance = lambda p: p.enterprise.name  # type: ignore[assignment,method-assign]  # Django documents replacing label_from_instance on a field
-        model_choice_field(self, "registration").queryset = Registration.objects.filter(
-            fair=fair, checked_in_at__isnull=False
-        ).order_by("search_name", "pk")
+        model_choice_field(self, "registration").queryset = (
+            Registration.objects.unscoped("this fair's, which the view fetched for the user")
+            .filter(fair=fair, checked_in_at__isnull=False)
+            .order_by("search_name", "pk")
+        )
         model_choice_field(self, "registration").label_from_instance = lambda r: (  # type: ignore[assignment,method-assign]  # Django documents replacing label_from_instance on a field
             f"{r.name} · {r.code}"
         )

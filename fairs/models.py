@@ -4,7 +4,7 @@ with its ticket), check-in and the interviews and offers made at the fair."""
 from __future__ import annotations
 
 import datetime
-from typing import Any, ClassVar, Self
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.personal import How, PersonalData, reference
 from accounts.phones import format_national
-from accounts.scoping import ScopedQuerySet
+from accounts.scoping import GuardedManager, GuardedQuerySet
 
 #: Ticket codes avoid letters and digits people confuse when reading them aloud or typing
 #: them from a screen: 0/O, 1/I/L.
@@ -23,12 +23,13 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 
 
-class FairQuerySet(ScopedQuerySet):
+class FairQuerySet(GuardedQuerySet):
     province_path = "province"
 
     def public(self) -> Self:
-        """What anyone may open: everything but drafts (a cancelled fair says so)."""
-        return self.exclude(status=Fair.Status.DRAFT)
+        """What anyone may open: everything but drafts (a cancelled fair says so). Opens the
+        guard: a published fair is every visitor's, signed in or not."""
+        return self._public_filter(~Q(status=Fair.Status.DRAFT))
 
     def upcoming(self, now: datetime.datetime) -> Self:
         return self.filter(status=Fair.Status.PUBLISHED, ends_at__gte=now)
@@ -41,7 +42,9 @@ class FairQuerySet(ScopedQuerySet):
         if user.is_staff_member:
             return self.for_user(user)
         if user.province_id is not None and user.has_perm("fairs.check_in"):
-            return self.filter(province_id=user.province_id)
+            return self.unscoped("a fair helper: narrowed to their province here").filter(
+                province_id=user.province_id
+            )
         return self.none()
 
 
@@ -90,11 +93,14 @@ class Fair(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=0)
 
-    objects: ClassVar[FairQuerySet] = FairQuerySet.as_manager()  # type: ignore[assignment]  # as_manager() is typed as a plain Manager, without the QuerySet's methods
+    objects = GuardedManager.from_queryset(FairQuerySet)()
+    all_objects = FairQuerySet.as_manager()
 
     personal_data = reference("A job fair: its place and description, about no one.")
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["-starts_at", "-pk"]
         verbose_name = _("job fair")
         verbose_name_plural = _("job fairs")
@@ -195,7 +201,7 @@ class FairEvent(models.Model):
         return str(EVENT_WORDS.get(self.to_status, self.to_status))
 
 
-class ParticipationQuerySet(ScopedQuerySet):
+class ParticipationQuerySet(GuardedQuerySet):
     province_path = "fair__province"
 
 
@@ -214,9 +220,12 @@ class Participation(models.Model):
     )
     added_at = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[ParticipationQuerySet] = ParticipationQuerySet.as_manager()  # type: ignore[assignment]  # as_manager() is typed as a plain Manager, without the QuerySet's methods
+    objects = GuardedManager.from_queryset(ParticipationQuerySet)()
+    all_objects = ParticipationQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["enterprise__name_normalised", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["fair", "enterprise"], name="fair_enterprise_once")
@@ -273,7 +282,7 @@ class JobOrder(models.Model):
         return f"{self.occupation} ({self.vacancies})"
 
 
-class RegistrationQuerySet(ScopedQuerySet):
+class RegistrationQuerySet(GuardedQuerySet):
     province_path = "fair__province"
     owner_path = "worker"
 
@@ -341,7 +350,8 @@ class Registration(models.Model):
         related_name="+",
     )
 
-    objects: ClassVar[RegistrationQuerySet] = RegistrationQuerySet.as_manager()  # type: ignore[assignment]  # as_manager() is typed as a plain Manager, without the QuerySet's methods
+    objects = GuardedManager.from_queryset(RegistrationQuerySet)()
+    all_objects = RegistrationQuerySet.as_manager()
 
     personal_data = PersonalData(
         fields={"name": How.BLANK, "phone": How.BLANK, "search_name": How.BLANK,
@@ -353,6 +363,8 @@ class Registration(models.Model):
     )  # fmt: skip
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["created_at", "pk"]
         constraints = [
             # One live registration per person and fair; a cancelled one may be followed by
@@ -395,7 +407,7 @@ class Registration(models.Model):
         return self.checked_in_at is not None
 
 
-class InterviewQuerySet(ScopedQuerySet):
+class InterviewQuerySet(GuardedQuerySet):
     province_path = "participation__fair__province"
 
 
@@ -438,7 +450,8 @@ class Interview(models.Model):
         "workers.FollowUp", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects: ClassVar[InterviewQuerySet] = InterviewQuerySet.as_manager()  # type: ignore[assignment]  # as_manager() is typed as a plain Manager, without the QuerySet's methods
+    objects = GuardedManager.from_queryset(InterviewQuerySet)()
+    all_objects = InterviewQuerySet.as_manager()
 
     personal_data = PersonalData(
         fields={"notes": How.REDACT},
@@ -447,6 +460,8 @@ class Interview(models.Model):
     )
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["recorded_at", "pk"]
         constraints = [
             models.UniqueConstraint(

@@ -36,6 +36,8 @@ def _count(queryset: QuerySet[Any], outer: str = "pk") -> Subquery:
 
 def with_counts(fairs: QuerySet[Fair]) -> QuerySet[Fair]:
     """Each fair with places taken, waitlist, attendance and enterprises, in one query."""
+    # Correlated subqueries, counted per fair of `fairs` (already narrowed by the caller):
+    # never read on their own, so the guard has nothing to refuse.
     return fairs.annotate(
         n_registered=_count(Registration.objects.filter(status=Status.REGISTERED)),
         n_waitlisted=_count(Registration.objects.filter(status=Status.WAITLISTED)),
@@ -45,7 +47,11 @@ def with_counts(fairs: QuerySet[Fair]) -> QuerySet[Fair]:
 
 
 def places_taken(fair: Fair) -> int:
-    return Registration.objects.filter(fair=fair, status=Status.REGISTERED).count()
+    return (
+        Registration.objects.unscoped("the places of a fair the caller holds")
+        .filter(fair=fair, status=Status.REGISTERED)
+        .count()
+    )
 
 
 # --- Public and worker pages ----------------------------------------------------------
@@ -53,7 +59,7 @@ def places_taken(fair: Fair) -> int:
 
 def public_fairs(*, now: datetime.datetime, province_id: int | None = None) -> QuerySet[Fair]:
     """Published fairs not yet over, soonest first, with the places taken."""
-    fairs = Fair.objects.upcoming(now).select_related("province", "commune")
+    fairs = Fair.objects.public().upcoming(now).select_related("province", "commune")
     if province_id:
         fairs = fairs.filter(province_id=province_id)
     return with_counts(fairs).order_by("starts_at", "pk")
@@ -62,7 +68,9 @@ def public_fairs(*, now: datetime.datetime, province_id: int | None = None) -> Q
 def _participations() -> Prefetch:
     return Prefetch(
         "participations",
-        queryset=Participation.objects.select_related("enterprise").prefetch_related(
+        queryset=Participation.objects.unscoped("the enterprises of fairs already narrowed")
+        .select_related("enterprise")
+        .prefetch_related(
             Prefetch(
                 "job_orders",
                 queryset=JobOrder.objects.select_related("market", "programme__market"),
@@ -84,14 +92,18 @@ def live_registration(fair: Fair, user: User | AnonymousUser) -> Registration | 
     if not user.is_authenticated:
         return None
     return (
-        Registration.objects.filter(fair=fair, worker=user).exclude(status=Status.CANCELLED).first()
+        Registration.objects.for_user(user)
+        .filter(fair=fair, worker=user)
+        .exclude(status=Status.CANCELLED)
+        .first()
     )
 
 
 def my_registrations(user: User) -> QuerySet[Registration]:
     """The worker's tickets, the coming fairs first."""
     return (
-        Registration.objects.filter(worker=user)
+        Registration.objects.for_user(user)
+        .filter(worker=user)
         .select_related("fair__province", "fair__commune")
         .order_by("-fair__starts_at", "-pk")
     )
@@ -101,11 +113,13 @@ def waitlist_position(registration: Registration) -> int | None:
     """1 for the next person to get a place; None when not on the waitlist."""
     if registration.status != Status.WAITLISTED or registration.waitlisted_at is None:
         return None
-    ahead = Registration.objects.filter(
-        fair_id=registration.fair_id, status=Status.WAITLISTED
-    ).filter(
-        Q(waitlisted_at__lt=registration.waitlisted_at)
-        | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
+    ahead = (
+        Registration.objects.unscoped("who is ahead on this fair's waitlist")
+        .filter(fair_id=registration.fair_id, status=Status.WAITLISTED)
+        .filter(
+            Q(waitlisted_at__lt=registration.waitlisted_at)
+            | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
+        )
     )
     return ahead.count() + 1
 
@@ -158,8 +172,10 @@ def search_registrations(
 
 
 def fair_registrations(fair: Fair, *, query: str = "", status: str = "") -> QuerySet[Registration]:
-    registrations = Registration.objects.filter(fair=fair).select_related(
-        "commune", "checked_in_by", "worker"
+    registrations = (
+        Registration.objects.unscoped("a fair the view fetched for the user")
+        .filter(fair=fair)
+        .select_related("commune", "checked_in_by", "worker")
     )
     if status in Status.values:
         registrations = registrations.filter(status=status)
@@ -171,7 +187,7 @@ def check_in_matches(fair: Fair, query: str, limit: int = 20) -> list[Registrati
     if not query.strip():
         return []
     registrations = (
-        Registration.objects.filter(fair=fair)
+        Registration.objects.unscoped("a fair the view fetched for the user").filter(fair=fair)
         .exclude(status=Status.CANCELLED)
         .select_related("commune", "checked_in_by")
         .only(
@@ -184,7 +200,8 @@ def check_in_matches(fair: Fair, query: str, limit: int = 20) -> list[Registrati
 
 def fair_interviews(fair: Fair) -> QuerySet[Interview]:
     return (
-        Interview.objects.filter(participation__fair=fair)
+        Interview.objects.unscoped("a fair the view fetched for the user")
+        .filter(participation__fair=fair)
         .select_related(
             "participation__enterprise",
             "registration",
@@ -211,7 +228,8 @@ def registrations_to_remind(day: datetime.date) -> QuerySet[Registration]:
     fairs that start on `day`."""
     start, end = day_bounds(day)
     return (
-        Registration.objects.filter(
+        Registration.objects.unscoped("fair reminders, every province")
+        .filter(
             status=Status.REGISTERED,
             worker__isnull=False,
             worker__is_active=True,
@@ -288,7 +306,9 @@ def fair_figures(
     if not fairs:
         return result
     ids = [fair.pk for fair in fairs]
-    participations = Participation.objects.filter(fair_id__in=ids)
+    participations = Participation.objects.unscoped(
+        "the fairs above, narrowed for the user"
+    ).filter(fair_id__in=ids)
     enterprises = _by_fair(
         participations.order_by()
         .values("fair_id")
@@ -304,14 +324,16 @@ def fair_figures(
     )
     people = {
         row["fair_id"]: row
-        for row in Registration.objects.filter(fair_id__in=ids, status=Status.REGISTERED)
+        for row in Registration.objects.unscoped("the fairs above, narrowed for the user")
+        .filter(fair_id__in=ids, status=Status.REGISTERED)
         .order_by()
         .values("fair_id")
         .annotate(n=Count("pk"), came=Count("pk", filter=Q(checked_in_at__isnull=False)))
     }
     outcomes = {
         row["participation__fair_id"]: row
-        for row in Interview.objects.filter(participation__fair_id__in=ids)
+        for row in Interview.objects.unscoped("the fairs above, narrowed for the user")
+        .filter(participation__fair_id__in=ids)
         .order_by()
         .values("participation__fair_id")
         .annotate(n=Count("pk"), offers=Count("pk", filter=Q(result=Interview.Result.OFFERED)))

@@ -432,7 +432,9 @@ def check_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 return redirect(back)
         else:
             raise Http404
-    counts = selectors.with_counts(Fair.objects.filter(pk=fair.pk)).values(  # type: ignore[misc]  # annotated by selectors.with_counts
+    counts = selectors.with_counts(
+        Fair.objects.unscoped("the fair fetched above for the user").filter(pk=fair.pk)
+    ).values(  # type: ignore[misc]  # annotated by selectors.with_counts
         "n_registered", "n_checked_in"
     )[0]
     return render(

@@ -553,7 +553,11 @@ def seed_loans() -> None:
     mai = WorkerProfile.objects.filter(user__phone="+84912345002").first()
     if counsellor is None or manager is None or an is None or mai is None:
         return
-    if Application.objects.filter(profile__in=[an, mai]).exists():
+    if (
+        Application.objects.unscoped("demo data: two named workers' applications")
+        .filter(profile__in=[an, mai])
+        .exists()
+    ):
         return
     try:
         _mai_applications(mai, programmes["lao-cai-support-2026"], counsellor, manager)

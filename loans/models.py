@@ -22,7 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.personal import How, PersonalData, reference
-from accounts.scoping import GuardedManager, GuardedQuerySet, ScopedQuerySet
+from accounts.scoping import GuardedManager, GuardedQuerySet
 from markets.models import Localized
 from workers.reference import PriorityGroup
 
@@ -459,7 +459,7 @@ SPENT_STATUSES = (Status.PAID, Status.REFERRED, Status.LOAN_GRANTED)
 BUDGET_STATUSES = (*COMMITTED_STATUSES, *SPENT_STATUSES)
 
 
-class ApplicationQuerySet(ScopedQuerySet):
+class ApplicationQuerySet(GuardedQuerySet):
     # The province is copied onto the application when it is made, as on the case, so
     # a queue filters without joining the user and a move of the worker keeps history.
     province_path = "province"
@@ -536,7 +536,8 @@ class Application(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ApplicationQuerySet.as_manager()
+    objects = GuardedManager.from_queryset(ApplicationQuerySet)()
+    all_objects = ApplicationQuerySet.as_manager()
 
     personal_data = PersonalData(
         fields={"applicant": How.BLANK, "phone": How.BLANK, "note": How.BLANK,
@@ -550,6 +551,8 @@ class Application(models.Model):
     )  # fmt: skip
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["-updated_at", "-pk"]
         verbose_name = _("support application")
         verbose_name_plural = _("support applications")

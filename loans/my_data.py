@@ -14,7 +14,8 @@ def support_applications(profile: WorkerProfile) -> Part:
     """Her applications with what she gave (phone, bank account, words, the copy of her
     file sent with it), the amounts, the decision and its reason."""
     found = (
-        Application.objects.filter(profile=profile)
+        Application.objects.unscoped("her own data: the profile asked for is hers")
+        .filter(profile=profile)
         .select_related("programme")
         .prefetch_related("lines__item", "attachments")
         .order_by("created_at", "pk")

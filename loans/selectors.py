@@ -167,9 +167,11 @@ def profile_for_rules(**lookup: Any) -> WorkerProfile:
 
 def grants_paid_to(profile: WorkerProfile) -> Decimal:
     """Grants the worker has been paid through the portal (state support already received)."""
-    total = Application.objects.filter(
-        profile=profile, programme__kind=Kind.GRANT, status=Status.PAID
-    ).aggregate(total=Sum("approved_amount"))["total"]
+    total = (
+        Application.objects.unscoped("the state support this worker already received")
+        .filter(profile=profile, programme__kind=Kind.GRANT, status=Status.PAID)
+        .aggregate(total=Sum("approved_amount"))["total"]
+    )
     return total or ZERO
 
 
@@ -218,7 +220,9 @@ def support_overview(profile: WorkerProfile, today: datetime.date) -> list[Progr
     programmes = programmes_with_terms().open_on(today, profile.user.province_id)
     open_applications = {
         a.programme_id: a
-        for a in Application.objects.filter(profile=profile, status__in=OPEN_STATUSES)
+        for a in Application.objects.unscoped(
+            "the open applications of the worker being advised"
+        ).filter(profile=profile, status__in=OPEN_STATUSES)
     }
     options = [
         ProgrammeOption(
@@ -341,9 +345,11 @@ class Figures:
 
 def approved_total(programme_id: int, year: int) -> Decimal:
     """Everything that counts against the year's budget (the approving service reads it)."""
-    total = Application.objects.filter(
-        programme_id=programme_id, budget_year=year, status__in=BUDGET_STATUSES
-    ).aggregate(total=Sum("approved_amount"))["total"]
+    total = (
+        Application.objects.unscoped("a programme's budget counts every province's approvals")
+        .filter(programme_id=programme_id, budget_year=year, status__in=BUDGET_STATUSES)
+        .aggregate(total=Sum("approved_amount"))["total"]
+    )
     return total or ZERO
 
 
@@ -401,7 +407,8 @@ def programme_figures(programme: SupportProgramme, year: int) -> Figures:
 def applications_waiting_since(before: datetime.datetime) -> QuerySet[Application]:
     """Sent or resent applications nobody has decided on since `before` (for reminders)."""
     return (
-        Application.objects.filter(status__in=WAITING_STATUSES, updated_at__lt=before)
+        Application.objects.unscoped("reminder job, every province")
+        .filter(status__in=WAITING_STATUSES, updated_at__lt=before)
         .select_related("programme", "province", "profile__user")
         .order_by("updated_at", "pk")
     )

@@ -114,7 +114,11 @@ class LineInput:
 
 
 def _locked(application_id: int) -> Application:
-    return Application.objects.select_for_update().get(pk=application_id)
+    return (
+        Application.objects.unscoped("a service: the caller checked the application's province")
+        .select_for_update()
+        .get(pk=application_id)
+    )
 
 
 def _expect(application: Application, allowed: Iterable[str]) -> None:
@@ -240,9 +244,11 @@ def application_start(
     reasons = rules.unmet_conditions(selectors.worker_facts(profile, today), terms, today)
     if reasons:
         raise NotEligible(reasons)
-    existing = Application.objects.filter(
-        profile=profile, programme=programme, status__in=OPEN_STATUSES
-    ).first()
+    existing = (
+        Application.objects.unscoped("one open application per worker and programme")
+        .filter(profile=profile, programme=programme, status__in=OPEN_STATUSES)
+        .first()
+    )
     if existing is not None:
         raise AlreadyOpen(existing)
     case = getattr(profile, "case", None)
@@ -263,9 +269,9 @@ def application_start(
             _event(application, action=Action.START, actor=actor, previous="")
     except IntegrityError:
         # A double click or a second tab: the unique index kept the first one.
-        existing = Application.objects.get(
-            profile=profile, programme=programme, status__in=OPEN_STATUSES
-        )
+        existing = Application.objects.unscoped(
+            "one open application per worker and programme"
+        ).get(profile=profile, programme=programme, status__in=OPEN_STATUSES)
         raise AlreadyOpen(existing) from None
     return application
 
@@ -784,7 +790,9 @@ def applications_follow_worker(
     now on."""
     if from_province_id is not None:
         support_records_keep(profile=profile, province_id=from_province_id, to_province=to_province)
-    Application.objects.filter(profile=profile).update(province_id=to_province)
+    Application.objects.unscoped("the worker's applications move with her").filter(
+        profile=profile
+    ).update(province_id=to_province)
 
 
 #: How long the kept accounting records stay: at least 10 years for vouchers used directly
@@ -816,7 +824,8 @@ def support_records_keep(*, profile: Any, province_id: int, to_province: int) ->
     """Write the accounting minimum a province keeps of the support it paid or referred for
     a worker who leaves it (once per application and province)."""
     spent = list(
-        Application.objects.filter(profile=profile, status__in=SPENT_STATUSES)
+        Application.objects.unscoped("the worker's applications, kept by the province she leaves")
+        .filter(profile=profile, status__in=SPENT_STATUSES)
         .select_related("profile__user")
         .prefetch_related("events")
     )

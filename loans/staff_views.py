@@ -179,7 +179,11 @@ def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     messages.success(
         request,
         _("Done: the application is now “%(status)s”.")
-        % {"status": Application.objects.get(pk=found.pk).get_status_display()},
+        % {
+            "status": Application.objects.for_user(request.user)
+            .get(pk=found.pk)
+            .get_status_display()
+        },
     )
     return redirect("loans:staff_application", pk=found.pk)
 
@@ -249,7 +253,8 @@ def worker_support(request: HttpRequest, profile_pk: int) -> HttpResponse:
         {
             "profile": profile,
             "options": selectors.support_overview(profile, today),
-            "applications": Application.objects.filter(profile=profile)
+            "applications": Application.objects.for_user(request.user)
+            .filter(profile=profile)
             .select_related("programme")
             .order_by("-updated_at", "-pk"),
         },

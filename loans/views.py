@@ -165,9 +165,9 @@ def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 (item, rules.describe_cap(selectors.item_cap(item)))
                 for item in programme.cost_items.all()
             ],
-            "open_application": Application.objects.filter(
-                profile=profile, programme=programme, status__in=OPEN_STATUSES
-            ).first(),
+            "open_application": Application.objects.for_user(request.user)
+            .filter(profile=profile, programme=programme, status__in=OPEN_STATUSES)
+            .first(),
         },
     )
 

@@ -1010,7 +1010,11 @@ def _seed_notices(admin: User | None, manager: User | None, lao_cai: Province | 
         ),
     ]
     for author, province, category, title, body, offset, pinned in notices:
-        if Notice.objects.filter(title=title, province=province).exists():
+        if (
+            Notice.objects.unscoped("demo data: the named notices")
+            .filter(title=title, province=province)
+            .exists()
+        ):
             continue
         notice = services.notice_create(
             by=author,
@@ -1034,7 +1038,11 @@ def _seed_complaints(lao_cai: Province | None) -> None:
     hoang_lien = Enterprise.objects.filter(licence_number="901/LĐTBXH-GP").first()
     if lao_cai is None or worker is None or counsellor is None or hoang_lien is None:
         return
-    if Complaint.objects.filter(province=lao_cai).exists():
+    if (
+        Complaint.objects.unscoped("demo data: Lào Cai's complaints")
+        .filter(province=lao_cai)
+        .exists()
+    ):
         return
     recovered = services.complaint_lodge(
         province=lao_cai,

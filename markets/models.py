@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.personal import How, PersonalData, reference
 from accounts.phones import format_national
-from accounts.scoping import ScopedQuerySet
+from accounts.scoping import GuardedManager, GuardedQuerySet
 from markets import rules
 from markets.text import render_markdown
 
@@ -499,12 +499,13 @@ class NoticeStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
-class NoticeQuerySet(ScopedQuerySet):
+class NoticeQuerySet(GuardedQuerySet):
     province_path = "province"
 
     def visible_at(self, now: datetime.datetime) -> Self:
-        """Shown to the public at `now`: decided by the times, so no job has to flip them."""
-        return self.filter(
+        """Shown to the public at `now`: decided by the times, so no job has to flip them.
+        Opens the guard: a notice shown to the public is every visitor's."""
+        return self._public_filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=now),
             status__in=[NoticeStatus.SCHEDULED, NoticeStatus.PUBLISHED],
             publish_at__lte=now,
@@ -550,11 +551,14 @@ class Notice(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects: ClassVar[NoticeQuerySet] = NoticeQuerySet.as_manager()  # type: ignore[assignment]  # as_manager() is typed as a plain Manager, without the QuerySet's methods
+    objects = GuardedManager.from_queryset(NoticeQuerySet)()
+    all_objects = NoticeQuerySet.as_manager()
 
     personal_data = reference("Public notices written by staff.")
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["-pinned", "-publish_at", "-pk"]
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
@@ -781,7 +785,7 @@ class FraudOutcome(models.TextChoices):
     DUPLICATE = "duplicate", _("Same as another report")
 
 
-class FraudReportQuerySet(ScopedQuerySet):
+class FraudReportQuerySet(GuardedQuerySet):
     province_path = "province"
 
     def open(self) -> Self:
@@ -855,7 +859,8 @@ class FraudReport(models.Model):
     created_at = models.DateTimeField(_("received"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
-    objects: ClassVar[FraudReportQuerySet] = FraudReportQuerySet.as_manager()  # type: ignore[assignment]  # as_manager() is typed as a plain Manager, without the QuerySet's methods
+    objects = GuardedManager.from_queryset(FraudReportQuerySet)()
+    all_objects = FraudReportQuerySet.as_manager()
 
     personal_data = PersonalData(
         fields={"reporter_name": How.BLANK, "reporter_contact": How.BLANK,
@@ -872,6 +877,8 @@ class FraudReport(models.Model):
     )  # fmt: skip
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["-created_at", "-pk"]
         verbose_name = _("fraud report")
         verbose_name_plural = _("fraud reports")
@@ -954,7 +961,7 @@ class ReferredTo(models.TextChoices):
     COURT = "court", _("Court")
 
 
-class ComplaintQuerySet(ScopedQuerySet):
+class ComplaintQuerySet(GuardedQuerySet):
     province_path = "province"
     # A worker who lodged a complaint while signed in follows it under her account.
     owner_path = "complainant"
@@ -1048,7 +1055,8 @@ class Complaint(models.Model):
     created_at = models.DateTimeField(_("received"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
-    objects: ClassVar[ComplaintQuerySet] = ComplaintQuerySet.as_manager()  # type: ignore[assignment]
+    objects = GuardedManager.from_queryset(ComplaintQuerySet)()
+    all_objects = ComplaintQuerySet.as_manager()
 
     personal_data = PersonalData(
         fields={"complainant": How.BLANK, "complainant_name": How.BLANK,
@@ -1063,6 +1071,8 @@ class Complaint(models.Model):
     )  # fmt: skip
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["-created_at", "-pk"]
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")

@@ -92,9 +92,11 @@ def _notice_event(notice: Notice, *, by: User | None, from_status: str, reason: 
 
 
 def _lock_notice(notice: Notice, by: User | None) -> Notice:
-    queryset = Notice.objects.select_for_update()
-    if by is not None:
-        queryset = queryset.for_user(by)
+    queryset = (
+        Notice.objects.unscoped("publishing and expiry jobs, every province")
+        if by is None
+        else Notice.objects.for_user(by)
+    ).select_for_update()
     try:
         return queryset.get(pk=notice.pk)
     except Notice.DoesNotExist as error:

@@ -20,7 +20,9 @@ from markets.models import Notice, NoticeStatus
 def publish_due_notices() -> int:
     now = timezone.now()
     done = 0
-    due = Notice.objects.filter(status=NoticeStatus.SCHEDULED, publish_at__lte=now)
+    due = Notice.objects.unscoped("publishing job, every province").filter(
+        status=NoticeStatus.SCHEDULED, publish_at__lte=now
+    )
     for notice in due:
         try:
             services.notice_publish(notice=notice, by=None, now=now)
@@ -34,7 +36,9 @@ def publish_due_notices() -> int:
 def expire_due_notices() -> int:
     now = timezone.now()
     done = 0
-    for notice in Notice.objects.filter(status=NoticeStatus.PUBLISHED, expires_at__lte=now):
+    for notice in Notice.objects.unscoped("expiry job, every province").filter(
+        status=NoticeStatus.PUBLISHED, expires_at__lte=now
+    ):
         try:
             services.notice_expire(notice=notice, now=now)
         except ValidationError:

@@ -456,7 +456,7 @@ def seed_orientation() -> list[Module]:
     markets = {m.code: m for m in Market.objects.filter(code__in={s.market for s in MODULES})}
     made = []
     for order, spec in enumerate(MODULES, start=1):
-        module, created = Module.objects.get_or_create(
+        module, created = Module.objects.unscoped("demo data: the national modules").get_or_create(
             title=spec.title,
             province=None,
             defaults={
@@ -468,7 +468,9 @@ def seed_orientation() -> list[Module]:
             },
         )
         if not created and spec.pictogram and not module.pictogram:
-            Module.objects.filter(pk=module.pk).update(pictogram=spec.pictogram)
+            Module.objects.unscoped("demo data: the national modules").filter(pk=module.pk).update(
+                pictogram=spec.pictogram
+            )
         if created:
             Question.objects.bulk_create(
                 _question(module, i, q) for i, q in enumerate(spec.questions, start=1)

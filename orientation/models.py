@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.personal import How, PersonalData, reference
-from accounts.scoping import ScopedQuerySet
+from accounts.scoping import GuardedManager, GuardedQuerySet
 
 
 def audio_path(instance: Module, filename: str) -> str:
@@ -41,7 +41,7 @@ class Pictogram(models.TextChoices):
     LAW = "law", _("Scales: the law of the country")
 
 
-class ModuleQuerySet(ScopedQuerySet):
+class ModuleQuerySet(GuardedQuerySet):
     """`for_user` (staff pages): an admin every lesson, a manager their province's additions."""
 
     province_path = "province"
@@ -50,12 +50,13 @@ class ModuleQuerySet(ScopedQuerySet):
         return self.filter(published_at__isnull=False)
 
     def visible_to(self, user: Any) -> Self:
-        """Published national modules, plus the user's own province's additions."""
+        """Published national modules, plus the user's own province's additions. Opens the
+        guard: a published national lesson is every visitor's, signed in or not."""
         province_id = getattr(user, "province_id", None) if user.is_authenticated else None
         scope = Q(province__isnull=True)
         if province_id is not None:
             scope |= Q(province_id=province_id)
-        return self.published().filter(scope)
+        return self._public_filter(scope, published_at__isnull=False)
 
 
 class Module(models.Model):
@@ -113,13 +114,16 @@ class Module(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ModuleQuerySet.as_manager()
+    objects = GuardedManager.from_queryset(ModuleQuerySet)()
+    all_objects = ModuleQuerySet.as_manager()
 
     personal_data = reference(
         "A lesson written by administrators for everyone; its audio is of the lesson."
     )
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["order", "pk"]
         verbose_name = _("orientation module")
         verbose_name_plural = _("orientation modules")

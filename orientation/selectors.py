@@ -70,7 +70,8 @@ def workers_completed_count(province_id: int | None) -> int:
     A province's own additions differ by province, and a country's lessons by destination,
     so completion counts the national lessons for every destination."""
     national = list(
-        Module.objects.published()
+        Module.objects.unscoped("the national lessons, which every worker reads")
+        .published()
         .filter(province__isnull=True, market__isnull=True)
         .values_list("pk", flat=True)
     )

@@ -224,7 +224,9 @@ def _speak(obj: Module | Question, text: str, kind: str) -> bool:
             audio.audio_name(obj.pk, digest, "mp3", kind), ContentFile(speech.mp3)
         )
     with transaction.atomic():
-        locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+        # A module or a question: the audio job acts on the one it was given, whatever the
+        # province, so the unguarded default manager (Module.all_objects) locks it.
+        locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
         old = [f.name for f in (locked.audio, locked.audio_mp3) if f and f.name]
         locked.audio.name, locked.audio_mp3.name = opus, mp3
         locked.audio_text_hash = digest
@@ -242,7 +244,11 @@ def _speak(obj: Module | Question, text: str, kind: str) -> bool:
 def module_audio_generate(*, module_id: int) -> bool:
     """Make the module's speech, and each quiz question's, where the words changed since
     the last audio; safe to run twice. Returns True when any new file was stored."""
-    module = Module.objects.filter(pk=module_id, published_at__isnull=False).first()
+    module = (
+        Module.objects.unscoped("a job: this module's audio")
+        .filter(pk=module_id, published_at__isnull=False)
+        .first()
+    )
     if module is None:
         return False
     if not audio.tools_available():

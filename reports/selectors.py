@@ -184,7 +184,7 @@ def job_fairs(user: User, province: Province | None, period: Period) -> list[tup
 def support(province: Province | None, year: int) -> dict[str, list[tuple[str, int]]]:
     """Support of the budget year by programme: approved and paid or referred (VND), and
     the applications waiting for a decision now."""
-    applications = Application.objects.all()
+    applications = Application.objects.unscoped("the province the view chose, or the nation")
     if province is not None:
         applications = applications.filter(province=province)
     rows = (
@@ -240,7 +240,7 @@ def support_in(province: Province | None, period: Period) -> SupportFigures:
     amount the bank lent (not the amount the centre approved). Four queries whatever the
     number of applications or programmes.
     """
-    applications = Application.objects.all()
+    applications = Application.objects.unscoped("the province the view chose, or the nation")
     events = ApplicationEvent.objects.filter(action=ApplicationEvent.Action.REFER)
     if province is not None:
         applications = applications.filter(province=province)
@@ -593,7 +593,7 @@ def dashboard(
             preparing=Count("pk", filter=Q(stage__in=PREPARING)),
             abroad=Count("pk", filter=Q(stage=Stage.DEPARTED)),
         )
-    reports = FraudReport.objects.all()
+    reports = FraudReport.objects.unscoped("the province the view chose, or the nation")
     if province is not None:
         reports = reports.filter(province=province)
     statuses = dict(FraudReport._meta.get_field("status").flatchoices)

@@ -110,7 +110,8 @@ def complaints(profile: WorkerProfile) -> Part:
     """The complaints she lodged while signed in (`complainant`). The counsellor's outcome
     note is for staff and stays out, as on "My complaints"."""
     found = (
-        Complaint.objects.filter(complainant_id=profile.user_id)
+        Complaint.objects.unscoped("her own data: the complaints she lodged")
+        .filter(complainant_id=profile.user_id)
         .select_related("enterprise")
         .prefetch_related("attachments")
         .order_by("created_at", "pk")

@@ -97,7 +97,11 @@ def _event(
 
 
 def _locked_fair(fair_id: int) -> Fair:
-    return Fair.objects.select_for_update().get(pk=fair_id)
+    return (
+        Fair.objects.unscoped("a service: the caller checked the fair's province")
+        .select_for_update()
+        .get(pk=fair_id)
+    )
 
 
 def _refuse_status(fair: Fair, allowed: tuple[str, ...], message: str) -> None:

@@ -122,13 +122,21 @@ WHEN_AND_WHERE = {"starts_at", "ends_at", "commune", "address", "online_url"}
 
 
 def _tell_of_change(fair: Fair) -> None:
-    fair = Fair.objects.select_related("commune").get(pk=fair.pk)
-    people = Registration.objects.filter(
-        fair=fair,
-        status__in=[RegStatus.REGISTERED, RegStatus.WAITLISTED],
-        worker__isnull=False,
-        worker__is_active=True,
-    ).select_related("worker")
+    fair = (
+        Fair.objects.unscoped("a service: the caller checked the fair's province")
+        .select_related("commune")
+        .get(pk=fair.pk)
+    )
+    people = (
+        Registration.objects.unscoped("the people registered for this fair")
+        .filter(
+            fair=fair,
+            status__in=[RegStatus.REGISTERED, RegStatus.WAITLISTED],
+            worker__isnull=False,
+            worker__is_active=True,
+        )
+        .select_related("worker")
+    )
     for registration in people:
         notify(
             recipient=registration.worker,
@@ -221,11 +229,14 @@ def fair_cancel(*, fair_id: int, actor: User, reason: str) -> Fair:
             actor=actor,
             reason=reason,
         )
-        fair = Fair.objects.select_related("commune").get(pk=fair.pk)
+        fair = (
+            Fair.objects.unscoped("a service: the caller checked the fair's province")
+            .select_related("commune")
+            .get(pk=fair.pk)
+        )
         people = (
-            Registration.objects.filter(
-                fair=fair, status__in=[RegStatus.REGISTERED, RegStatus.WAITLISTED]
-            )
+            Registration.objects.unscoped("the people registered for this fair")
+            .filter(fair=fair, status__in=[RegStatus.REGISTERED, RegStatus.WAITLISTED])
             .filter(worker__isnull=False, worker__is_active=True)
             .select_related("worker")
         )
@@ -254,7 +265,11 @@ def participation_add(*, fair_id: int, enterprise: Enterprise, actor: User) -> P
             raise NotLicensed(
                 _("%(problem)s Only licensed enterprises may take part.") % {"problem": problem}
             )
-        if Participation.objects.filter(fair=fair, enterprise=enterprise).exists():
+        if (
+            Participation.objects.unscoped("a service: the caller checked the fair's province")
+            .filter(fair=fair, enterprise=enterprise)
+            .exists()
+        ):
             raise FairError(
                 _("%(name)s already takes part in this fair.") % {"name": enterprise.name}
             )
@@ -268,7 +283,11 @@ def participation_add(*, fair_id: int, enterprise: Enterprise, actor: User) -> P
 def participation_remove(*, participation_id: int, actor: User) -> None:
     """Take an enterprise off the fair, unless it already interviewed someone there."""
     with transaction.atomic():
-        participation = Participation.objects.select_related("enterprise").get(pk=participation_id)
+        participation = (
+            Participation.objects.unscoped("a service: the caller checked the fair's province")
+            .select_related("enterprise")
+            .get(pk=participation_id)
+        )
         fair = _locked_fair(participation.fair_id)
         _refuse_status(fair, EDITABLE, _not_editable())
         if participation.interviews.exists():
@@ -289,7 +308,9 @@ def participation_remove(*, participation_id: int, actor: User) -> None:
 def job_order_add(*, participation_id: int, actor: User, values: dict[str, Any]) -> JobOrder:
     """A job order of an enterprise at the fair; its wages are in the market's currency."""
     with transaction.atomic():
-        participation = Participation.objects.get(pk=participation_id)
+        participation = Participation.objects.unscoped(
+            "a service: the caller checked the fair's province"
+        ).get(pk=participation_id)
         fair = _locked_fair(participation.fair_id)
         _refuse_status(fair, EDITABLE, _not_editable())
         market = values["market"]

@@ -46,10 +46,16 @@ def interview_record(
 ) -> Interview:
     """An enterprise interviewed someone who came to the fair (and perhaps offered a job)."""
     with transaction.atomic():
-        participation = Participation.objects.select_related("enterprise").get(pk=participation_id)
+        participation = (
+            Participation.objects.unscoped("a service: the caller checked the fair's province")
+            .select_related("enterprise")
+            .get(pk=participation_id)
+        )
         fair = _locked_fair(participation.fair_id)
         _refuse_status(fair, transitions.OUTCOMES_OPEN, _no_outcomes())
-        registration = Registration.objects.get(pk=registration_id)
+        registration = Registration.objects.unscoped(
+            "a service: the caller checked the fair's province"
+        ).get(pk=registration_id)
         if registration.fair_id != fair.pk:
             raise FairError(_("This person is registered for another fair."))
         if not registration.is_checked_in:
@@ -62,9 +68,11 @@ def interview_record(
             and not JobOrder.objects.filter(pk=job_order_id, participation=participation).exists()
         ):
             raise FairError(_("This job order belongs to another enterprise."))
-        if Interview.objects.filter(
-            participation=participation, registration=registration
-        ).exists():
+        if (
+            Interview.objects.unscoped("a service: the caller checked the fair's province")
+            .filter(participation=participation, registration=registration)
+            .exists()
+        ):
             raise FairError(
                 _("%(enterprise)s has already interviewed %(name)s.")
                 % {"enterprise": participation.enterprise.name, "name": registration.name}
@@ -95,12 +103,18 @@ def offer_make(
 ) -> Interview:
     """The enterprise offered the job; with a date, the counsellor gets a follow-up task."""
     with transaction.atomic():
-        fair_id = Interview.objects.values_list("participation__fair_id", flat=True).get(
-            pk=interview_id
+        fair_id = (
+            Interview.objects.unscoped("a service: the caller checked the fair's province")
+            .values_list("participation__fair_id", flat=True)
+            .get(pk=interview_id)
         )
         fair = _locked_fair(fair_id)
         _refuse_status(fair, transitions.OUTCOMES_OPEN, _no_outcomes())
-        interview = Interview.objects.select_for_update().get(pk=interview_id)
+        interview = (
+            Interview.objects.unscoped("a service: the caller checked the fair's province")
+            .select_for_update()
+            .get(pk=interview_id)
+        )
         return _offer(fair, interview, actor=actor, follow_up_on=follow_up_on)
 
 
@@ -129,7 +143,11 @@ def _offer(
 def offer_follow_up(*, interview_id: int, actor: User, due_on: datetime.date) -> Interview:
     """Turn an offer into a follow-up task for the worker's counsellor (once)."""
     with transaction.atomic():
-        interview = Interview.objects.select_for_update().get(pk=interview_id)
+        interview = (
+            Interview.objects.unscoped("a service: the caller checked the fair's province")
+            .select_for_update()
+            .get(pk=interview_id)
+        )
         if interview.result != Interview.Result.OFFERED:
             raise InvalidTransition(_("Only an offer can become a follow-up."))
         _follow_up(interview, actor=actor, due_on=due_on)
@@ -159,9 +177,11 @@ def _follow_up(interview: Interview, *, actor: User, due_on: datetime.date) -> N
             )
             % {"name": interview.registration.name}
         )
-    interview = Interview.objects.select_related(
-        "participation__enterprise", "job_order", "registration"
-    ).get(pk=interview.pk)
+    interview = (
+        Interview.objects.unscoped("a service: the caller checked the fair's province")
+        .select_related("participation__enterprise", "job_order", "registration")
+        .get(pk=interview.pk)
+    )
     title = _("Job-fair offer from %(enterprise)s%(job)s: help %(name)s with the next steps") % {
         "enterprise": interview.participation.enterprise.short_name
         or interview.participation.enterprise.name,
@@ -179,4 +199,6 @@ def _follow_up(interview: Interview, *, actor: User, due_on: datetime.date) -> N
         )
     except TransitionRefused as exc:
         raise FairError(str(exc)) from exc
-    Interview.objects.filter(pk=interview.pk).update(follow_up=task, case=case)
+    Interview.objects.unscoped("a service: the caller checked the fair's province").filter(
+        pk=interview.pk
+    ).update(follow_up=task, case=case)

@@ -66,14 +66,22 @@ def _save_with_code(registration: Registration) -> None:
     # Codes are random; a clash with an existing one is retried in a savepoint.
     for _attempt in range(8):
         registration.code = new_code()
-        if Registration.objects.filter(code=registration.code).exists():
+        if (
+            Registration.objects.unscoped("a ticket code is unique across every fair")
+            .filter(code=registration.code)
+            .exists()
+        ):
             continue
         try:
             with transaction.atomic():
                 registration.save()
             return
         except IntegrityError:
-            if Registration.objects.filter(code=registration.code).exists():
+            if (
+                Registration.objects.unscoped("a ticket code is unique across every fair")
+                .filter(code=registration.code)
+                .exists()
+            ):
                 continue
             raise
     raise RuntimeError("Could not find a free ticket code.")
@@ -113,7 +121,11 @@ def registration_create(
             phone = phone or worker.phone or ""
             if commune is None:
                 commune = _worker_commune(worker)
-        live = Registration.objects.filter(fair=fair).exclude(status=RegStatus.CANCELLED)
+        live = (
+            Registration.objects.unscoped("a service: the caller checked the fair's province")
+            .filter(fair=fair)
+            .exclude(status=RegStatus.CANCELLED)
+        )
         found = live.filter(worker=worker).first() if worker is not None else None
         if found is None and phone:
             found = live.filter(phone=phone).first()
@@ -166,9 +178,17 @@ def registration_cancel(
     waiting gets the freed place and is told."""
     now = now or timezone.now()
     with transaction.atomic():
-        fair_id = Registration.objects.values_list("fair_id", flat=True).get(pk=registration_id)
+        fair_id = (
+            Registration.objects.unscoped("a service: the caller checked the ticket")
+            .values_list("fair_id", flat=True)
+            .get(pk=registration_id)
+        )
         fair = _locked_fair(fair_id)
-        registration = Registration.objects.select_for_update().get(pk=registration_id)
+        registration = (
+            Registration.objects.unscoped("a service: the caller checked the ticket")
+            .select_for_update()
+            .get(pk=registration_id)
+        )
         if registration.status == RegStatus.CANCELLED:
             raise InvalidTransition(_("This registration is already cancelled."))
         if registration.is_checked_in:
@@ -209,7 +229,8 @@ def _promote(fair: Fair, *, actor: User | None, now: datetime.datetime) -> list[
     if free <= 0:
         return []
     waiting = list(
-        Registration.objects.select_for_update()
+        Registration.objects.unscoped("waitlist of a fair locked by the service")
+        .select_for_update()
         .filter(fair=fair, status=RegStatus.WAITLISTED)
         .order_by("waitlisted_at", "pk")[:free]
     )

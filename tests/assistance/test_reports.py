@@ -22,7 +22,7 @@ H = datetime.timedelta(hours=1)
 
 def _request(profile, *, kind, hours_ago, contact_after=None, outcome="", amount=None, closed=None):
     created = NOW - hours_ago * H
-    return HelpRequest.objects.create(
+    return HelpRequest.all_objects.create(
         profile=profile,
         province_id=profile.user.province_id,
         kind=kind,

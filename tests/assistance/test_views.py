@@ -35,7 +35,7 @@ def test_a_worker_abroad_sends_a_request_with_a_photo_and_sees_its_status(client
          "photos": [jpeg_upload(exif=True)]},
     )  # fmt: skip
 
-    request = HelpRequest.objects.get()
+    request = HelpRequest.all_objects.get()
     assert response.status_code == 302 and response["Location"] == f"/me/help/{request.pk}/"
     photo = HelpRequestPhoto.all_objects.get()
     assert photo.content_type == "image/jpeg"
@@ -59,7 +59,7 @@ def test_a_phone_number_alone_is_enough(client, profile):
     client.force_login(profile.user)
     response = client.post(reverse("assistance:new"), {"phone_abroad": "+82 10 0000 0000"})
     assert response.status_code == 302
-    assert HelpRequest.objects.get().kind == "other"
+    assert HelpRequest.all_objects.get().kind == "other"
 
 
 def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_kept(client, profile):
@@ -68,7 +68,7 @@ def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_kept(client, profi
     response = client.post(reverse("assistance:new"), {"zalo": "mai", "photos": [fake]})
     assert response.status_code == 400
     assert "anh.jpg" in response.text
-    assert not HelpRequest.objects.exists() and not HelpRequestPhoto.all_objects.exists()
+    assert not HelpRequest.all_objects.exists() and not HelpRequestPhoto.all_objects.exists()
 
 
 def test_nothing_to_reach_the_worker_by_is_explained(client, profile):
@@ -84,12 +84,12 @@ def test_a_worker_at_home_is_told_to_call_the_centre_and_nothing_is_created(clie
     client.force_login(profile.user)
     response = client.post(reverse("assistance:new"), {"phone_abroad": "0900"})
     assert "dành cho người lao động đang ở nước ngoài" in response.text
-    assert not HelpRequest.objects.exists()
+    assert not HelpRequest.all_objects.exists()
 
 
 def test_the_staff_home_shows_an_overdue_request_first(client, profile, counsellor, lao_cai):
     late = help_request(profile, kind="abuse")
-    HelpRequest.objects.filter(pk=late.pk).update(
+    HelpRequest.all_objects.filter(pk=late.pk).update(
         first_contact_due=timezone.now() - datetime.timedelta(hours=2)
     )
     help_request(abroad_profile(lao_cai, name="Lò Văn Páo"))
@@ -148,7 +148,7 @@ def test_a_counsellor_records_a_relatives_call_from_the_workers_page(client, pro
         reverse("assistance:staff_new", args=[profile.pk]),
         {"source": "relative_phone", "kind": "health", "relative_contact": "Mẹ: 0900 000 000"},
     )
-    request = HelpRequest.objects.get()
+    request = HelpRequest.all_objects.get()
     assert response.status_code == 302 and request.source == "relative_phone"
 
 

@@ -153,10 +153,10 @@ def test_main_pages_of_every_role_have_no_serious_axe_violation_and_fit_a_phone(
     base = live_server.url
     audit = Audit(base)
     market = Programme.objects.select_related("market").get(code="technical-intern").market
-    fair = Fair.objects.get(status=Fair.Status.PUBLISHED)
+    fair = Fair.all_objects.get(status=Fair.Status.PUBLISHED)
     case = Case.objects.get(profile__user__phone="+84912345002")
-    ticket = Registration.objects.get(fair=fair, worker=case.profile.user)
-    lesson = Module.objects.published().order_by("order").first()
+    ticket = Registration.all_objects.get(fair=fair, worker=case.profile.user)
+    lesson = Module.all_objects.published().order_by("order").first()
 
     with audited_context(browser, base, PHONE) as context:
         page = context.new_page()

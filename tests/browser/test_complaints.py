@@ -40,7 +40,7 @@ def test_a_worker_complains_from_her_phone_and_sees_the_money_a_counsellor_recov
     assert fits_the_phone(page)
     page.locator("#send").click()
     expect(page.locator("#complaint-reference")).to_be_visible()
-    complaint = Complaint.objects.get()
+    complaint = Complaint.all_objects.get()
     assert complaint.enterprise == company and complaint.attachments.count() == 1
 
     # The counsellor, at 1280 px: takes it, records money recovered.

@@ -56,7 +56,7 @@ def test_a_poor_worker_applies_is_asked_for_more_and_sees_a_partial_approval(
     page.fill(f"input[name=amount_{language.pk}]", "4.000.000")
     page.locator("button[name=save]").click()
     expect(page).to_have_url(re.compile(r"/me/support/applications/\d+/$"))
-    application = Application.objects.get()
+    application = Application.all_objects.get()
     attach(page, "receipt", str(photo))
     expect(page.locator("#files [data-attachment]")).to_have_count(1)
     page.locator("#send-form button[name=send]").click()

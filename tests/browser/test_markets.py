@@ -113,7 +113,7 @@ def test_a_visitor_reads_a_market_checks_a_fee_and_a_company_and_reports_a_fraud
     )
     page.locator("button[name=send]").click()
     expect(page.locator("#report-sent")).to_be_visible()
-    report = FraudReport.objects.get()
+    report = FraudReport.all_objects.get()
     assert report.province.code == 15
     assert report.commune is not None and report.commune.province_id == report.province_id
     assert report.attachments.count() == 1

@@ -35,7 +35,7 @@ def _rush(fair_id: int, worker_ids: list[int]) -> list[BaseException]:
     """Every worker registers at the same instant, each from its own thread and connection."""
     barrier = threading.Barrier(len(worker_ids))
     errors: list[BaseException] = []
-    moment = before(Fair.objects.get(pk=fair_id))
+    moment = before(Fair.all_objects.get(pk=fair_id))
 
     def one(worker_id: int) -> None:
         try:
@@ -63,7 +63,7 @@ def test_a_rush_of_registrations_never_hands_out_more_tickets_than_places():
     errors = _rush(fair.pk, workers)
 
     assert errors == []
-    registrations = Registration.objects.filter(fair=fair)
+    registrations = Registration.all_objects.filter(fair=fair)
     assert registrations.count() == THREADS
     assert registrations.filter(status=Registration.Status.REGISTERED).count() == PLACES
     assert registrations.filter(status=Registration.Status.WAITLISTED).count() == THREADS - PLACES
@@ -77,4 +77,4 @@ def test_the_same_worker_tapping_many_times_at_once_gets_one_ticket():
     errors = _rush(fair.pk, [worker] * 6)
 
     assert errors == []
-    assert Registration.objects.filter(fair=fair).count() == 1
+    assert Registration.all_objects.filter(fair=fair).count() == 1

@@ -139,7 +139,7 @@ def test_cancelling_tells_everyone_registered_or_waiting_at_once(
     registered = register(fair, WorkerFactory()).registration
     waiting = register(fair, WorkerFactory()).registration
     gone = register(fair, WorkerFactory()).registration
-    Registration.objects.filter(pk=gone.pk).update(status=Registration.Status.CANCELLED)
+    Registration.all_objects.filter(pk=gone.pk).update(status=Registration.Status.CANCELLED)
 
     with django_capture_on_commit_callbacks() as callbacks:
         services.fair_cancel(fair_id=fair.pk, actor=counsellor, reason="Bão số 3 đổ bộ")
@@ -191,7 +191,7 @@ def test_more_places_serve_the_waitlist_in_order(counsellor):
         fair_id=fair.pk, actor=counsellor, expected_version=0, values={"capacity": 3}
     )
 
-    statuses = dict(Registration.objects.values_list("pk", "status"))
+    statuses = dict(Registration.all_objects.values_list("pk", "status"))
     assert statuses[first.pk] == statuses[second.pk] == Registration.Status.REGISTERED
     assert statuses[third.pk] == Registration.Status.WAITLISTED
     assert Notification.objects.filter(kind="fair-promoted").count() >= 2
@@ -229,7 +229,7 @@ def test_a_suspended_enterprise_is_refused_and_the_message_says_until_when(fair,
     with pytest.raises(services.NotLicensed) as refused:
         services.participation_add(fair_id=fair.pk, enterprise=company, actor=counsellor)
     assert "suspended" in str(refused.value) and "31/03/2031" in str(refused.value)
-    assert not Participation.objects.exists()
+    assert not Participation.all_objects.exists()
 
 
 def test_a_revoked_enterprise_is_refused_and_the_message_says_since_when(fair, counsellor):

@@ -32,7 +32,7 @@ def _held(fair: Fair, by, *, people: int, came: int, companies, interviews: int,
     market: Market = MarketFactory(code="japan")
     joined = []
     for company in companies:
-        p = Participation.objects.create(fair=fair, enterprise=company, added_by=by)
+        p = Participation.all_objects.create(fair=fair, enterprise=company, added_by=by)
         JobOrder.objects.create(participation=p, market=market, occupation="x", vacancies=10)
         joined.append(p)
     registrations = [register(fair, WorkerFactory()).registration for _ in range(people)]
@@ -60,32 +60,32 @@ def period(counsellor, other_counsellor):
     gone = _held(
         second, counsellor, people=4, came=3, companies=[shared, b, c], interviews=3, offers=1
     )
-    Registration.objects.filter(pk=gone[3].pk).update(status=Registration.Status.CANCELLED)
+    Registration.all_objects.filter(pk=gone[3].pk).update(status=Registration.Status.CANCELLED)
     # Not counted: a draft, a cancelled fair, a fair after the period, another province's.
     _on(datetime.date(2026, 3, 1), status=Fair.Status.DRAFT, created_by=counsellor)
     called_off = _on(datetime.date(2026, 3, 2), created_by=counsellor)
     register(called_off, WorkerFactory())
-    Fair.objects.filter(pk=called_off.pk).update(status=Fair.Status.CANCELLED)
+    Fair.all_objects.filter(pk=called_off.pk).update(status=Fair.Status.CANCELLED)
     after = _on(datetime.date(2026, 7, 1), created_by=counsellor)
     register(after, WorkerFactory())
     elsewhere = _on(datetime.date(2026, 4, 4), province=province(82), created_by=other_counsellor)
     _held(elsewhere, other_counsellor, people=3, came=2, companies=[a], interviews=1, offers=1)
-    Fair.objects.filter(pk__in=[first.pk, elsewhere.pk]).update(status=Fair.Status.CLOSED)
+    Fair.all_objects.filter(pk__in=[first.pk, elsewhere.pk]).update(status=Fair.Status.CLOSED)
     return first, second, elsewhere
 
 
 def _expected(fairs: list[Fair]) -> dict[str, int]:
     """The same figures, counted row by row in Python."""
     ids = {f.pk for f in fairs}
-    registrations = [r for r in Registration.objects.all() if r.fair_id in ids]
+    registrations = [r for r in Registration.all_objects.all() if r.fair_id in ids]
     interviews = [
         i
-        for i in Interview.objects.select_related("participation")
+        for i in Interview.all_objects.select_related("participation")
         if i.participation.fair_id in ids
     ]
     return {
         "sessions": len(fairs),
-        "enterprises": len([p for p in Participation.objects.all() if p.fair_id in ids]),
+        "enterprises": len([p for p in Participation.all_objects.all() if p.fair_id in ids]),
         "registrations": len([r for r in registrations if r.status == "registered"]),
         "attendance": len([r for r in registrations if r.checked_in_at]),
         "interviews": len(interviews),

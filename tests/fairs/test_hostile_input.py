@@ -32,13 +32,13 @@ def test_a_fair_at_the_edge_of_the_calendar_is_refused_and_not_saved(
     client, counsellor, fair, starts_at
 ):
     login_staff(client, counsellor)
-    before = Fair.objects.get(pk=fair.pk).starts_at
+    before = Fair.all_objects.get(pk=fair.pk).starts_at
 
     response = client.post(reverse("fairs:edit", args=[fair.pk]), fair_values(starts_at=starts_at))
 
     assert response.status_code == 200
     assert "Check the year" in response.content.decode()
-    assert Fair.objects.get(pk=fair.pk).starts_at == before
+    assert Fair.all_objects.get(pk=fair.pk).starts_at == before
 
 
 @pytest.mark.parametrize("province", ["NaN", "9223372036854775808", "\x00"])
@@ -50,7 +50,7 @@ def test_an_admin_creating_a_fair_with_a_province_that_is_no_id_gets_the_form_ag
     response = client.post(reverse("fairs:new"), fair_values(province=province))
 
     assert response.status_code == 200
-    assert not Fair.objects.exists()
+    assert not Fair.all_objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -123,7 +123,7 @@ def test_someone_without_a_file_cannot_get_a_follow_up_and_nothing_is_recorded(
             follow_up_on=timezone.localdate(),
         )
     # One transaction per action: the interview is not kept without its follow-up.
-    assert not Interview.objects.exists()
+    assert not Interview.all_objects.exists()
 
 
 def test_the_outcomes_page_records_an_interview_with_an_offer_and_a_follow_up(
@@ -145,7 +145,7 @@ def test_the_outcomes_page_records_an_interview_with_an_offer_and_a_follow_up(
     )
 
     assert response.status_code == 302
-    interview = Interview.objects.get()
+    interview = Interview.all_objects.get()
     assert interview.result == Interview.Result.OFFERED
     assert interview.follow_up.due_on == due
     page = client.get(reverse("fairs:outcomes", args=[today_fair.pk]))

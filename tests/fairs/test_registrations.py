@@ -34,7 +34,7 @@ def test_registering_twice_returns_the_same_ticket(fair, worker):
 
     assert not again.created
     assert again.registration.pk == first.pk
-    assert Registration.objects.count() == 1
+    assert Registration.all_objects.count() == 1
 
 
 def test_a_full_fair_puts_the_worker_on_the_waitlist(lao_cai, counsellor):
@@ -63,7 +63,7 @@ def test_registering_for_a_closed_cancelled_or_draft_fair_says_so(
 
     with pytest.raises(services.RegistrationRefused, match=words):
         register(fair, worker)
-    assert not Registration.objects.exists()
+    assert not Registration.all_objects.exists()
 
 
 def test_after_the_deadline_workers_are_refused_but_the_centre_registers_walk_ins(
@@ -90,7 +90,7 @@ def test_cancelling_promotes_the_waitlist_in_order_and_tells_the_promoted(counse
     )
     services.registration_cancel(registration_id=holders[1].pk, actor=counsellor, now=before(fair))
 
-    statuses = {r.pk: r.status for r in Registration.objects.all()}
+    statuses = {r.pk: r.status for r in Registration.all_objects.all()}
     assert statuses[waiting[0].pk] == Status.REGISTERED
     assert statuses[waiting[1].pk] == Status.REGISTERED
     assert statuses[waiting[2].pk] == Status.WAITLISTED
@@ -100,7 +100,7 @@ def test_cancelling_promotes_the_waitlist_in_order_and_tells_the_promoted(counse
         f"fair-promoted:{waiting[0].pk}",
         f"fair-promoted:{waiting[1].pk}",
     }
-    assert selectors.waitlist_position(Registration.objects.get(pk=waiting[2].pk)) == 1
+    assert selectors.waitlist_position(Registration.all_objects.get(pk=waiting[2].pk)) == 1
 
 
 def test_promotion_follows_the_order_of_joining_not_of_ids(counsellor):

@@ -33,7 +33,7 @@ def test_the_reminder_run_twice_reaches_each_registered_worker_once(
     fair = _fair_on(tomorrow, 6, capacity=2, created_by=counsellor)
     registered = register(fair, WorkerFactory()).registration
     cancelled = register(fair, WorkerFactory()).registration
-    Registration.objects.filter(pk=cancelled.pk).update(status=Registration.Status.CANCELLED)
+    Registration.all_objects.filter(pk=cancelled.pk).update(status=Registration.Status.CANCELLED)
     register(fair, WorkerFactory())  # takes the second place
     waitlisted = register(fair, WorkerFactory()).registration
     walk_in(fair, counsellor, "Không có tài khoản", phone="+84987000777")
@@ -42,7 +42,7 @@ def test_the_reminder_run_twice_reaches_each_registered_worker_once(
     register(later, WorkerFactory())
     called_off = _fair_on(tomorrow, 8, created_by=counsellor)
     register(called_off, WorkerFactory())
-    Fair.objects.filter(pk=called_off.pk).update(status=Fair.Status.CANCELLED)
+    Fair.all_objects.filter(pk=called_off.pk).update(status=Fair.Status.CANCELLED)
 
     with django_capture_on_commit_callbacks(execute=True):
         tasks.remind_tomorrow()
@@ -53,13 +53,15 @@ def test_the_reminder_run_twice_reaches_each_registered_worker_once(
     reminded = set(reminders.values_list("recipient_id", flat=True))
     holders = {
         r.worker_id
-        for r in Registration.objects.filter(fair=fair, status=Registration.Status.REGISTERED)
+        for r in Registration.all_objects.filter(fair=fair, status=Registration.Status.REGISTERED)
         if r.worker_id
     }
     assert reminded == holders and registered.worker_id in reminded
     # In-app and SMS, one of each per worker, whatever the number of runs.
     assert reminders.count() == 2 * len(holders)
-    phones = {r.worker.phone for r in Registration.objects.filter(worker_id__in=holders, fair=fair)}
+    phones = {
+        r.worker.phone for r in Registration.all_objects.filter(worker_id__in=holders, fair=fair)
+    }
     assert sorted(m.to for m in sms_outbox) == sorted(phones)
 
 

@@ -38,7 +38,7 @@ def test_every_move_outside_the_table_is_refused_naming_the_status(fair, counsel
             for target, move in MOVE.items():
                 if (start, target) in DOCUMENTED:
                     continue
-                Fair.objects.filter(pk=fair.pk).update(status=start)
+                Fair.all_objects.filter(pk=fair.pk).update(status=start)
                 events = FairEvent.objects.count()
 
                 with pytest.raises(TransitionRefused) as error:
@@ -55,7 +55,7 @@ def test_every_move_outside_the_table_is_refused_naming_the_status(fair, counsel
 
 def test_each_move_in_the_table_is_made_by_its_service(fair, counsellor):
     for start, target in sorted(DOCUMENTED):
-        Fair.objects.filter(pk=fair.pk).update(status=start)
+        Fair.all_objects.filter(pk=fair.pk).update(status=start)
 
         MOVE[target](fair, counsellor)
 

@@ -76,7 +76,7 @@ def test_a_worker_registers_with_one_tap_on_the_fair_page_and_lands_on_the_ticke
 
     response = client.post(reverse("fairs:register", args=[fair.pk]))
 
-    registration = Registration.objects.get(worker=profile.user)
+    registration = Registration.all_objects.get(worker=profile.user)
     assert response["Location"] == reverse("fairs:ticket", args=[registration.pk])
 
 
@@ -99,7 +99,7 @@ def test_registering_for_a_closed_or_cancelled_fair_says_so(client, counsellor, 
     page = client.post(reverse("fairs:register", args=[fair.pk]), follow=True)
 
     assert ("closed" if status == Fair.Status.CLOSED else "cancelled: Bão") in page.text
-    assert not Registration.objects.exists()
+    assert not Registration.all_objects.exists()
 
 
 def test_a_worker_without_consent_reads_it_first(client, fair, worker):
@@ -108,7 +108,7 @@ def test_a_worker_without_consent_reads_it_first(client, fair, worker):
     response = client.post(reverse("fairs:register", args=[fair.pk]))
 
     assert response["Location"].startswith(reverse("workers:consent"))
-    assert not Registration.objects.exists()
+    assert not Registration.all_objects.exists()
 
 
 def test_staff_cannot_register_themselves(client, fair, counsellor):
@@ -258,7 +258,7 @@ def test_a_counsellor_creates_a_draft_fair_in_their_province(client, counsellor,
         },
     )
 
-    fair = Fair.objects.get()
+    fair = Fair.all_objects.get()
     assert response["Location"] == reverse("fairs:staff_fair", args=[fair.pk])
     assert (fair.status, fair.province, fair.capacity) == (Fair.Status.DRAFT, lao_cai, 150)
     assert timezone.localtime(fair.starts_at).hour == 8
@@ -280,7 +280,7 @@ def test_the_fair_form_keeps_what_was_typed_when_something_is_wrong(client, coun
     assert page.status_code == 200
     assert 'value="Phiên tháng 12"' in page.text and 'value="150"' in page.text
     assert "must end after it starts" in page.text
-    assert not Fair.objects.exists()
+    assert not Fair.all_objects.exists()
 
 
 def test_publishing_a_fair_with_no_enterprise_shows_a_warning_and_can_be_confirmed(
@@ -334,7 +334,7 @@ def test_adding_an_unlicensed_enterprise_says_why_and_keeps_the_choice(client, f
     assert "Công ty Đã Thu Hồi: its licence was revoked on 09/01/2025" in page.text
     assert "Only licensed enterprises may take part" in page.text
     assert f'<option value="{revoked.pk}" selected>' in page.text
-    assert not Participation.objects.exists()
+    assert not Participation.all_objects.exists()
 
 
 def test_adding_a_licensed_enterprise_and_a_job_order_from_the_staff_pages(
@@ -347,7 +347,7 @@ def test_adding_a_licensed_enterprise_and_a_job_order_from_the_staff_pages(
     client.force_login(counsellor)
 
     client.post(reverse("fairs:enterprise_add", args=[fair.pk]), {"enterprise": company.pk})
-    joined = Participation.objects.get(fair=fair)
+    joined = Participation.all_objects.get(fair=fair)
     client.post(
         reverse("fairs:job_order_add", args=[fair.pk, joined.pk]),
         {
@@ -373,7 +373,7 @@ def test_a_counsellor_registers_a_walk_in_from_the_staff_pages(client, fair, cou
         reverse("fairs:walk_in", args=[fair.pk]), {"name": "Tẩn Láo Lở", "phone": "0987 000 888"}
     )
 
-    registration = Registration.objects.get()
+    registration = Registration.all_objects.get()
     assert (registration.name, registration.phone, registration.source) == (
         "Tẩn Láo Lở",
         "+84987000888",

@@ -77,7 +77,7 @@ def test_two_approvals_at_once_cannot_overspend_the_budget(lao_cai, monkeypatch)
     assert list(outcomes.values()).count("approved") == 1
     [refusal] = [outcome for outcome in outcomes.values() if outcome != "approved"]
     assert "1.000.000 ₫ is left" in refusal
-    approved = Application.objects.get(status=Status.APPROVED)
+    approved = Application.all_objects.get(status=Status.APPROVED)
     assert approved.approved_amount == Decimal(4_000_000)
-    assert Application.objects.filter(status=Status.IN_REVIEW).count() == 1
+    assert Application.all_objects.filter(status=Status.IN_REVIEW).count() == 1
     assert read_used(grant.pk, approved.budget_year or 0) == Decimal(4_000_000)

@@ -97,10 +97,10 @@ def test_the_eps_deposit_loan_is_for_eps_contracts_within_35_days(demo):
 
 def test_the_demo_workers_have_applications_in_several_states(demo):
     statuses = set(
-        Application.objects.filter(
+        Application.all_objects.filter(
             profile__user__phone__in=["+84912345001", "+84912345002"]
         ).values_list("status", flat=True)
     )
 
     assert statuses == {Status.WITHDRAWN, Status.PAID, Status.NEEDS_INFO, Status.IN_REVIEW}
-    assert all(a.events.exists() for a in Application.objects.all())
+    assert all(a.events.exists() for a in Application.all_objects.all())

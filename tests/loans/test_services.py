@@ -39,7 +39,7 @@ def _english():
 
 def force(application: Application, status: str) -> Application:
     """Put an application in a status for a test of what that status refuses."""
-    Application.objects.filter(pk=application.pk).update(status=status)
+    Application.all_objects.filter(pk=application.pk).update(status=status)
     application.refresh_from_db()
     return application
 
@@ -82,7 +82,7 @@ def test_starting_is_refused_with_the_reasons_when_the_worker_does_not_qualify(l
         services.application_start(profile=kinh, programme=grant, actor=kinh.user)
 
     assert "Poor household" in refused.value.messages[0]
-    assert not Application.objects.exists()
+    assert not Application.all_objects.exists()
 
 
 def test_starting_twice_points_to_the_open_application(profile, grant):
@@ -92,7 +92,7 @@ def test_starting_twice_points_to_the_open_application(profile, grant):
         services.application_start(profile=profile, programme=grant, actor=profile.user)
 
     assert again.value.application == first
-    assert Application.objects.count() == 1
+    assert Application.all_objects.count() == 1
 
 
 def test_a_worker_cannot_start_an_application_for_someone_else(profile, grant, lao_cai):

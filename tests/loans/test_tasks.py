@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def wait(application: Application, days: int) -> None:
-    Application.objects.filter(pk=application.pk).update(
+    Application.all_objects.filter(pk=application.pk).update(
         updated_at=timezone.now() - datetime.timedelta(days=days)
     )
 

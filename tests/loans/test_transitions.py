@@ -73,7 +73,7 @@ def test_every_action_outside_the_table_is_refused_naming_the_status(profile, gr
             for action, call in CALLS.items():
                 if status in transitions.sources(action):
                     continue
-                Application.objects.filter(pk=application.pk).update(status=status)
+                Application.all_objects.filter(pk=application.pk).update(status=status)
                 events = ApplicationEvent.objects.count()
 
                 with pytest.raises(TransitionRefused) as error:

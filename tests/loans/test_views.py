@@ -96,7 +96,7 @@ def test_programmes_of_another_province_and_closed_ones_are_not_listed(client, p
 def test_applying_opens_the_form(client, profile, grant):
     response = signed_in_worker(client, profile).post(reverse("loans:apply", args=[grant.pk]))
 
-    application = Application.objects.get()
+    application = Application.all_objects.get()
     assert response["Location"] == reverse("loans:edit", args=[application.pk])
 
 
@@ -106,7 +106,7 @@ def test_applying_when_not_eligible_explains_and_makes_nothing(client, lao_cai, 
         reverse("loans:apply", args=[grant.pk]), follow=True
     )
 
-    assert not Application.objects.exists()
+    assert not Application.all_objects.exists()
     assert "Poor household" in response.content.decode()
 
 
@@ -540,7 +540,7 @@ def test_a_counsellor_prepares_an_application_with_a_walk_in_worker(
         reverse("loans:staff_apply", args=[profile.pk, grant.pk])
     )
 
-    application = Application.objects.get()
+    application = Application.all_objects.get()
     assert response["Location"] == reverse("loans:staff_edit", args=[application.pk])
     assert application.created_by == counsellor
 
@@ -633,7 +633,7 @@ def test_the_programme_page_figures_equal_the_sums_of_the_applications(
     response = staff_client(client, manager).get(reverse("loans:staff_programme", args=[grant.pk]))
 
     figures = response.context["figures"]
-    approved = Application.objects.filter(programme=grant)
+    approved = Application.all_objects.filter(programme=grant)
     committed = sum(a.approved_amount for a in approved.filter(status=Status.APPROVED))
     paid = sum(a.approved_amount for a in approved.filter(status=Status.PAID))
     assert figures.budget == Decimal(100_000_000)

@@ -100,7 +100,7 @@ def notice(
 ) -> Notice:
     """A notice in any state, written straight to the table (the services have their own
     tests)."""
-    return Notice.objects.create(
+    return Notice.all_objects.create(
         title=title,
         body=body,
         category=category,
@@ -121,4 +121,4 @@ def fraud_report(province_code: int = 15, **fields: Any) -> FraudReport:
         "created_at": timezone.now(),
     }
     defaults.update(fields)
-    return FraudReport.objects.create(**defaults)
+    return FraudReport.all_objects.create(**defaults)

@@ -84,7 +84,7 @@ def test_a_visitor_lodges_a_complaint_against_a_broker_with_evidence(client, lao
 
     assert response.status_code == 302
     assert response["Location"] == reverse("markets:complaint_sent")
-    complaint = Complaint.objects.get()
+    complaint = Complaint.all_objects.get()
     assert (complaint.province, complaint.complainant) == (lao_cai, None)
     assert complaint.broker_name == "Anh Tùng" and complaint.enterprise is None
     assert complaint.complainant_phone == "+84987654321"
@@ -116,7 +116,7 @@ def test_a_signed_in_worker_chooses_the_enterprise_found_in_the_register_and_own
     )
 
     assert response.status_code == 302
-    complaint = Complaint.objects.get()
+    complaint = Complaint.all_objects.get()
     assert (complaint.complainant, complaint.enterprise) == (worker, licensed)
     assert complaint.province == worker.province
     mine = client.get(reverse("markets:my_complaint", args=[complaint.pk]))
@@ -152,7 +152,7 @@ def test_bad_input_is_refused_in_vietnamese_where_the_eye_is_and_kept(
     response = lodge(client, **changes)
 
     assert response.status_code == 400
-    assert not Complaint.objects.exists()
+    assert not Complaint.all_objects.exists()
     assert field in response.context["form"].errors
     assert message in response.text
     assert 'id="form-errors"' in response.text
@@ -174,7 +174,7 @@ def test_a_file_that_is_not_a_picture_or_pdf_is_refused(client, lao_cai):
 
     assert response.status_code == 400
     assert "attachments" in response.context["form"].errors
-    assert not Complaint.objects.exists()
+    assert not Complaint.all_objects.exists()
 
 
 def test_complaints_are_rate_limited_per_address(client, lao_cai):
@@ -185,7 +185,7 @@ def test_complaints_are_rate_limited_per_address(client, lao_cai):
 
     assert refused.status_code == 429
     assert "Nộp 20 triệu tiền cọc" in refused.text
-    assert Complaint.objects.count() == COMPLAINTS_PER_HOUR
+    assert Complaint.all_objects.count() == COMPLAINTS_PER_HOUR
 
 
 # --- Transitions ----------------------------------------------------------------------
@@ -391,13 +391,13 @@ def test_complaints_by_enterprise_match_a_count_made_by_hand(counsellor):
         note="x",
     )  # fmt: skip
     a2 = make(enterprise=a)  # lodged long ago, resolved in the period
-    Complaint.objects.filter(pk=a2.pk).update(created_at=old)
+    Complaint.all_objects.filter(pk=a2.pk).update(created_at=old)
     services.complaint_close(complaint=a2, by=counsellor, outcome="resolved", note="x")
     make(enterprise=a)  # lodged, still open
     b1 = make(enterprise=b)  # lodged, not upheld: not resolved
     services.complaint_close(complaint=b1, by=counsellor, outcome="not_upheld", note="x")
     b2 = make(enterprise=b)  # lodged and closed long ago: outside
-    Complaint.objects.filter(pk=b2.pk).update(created_at=old, closed_at=old, outcome="resolved",
+    Complaint.all_objects.filter(pk=b2.pk).update(created_at=old, closed_at=old, outcome="resolved",
                                               status="closed")  # fmt: skip
     make(broker_name="Anh Tùng")  # a broker, lodged
     make(DONG_THAP, enterprise=a)  # another province

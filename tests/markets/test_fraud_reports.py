@@ -57,7 +57,7 @@ def test_anyone_can_file_a_report_and_it_lands_in_the_chosen_province(client, la
 
     assert response.status_code == 302
     assert response["Location"] == reverse("markets:fraud_report_sent")
-    report = FraudReport.objects.get()
+    report = FraudReport.all_objects.get()
     assert (report.province, report.commune) == (lao_cai, commune)
     assert report.amount_paid == 20_000_000
     assert report.status == FraudReportStatus.OPEN
@@ -67,7 +67,7 @@ def test_anyone_can_file_a_report_and_it_lands_in_the_chosen_province(client, la
 
 def test_the_thank_you_page_gives_a_reference_number_staff_can_find(client, lao_cai, counsellor):
     send(client)
-    report = FraudReport.objects.get()
+    report = FraudReport.all_objects.get()
 
     thanks = client.get(reverse("markets:fraud_report_sent")).content.decode()
 
@@ -94,7 +94,7 @@ def test_each_report_gets_its_own_reference(lao_cai):
     first, second = submit(), submit()
 
     assert first.reference != second.reference
-    assert FraudReport.objects.get(reference=second.reference) == second
+    assert FraudReport.all_objects.get(reference=second.reference) == second
 
 
 def test_the_report_form_is_self_contained(client):
@@ -114,7 +114,7 @@ def test_choosing_a_province_lists_its_communes_and_keeps_what_was_typed(client,
     assert response.status_code == 200
     assert communes and all(c.province_id == lao_cai.pk for c in communes)
     assert "Công ty Việc Nhẹ Lương Cao" in response.text
-    assert not FraudReport.objects.exists()
+    assert not FraudReport.all_objects.exists()
 
 
 def test_a_commune_of_another_province_is_refused(client, dong_thap):
@@ -123,7 +123,7 @@ def test_a_commune_of_another_province_is_refused(client, dong_thap):
     response = send(client, commune=str(elsewhere.pk))
 
     assert response.status_code == 400
-    assert not FraudReport.objects.exists()
+    assert not FraudReport.all_objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -141,7 +141,7 @@ def test_attachments_are_checked_by_content_count_and_size(english, files, messa
     assert response.status_code == 400
     assert message in response.text
     assert 'value="Công ty Việc Nhẹ Lương Cao"' in response.text
-    assert not FraudReport.objects.exists()
+    assert not FraudReport.all_objects.exists()
 
 
 def test_a_negative_amount_is_refused_and_the_form_keeps_what_was_typed(english):
@@ -164,7 +164,7 @@ def test_reports_are_rate_limited_per_address_and_the_page_says_so(english):
     assert "Please wait an hour" in refused.text
     assert 'value="Lần thứ sáu"' in refused.text
     assert other_address.status_code == 302
-    assert FraudReport.objects.count() == FRAUD_REPORTS_PER_HOUR + 1
+    assert FraudReport.all_objects.count() == FRAUD_REPORTS_PER_HOUR + 1
 
 
 # --- Staff ----------------------------------------------------------------------------
@@ -186,7 +186,7 @@ def test_a_counsellor_of_another_province_gets_404_on_a_report_and_its_file(
     client, other_counsellor
 ):
     send(client, files=[upload("proof.pdf", PDF)])
-    report = FraudReport.objects.get()
+    report = FraudReport.all_objects.get()
     attachment = report.attachments.get()
     login_staff(client, other_counsellor)
 
@@ -204,7 +204,7 @@ def test_a_counsellor_of_the_province_reads_the_attachment_through_the_portal(
     client, counsellor, settings
 ):
     send(client, files=[upload("proof.pdf", PDF)])
-    report = FraudReport.objects.get()
+    report = FraudReport.all_objects.get()
     attachment = report.attachments.get()
     login_staff(client, counsellor)
 

@@ -46,10 +46,10 @@ def test_a_fraud_report_sent_with_a_province_that_is_no_code_is_refused(client, 
     # The form again, saying what is wrong with the province, and nothing is stored.
     assert response.status_code == 400
     assert list(response.context["form"].errors) == ["province"]
-    assert not FraudReport.objects.exists()
+    assert not FraudReport.all_objects.exists()
     # The same report with a real province is taken: the refusal was the province's.
     client.post(reverse("markets:report_fraud"), {**report, "province": lao_cai.code})
-    assert FraudReport.objects.get().name_used == "Công ty Ma"
+    assert FraudReport.all_objects.get().name_used == "Công ty Ma"
 
 
 def test_a_notice_scheduled_for_the_year_1_is_refused_and_not_saved(client, lao_cai):

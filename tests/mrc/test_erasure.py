@@ -145,11 +145,11 @@ def her_whole_story(lao_cai, media: Path) -> tuple[User, User]:
     PriorityGroupClaim.objects.create(profile=profile, group="poor")
     programme = grant_programme()
     application = in_review(profile, programme, counsellor)
-    Application.objects.filter(pk=application.pk).update(note=f"Liên hệ {PHONE}")
+    Application.all_objects.filter(pk=application.pk).update(note=f"Liên hệ {PHONE}")
     for what in ("id_card", "priority_proof"):
-        Application.objects.filter(pk=application.pk).update(status="needs_info")
+        Application.all_objects.filter(pk=application.pk).update(status="needs_info")
         attach(application, worker, what)
-        Application.objects.filter(pk=application.pk).update(status="in_review")
+        Application.all_objects.filter(pk=application.pk).update(status="in_review")
     application = loan_services.application_approve(
         application_id=application.pk, actor=manager, amount=Decimal(3_000_000),
         reason=f"Hồ sơ của {NAME} đủ",
@@ -195,12 +195,12 @@ def test_after_her_erasure_no_table_names_her_and_none_of_her_files_is_left(
     assert files_under(media) == set()
     assert not PendingFileDeletion.objects.exists()
     # What the law asks to keep is kept, without her: the grant paid and its amount.
-    paid = Application.objects.get()
+    paid = Application.all_objects.get()
     assert (paid.status, paid.approved_amount, paid.applicant) == ("paid", 3_000_000, {})
     # Her ticket for the fair still to come no longer holds a place.
-    assert Registration.objects.get().status == Registration.Status.CANCELLED
+    assert Registration.all_objects.get().status == Registration.Status.CANCELLED
     # The fraud report stays, as evidence against the recruiter, without her.
-    report = FraudReport.objects.get()
+    report = FraudReport.all_objects.get()
     assert report.name_used == "Công ty Việc Nhẹ" and report.reporter_contact == ""
     assert not DuplicateIdAttempt.objects.exists()
     assert not User.objects.get(pk=worker.pk).is_active
@@ -237,7 +237,7 @@ def test_a_counsellor_can_no_longer_open_an_erased_attachment(lao_cai, media, se
     her_whole_story(lao_cai, media)
     staff = Client()
     staff.force_login(User.objects.get(role=Role.COUNSELLOR))
-    attachment_ids = list(Application.objects.get().attachments.values_list("pk", flat=True))
+    attachment_ids = list(Application.all_objects.get().attachments.values_list("pk", flat=True))
     _due(settings)
     anonymise_due_deletions()
 
@@ -270,7 +270,7 @@ def test_a_report_filed_by_someone_else_that_names_her_keeps_its_reporter(lao_ca
     _due(settings)
     anonymise_due_deletions()
 
-    theirs = FraudReport.objects.get(reporter_name="Sùng Văn Páo")
+    theirs = FraudReport.all_objects.get(reporter_name="Sùng Văn Páo")
     assert theirs.reporter_contact == "0987 111 222"
     assert theirs.what_was_asked == "Họ cũng lừa cả chị [đã xoá]"
 

@@ -108,7 +108,7 @@ def fraud_report() -> Form:
             "reporter_contact": "0912 345 678",
             "attachments": [jpeg_upload()],
         },
-        rows=lambda: FraudReport.objects.count() + FraudReportAttachment.objects.count(),
+        rows=lambda: FraudReport.all_objects.count() + FraudReportAttachment.objects.count(),
         files=_files_under("fraud-reports"),
         made=(2, 1),
     )
@@ -243,7 +243,7 @@ def fair_walk_in() -> Form:
         url,
         url,
         lambda: {"name": "Tẩn Láo Lở", "phone": ""},
-        Registration.objects.count,
+        Registration.all_objects.count,
     )
 
 
@@ -263,7 +263,7 @@ def fair_door_walk_in() -> Form:
         url,
         url,
         lambda: {"action": "walk_in", "walkin-name": "Thào Thị Mỷ", "walkin-phone": ""},
-        Registration.objects.count,
+        Registration.all_objects.count,
     )
 
 
@@ -282,7 +282,7 @@ def fair_new() -> Form:
             "address": "Nhà văn hoá",
             "capacity": "150",
         },
-        Fair.objects.count,
+        Fair.all_objects.count,
     )
 
 
@@ -292,7 +292,7 @@ def fair_enterprise() -> Form:
     url = reverse("fairs:enterprise_add", args=[fair.pk])
     return Form(
         _signed_in(counsellor), url, url, lambda: {"enterprise": company.pk},
-        Participation.objects.count,
+        Participation.all_objects.count,
     )  # fmt: skip
 
 
@@ -327,14 +327,14 @@ def fair_interview() -> Form:
     )
     joined = participation(fair, counsellor)
     came = walk_in(fair, counsellor, "Sùng A Dê", now=before(fair))
-    Registration.objects.filter(pk=came.pk).update(checked_in_at=now)
+    Registration.all_objects.filter(pk=came.pk).update(checked_in_at=now)
     url = reverse("fairs:outcomes", args=[fair.pk])
     return Form(
         _signed_in(counsellor),
         url,
         url,
         lambda: {"participation": joined.pk, "registration": came.pk},
-        Interview.objects.count,
+        Interview.all_objects.count,
     )
 
 
@@ -347,7 +347,7 @@ def notice() -> Form:
         url,
         lambda: {"title": "Phiên việc làm", "body": "Mời bạn", "category": "job_fair",
                  "province": 15},
-        Notice.objects.count,
+        Notice.all_objects.count,
     )  # fmt: skip
 
 
@@ -371,7 +371,7 @@ def fair_registration() -> Form:
         reverse("fairs:detail", args=[fair.pk]),
         reverse("fairs:register", args=[fair.pk]),
         dict,
-        Registration.objects.count,
+        Registration.all_objects.count,
     )
 
 
@@ -383,7 +383,7 @@ def support_application() -> Form:
         reverse("loans:programme", args=[programme.pk]),
         reverse("loans:apply", args=[programme.pk]),
         dict,
-        Application.objects.count,
+        Application.all_objects.count,
     )
 
 

@@ -115,7 +115,7 @@ def test_seed_load_writes_what_the_scenario_reads(tmp_path: Path) -> None:
     assert data["workers"] == ["0970000001", "0970000002", "0970000003"]
     assert len(data["counsellors"]) == 2
     assert len(data["tickets"]) == 2
-    fair = Fair.objects.get(pk=data["fair"])
+    fair = Fair.all_objects.get(pk=data["fair"])
     assert fair.status == Fair.Status.PUBLISHED
     assert fair.day == timezone.localdate()
     assert fair.ends_at > timezone.now()

@@ -25,6 +25,6 @@ def test_an_administrator_publishes_modules_from_the_admin_and_a_bad_one_is_name
         follow=True,
     )
     assert response.status_code == 200
-    assert Module.objects.get(pk=ready.pk).published_by == admin_user
-    assert Module.objects.get(pk=short.pk).published_at is None
+    assert Module.all_objects.get(pk=ready.pk).published_by == admin_user
+    assert Module.all_objects.get(pk=short.pk).published_at is None
     assert "Thiếu câu hỏi: Bài học cần từ 3 đến 5 câu hỏi." in response.text

@@ -17,7 +17,7 @@ def test_the_demo_modules_are_published_with_three_questions_each_and_twice_adds
     StaffFactory(role=Role.ADMIN, province=None)
     seed_orientation()
     seed_orientation()
-    modules = Module.objects.published()
+    modules = Module.all_objects.published()
     assert modules.count() == len(MODULES) == 9
     assert all(m.questions.count() == 3 for m in modules)
 
@@ -29,7 +29,7 @@ def test_the_modules_the_issue_names_exist_and_the_main_markets_have_their_own(m
         MarketFactory(code=code)
     StaffFactory(role=Role.ADMIN, province=None)
     seed_orientation()
-    titles = set(Module.objects.published().values_list("title", flat=True))
+    titles = set(Module.all_objects.published().values_list("title", flat=True))
     assert {
         "Quyền của bạn và hợp đồng",
         "Phí và lừa đảo",
@@ -39,11 +39,11 @@ def test_the_modules_the_issue_names_exist_and_the_main_markets_have_their_own(m
         "Về nước",
     } <= titles
     by_market = dict(
-        Module.objects.filter(market__isnull=False).values_list("market__code", "title")
+        Module.all_objects.filter(market__isnull=False).values_list("market__code", "title")
     )
     assert set(by_market) == {"japan", "korea", "taiwan"}
     # Every demo lesson has a drawing, and the drawing exists.
-    for module in Module.objects.all():
+    for module in Module.all_objects.all():
         assert module.pictogram, module.title
         drawing = settings.BASE_DIR / "static/orientation/pictograms" / f"{module.pictogram}.svg"
         assert drawing.exists()
@@ -67,9 +67,9 @@ def test_the_service_fee_cap_is_marked_unconfirmed_as_the_legal_notes_say() -> N
 def test_the_right_answer_is_not_always_the_first_choice(media) -> None:
     StaffFactory(role=Role.ADMIN, province=None)
     seed_orientation()
-    positions = {q.correct for m in Module.objects.all() for q in m.questions.all()}
+    positions = {q.correct for m in Module.all_objects.all() for q in m.questions.all()}
     assert len(positions) == 3
-    for module in Module.objects.all():
+    for module in Module.all_objects.all():
         specs = MODULES[module.order - 1].questions
         for question, spec in zip(module.questions.all(), specs, strict=True):
             assert question.choices[question.correct] == spec.choices[spec.correct]

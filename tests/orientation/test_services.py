@@ -86,9 +86,9 @@ def test_making_the_audio_twice_does_nothing_the_second_time(
 ) -> None:
     module = PublishedModuleFactory()
     assert services.module_audio_generate(module_id=module.pk) is True
-    first = Module.objects.get(pk=module.pk).audio.name
+    first = Module.all_objects.get(pk=module.pk).audio.name
     assert services.module_audio_generate(module_id=module.pk) is False
-    assert Module.objects.get(pk=module.pk).audio.name == first
+    assert Module.all_objects.get(pk=module.pk).audio.name == first
 
 
 def test_changed_text_gets_new_audio_and_the_old_file_goes(
@@ -96,11 +96,11 @@ def test_changed_text_gets_new_audio_and_the_old_file_goes(
 ) -> None:
     module = PublishedModuleFactory()
     services.module_audio_generate(module_id=module.pk)
-    old = Module.objects.get(pk=module.pk).audio
-    Module.objects.filter(pk=module.pk).update(body="Văn bản mới, ngắn.")
+    old = Module.all_objects.get(pk=module.pk).audio
+    Module.all_objects.filter(pk=module.pk).update(body="Văn bản mới, ngắn.")
     with django_capture_on_commit_callbacks(execute=True):
         assert services.module_audio_generate(module_id=module.pk) is True
-    new = Module.objects.get(pk=module.pk).audio
+    new = Module.all_objects.get(pk=module.pk).audio
     assert new.name != old.name
     assert old.name and not old.storage.exists(old.name)
 

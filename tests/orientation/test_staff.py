@@ -55,7 +55,7 @@ def test_a_manager_writes_previews_publishes_and_takes_down_a_province_lesson(
     login_staff(client, manager)
     assert "Bài học định hướng" in client.get(reverse("orientation:staff_list")).text
     response = client.post(reverse("orientation:staff_create"), lesson_post())
-    module = Module.objects.get(title="Mùa lúa và lịch đi làm")
+    module = Module.all_objects.get(title="Mùa lúa và lịch đi làm")
     assert response.status_code == 302
     assert module.province == lao_cai and module.created_by == manager
     assert module.published_at is None
@@ -119,10 +119,10 @@ def test_a_manager_cannot_write_a_national_lesson_but_an_administrator_can(
     login_staff(client, manager)
     response = client.post(reverse("orientation:staff_create"), lesson_post(province=""))
     assert response.status_code == 400
-    assert not Module.objects.exists()
+    assert not Module.all_objects.exists()
     login_staff(client, admin_user)
     client.post(reverse("orientation:staff_create"), lesson_post(province=""))
-    assert Module.objects.get().province is None
+    assert Module.all_objects.get().province is None
 
 
 def test_a_half_written_question_is_refused_and_everything_typed_comes_back(
@@ -140,7 +140,7 @@ def test_a_half_written_question_is_refused_and_everything_typed_comes_back(
     assert "Hãy viết ít nhất hai câu trả lời" in page  # question 4 has no answers
     assert 'value="Câu thứ tư chưa xong"' in page
     assert "Hỏi văn phòng của tỉnh trước khi đi." in page
-    assert not Module.objects.exists()
+    assert not Module.all_objects.exists()
 
 
 def test_editing_a_published_lesson_keeps_it_sound_and_keeps_question_ids(
@@ -178,7 +178,7 @@ def test_a_picture_is_made_small_webp_and_shown_lazily_with_its_words(
             q1_image_alt="Văn phòng tư vấn",
         ),
     )
-    lesson = Module.objects.get()
+    lesson = Module.all_objects.get()
     client.post(reverse("orientation:staff_publish", args=[lesson.pk]))
     lesson.refresh_from_db()
     with lesson.image.open("rb") as f, Image.open(f) as stored:
@@ -203,7 +203,7 @@ def test_a_file_that_is_not_a_picture_is_refused_and_the_text_stays(client, mana
     assert response.status_code == 400
     assert "Ở đây chỉ dùng được ảnh chụp hoặc hình vẽ (JPEG, PNG, HEIC)." in response.text
     assert 'value="Mùa lúa và lịch đi làm"' in response.text
-    assert not Module.objects.exists()
+    assert not Module.all_objects.exists()
 
 
 def test_the_market_page_links_its_lessons(client) -> None:
@@ -231,7 +231,7 @@ def test_a_question_taken_out_takes_its_picture_with_it(
         "q4_image_alt": "Ảnh A",
     }
     client.post(reverse("orientation:staff_create"), lesson_post(**four))
-    lesson = Module.objects.get()
+    lesson = Module.all_objects.get()
     picture = lesson.questions.get(order=4).image
     assert picture.name
     assert picture.storage.exists(picture.name)

@@ -224,7 +224,7 @@ def world(lao_cai, dong_thap, settings, tmp_path):
     )
     complaint_file = ComplaintAttachment(complaint=complaint, content_type="image/jpeg", size=3)
     complaint_file.file.save("c.jpg", ContentFile(b"abc"), save=True)
-    help_request = HelpRequest.objects.create(
+    help_request = HelpRequest.all_objects.create(
         profile=profile, province=lao_cai, kind="wages", phone_abroad="+82 10 0000 0000",
         created_by=owner, first_contact_due=timezone.now(),
     )  # fmt: skip
@@ -372,7 +372,7 @@ def test_a_walk_in_elsewhere_with_the_workers_phone_reaches_nothing_of_theirs(
     fair = fair_today(province=dong_thap, created_by=stranger)
     registration_create(fair_id=fair.pk, actor=stranger, name="X", phone=owner.phone, walk_in=True)
 
-    assert not Registration.objects.filter(worker=owner).exists()
+    assert not Registration.all_objects.filter(worker=owner).exists()
     sign_in(client, OTHER_STAFF, stranger)
     refused = {
         name: client.get(reverse(name, args=entry.args(world))).status_code

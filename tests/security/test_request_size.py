@@ -23,7 +23,7 @@ def test_a_one_gigabyte_fraud_report_is_refused_unread_with_a_vietnamese_page(cl
 
     assert response.status_code == 413
     assert "quá lớn" in response.text
-    assert not FraudReport.objects.exists()
+    assert not FraudReport.all_objects.exists()
 
 
 def test_a_document_upload_over_its_limit_is_refused_unread(client, lao_cai):
@@ -64,7 +64,7 @@ def test_an_ordinary_fraud_report_with_three_photos_still_goes_through(
     )
 
     assert response.status_code == 302
-    assert FraudReport.objects.get().attachments.count() == 3
+    assert FraudReport.all_objects.get().attachments.count() == 3
 
 
 def test_the_limits_are_written_out_in_settings(settings):

@@ -132,7 +132,7 @@ def test_the_fraud_report_refuses_a_pdf_with_a_script(client, lao_cai, settings,
     response = fraud_report(client, SimpleUploadedFile("proof.pdf", data))
 
     assert response.status_code == 400
-    assert not FraudReport.objects.exists()
+    assert not FraudReport.all_objects.exists()
 
 
 def test_the_fraud_report_strips_a_photos_metadata(client, lao_cai, settings, tmp_path):

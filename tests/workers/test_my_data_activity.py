@@ -30,7 +30,7 @@ def profile(lao_cai, settings, tmp_path):
     profile = worker_profile(lao_cai, groups=["poor"])
     programme = grant_programme(province=lao_cai)
     draft_grant(profile, programme, lines={"language_training": (1, 3_500_000)})
-    Application.objects.filter(profile=profile).update(bank_account="0101 2345 6789")
+    Application.all_objects.filter(profile=profile).update(bank_account="0101 2345 6789")
     market_services.complaint_lodge(
         province=lao_cai,
         kind=ComplaintKind.DEPOSIT_NOT_RETURNED,

@@ -482,7 +482,7 @@ def test_the_old_office_keeps_only_its_paid_grant_with_the_name_reduced(
     )  # fmt: skip
     assert kept.worker_name == loan_services.reduced_name(name) != name
     assert kept.keep_until.year == kept.closed_on.year + 10
-    assert Application.objects.get(pk=paid_and_moved["application"].pk).province == dong_thap
+    assert Application.all_objects.get(pk=paid_and_moved["application"].pk).province == dong_thap
 
     login_staff(client, people["old"])
     page = client.get(reverse("loans:kept_records")).text
@@ -498,7 +498,7 @@ def test_the_name_is_reduced_to_the_family_name_and_initials():
 
 def test_sessions_documents_and_applications_all_follow(people, paid_and_moved, dong_thap):
     assert CounsellingSession.all_objects.get(pk=paid_and_moved["session"].pk).province == dong_thap
-    assert Application.objects.get(pk=paid_and_moved["application"].pk).province == dong_thap
+    assert Application.all_objects.get(pk=paid_and_moved["application"].pk).province == dong_thap
 
 
 # --- At the same instant (PostgreSQL) ------------------------------------------------------

@@ -27,7 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--again", action="store_true", help="Make every file anew.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        modules = Module.objects.published()
+        modules = Module.objects.unscoped(
+            "audio for every published lesson, every province"
+        ).published()
         if options["again"]:
             modules.update(audio_text_hash="")
             Question.objects.filter(module__in=modules).update(audio_text_hash="")
