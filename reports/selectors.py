@@ -692,10 +692,14 @@ def dashboard(
             counted[part] if part in counted else departures_in(province, part).count()
         )
     markets = {str(m.pk): m.name for m in Market.objects.only("pk", "name_vi", "name_en")}
+    # Names of the 20 communes shown (and those tied with the 20th), not of every commune of
+    # the nation's departures: 3,321 ids read to show 20.
+    ranked = sorted(counts.commune.values(), reverse=True)
+    least = ranked[19] if len(ranked) > 20 else 0
     communes = dict(
-        Commune.objects.filter(pk__in=[int(k) for k in counts.commune if k]).values_list(
-            "pk", "name"
-        )
+        Commune.objects.filter(
+            pk__in=[int(k) for k, n in counts.commune.items() if k and n >= least]
+        ).values_list("pk", "name")
     )
     by_commune = sorted(
         ((communes.get(int(k), "—") if k else "—", n) for k, n in counts.commune.items()),
