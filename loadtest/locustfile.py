@@ -303,16 +303,18 @@ class Anonymous(Visitor):
 
     @task(2)
     def fee_check(self) -> None:
-        service_fee = random.choice(["30.000.000", "45.000.000", "90.000.000"])
+        # A wage in the programme's own money, as its contracts pay (seed_load): the checker
+        # refuses an implausible wage (400), and a check of that would measure the refusal.
+        check = random.choice(data()["fee_checks"])
         self.page(
             url("fee_check"),
             "fee checker: check",
-            programme=random.choice(data()["programmes"]),
+            programme=check["programme"],
             contract_months=random.choice([12, 36, 60]),
-            monthly_wage=random.choice(["1.200", "180.000", "2.100.000"]),
+            monthly_wage=random.choice(check["wages"]),
             wage_currency="local",
             fee_currency="VND",
-            service_fee=service_fee,
+            service_fee=random.choice(["30.000.000", "45.000.000", "90.000.000"]),
             brokerage="",
             deposit="",
             other="",

@@ -526,6 +526,9 @@ SUPPORT_WAITING_DAYS = env_int("SUPPORT_WAITING_DAYS", 7)
 # Hours within which a counsellor must first reach a worker who asked for help from abroad;
 # after that the request is overdue on the staff home and the province's staff are told.
 HELP_FIRST_CONTACT_HOURS = env_int("HELP_FIRST_CONTACT_HOURS", 24)
+# The reports dashboard keeps its figures this many seconds for the staff who open it one
+# after another (the page says when they were counted); 0 counts them on every visit.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
 
 # Fee checks per visitor address in a window: one every 10 seconds is more than a person
 # types, and stops a script from mapping every programme's limits. Signed-in staff are not

@@ -14,13 +14,18 @@ import datetime
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, DateField, F, Q, QuerySet, Sum, Value, When
+from django.db.models import Case as Cases
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune, Province, User
@@ -125,6 +130,8 @@ class Dashboard:
     #: Help requests from abroad: received in the period by kind, time to first contact,
     #: closed in the period by outcome, amounts recovered.
     help: HelpFigures | None = None
+    #: When these figures were counted, if they were kept a short while (`dashboard_recent`).
+    computed_at: datetime.datetime | None = None
 
     @property
     def left_contract_total(self) -> int:
@@ -353,6 +360,31 @@ def topic_counts(sessions: QuerySet[CounsellingSession], **by: Any) -> list[tupl
         return [tuple(row) for row in cursor.fetchall()]
 
 
+def channel_and_topic_counts(
+    sessions: QuerySet[CounsellingSession],
+) -> tuple[Counter[str], Counter[str]]:
+    """Sessions by channel and by topic in one query (one round trip, not two): the topics
+    of a session are a JSON list, unnested by the database as in `topic_counts`."""
+    rows = sessions.order_by().values("channel", listed=F("topics"))
+    inner, params = rows.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        each = "jsonb_array_elements_text(i.listed) AS t(value)"
+    else:
+        each = "json_each(i.listed) AS t"
+    sql = (
+        f"SELECT 'c', i.channel, COUNT(*) FROM ({inner}) i GROUP BY i.channel "  # noqa: S608
+        f"UNION ALL SELECT 't', t.value, COUNT(*) FROM ({inner}) i CROSS JOIN {each} "
+        "GROUP BY t.value"
+    )
+    channel: Counter[str] = Counter()
+    topic: Counter[str] = Counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *params])
+        for which, key, n in cursor.fetchall():
+            (channel if which == "c" else topic)[key] += n
+    return channel, topic
+
+
 def figure_key(value: object) -> str:
     return "" if value is None else str(value)
 
@@ -426,39 +458,40 @@ def _sessions(province: Province | None, period: Period) -> QuerySet[Counselling
 
 
 def live_counts(province: Province | None, period: Period) -> Counts:
-    """The period's figures counted from the cases and sessions themselves."""
+    """The period's figures counted from the cases and sessions themselves: four queries
+    (departures by market, sex, commune and month in one; priority groups; returns;
+    sessions by channel and topic in one)."""
     left = departures_in(province, period)
-    # Market, sex and commune (the case's copies) in one grouped query.
     market: Counter[str] = Counter()
     sex: Counter[str] = Counter()
     market_sex: Counter[str] = Counter()
     commune: Counter[str] = Counter()
-    for m, s, c, n in left.values_list("market", "sex", "commune").annotate(n=Count("pk")):
+    month: Counter[datetime.date] = Counter()
+    grouped = (
+        left.annotate(m=TruncMonth("departure_date"))
+        .values_list("market", "sex", "commune", "m")
+        .annotate(n=Count("pk"))
+    )
+    for m, s, c, when, n in grouped:
         market[figure_key(m)] += n
         sex[figure_key(s)] += n
         market_sex[f"{figure_key(m)}|{figure_key(s)}"] += n
         commune[figure_key(c)] += n
+        month[as_month(when)] += n
     claims = PriorityGroupClaim.objects.filter(profile__case__in=left)
-    sessions = _sessions(province, period)
+    channel, topic = channel_and_topic_counts(_sessions(province, period))
     return Counts(
         market=market,
         sex=sex,
         market_sex=market_sex,
         commune=commune,
         group=Counter(dict(claims.values_list("group").annotate(n=Count("pk")))),
-        month=Counter(
-            {
-                as_month(m): n
-                for m, n in left.annotate(m=TruncMonth("departure_date"))
-                .values_list("m")
-                .annotate(n=Count("pk"))
-            }
-        ),
+        month=month,
         returns=_cases(province)
         .filter(return_date__gte=period.start, return_date__lte=period.end)
         .count(),
-        channel=Counter(dict(sessions.values_list("channel").annotate(n=Count("pk")))),
-        topic=Counter({topic: n for topic, n in topic_counts(sessions)}),
+        channel=channel,
+        topic=topic,
     )
 
 
@@ -556,6 +589,81 @@ def departures_total(province: Province | None, period: Period, run: SummaryRun 
     return (summarised or 0) + sum(departures_in(province, part).count() for part in live)
 
 
+def summary_figures(
+    province: Province | None,
+    months: tuple[datetime.date, datetime.date] | None,
+    year_months: tuple[datetime.date, datetime.date] | None,
+    *,
+    stages: bool,
+) -> tuple[Counts, int, Counter[str]]:
+    """What a dashboard reads of the summary, in one query: the figures of the period's
+    whole `months`, the departures of the year's (`year_months`) and the cases by stage of
+    the last run. Grouped by figure and key (and month for departures by market, which
+    draw the line by month); each row says which of the three it belongs to."""
+    Figure = MonthlyFigure.Figure
+    counts, year_total, by_stage = Counts(), 0, Counter[str]()
+    period_q = year_q = None
+    wanted = []
+    if months:
+        period_q = Q(month__gte=months[0], month__lte=months[1]) & ~Q(figure=Figure.CASES_BY_STAGE)
+        wanted.append(period_q)
+    if year_months:
+        year_q = Q(
+            figure=Figure.DEPARTURES_MARKET, month__gte=year_months[0], month__lte=year_months[1]
+        )
+        wanted.append(year_q)
+    if stages:
+        wanted.append(Q(figure=Figure.CASES_BY_STAGE))
+    if not wanted:
+        return counts, year_total, by_stage
+    rows = MonthlyFigure.objects.filter(reduce(or_, wanted))
+    if province is not None:
+        rows = rows.filter(province=province)
+
+    def flag(q: Q | None) -> Any:
+        if q is None:
+            return Value(False)
+        return Cases(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+    grouped = (
+        rows.annotate(
+            m=Cases(
+                When(figure=Figure.DEPARTURES_MARKET, then=F("month")),
+                default=None,
+                output_field=DateField(),
+            ),
+            in_period=flag(period_q),
+            in_year=flag(year_q),
+        )
+        .values_list("figure", "key", "m", "in_period", "in_year")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    into = {
+        Figure.DEPARTURES_MARKET: counts.market,
+        Figure.DEPARTURES_SEX: counts.sex,
+        Figure.DEPARTURES_MARKET_SEX: counts.market_sex,
+        Figure.DEPARTURES_COMMUNE: counts.commune,
+        Figure.DEPARTURES_GROUP: counts.group,
+        Figure.SESSIONS_CHANNEL: counts.channel,
+        Figure.SESSIONS_TOPIC: counts.topic,
+    }
+    for figure, key, month, in_period, in_year, n in grouped:
+        if figure == Figure.CASES_BY_STAGE:
+            by_stage[key] += n
+            continue
+        if in_period:
+            if figure == Figure.RETURNS:
+                counts.returns += n
+            else:
+                into[figure][key] += n
+            if figure == Figure.DEPARTURES_MARKET:
+                counts.month[as_month(month)] += n
+        if in_year:
+            year_total += n
+    return counts, year_total, by_stage
+
+
 def dashboard(
     province: Province | None,
     period: Period,
@@ -566,13 +674,32 @@ def dashboard(
 ) -> Dashboard:
     """The figures of the period; `summary=False` counts everything live (tests compare)."""
     now = latest_run(province) if summary else None
-    counts = period_counts(province, period, now)
     year = Period(datetime.date(period.end.year, 1, 1), datetime.date(period.end.year, 12, 31))
-    markets = {str(m.pk): m.name for m in Market.objects.only("pk", "name_vi", "name_en")}
-    communes = dict(
-        Commune.objects.filter(pk__in=[int(k) for k in counts.commune if k]).values_list(
-            "pk", "name"
+    through = summary_through(province, now)
+    months, live = split(period, through)
+    year_months, year_live = split(year, through)
+    counts, year_departures, stages = summary_figures(
+        province, months, year_months, stages=now is not None
+    )
+    counted: dict[Period, int] = {}
+    for part in live:
+        part_counts = live_counts(province, part)
+        counts.add(part_counts)
+        counted[part] = part_counts.departures
+    # The year's days counted live are most often the period's (this month): counted once.
+    for part in year_live:
+        year_departures += (
+            counted[part] if part in counted else departures_in(province, part).count()
         )
+    markets = {str(m.pk): m.name for m in Market.objects.only("pk", "name_vi", "name_en")}
+    # Names of the 20 communes shown (and those tied with the 20th), not of every commune of
+    # the nation's departures: 3,321 ids read to show 20.
+    ranked = sorted(counts.commune.values(), reverse=True)
+    least = ranked[19] if len(ranked) > 20 else 0
+    communes = dict(
+        Commune.objects.filter(
+            pk__in=[int(k) for k, n in counts.commune.items() if k and n >= least]
+        ).values_list("pk", "name")
     )
     by_commune = sorted(
         ((communes.get(int(k), "—") if k else "—", n) for k, n in counts.commune.items()),
@@ -580,10 +707,6 @@ def dashboard(
     )[:20]
     cases = _cases(province)
     if now is not None:  # counted by the last run, not across a province's every case
-        stage_rows = MonthlyFigure.objects.filter(figure=MonthlyFigure.Figure.CASES_BY_STAGE)
-        if province is not None:
-            stage_rows = stage_rows.filter(province=province)
-        stages = dict(stage_rows.values_list("key").annotate(n=Sum("count")))
         snapshot = {
             "preparing": sum(stages.get(stage, 0) for stage in PREPARING),
             "abroad": stages.get(Stage.DEPARTED, 0),
@@ -602,7 +725,7 @@ def dashboard(
         province=province,
         period=period,
         progress=Progress(
-            departures_total(province, year, now),
+            year_departures,
             target_for(province, period.end.year),
             period.end.year,
             today,
@@ -650,6 +773,38 @@ def dashboard(
             settings.HELP_FIRST_CONTACT_HOURS,
         ),
     )
+
+
+def dashboard_recent(
+    province: Province | None, period: Period, today: datetime.date, user: User
+) -> Dashboard:
+    """The dashboard's figures, kept DASHBOARD_CACHE_SECONDS (a minute) for everyone who may
+    see them: a province's staff opening the page one after another share one count. The
+    page says when they were counted (`computed_at`); 0 counts them on every visit.
+
+    The key holds what the figures depend on: the province, the period, the day, the
+    language of the labels, and whether the viewer sees every province's fairs (admins)."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if seconds <= 0:
+        return dashboard(province, period, today, user)
+    key = ":".join(
+        [
+            "reports:dashboard:v1",
+            str(province.pk) if province is not None else "all",
+            period.start.isoformat(),
+            period.end.isoformat(),
+            today.isoformat(),
+            get_language() or "",
+            "admin" if user.is_admin else "staff",
+        ]
+    )
+    board = cache.get(key)
+    if isinstance(board, Dashboard):
+        return board
+    board = dashboard(province, period, today, user)
+    board.computed_at = timezone.now()
+    cache.set(key, board, seconds)
+    return board
 
 
 @dataclass(frozen=True)

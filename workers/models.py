@@ -618,6 +618,12 @@ class Case(models.Model):
                 include=["stage", "market", "profile"],
                 name="case_departures",
             ),
+            # The national dashboard counts the year's departures dated after the summary's
+            # last day (today) live: by date alone, not through every departed case (80 ms
+            # at a million workers).
+            models.Index(
+                fields=["departure_date"], include=["stage"], name="case_departures_by_date"
+            ),
             # A province's dashboard counts its returns of the open month and its overdue
             # returns from these alone (the national return_due index read every province's).
             models.Index(

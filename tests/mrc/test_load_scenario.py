@@ -143,3 +143,37 @@ def test_the_saturation_rate_counts_only_the_seconds_after_every_sign_in(tmp_pat
     rate, failures, seconds = steady_rate(tmp_path / "locust", users=4)
 
     assert (rate, failures, seconds) == (100.0, 0, 33.0)
+
+
+@pytest.mark.django_db
+def test_the_fee_checks_of_the_load_are_checks_not_refusals(
+    tmp_path: Path, client: Client, settings: Any
+) -> None:
+    """A load run's fee checks answered 400 to half: the scenario picked a monthly wage
+    regardless of the programme's money (1,200 Taiwan dollars, 180,000 euros), which the
+    checker refuses as a typing mistake. seed_load now gives each programme wages in its own
+    money; every one of them is checked (200), not refused."""
+    from markets.demo import seed_markets
+
+    seed_markets()
+    settings.FEE_CHECKS_PER_WINDOW = 10**6
+    target = tmp_path / "load.json"
+    call_command(
+        "seed_load", data=target, workers=1, counsellors=1, tickets=1, enterprises=1, force=True
+    )
+    checks = json.loads(target.read_text())["fee_checks"]
+    assert len(checks) >= 5
+    for check in checks:
+        for wage in check["wages"]:
+            response = client.get(
+                reverse("markets:fee_check"),
+                {
+                    "programme": check["programme"],
+                    "contract_months": 36,
+                    "monthly_wage": wage,
+                    "wage_currency": "local",
+                    "fee_currency": "VND",
+                    "service_fee": "90.000.000",
+                },
+            )
+            assert response.status_code == 200, (check, wage)

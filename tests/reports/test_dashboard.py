@@ -246,3 +246,41 @@ def test_hostile_periods_provinces_and_years_get_an_answer_not_a_server_error(cl
     assert export.status_code == 200
     assert ExportRecord.objects.get().filters == {"province": "all", "x": "ab"}
     assert year.status_code == 200 and year.context["year"] == TODAY.year
+
+
+def test_the_figures_are_kept_a_minute_and_the_page_says_when_they_were_counted(
+    client, counsellor, dataset, settings, django_assert_max_num_queries
+):
+    """Staff of a province opening the dashboard one after another share one count for
+    DASHBOARD_CACHE_SECONDS; the page says when it was counted ("Số liệu lúc ...")."""
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    # This process's memory: the test Redis databases are shared by every run on the
+    # machine, and another run's cache.clear() would empty them between the two visits.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "dashboard-figures-test",
+        }
+    }
+    login_staff(client, counsellor)
+    url = reverse("reports:dashboard")
+    first = client.get(url)
+    assert first.status_code == 200
+    board = first.context["board"]
+    assert board.computed_at is not None
+    shown = timezone.localtime(board.computed_at).strftime("%H:%M %d/%m/%Y")
+    assert f"Số liệu lúc {shown}" in first.content.decode()
+    departures = board.departures
+    # A departure recorded now shows after the minute, not within it...
+    later = dataset[4][7].case
+    Case.objects.filter(pk=later.pk).update(stage=Stage.DEPARTED, departure_date=TODAY)
+    with django_assert_max_num_queries(12):  # the figures are not counted again
+        again = client.get(url)
+    assert again.context["board"].departures == departures
+    assert again.context["board"].computed_at == board.computed_at
+    # ... and at once with the setting at 0 (counted on every visit, no time shown).
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    now = client.get(url)
+    assert now.context["board"].departures == departures + 1
+    assert now.context["board"].computed_at is None
+    assert "Số liệu lúc" not in now.content.decode()

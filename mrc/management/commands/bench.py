@@ -447,6 +447,12 @@ class Command(BaseCommand):
             small_name: lambda: small_client.get(dashboard),
             large_name: lambda: large_client.get(dashboard),
             NATIONAL: lambda: national.get(dashboard, {"province": "all"}),
+            # The dashboards keep their figures a minute (DASHBOARD_CACHE_SECONDS): the same
+            # pages counted on every visit, as the first visit of each minute is.
+            f"{COLD} province dashboard (Lào Cai)": cold(lambda: client.get(dashboard)),
+            f"{COLD} {small_name}": cold(lambda: small_client.get(dashboard)),
+            f"{COLD} {large_name}": cold(lambda: large_client.get(dashboard)),
+            f"{COLD} {NATIONAL}": cold(lambda: national.get(dashboard, {"province": "all"})),
             "case page": lambda: client.get(
                 reverse("workers:staff_worker", args=[case.profile_id])
             ),
@@ -485,11 +491,11 @@ class Command(BaseCommand):
             f"{runs} rounds, pages in a new random order each round; server time in-process "
             f"(ms)\n"
         )
-        self.stdout.write(f"{'page':<46} {'p50':>8} {'p95':>8} {'p50 ratio':>10} {'p95 ratio':>10}")
+        self.stdout.write(f"{'page':<56} {'p50':>8} {'p95':>8} {'p50 ratio':>10} {'p95 ratio':>10}")
         for name, samples in results.items():
             p50, p95_ = statistics.median(samples), p95(samples)
             self.stdout.write(
-                f"{name:<46} {p50:>8.1f} {p95_:>8.1f} {p50 / base:>9.1f}x {p95_ / base95:>9.1f}x"
+                f"{name:<56} {p50:>8.1f} {p95_:>8.1f} {p50 / base:>9.1f}x {p95_ / base95:>9.1f}x"
             )
         self.stdout.write("\ntargets (issue 21)")
         checks = [
@@ -500,6 +506,11 @@ class Command(BaseCommand):
             ),
             ("largest province dashboard p95 <= 100 ms", p95(results[large_name]), 100.0),
             (
+                "  the same counted on every visit (cold) <= 100 ms",
+                p95(results[f"{COLD} {large_name}"]),
+                100.0,
+            ),
+            (
                 "largest / smallest province dashboard p95 <= 2x",
                 p95(results[large_name]) / p95(results[small_name]),
                 2.0,
@@ -508,9 +519,15 @@ class Command(BaseCommand):
         counsellor_pages = [
             n for n in results if n not in {TRIVIAL, NATIONAL, API_FIRST, API_MIDDLE}
         ]
-        worst = max(counsellor_pages, key=lambda n: p95(results[n]))
+        warm = [n for n in counsellor_pages if not n.startswith(COLD)]
+        worst = max(warm, key=lambda n: p95(results[n]))
         checks.append(
             (f"every counsellor page p95 <= 8x trivial (worst: {worst})",
+             p95(results[worst]) / base95, 8.0)
+        )  # fmt: skip
+        worst = max(counsellor_pages, key=lambda n: p95(results[n]))
+        checks.append(
+            (f"  the same with dashboards counted on every visit (worst: {worst})",
              p95(results[worst]) / base95, 8.0)
         )  # fmt: skip
         for label, value, limit in checks:
@@ -520,6 +537,19 @@ class Command(BaseCommand):
 
 
 TRIVIAL = "trivial view (/healthz)"
+COLD = "cold:"
+
+
+def cold(call: Callable[[], Any]) -> Callable[[], Any]:
+    """The page with its figures counted now, not taken from the last minute's."""
+
+    def uncached() -> Any:
+        with override_settings(DASHBOARD_CACHE_SECONDS=0):
+            return call()
+
+    return uncached
+
+
 NATIONAL = "national dashboard (this year)"
 API_FIRST = "API changes, first 500 (national)"
 API_MIDDLE = "API changes, 500 mid-feed (national)"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from fairs import services as fair_services
 from fairs.models import Fair, Registration
 from markets import services as market_services
 from markets.models import Enterprise, LicenceStatus, Market
-from markets.selectors import fee_check_programmes
+from markets.selectors import exchange_rates, fee_check_programmes
 from mrc.management.commands.bench import FAMILY, GIVEN, MIDDLE
 from workers import services as worker_services
 from workers.models import Case, WorkerProfile
@@ -95,7 +96,7 @@ class Command(BaseCommand):
             "fair": fair.pk,
             "tickets": codes,
             "markets": list(Market.objects.published().values_list("code", flat=True)),
-            "programmes": list(fee_check_programmes().values_list("pk", flat=True)),
+            "fee_checks": self.fee_checks(),
             "enterprise_queries": self.enterprise_queries(),
             "names": sorted({fold(_name(n)) for n in range(200)}),
         }
@@ -259,6 +260,26 @@ class Command(BaseCommand):
                 by=None,
                 markets=markets[n % len(markets) : n % len(markets) + 2] if markets else None,
             )
+
+    def fee_checks(self) -> list[dict[str, Any]]:
+        """Each programme of the fee checker with monthly wages written in its country's money,
+        as a contract states them: 8, 15 and 30 million VND at the rates on file.
+
+        A wage picked regardless of the currency (1,200 Taiwan dollars, 180,000 euros) is one
+        the checker rightly refuses as a typing mistake (400, "this wage is too low / too
+        high"): half the checks of a run measured that refusal, not the check."""
+        rates = exchange_rates()
+        checks = []
+        for programme in fee_check_programmes().order_by("pk"):
+            rate = rates.get(programme.market.currency)
+            if not rate:
+                continue
+            wages = [
+                f"{round(Decimal(vnd) / rate):,}".replace(",", ".")
+                for vnd in (8_000_000, 15_000_000, 30_000_000)
+            ]
+            checks.append({"programme": programme.pk, "wages": wages})
+        return checks
 
     def enterprise_queries(self) -> list[str]:
         # What people type: a remembered part of the name, without diacritics.
