@@ -254,7 +254,9 @@ def test_a_move_that_fails_half_way_moves_nothing(moved, lao_cai, monkeypatch):
     def broken(*args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "PROVINCE_MOVE_HOOKS", [*services.PROVINCE_MOVE_HOOKS, broken])
+    # The hooks are read where the move is written (workers.services.transfers).
+    hooks = [*services.PROVINCE_MOVE_HOOKS, broken]
+    monkeypatch.setattr(services.transfers, "PROVINCE_MOVE_HOOKS", hooks)
     profile = WorkerProfile.objects.get(pk=moved["profile"].pk)
     with pytest.raises(RuntimeError):
         services.profile_save_step(

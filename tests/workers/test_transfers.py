@@ -286,7 +286,7 @@ def test_the_expiry_job_run_twice_closes_once_and_tells_each_person_once(people,
     assert services.transfers_expire(now=later) == 0
     # The notice itself sent again (a retried job): the outbox keeps one per person.
     transfer.refresh_from_db()
-    services._transfer_notify(transfer)
+    services.transfers._transfer_notify(transfer)
 
     rows = Notification.objects.filter(
         key__startswith=f"province-transfer:{transfer.pk}:expired", channel="in_app"
