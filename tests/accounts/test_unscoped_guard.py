@@ -20,6 +20,12 @@ from tests.factories import StaffFactory
 GUARDED = {
     "workers.CounsellingSession",
     "workers.Document",
+    "workers.WorkerProfile",
+    "workers.Case",
+    "workers.FollowUp",
+    "workers.ProvinceTransfer",
+    "workers.DeletionRequest",
+    "workers.DuplicateIdAttempt",
     "loans.Attachment",
     "loans.KeptSupportRecord",
     "reports.Target",
@@ -30,12 +36,6 @@ GUARDED = {
 #: Convert one at a time (docs/architecture.md, "Scoping that cannot be forgotten").
 OPT_IN = {
     "accounts.User",
-    "workers.WorkerProfile",
-    "workers.Case",
-    "workers.FollowUp",
-    "workers.ProvinceTransfer",
-    "workers.DeletionRequest",
-    "workers.DuplicateIdAttempt",
     "loans.Application",
     "markets.Notice",
     "markets.FraudReport",
@@ -106,3 +106,30 @@ def test_for_user_and_unscoped_see_the_rows_they_should(lao_cai, dong_thap):
     assert Target.objects.unscoped("every province's plan").filter(year=2026).count() == 2
     # A narrowed or opened queryset stays so through further chaining.
     assert mine.order_by("pk").values_list("departures", flat=True).get() == 20
+
+
+def test_related_managers_and_relations_stay_unguarded(lao_cai):
+    """Reaching rows through an object already fetched (``case.follow_ups``, ``profile.case``,
+    a prefetch, ``refresh_from_db``) uses the plain default or base manager: no scope is
+    asked for, the object was authorised when it was fetched."""
+    from tests.workers.factories import ProfileFactory
+    from workers.models import Case, FollowUp, WorkerProfile
+
+    counsellor = StaffFactory(role=Role.COUNSELLOR, province=lao_cai)
+    profile = ProfileFactory(user__province=lao_cai)
+    case = profile.case
+    FollowUp.all_objects.create(
+        case=case, title="Call", due_on=case.opened_at.date(), assignee=counsellor,
+        created_by=counsellor,
+    )  # fmt: skip
+    fetched = WorkerProfile.objects.for_user(counsellor).get(pk=profile.pk)
+    assert fetched.case.pk == case.pk
+    assert [f.title for f in fetched.case.follow_ups.all()] == ["Call"]
+    assert fetched.case.follow_ups.count() == 1 and fetched.transfers.count() == 0
+    assert not hasattr(fetched, "deletion_request")
+    prefetched = Case.objects.for_user(counsellor).prefetch_related("follow_ups").get(pk=case.pk)
+    assert len(prefetched.follow_ups.all()) == 1
+    case.refresh_from_db()
+    # The manager itself still refuses.
+    with pytest.raises(UnscopedQuery):
+        Case.objects.filter(profile=profile).first()

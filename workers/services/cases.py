@@ -96,7 +96,12 @@ def case_move(
     """Move a case one allowed step, if its guard passes; records who, when and why."""
     today = timezone.localdate()
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("profile").get(pk=case_id)
+        case = (
+            Case.objects.unscoped("case move: the caller fetched the case through for_user")
+            .select_for_update()
+            .select_related("profile")
+            .get(pk=case_id)
+        )
         if case.version != expected_version:
             raise StaleCase
         if to not in rules.allowed_moves(case.stage, case.held_from):
@@ -142,7 +147,11 @@ def case_assign(*, case_ids: list[int], to: User | None, actor: User, reason: st
         raise InvalidTransition(_("Cases can only be given to active staff."))
     moved = 0
     with transaction.atomic():
-        cases = Case.objects.select_for_update().filter(pk__in=case_ids)
+        cases = (
+            Case.objects.unscoped("assignment: each case's province is checked below")
+            .select_for_update()
+            .filter(pk__in=case_ids)
+        )
         for case in cases:
             if to is not None and not to.is_admin and to.province_id != case.province_id:
                 raise InvalidTransition(
@@ -163,7 +172,8 @@ def caseload_handover(*, leaving: User, to: User, actor: User) -> tuple[int, int
     """A leaving counsellor's open cases and open follow-ups go to a colleague."""
     with transaction.atomic():
         case_ids = list(
-            Case.objects.filter(assigned_to=leaving)
+            Case.objects.unscoped("handover: every case of the leaving counsellor")
+            .filter(assigned_to=leaving)
             .exclude(stage__in=[Stage.WITHDRAWN, Stage.REINTEGRATED])
             .values_list("pk", flat=True)
         )
@@ -173,7 +183,11 @@ def caseload_handover(*, leaving: User, to: User, actor: User) -> tuple[int, int
             actor=actor,
             reason=str(_("Handed over from %(name)s") % {"name": leaving.name}),
         )
-        tasks = FollowUp.objects.filter(assignee=leaving, done_at__isnull=True).update(assignee=to)
+        tasks = (
+            FollowUp.objects.unscoped("handover: every open task of the leaving counsellor")
+            .filter(assignee=leaving, done_at__isnull=True)
+            .update(assignee=to)
+        )
     return cases, tasks
 
 
@@ -213,7 +227,9 @@ def session_log(
             province_id=province_id,
         )
         if case is not None:
-            Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+            Case.objects.unscoped("the session's own case").filter(pk=case.pk).update(
+                updated_at=timezone.now()
+            )
     return session
 
 
@@ -249,9 +265,9 @@ def follow_up_create(
 def follow_up_done(*, follow_up_id: int, actor: User) -> bool:
     """Mark a follow-up done; marking it twice changes nothing."""
     return bool(
-        FollowUp.objects.filter(pk=follow_up_id, done_at__isnull=True).update(
-            done_at=timezone.now()
-        )
+        FollowUp.objects.unscoped("the view fetched the follow-up through for_user")
+        .filter(pk=follow_up_id, done_at__isnull=True)
+        .update(done_at=timezone.now())
     )
 
 
@@ -264,5 +280,7 @@ def check_in_record(
         check_in = CheckIn.objects.create(
             case=case, by=by, contact_made=contact_made, situation=situation, problems=problems
         )
-        Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+        Case.objects.unscoped("the check-in's own case").filter(pk=case.pk).update(
+            updated_at=timezone.now()
+        )
     return check_in

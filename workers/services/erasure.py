@@ -21,9 +21,9 @@ from workers.models import (
 @transaction.atomic
 def deletion_request_create(*, profile: WorkerProfile, reason: str) -> DeletionRequest:
     """The worker asks to be deleted; asking twice keeps the first request."""
-    request, _created = DeletionRequest.objects.get_or_create(
-        profile=profile, defaults={"reason": reason[:300]}
-    )
+    request, _created = DeletionRequest.objects.unscoped(
+        "the worker's own request, by her profile"
+    ).get_or_create(profile=profile, defaults={"reason": reason[:300]})
     return request
 
 
@@ -41,7 +41,11 @@ def erasure_subject(profile: WorkerProfile) -> personal.Subject:
     """Who the erasure looks for: her account, file and case, and every name, number,
     email and ID number by which a row could name her."""
     user = profile.user
-    case = Case.objects.filter(profile=profile).first()
+    case = (
+        Case.objects.unscoped("erasure: the case of the profile being erased")
+        .filter(profile=profile)
+        .first()
+    )
     phones: set[str] = set()
     raw_phones = [user.phone or ""]
     raw_phones += [a["phone"] for a in profile.support_applications.values("phone") if a["phone"]]
@@ -81,7 +85,8 @@ def profile_anonymise(
     The files are deleted after the commit (accounts.personal.files_delete_pending)."""
     with transaction.atomic():
         request = (
-            DeletionRequest.objects.select_for_update()
+            DeletionRequest.objects.unscoped("the nightly erasure: every province's due requests")
+            .select_for_update()
             .select_related("profile__user")
             .get(pk=deletion_request_id)
         )
@@ -108,7 +113,9 @@ def profile_anonymise(
             update_fields=["name", "email", "phone", "phone_verified", "is_active", "password"]
         )
         # The case's copy of the name goes too: the folded name would find her by search.
-        Case.objects.filter(profile=profile).update(search_name=fold(str(user.name)))
+        Case.objects.unscoped("erasure: the case of the profile being erased").filter(
+            profile=profile
+        ).update(search_name=fold(str(user.name)))
         request.completed_at = now
         request.save(update_fields=["completed_at"])
         erased.rows["accounts.User: anonymised"] = 1

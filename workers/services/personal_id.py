@@ -65,7 +65,11 @@ def personal_id_verify(*, profile_id: int, actor: User) -> WorkerProfile:
     """
     from workers import population
 
-    profile = WorkerProfile.objects.select_related("user").get(pk=profile_id)
+    profile = (
+        WorkerProfile.objects.unscoped("ID check: the profile its caller (task or page) may act on")
+        .select_related("user")
+        .get(pk=profile_id)
+    )
     asked = _identity_of(profile)
     if not all(asked.values()):
         raise IdentityIncomplete
@@ -79,7 +83,12 @@ def personal_id_verify(*, profile_id: int, actor: User) -> WorkerProfile:
     )
     with transaction.atomic():
         profile = (
-            WorkerProfile.objects.select_for_update().select_related("user").get(pk=profile_id)
+            WorkerProfile.objects.unscoped(
+                "ID check: the profile its caller (task or page) may act on"
+            )
+            .select_for_update()
+            .select_related("user")
+            .get(pk=profile_id)
         )
         if _identity_of(profile) != asked:
             return profile  # changed while the register answered: that answer is void
@@ -96,7 +105,12 @@ def personal_id_verify(*, profile_id: int, actor: User) -> WorkerProfile:
         profile.id_checked_by = actor
         profile.id_check_source = population.backend().name[:40]
         profile.save(update_fields=ID_CHECK_FIELDS)
-        case = Case.objects.select_for_update().filter(profile=profile).first()
+        case = (
+            Case.objects.unscoped("ID check: the checked profile's case")
+            .select_for_update()
+            .filter(profile=profile)
+            .first()
+        )
         # The same answer again (a task run twice, a second click) writes no second event.
         if case is not None and not repeated:
             CaseEvent.objects.create(
@@ -108,7 +122,9 @@ def personal_id_verify(*, profile_id: int, actor: User) -> WorkerProfile:
                 reason=id_check_summary(profile)[:300],
             )
             # The case's updated_at is the API's changes cursor: the verification is news.
-            Case.objects.filter(pk=case.pk).update(updated_at=now)
+            Case.objects.unscoped("ID check: the checked profile's case").filter(pk=case.pk).update(
+                updated_at=now
+            )
     return profile
 
 
@@ -162,11 +178,18 @@ def personal_id_reassign(*, attempt_id: int, actor: User, reason: str) -> Worker
     if not reason:
         raise InvalidTransition(_("Say which card you checked and how, for the record."))
     with transaction.atomic():
-        attempt = DuplicateIdAttempt.objects.select_for_update().get(pk=attempt_id)
+        attempt = (
+            DuplicateIdAttempt.objects.unscoped("the view fetched the attempt through for_user")
+            .select_for_update()
+            .get(pk=attempt_id)
+        )
         if attempt.reviewed_at is not None:
             raise InvalidTransition(_("This dispute was already resolved."))
         claimant_id = attempt.profile_id or (
-            WorkerProfile.objects.filter(user_id=attempt.attempted_by_id)
+            WorkerProfile.objects.unscoped(
+                "the claimant's file; both files are checked with for_user below"
+            )
+            .filter(user_id=attempt.attempted_by_id)
             .values_list("pk", flat=True)
             .first()
         )
@@ -212,7 +235,7 @@ def personal_id_reassign(*, attempt_id: int, actor: User, reason: str) -> Worker
                 "personal_id", "id_problems", "version", "updated_at", *_id_check_clear(claimant),
             ]
         )  # fmt: skip
-        DuplicateIdAttempt.objects.filter(
+        DuplicateIdAttempt.objects.unscoped("every attempt on the resolved number closes").filter(
             personal_id=number, existing=holder, reviewed_at__isnull=True
         ).update(reviewed_at=now)
         for profile, text in [
@@ -220,7 +243,11 @@ def personal_id_reassign(*, attempt_id: int, actor: User, reason: str) -> Worker
             (claimant, _("Personal ID %(n)s given to this file, taken from %(other)s: %(why)s")),
         ]:
             other = claimant if profile is holder else holder
-            case = Case.objects.select_for_update().get(profile=profile)
+            case = (
+                Case.objects.unscoped("the two files' cases, both seen through for_user above")
+                .select_for_update()
+                .get(profile=profile)
+            )
             CaseEvent.objects.create(
                 case=case,
                 from_stage=case.stage,
@@ -228,7 +255,9 @@ def personal_id_reassign(*, attempt_id: int, actor: User, reason: str) -> Worker
                 actor=actor,
                 reason=(text % {"n": number, "other": other.user.name, "why": reason})[:300],
             )
-            Case.objects.filter(pk=case.pk).update(updated_at=now)
+            Case.objects.unscoped("the two files' cases, both seen through for_user above").filter(
+                pk=case.pk
+            ).update(updated_at=now)
         _notify_id_removed(holder, number, attempt.pk)
     return claimant
 

@@ -94,9 +94,9 @@ def consent_accept(
 @transaction.atomic
 def profile_start(*, user: User, created_by: User | None = None) -> WorkerProfile:
     """The worker's profile, created on first use; consent must already be recorded."""
-    profile, created = WorkerProfile.objects.get_or_create(
-        user=user, defaults={"created_by": created_by or user}
-    )
+    profile, created = WorkerProfile.objects.unscoped(
+        "the profile of this account, which the caller registers"
+    ).get_or_create(user=user, defaults={"created_by": created_by or user})
     if created:
         case = Case.objects.create(
             profile=profile, province_id=user.province_id, search_name=fold(user.name)
@@ -131,11 +131,18 @@ def profile_save_step(
 ) -> WorkerProfile:
     """Write one step's fields if nobody changed the profile since `expected_version`."""
     if step == ProfileStep.IDENTITY and values.get("personal_id"):
-        current = WorkerProfile.objects.filter(pk=profile_id).values_list("personal_id", flat=True)
+        current = (
+            WorkerProfile.objects.unscoped(
+                "the profile being saved, which the view fetched for its user"
+            )
+            .filter(pk=profile_id)
+            .values_list("personal_id", flat=True)
+        )
         if values["personal_id"] not in current:
             personal_id_check_count(actor=actor)
         holder = (
-            WorkerProfile.objects.filter(personal_id=values["personal_id"])
+            WorkerProfile.objects.unscoped("a personal ID is unique across every province")
+            .filter(personal_id=values["personal_id"])
             .exclude(pk=profile_id)
             .values_list("pk", flat=True)
             .first()
@@ -145,7 +152,13 @@ def profile_save_step(
             raise DuplicatePersonalId
     try:
         with transaction.atomic():
-            profile = WorkerProfile.objects.select_for_update().get(pk=profile_id)
+            profile = (
+                WorkerProfile.objects.unscoped(
+                    "the profile being saved, which the view fetched for its user"
+                )
+                .select_for_update()
+                .get(pk=profile_id)
+            )
             if profile.version != expected_version:
                 raise StaleProfile
             fields = STEP_FIELDS[step]
@@ -171,22 +184,28 @@ def profile_save_step(
                 _replace_claims(profile, values["priority_groups"] or [])
             if step == ProfileStep.IDENTITY and values.get("name"):
                 User.objects.filter(pk=profile.user_id).update(name=values["name"])
-                Case.objects.filter(profile=profile).update(search_name=fold(values["name"]))
+                Case.objects.unscoped("the case of the profile being saved").filter(
+                    profile=profile
+                ).update(search_name=fold(values["name"]))
             if step == ProfileStep.ADDRESS and profile.commune_id:
                 # The account's province follows the address: it decides which centre sees
                 # them. The worker changing it themself is their consent to the handover; a
                 # counsellor changing it makes a request the worker answers (TransferNeeded).
                 transfer_by_address(profile=profile, commune=profile.commune, actor=actor)
             if step in (ProfileStep.IDENTITY, ProfileStep.ADDRESS):
-                Case.objects.filter(profile=profile).update(
-                    sex=profile.sex, commune_id=profile.commune_id
-                )
+                Case.objects.unscoped("the case of the profile being saved").filter(
+                    profile=profile
+                ).update(sex=profile.sex, commune_id=profile.commune_id)
             # The case's updated_at is the cursor of the API's changes feed (docs/api.md):
             # a national system reads the worker's file again when any step of it changes.
-            Case.objects.filter(profile=profile).update(updated_at=timezone.now())
+            Case.objects.unscoped("the case of the profile being saved").filter(
+                profile=profile
+            ).update(updated_at=timezone.now())
     except IntegrityError:
         # Two registrations raced for the same personal ID; the unique index kept one.
-        holder = WorkerProfile.objects.get(personal_id=values["personal_id"])
+        holder = WorkerProfile.objects.unscoped(
+            "a personal ID is unique across every province"
+        ).get(personal_id=values["personal_id"])
         _record_duplicate(values["personal_id"], holder.pk, actor, profile_id)
         raise DuplicatePersonalId from None
     return profile
@@ -219,7 +238,7 @@ def worker_register_assisted(
 def profile_fill_imported(*, profile: WorkerProfile, values: dict[str, Any]) -> None:
     """Write the identity and address a checked import row gives, on the new profile and its
     case (workers.importing); the worker completes the rest of her file later."""
-    WorkerProfile.objects.filter(pk=profile.pk).update(
+    WorkerProfile.objects.unscoped("the import's new profile").filter(pk=profile.pk).update(
         date_of_birth=values["date_of_birth"],
         sex=values["sex"],
         personal_id=values["personal_id"],
@@ -227,7 +246,9 @@ def profile_fill_imported(*, profile: WorkerProfile, values: dict[str, Any]) -> 
         commune_id=values["commune"],
         steps_done=["identity", "address"] if values["commune"] else ["identity"],
     )
-    Case.objects.filter(profile=profile).update(sex=values["sex"], commune_id=values["commune"])
+    Case.objects.unscoped("the import's new case").filter(profile=profile).update(
+        sex=values["sex"], commune_id=values["commune"]
+    )
 
 
 def sensitive_read_record(*, staff: User, profile: WorkerProfile, context: str) -> None:

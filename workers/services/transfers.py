@@ -53,7 +53,12 @@ def worker_province_move(
             return False
         user.province_id = to_province_id
         user.save(update_fields=["province"])
-        case = Case.objects.select_for_update().filter(profile=profile).first()
+        case = (
+            Case.objects.unscoped("province move: the moving worker's case")
+            .select_for_update()
+            .filter(profile=profile)
+            .first()
+        )
         if case is not None:
             now = timezone.now()
             case.province_id = to_province_id
@@ -245,7 +250,12 @@ def transfer_request(
         raise InvalidTransition(_("Say why: where the worker lives now and how you know."))
     with transaction.atomic():
         profile = (
-            WorkerProfile.objects.select_for_update().select_related("user").get(pk=profile_id)
+            WorkerProfile.objects.unscoped(
+                "transfer: either province's staff may ask, checked below"
+            )
+            .select_for_update()
+            .select_related("user")
+            .get(pk=profile_id)
         )
         from_province_id = profile.user.province_id
         if not _staff_of(actor, from_province_id, to_province_id):
@@ -257,9 +267,13 @@ def transfer_request(
             and not Commune.objects.filter(pk=commune_id, province_id=to_province_id).exists()
         ):
             raise InvalidTransition(_("This commune is not in the province you chose."))
-        waiting = ProvinceTransfer.objects.filter(
-            profile=profile, status=ProvinceTransfer.Status.REQUESTED
-        ).first()
+        waiting = (
+            ProvinceTransfer.objects.unscoped(
+                "transfer: the open request of this worker, wherever it goes"
+            )
+            .filter(profile=profile, status=ProvinceTransfer.Status.REQUESTED)
+            .first()
+        )
         if waiting is not None:
             raise InvalidTransition(
                 _("A transfer of this file to %(to)s is already waiting for the worker's answer.")
@@ -292,7 +306,8 @@ def _transfer_lock_open(transfer_id: int, now: datetime.datetime | None = None) 
     """The request, locked, if it still waits for an answer (and, given `now`, is not past
     its answer date)."""
     transfer = (
-        ProvinceTransfer.objects.select_for_update(of=("self",))
+        ProvinceTransfer.objects.unscoped("transfer: who may answer is checked below")
+        .select_for_update(of=("self",))
         .select_related("profile__user", "from_province", "to_province")
         .get(pk=transfer_id)
     )
@@ -326,7 +341,9 @@ def _move_with(transfer: ProvinceTransfer, actor: User) -> int | None:
     the case event to the transfer. Returns who the case was assigned to before the move
     (told of it by `_transfer_notify`)."""
     profile = transfer.profile
-    case = Case.objects.filter(profile=profile).first()
+    case = (
+        Case.objects.unscoped("transfer: the moving worker's case").filter(profile=profile).first()
+    )
     assigned_id = case.assigned_to_id if case else None
     worker_province_move(
         profile=profile,
@@ -342,7 +359,11 @@ def _move_with(transfer: ProvinceTransfer, actor: User) -> int | None:
     if transfer.consent != ProvinceTransfer.Consent.ADDRESS:
         # The old commune is in the old province: the new one when the counsellor knew it,
         # otherwise the worker's address step opens again.
-        locked = WorkerProfile.objects.select_for_update().get(pk=profile.pk)
+        locked = (
+            WorkerProfile.objects.unscoped("transfer: the moving worker's profile")
+            .select_for_update()
+            .get(pk=profile.pk)
+        )
         locked.commune_id = transfer.commune_id
         fields = ["commune", "version", "updated_at"]
         if transfer.commune_id is None:
@@ -352,7 +373,9 @@ def _move_with(transfer: ProvinceTransfer, actor: User) -> int | None:
         locked.version += 1
         locked.updated_at = timezone.now()
         locked.save(update_fields=fields)
-        Case.objects.filter(profile=profile).update(commune_id=transfer.commune_id)
+        Case.objects.unscoped("transfer: the moving worker's case").filter(profile=profile).update(
+            commune_id=transfer.commune_id
+        )
     return assigned_id
 
 
@@ -419,13 +442,18 @@ def transfers_expire(*, now: datetime.datetime) -> int:
     """Close the requests nobody answered in time as expired (nothing moves) and tell both
     centres; safe to run twice (the state is checked under the row's lock)."""
     done = 0
-    due = ProvinceTransfer.objects.filter(
-        status=ProvinceTransfer.Status.REQUESTED, expires_at__lte=now
-    ).values_list("pk", flat=True)
+    due = (
+        ProvinceTransfer.objects.unscoped("the expiry job: every province's unanswered requests")
+        .filter(status=ProvinceTransfer.Status.REQUESTED, expires_at__lte=now)
+        .values_list("pk", flat=True)
+    )
     for pk in list(due):
         with transaction.atomic():
             transfer = (
-                ProvinceTransfer.objects.select_for_update(of=("self",))
+                ProvinceTransfer.objects.unscoped(
+                    "the expiry job: every province's unanswered requests"
+                )
+                .select_for_update(of=("self",))
                 .select_related("profile__user", "from_province", "to_province")
                 .get(pk=pk)
             )
@@ -453,7 +481,10 @@ def transfer_by_address(*, profile: WorkerProfile, commune: Commune, actor: User
         raise TransferNeeded(to_province_id, commune.pk)
     now = timezone.now()
     waiting = (
-        ProvinceTransfer.objects.select_for_update(of=("self",))
+        ProvinceTransfer.objects.unscoped(
+            "transfer: the open request of this worker, wherever it goes"
+        )
+        .select_for_update(of=("self",))
         .filter(profile=profile, status=ProvinceTransfer.Status.REQUESTED)
         .first()
     )
