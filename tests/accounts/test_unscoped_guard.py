@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Subquery
 
 from accounts.models import Role
 from accounts.scoping import GuardedQuerySet, ScopedQuerySet, UnscopedQuery
@@ -92,6 +93,38 @@ def test_guarded_model_refuses_an_unscoped_read(label, db):
     assert model._default_manager is model.all_objects
     assert model._base_manager.__class__ is model.all_objects.__class__
     assert model.all_objects.count() == 0
+
+
+@pytest.mark.parametrize("label", sorted(GUARDED))
+def test_guarded_model_refuses_an_unscoped_subquery_or_combination(label, db):
+    """A queryset used inside another query is never evaluated itself: its SQL query
+    carries the guard, so ``x__in=qs``, ``Exists(qs)`` and ``Subquery(qs)`` are refused
+    too, and so is combining a scoped queryset with an unscoped one."""
+    model = apps.get_model(label)
+    scoped = model.objects.for_user(AnonymousUser())  # empty: union gives the other side
+    opened = model.objects.unscoped("test of the subquery guard")
+    for use in (
+        lambda: model.all_objects.filter(pk__in=model.objects.all()),
+        lambda: model.all_objects.filter(pk__in=model.objects.filter(pk=1).values("pk")),
+        lambda: model.all_objects.filter(Exists(model.objects.filter(pk=OuterRef("pk")))),
+        lambda: model.all_objects.annotate(
+            other=Subquery(model.objects.filter(pk=OuterRef("pk")).values("pk")[:1])
+        ),
+        lambda: opened | model.objects.all(),
+        lambda: scoped | model.objects.all(),
+        lambda: opened & model.objects.all(),
+        lambda: opened.union(model.objects.all()),
+    ):
+        with pytest.raises(UnscopedQuery, match=f"{model.__name__}.objects.*for_user"):
+            use()
+    # Scoped or opened, the same subqueries run.
+    assert model.all_objects.filter(pk__in=opened).count() == 0
+    assert model.all_objects.filter(Exists(opened.filter(pk=OuterRef("pk")))).count() == 0
+    assert model.all_objects.filter(pk__in=scoped.values("pk")).count() == 0
+    assert list(opened | scoped) == []
+    assert isinstance(opened.union(scoped), GuardedQuerySet)
+    with pytest.raises(UnscopedQuery):
+        list(scoped.union(model.objects.all()))  # the guarded side, returned as it is
 
 
 def test_for_user_and_unscoped_see_the_rows_they_should(lao_cai, dong_thap):
