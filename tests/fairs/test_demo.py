@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def _counts() -> tuple[int, ...]:
     return tuple(
-        m.objects.count() for m in (Fair, Participation, Registration, Interview, FollowUp)
+        m._default_manager.count() for m in (Fair, Participation, Registration, Interview, FollowUp)
     )
 
 

@@ -164,7 +164,7 @@ def case_note() -> Form:
 
 def check_in() -> Form:
     case, counsellor = _case_and_counsellor()
-    type(case).objects.filter(pk=case.pk).update(
+    type(case).all_objects.filter(pk=case.pk).update(
         stage=Stage.DEPARTED, departure_date=timezone.localdate()
     )
     url = reverse("workers:check_in_add", args=[case.pk])
