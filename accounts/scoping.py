@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
-from django.db.models import Value
+from django.db.models import Value, sql
 from django.db.models.functions import Cast
 
 if TYPE_CHECKING:
@@ -54,6 +54,28 @@ class UnscopedQuery(Exception):
     """A guarded model's rows were read without saying whose rows they are."""
 
 
+def _unscoped(name: str, how: str = "read") -> UnscopedQuery:
+    return UnscopedQuery(
+        f"{name}.objects was {how} without a scope: call .for_user(user) for what a "
+        f'person may see, or .unscoped("why") where every province is meant '
+        f"(or {name}.all_objects inside Django machinery)."
+    )
+
+
+class GuardedSqlQuery(sql.Query):
+    """The SQL query of a guarded queryset. It knows whether its queryset was scoped, so
+    that using it inside another query (``filter(x__in=qs)``, ``Exists(qs)``,
+    ``Subquery(qs)``), which never evaluates the queryset itself, is refused too."""
+
+    #: The model's name while the queryset is neither scoped nor opened; "" after.
+    unscoped_model: str = ""
+
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> Any:
+        if self.unscoped_model:
+            raise _unscoped(self.unscoped_model, "used as a subquery")
+        return super().resolve_expression(*args, **kwargs)
+
+
 class GuardedQuerySet(ScopedQuerySet):
     """A ScopedQuerySet that refuses to read until ``for_user(user)`` or ``unscoped("why")``.
 
@@ -64,6 +86,42 @@ class GuardedQuerySet(ScopedQuerySet):
     """
 
     _guarded: bool = False
+
+    def __init__(
+        self,
+        model: type[models.Model] | None = None,
+        query: sql.Query | None = None,
+        using: str | None = None,
+        hints: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(model, query or GuardedSqlQuery(model), using, hints)
+
+    @property
+    def query(self) -> sql.Query:
+        # Every use of the SQL query (a subquery takes it, not the queryset) carries the
+        # guard as it stands on this queryset.
+        query = models.QuerySet.query.fget(self)  # type: ignore[attr-defined]  # the stubs type QuerySet.query as an attribute, Django defines a property
+        if isinstance(query, GuardedSqlQuery):
+            query.unscoped_model = self.model.__name__ if self._guarded else ""
+        return query
+
+    @query.setter
+    def query(self, value: sql.Query) -> None:
+        models.QuerySet.query.fset(self, value)  # type: ignore[attr-defined]  # as above
+
+    def _merge_sanity_check(self, other: Any) -> None:
+        # scoped | unscoped would read the unscoped side's rows of every province.
+        if getattr(other, "_guarded", False):
+            raise _unscoped(other.model.__name__, "combined (| & ^)")
+        super()._merge_sanity_check(other)  # type: ignore[misc]  # private in the stubs
+
+    def _combinator_query(
+        self, combinator: str, *other_qs: Any, all: bool = False
+    ) -> Self:  # "all": Django's name
+        for other in other_qs:
+            if getattr(other, "_guarded", False):
+                raise _unscoped(other.model.__name__, f"combined ({combinator})")
+        return super()._combinator_query(combinator, *other_qs, all=all)  # type: ignore[misc]  # private in the stubs
 
     def _clone(self) -> Self:
         clone = super()._clone()  # type: ignore[misc]  # QuerySet._clone is private in the stubs
@@ -99,12 +157,7 @@ class GuardedQuerySet(ScopedQuerySet):
 
     def _refuse_unscoped(self) -> None:
         if self._guarded:
-            name = self.model.__name__
-            raise UnscopedQuery(
-                f"{name}.objects was read without a scope: call .for_user(user) for what a "
-                f'person may see, or .unscoped("why") where every province is meant '
-                f"(or {name}.all_objects inside Django machinery)."
-            )
+            raise _unscoped(self.model.__name__)
 
     def _fetch_all(self) -> None:
         if self._result_cache is None:

@@ -18,7 +18,7 @@ from workers.models import WorkerProfile
 @transaction.atomic
 def seed_help() -> None:
     counsellor = User.objects.filter(email="tuvan.laocai@mrc.demo").first()
-    an = WorkerProfile.objects.filter(user__phone="+84912345001").select_related("case").first()
+    an = WorkerProfile.all_objects.filter(user__phone="+84912345001").select_related("case").first()
     if counsellor is None or an is None or an.case.stage not in services.ABROAD:
         return
     if (

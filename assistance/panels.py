@@ -14,7 +14,7 @@ from workers.models import Case
 
 
 def _abroad(worker: User) -> bool:
-    return Case.objects.filter(profile__user=worker, stage__in=services.ABROAD).exists()
+    return Case.objects.for_user(worker).filter(stage__in=services.ABROAD).exists()
 
 
 def home_panel(request: HttpRequest, worker: User) -> tuple[str, dict[str, Any]] | None:

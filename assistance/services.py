@@ -144,7 +144,11 @@ def help_request_create(
     if len(photos) > MAX_PHOTOS:
         raise HelpError(_("Send at most %(n)s photos.") % {"n": MAX_PHOTOS})
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(profile=profile)
+        case = (
+            Case.objects.unscoped("the case of the profile its caller may act on")
+            .select_for_update()
+            .get(profile=profile)
+        )
         owner_id = profile.user_id
         if actor.pk == owner_id:
             source = Source.WORKER

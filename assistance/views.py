@@ -43,7 +43,7 @@ def _contacts(request: HelpRequest) -> list[Any]:
 @require_GET
 def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     user: User = request.user
-    case = Case.objects.filter(profile__user=user).only("stage", "market").first()
+    case = Case.objects.for_user(user).filter(profile__user=user).only("stage", "market").first()
     hours = services.first_contact_hours()
     requests = list(HelpRequest.objects.for_user(user))
     return render(
@@ -57,7 +57,7 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _worker_profile(user: User) -> WorkerProfile:
-    profile = WorkerProfile.objects.filter(user=user).select_related("case").first()
+    profile = WorkerProfile.objects.for_user(user).filter(user=user).select_related("case").first()
     if profile is None:
         raise Http404
     return profile

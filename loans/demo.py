@@ -549,8 +549,8 @@ def seed_loans() -> None:
         programmes = {data["code"]: _programme(data, this_year) for data in PROGRAMMES}
     counsellor = User.objects.filter(email="tuvan.laocai@mrc.demo").first()
     manager = User.objects.filter(email="quanly.laocai@mrc.demo").first()
-    an = WorkerProfile.objects.filter(user__phone="+84912345001").first()
-    mai = WorkerProfile.objects.filter(user__phone="+84912345002").first()
+    an = WorkerProfile.all_objects.filter(user__phone="+84912345001").first()
+    mai = WorkerProfile.all_objects.filter(user__phone="+84912345002").first()
     if counsellor is None or manager is None or an is None or mai is None:
         return
     if (

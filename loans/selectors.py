@@ -157,7 +157,10 @@ def item_cap(item: CostItem) -> rules.Cap:
 def profile_for_rules(**lookup: Any) -> WorkerProfile:
     """The profile with what `worker_facts` reads, in one query plus one for the claims."""
     return (
-        WorkerProfile.objects.select_related(
+        WorkerProfile.objects.unscoped(
+            "callers pass the worker's own or a for_user-fetched profile"
+        )
+        .select_related(
             "user", "user__province", "commune", "case__market", "case__programme__market"
         )
         .prefetch_related("claims")

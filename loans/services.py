@@ -134,8 +134,10 @@ def _expect(application: Application, allowed: Iterable[str]) -> None:
 
 
 def _is_owner(application: Application, actor: User) -> bool:
-    owner_id = WorkerProfile.objects.values_list("user_id", flat=True).get(
-        pk=application.profile_id
+    owner_id = (
+        WorkerProfile.objects.unscoped("the owner of an application its caller may act on")
+        .values_list("user_id", flat=True)
+        .get(pk=application.profile_id)
     )
     return owner_id == actor.pk
 

@@ -139,7 +139,9 @@ class Dashboard:
 
 
 def _cases(province: Province | None) -> CaseQuerySet:
-    cases = Case.objects.all()
+    cases = Case.objects.unscoped(
+        "a report of one province, or national for who may see the nation"
+    )
     return cases.filter(province=province) if province else cases
 
 

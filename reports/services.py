@@ -49,13 +49,14 @@ def monthly_figures_rebuild(*, today: datetime.date) -> SummaryRun:
         ),
         (
             Figure.CASES_BY_STAGE,
-            Case.objects.annotate(m=Value(today.replace(day=1), DateField())).values_list(
-                "province", "m", "stage"
-            ),
+            Case.objects.unscoped("national monthly figures, grouped by province")
+            .annotate(m=Value(today.replace(day=1), DateField()))
+            .values_list("province", "m", "stage"),
         ),
         (
             Figure.RETURNS,
-            Case.objects.filter(return_date__lte=today)
+            Case.objects.unscoped("national monthly figures, grouped by province")
+            .filter(return_date__lte=today)
             .annotate(m=TruncMonth("return_date"))
             .values_list("province", "m"),
         ),

@@ -26,6 +26,12 @@ class ModelFactory(factory.django.DjangoModelFactory[M]):
         # reads the call through __new__, which it wants to return the factory itself.
         def __new__(cls, *args: Any, **kwargs: Any) -> M: ...  # type: ignore[misc]  # factory_boy's metaclass returns the model, not the factory
 
+    @classmethod
+    def _get_manager(cls, model_class: Any) -> Any:
+        # factory_boy writes through `objects`, which on a guarded model refuses the read
+        # of `django_get_or_create`: test data goes through the model's plain manager.
+        return model_class._default_manager
+
 
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTSECRET234567"
 PASSWORD = "a-long-test-password-2026"

@@ -37,7 +37,7 @@ def seed_workers() -> None:
     text = ConsentText.objects.order_by("-version").first()
     for phone, (born, sex, pid, commune_name, ethnicity, groups, steps) in DEMO_WORKERS.items():
         user = User.objects.filter(phone=phone).first()
-        if user is None or WorkerProfile.objects.filter(user=user).exists():
+        if user is None or WorkerProfile.all_objects.filter(user=user).exists():
             continue
         services.consent_accept(user=user, text=text)  # type: ignore[arg-type]  # a consent text is seeded by a data migration
         profile = services.profile_start(user=user)
@@ -97,8 +97,8 @@ def seed_cases() -> None:
     from markets.selectors import licensed_enterprises_on
 
     counsellor = User.objects.filter(email="tuvan.laocai@mrc.demo").first()
-    an = Case.objects.filter(profile__user__phone="+84912345001").first()
-    mai = Case.objects.filter(profile__user__phone="+84912345002").first()
+    an = Case.all_objects.filter(profile__user__phone="+84912345001").first()
+    mai = Case.all_objects.filter(profile__user__phone="+84912345002").first()
     # Already seeded once the case moved (the ID check at registration is an event too).
     moved = an is not None and an.events.exclude(to_stage=Stage.REGISTERED).exists()
     if counsellor is None or an is None or mai is None or moved:

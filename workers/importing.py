@@ -155,9 +155,9 @@ def check_rows(header: list[str], rows: list[list[Any]], *, province_id: int) ->
     candidates = {_id_candidate(v)[0] for v in id_cells}
     candidates |= {c.zfill(LENGTH) for c in candidates if c.isascii() and c.isdigit()}
     registered_ids = set(
-        WorkerProfile.objects.filter(personal_id__in=candidates).values_list(
-            "personal_id", flat=True
-        )
+        WorkerProfile.objects.unscoped("a number registered in any province is refused")
+        .filter(personal_id__in=candidates)
+        .values_list("personal_id", flat=True)
     )
     typed_phones = []
     for value in column("phone"):

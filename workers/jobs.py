@@ -40,7 +40,8 @@ def _pks(rows: QuerySet) -> list[int]:
 
 def _follow_ups_due(today: datetime.date) -> QuerySet[FollowUp]:
     return (
-        FollowUp.objects.open()
+        FollowUp.objects.unscoped("the daily digest: every province's due tasks")
+        .open()
         .filter(due_on__lte=today)
         # A case that moved to another province is no longer this counsellor's to see.
         .filter(Q(case__province=F("assignee__province")) | Q(assignee__role=Role.ADMIN))
@@ -115,7 +116,7 @@ def documents_expiring(today: datetime.date, ids: Sequence[int] | None = None) -
 def _eps_deposit_cases(today: datetime.date) -> QuerySet[Case]:
     since = today - datetime.timedelta(days=EPS_DEPOSIT_DAYS)
     until = today - datetime.timedelta(days=EPS_DEPOSIT_DAYS - EPS_WARN_DAYS)
-    return Case.objects.filter(
+    return Case.objects.unscoped("the daily EPS reminder: every province's cases").filter(
         stage=Stage.CONTRACTED,
         programme__code="eps",
         contract_start__gte=since,
@@ -151,7 +152,7 @@ def eps_deposit_deadlines(today: datetime.date, ids: Sequence[int] | None = None
 
 
 def _contracts_ending(today: datetime.date) -> QuerySet[Case]:
-    return Case.objects.filter(
+    return Case.objects.unscoped("the daily contract-end job: every province's cases").filter(
         stage=Stage.DEPARTED,
         contract_end__gte=today,
         contract_end__lte=today + datetime.timedelta(days=CONTRACT_ENDING_DAYS),
@@ -171,7 +172,12 @@ def contracts_ending(today: datetime.date, ids: Sequence[int] | None = None) -> 
         ending = ending.filter(pk__in=list(ids))
     for case_id in ending.values_list("pk", flat=True):
         with transaction.atomic():
-            case = Case.objects.select_for_update().select_related("profile__user").get(pk=case_id)
+            case = (
+                Case.objects.unscoped("the daily contract-end job: every province's cases")
+                .select_for_update()
+                .select_related("profile__user")
+                .get(pk=case_id)
+            )
             source = f"return:{case.contract_end:%Y-%m-%d}"
             if case.follow_ups.filter(source=source).exists():
                 continue
@@ -204,14 +210,20 @@ def contracts_ending(today: datetime.date, ids: Sequence[int] | None = None) -> 
 
 
 def returns_overdue_due(today: datetime.date) -> list[int]:
-    return _pks(Case.objects.return_overdue(today))
+    return _pks(
+        Case.objects.unscoped(
+            "the daily overdue-return job: every province's cases"
+        ).return_overdue(today)
+    )
 
 
 def returns_overdue(today: datetime.date, ids: Sequence[int] | None = None) -> int:
     """Each case 30 days past its expected return is reported once to the province's
     managers (of the cases `ids` only, when given)."""
     sent = 0
-    overdue = Case.objects.return_overdue(today)
+    overdue = Case.objects.unscoped(
+        "the daily overdue-return job: every province's cases"
+    ).return_overdue(today)
     if ids is not None:
         overdue = overdue.filter(pk__in=list(ids))
     for case in overdue.select_related("profile__user"):
@@ -249,11 +261,11 @@ def weekly_summary(today: datetime.date, ids: Sequence[int] | None = None) -> in
     for manager in managers.order_by("pk"):
         if manager.province_id is None:  # not reached: the managers have a province
             continue
-        cases = Case.objects.filter(province_id=manager.province_id)
+        cases = Case.objects.for_user(manager)
         figures = {
-            "registrations": WorkerProfile.objects.filter(
-                user__province_id=manager.province_id, created_at__date__gt=week_ago
-            ).count(),
+            "registrations": WorkerProfile.objects.for_user(manager)
+            .filter(created_at__date__gt=week_ago)
+            .count(),
             "sessions": CounsellingSession.objects.unscoped(
                 "weekly digest: filtered to the manager's province"
             )
@@ -263,8 +275,9 @@ def weekly_summary(today: datetime.date, ids: Sequence[int] | None = None) -> in
                 departure_date__gt=week_ago, departure_date__lte=today
             ).count(),
             "returns": cases.filter(return_date__gt=week_ago, return_date__lte=today).count(),
-            "overdue_follow_ups": FollowUp.objects.open()
-            .filter(case__province_id=manager.province_id, due_on__lt=today)
+            "overdue_follow_ups": FollowUp.objects.for_user(manager)
+            .open()
+            .filter(due_on__lt=today)
             .count(),
             "returns_overdue": cases.return_overdue(today).count(),
         }

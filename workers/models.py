@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune
 from accounts.personal import How, PersonalData, reference
-from accounts.scoping import GuardedManager, GuardedQuerySet, ScopedQuerySet
+from accounts.scoping import GuardedManager, GuardedQuerySet
 from workers.reference import ETHNIC_GROUPS, Education, JlptLevel, PriorityGroup
 
 
@@ -70,7 +70,7 @@ class ProfileStep(models.TextChoices):
 STEP_ORDER: list[str] = list(ProfileStep.values)
 
 
-class WorkerProfileQuerySet(ScopedQuerySet):
+class WorkerProfileQuerySet(GuardedQuerySet):
     province_path = "user__province"
     owner_path = "user"
 
@@ -180,7 +180,8 @@ class WorkerProfile(models.Model):
     )
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
-    objects = WorkerProfileQuerySet.as_manager()
+    objects = GuardedManager.from_queryset(WorkerProfileQuerySet)()
+    all_objects = WorkerProfileQuerySet.as_manager()
 
     personal_data = PersonalData(
         fields={name: How.BLANK for name in (
@@ -197,6 +198,8 @@ class WorkerProfile(models.Model):
     )  # fmt: skip
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         verbose_name = _("worker profile")
         verbose_name_plural = _("worker profiles")
         constraints = [
@@ -282,10 +285,11 @@ class DuplicateIdAttempt(models.Model):
     attempted_at = models.DateTimeField(default=timezone.now)
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
-    class QuerySet(ScopedQuerySet):
+    class QuerySet(GuardedQuerySet):
         province_path = "existing__user__province"
 
-    objects = QuerySet.as_manager()
+    objects = GuardedManager.from_queryset(QuerySet)()
+    all_objects = QuerySet.as_manager()
 
     personal_data = PersonalData(
         fields={"personal_id": How.DELETE},
@@ -299,6 +303,8 @@ class DuplicateIdAttempt(models.Model):
     )
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["-attempted_at"]
 
     def __str__(self) -> str:
@@ -449,11 +455,12 @@ class DeletionRequest(models.Model):
     reason = models.CharField(max_length=300, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
-    class QuerySet(ScopedQuerySet):
+    class QuerySet(GuardedQuerySet):
         province_path = "profile__user__province"
         owner_path = "profile__user"
 
-    objects = QuerySet.as_manager()
+    objects = GuardedManager.from_queryset(QuerySet)()
+    all_objects = QuerySet.as_manager()
 
     personal_data = PersonalData(
         fields={"reason": How.BLANK},
@@ -462,6 +469,8 @@ class DeletionRequest(models.Model):
     )
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["requested_at"]
 
     def __str__(self) -> str:
@@ -492,7 +501,7 @@ class Stage(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class CaseQuerySet(ScopedQuerySet):
+class CaseQuerySet(GuardedQuerySet):
     # The province is copied onto the case (kept by the services that change a worker's
     # province) so that a caseload of a million rows filters without joining the user.
     province_path = "province"
@@ -573,7 +582,8 @@ class Case(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=0)
 
-    objects = CaseQuerySet.as_manager()
+    objects = GuardedManager.from_queryset(CaseQuerySet)()
+    all_objects = CaseQuerySet.as_manager()
 
     personal_data = PersonalData(
         fields={"stage_reason": How.REDACT, "skills_abroad": How.REDACT,
@@ -585,6 +595,8 @@ class Case(models.Model):
     )  # fmt: skip
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [
@@ -815,7 +827,7 @@ class CaseNote(models.Model):
         return self.text[:40]
 
 
-class FollowUpQuerySet(ScopedQuerySet):
+class FollowUpQuerySet(GuardedQuerySet):
     province_path = "case__province"
 
     def open(self) -> FollowUpQuerySet:
@@ -841,7 +853,8 @@ class FollowUp(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=40, blank=True)  # e.g. "reintegration:job", "fair-offer"
 
-    objects = FollowUpQuerySet.as_manager()
+    objects = GuardedManager.from_queryset(FollowUpQuerySet)()
+    all_objects = FollowUpQuerySet.as_manager()
 
     personal_data = PersonalData(
         fields={"title": How.REDACT},
@@ -850,6 +863,8 @@ class FollowUp(models.Model):
     )
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["due_on", "pk"]
         indexes = [models.Index(fields=["assignee", "done_at", "due_on"])]
 
@@ -895,7 +910,7 @@ class ImportBatch(models.Model):
         return f"{self.rows} rows by {self.counsellor_id} at {self.at:%d/%m/%Y %H:%M}"
 
 
-class ProvinceTransferQuerySet(ScopedQuerySet):
+class ProvinceTransferQuerySet(GuardedQuerySet):
     """Both centres see a transfer between them: the old one its outgoing, the new one its
     incoming; the worker sees their own. It shows the worker's name and the two provinces,
     nothing of the file."""
@@ -906,7 +921,7 @@ class ProvinceTransferQuerySet(ScopedQuerySet):
         if user.is_authenticated and user.is_active and user.is_staff_member and not user.is_admin:
             if user.province_id is None:
                 return self.none()
-            return self.filter(
+            return self._opened().filter(
                 Q(from_province_id=user.province_id) | Q(to_province_id=user.province_id)
             )
         return super().for_user(user)
@@ -962,7 +977,8 @@ class ProvinceTransfer(models.Model):
         CaseEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="transfer"
     )
 
-    objects = ProvinceTransferQuerySet.as_manager()
+    objects = GuardedManager.from_queryset(ProvinceTransferQuerySet)()
+    all_objects = ProvinceTransferQuerySet.as_manager()
 
     personal_data = PersonalData(
         fields={"reason": How.REDACT, "close_reason": How.REDACT, "commune": How.BLANK},
@@ -973,6 +989,8 @@ class ProvinceTransfer(models.Model):
     )
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
         ordering = ["-requested_at", "-pk"]
         constraints = [
             # One open request per worker: a second tab or a second centre cannot open two.

@@ -181,7 +181,9 @@ def deletion_requests_due(now: datetime.datetime) -> QuerySet[DeletionRequest]:
     # Asked before midnight (local) of this day: due today or earlier.
     day = timezone.localdate(now) - datetime.timedelta(days=days - 1)
     cutoff = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    return DeletionRequest.objects.filter(completed_at__isnull=True, requested_at__lt=cutoff)
+    return DeletionRequest.objects.unscoped(
+        "the nightly erasure: every province's due requests"
+    ).filter(completed_at__isnull=True, requested_at__lt=cutoff)
 
 
 def profile_export(profile: WorkerProfile) -> dict[str, object]:
@@ -399,7 +401,9 @@ def caseload(user: User, filters: CaseloadFilters, today: datetime.date) -> Quer
     if filters.follow_up_overdue:
         cases = cases.filter(
             Exists(
-                FollowUp.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today)
+                FollowUp.objects.unscoped(
+                    "correlated to the caseload's cases, scoped above"
+                ).filter(case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today)
             )
         )
     if filters.return_overdue:
@@ -411,12 +415,11 @@ def caseload(user: User, filters: CaseloadFilters, today: datetime.date) -> Quer
             # A personal ID (12 digits) or a phone number (0912…, +84 912…). Looked up apart:
             # an OR across the two joined tables defeats both unique indexes (a scan of a
             # million profiles, ~0.5 s).
+            profiles = WorkerProfile.objects.unscoped("narrows the caseload, which is scoped above")
             cases = cases.filter(
                 profile_id__in=[
-                    *WorkerProfile.objects.filter(personal_id=number).values_list("pk", flat=True),
-                    *WorkerProfile.objects.filter(user__phone="+84" + number[-9:]).values_list(
-                        "pk", flat=True
-                    ),
+                    *profiles.filter(personal_id=number).values_list("pk", flat=True),
+                    *profiles.filter(user__phone="+84" + number[-9:]).values_list("pk", flat=True),
                 ]
             )
         else:
@@ -550,8 +553,10 @@ def in_order(queryset: QuerySet[Any], ids: list[int]) -> list[Any]:
 
 def profiles_of_cases(case_ids: list[int]) -> list[WorkerProfile]:
     """The workers of these cases, in this order, with their account and commune."""
-    profiles = WorkerProfile.objects.filter(case__in=case_ids).select_related(
-        "user", "commune", "case"
+    profiles = (
+        WorkerProfile.objects.unscoped("ids from a list its caller scoped")
+        .filter(case__in=case_ids)
+        .select_related("user", "commune", "case")
     )
     return ordered_like(case_ids, profiles, key=lambda profile: profile.case.pk)
 
@@ -578,7 +583,11 @@ def caseload_rows(
     their tables tripled the time PostgreSQL took to plan the query."""
     columns = ["pk", "profile_id", "profile__user__name", "profile__id_problems", "stage"]
     columns += ["commune_id", "market_id", "assigned_to_id"]
-    found = Case.objects.filter(pk__in=case_ids).values_list(*columns)
+    found = (
+        Case.objects.unscoped("ids from the caseload, scoped by its caller")
+        .filter(pk__in=case_ids)
+        .values_list(*columns)
+    )
     rows = ordered_like(case_ids, found, key=itemgetter(0))
     missing = {row[5] for row in rows if row[5] is not None} - communes.keys()
     if missing:  # a case whose commune is not of the user's province: an admin's view
@@ -675,7 +684,13 @@ EXCHANGE_FIELDS = (
 
 def cases_for_exchange(province_id: int | None) -> QuerySet[Case]:
     """Cases as another system reads them: one province's, or every province's (None)."""
-    cases = Case.objects.select_related(*EXCHANGE_RELATED).only(*EXCHANGE_FIELDS)
+    cases = (
+        Case.objects.unscoped(
+            "the exchange: one province's or, for a national client, every province's"
+        )
+        .select_related(*EXCHANGE_RELATED)
+        .only(*EXCHANGE_FIELDS)
+    )
     if province_id is not None:
         cases = cases.filter(province_id=province_id)
     return cases

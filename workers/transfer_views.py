@@ -120,7 +120,10 @@ def transfer_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _find(personal_id: str, born: datetime.date, user: User) -> WorkerProfile | None:
     """A file kept by another province, matched on both facts of the card."""
     return (
-        WorkerProfile.objects.filter(personal_id=personal_id, date_of_birth=born)
+        WorkerProfile.objects.unscoped(
+            "a file kept by another province, found by both facts of the card"
+        )
+        .filter(personal_id=personal_id, date_of_birth=born)
         .exclude(user__province_id=user.province_id)
         .select_related("user__province")
         .first()

@@ -75,7 +75,7 @@ def _own_profile(request: AuthenticatedHttpRequest) -> WorkerProfile:
 @worker_required
 def worker_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user: User = request.user
-    profile = WorkerProfile.objects.filter(user=user).select_related("case").first()
+    profile = WorkerProfile.objects.for_user(user).filter(user=user).select_related("case").first()
     checklist = selectors.document_checklist(profile) if profile else []
     context = {
         "profile": profile,
@@ -91,9 +91,8 @@ def worker_home(request: AuthenticatedHttpRequest) -> HttpResponse:
         else None,
         "panels": panels.collect(panels.WORKER_HOME, request, user),
         "id_check_differs": services.id_check_differs(profile) if profile else "",
-        "transfer": ProvinceTransfer.objects.filter(
-            profile=profile, status=ProvinceTransfer.Status.REQUESTED
-        )
+        "transfer": ProvinceTransfer.objects.for_user(user)
+        .filter(profile=profile, status=ProvinceTransfer.Status.REQUESTED)
         .select_related("to_province", "from_province")
         .first()
         if profile
@@ -350,7 +349,7 @@ def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
 @consent_required
 def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = _own_profile(request)
-    existing = DeletionRequest.objects.filter(profile=profile).first()
+    existing = DeletionRequest.objects.for_user(request.user).filter(profile=profile).first()
     form = DeletionRequestForm(request.POST or None)
     if request.method == "POST" and existing is None and form.is_valid():
         existing = services.deletion_request_create(
@@ -443,17 +442,16 @@ def staff_worker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "checklist": checklist,
         "uploaded": any(item.documents for item in checklist),
         "progress": selectors.file_progress(profile, checklist),
-        "duplicates": DuplicateIdAttempt.objects.filter(existing=profile).select_related(
-            "attempted_by", "profile__user"
-        ),
-        "deletion": DeletionRequest.objects.filter(profile=profile).first(),
+        "duplicates": DuplicateIdAttempt.objects.for_user(request.user)
+        .filter(existing=profile)
+        .select_related("attempted_by", "profile__user"),
+        "deletion": DeletionRequest.objects.for_user(request.user).filter(profile=profile).first(),
         "return_form": DocumentReturnForm(),
         "priority_labels": [PriorityGroup(g).label for g in profile.priority_groups],
         "panels": panels.collect(panels.STAFF_WORKER, request, profile.user),
         "id_check_summary": services.id_check_summary(profile),
-        "transfer": ProvinceTransfer.objects.filter(
-            profile=profile, status=ProvinceTransfer.Status.REQUESTED
-        )
+        "transfer": ProvinceTransfer.objects.for_user(request.user)
+        .filter(profile=profile, status=ProvinceTransfer.Status.REQUESTED)
         .select_related("to_province")
         .first(),
     }

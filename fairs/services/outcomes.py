@@ -160,7 +160,9 @@ def _follow_up(interview: Interview, *, actor: User, due_on: datetime.date) -> N
     case = _case_of(interview.registration, actor)
     if (
         case is None
-        and Case.objects.filter(profile__user_id=interview.registration.worker_id).exists()  # type: ignore[misc]  # a registration with an interview has its worker
+        and Case.objects.unscoped("whether the worker has a case in another province")
+        .filter(profile__user_id=interview.registration.worker_id)
+        .exists()
     ):
         raise FairError(
             _(

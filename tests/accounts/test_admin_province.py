@@ -46,7 +46,7 @@ def test_a_workers_province_is_read_only_with_the_way_to_move_it(admin_client, l
     profile.user.refresh_from_db()
     assert profile.user.name == "Tên mới"  # the rest of the form still saves
     assert profile.user.province_id == lao_cai.pk
-    assert Case.objects.get(profile=profile).province_id == lao_cai.pk
+    assert Case.all_objects.get(profile=profile).province_id == lao_cai.pk
 
 
 def test_changing_the_role_first_does_not_unlock_it(admin_client, lao_cai):

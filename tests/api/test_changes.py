@@ -50,7 +50,7 @@ def test_a_sync_reads_every_case_once_even_when_cases_change_between_pages(
     # The case read before its change is read again with its new version; the other once.
     assert ids[first_page[0]] == 2
     assert ids[not_yet_read] == 1
-    final = dict(Case.objects.values_list("pk", "version"))
+    final = dict(Case.all_objects.values_list("pk", "version"))
     assert all((pk, version) in counts for pk, version in final.items())
 
 
@@ -68,7 +68,7 @@ def test_a_sync_that_fails_halfway_resumes_from_its_cursor(make_client) -> None:
 
 def test_ties_on_updated_at_are_broken_by_id(make_client) -> None:
     cases = [ProfileFactory().case for _ in range(5)]
-    Case.objects.update(updated_at=timezone.now() - datetime.timedelta(minutes=1))
+    Case.all_objects.update(updated_at=timezone.now() - datetime.timedelta(minutes=1))
     _, http = make_client()
     seen, _ = _walk(http, limit=2)
     assert [pk for pk, _ in seen] == sorted(c.pk for c in cases)
@@ -77,7 +77,9 @@ def test_ties_on_updated_at_are_broken_by_id(make_client) -> None:
 def test_the_newest_seconds_are_held_back(make_client, settings) -> None:
     settings.API_CHANGES_SETTLE_SECONDS = 5
     old, new = ProfileFactory().case, ProfileFactory().case
-    Case.objects.filter(pk=old.pk).update(updated_at=timezone.now() - datetime.timedelta(seconds=6))
+    Case.all_objects.filter(pk=old.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(seconds=6)
+    )
     _, http = make_client()
     assert [r["id"] for r in http.get("/api/v1/changes").json()["results"]] == [old.pk]
     assert new.pk
@@ -110,9 +112,9 @@ def _many_cases(count: int) -> None:
         User(name=f"Người {n}", phone=f"+8497{n:07d}", role=Role.WORKER, province=lao_cai)
         for n in range(count)
     )
-    profiles = WorkerProfile.objects.bulk_create(WorkerProfile(user=u) for u in users)
+    profiles = WorkerProfile.all_objects.bulk_create(WorkerProfile(user=u) for u in users)
     start = timezone.now() - datetime.timedelta(hours=1)
-    Case.objects.bulk_create(
+    Case.all_objects.bulk_create(
         # Ten cases share each timestamp: the id breaks the ties.
         Case(profile=p, province=lao_cai, updated_at=start + datetime.timedelta(seconds=n // 10))
         for n, p in enumerate(profiles)
@@ -138,7 +140,7 @@ def test_a_sync_of_ten_thousand_changes_with_a_failure_midway_reads_each_once(
             continue
         if pages == 5:
             # Meanwhile a counsellor changes a case already read and one not yet read.
-            first_read, later = read[0][0], Case.objects.order_by("-updated_at", "-pk")[0].pk
+            first_read, later = read[0][0], Case.all_objects.order_by("-updated_at", "-pk")[0].pk
             case_assign(case_ids=[first_read, later], to=counsellor, actor=counsellor)
         read += [(r["id"], r["version"]) for r in page["results"]]
         stored_cursor = page["next_cursor"]
@@ -148,4 +150,4 @@ def test_a_sync_of_ten_thousand_changes_with_a_failure_midway_reads_each_once(
     assert max(counts.values()) == 1
     assert len({pk for pk, _ in read}) == 10_000
     assert len(read) == 10_001  # the case changed after it was read comes again, once
-    assert set(Case.objects.values_list("pk", "version")) <= set(counts)
+    assert set(Case.all_objects.values_list("pk", "version")) <= set(counts)

@@ -33,8 +33,8 @@ def abroad(province, name: str, **case) -> Case:
         sex="female",
         commune=commune,
     )
-    Case.objects.filter(pk=profile.case.pk).update(commune=commune, **case)
-    return Case.objects.get(pk=profile.case.pk)
+    Case.all_objects.filter(pk=profile.case.pk).update(commune=commune, **case)
+    return Case.all_objects.get(pk=profile.case.pk)
 
 
 @pytest.fixture

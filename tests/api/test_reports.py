@@ -9,7 +9,7 @@ from workers.models import Case, Stage
 
 def _departed(on: datetime.date, **profile) -> Case:
     case = ProfileFactory(sex="female", **profile).case
-    Case.objects.filter(pk=case.pk).update(
+    Case.all_objects.filter(pk=case.pk).update(
         stage=Stage.DEPARTED, departure_date=on, market=MarketFactory(code="japan"), sex="female"
     )
     return case

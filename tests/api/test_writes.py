@@ -14,7 +14,7 @@ RETURN = "/api/v1/cases/{}/return"
 
 def _case(stage: str = Stage.CONTRACTED, **fields) -> Case:
     case = ProfileFactory().case
-    Case.objects.filter(pk=case.pk).update(stage=stage, **fields)
+    Case.all_objects.filter(pk=case.pk).update(stage=stage, **fields)
     case.refresh_from_db()
     return case
 
@@ -84,7 +84,7 @@ def test_a_departure_in_the_future_says_what_is_missing(make_client) -> None:
     )
     assert response.status_code == 422
     assert "ngày xuất cảnh" in response.json()["detail"].lower()
-    assert Case.objects.get(pk=case.pk).stage == Stage.CONTRACTED
+    assert Case.all_objects.get(pk=case.pk).stage == Stage.CONTRACTED
     # Fixed, the same key goes through.
     fixed = _post(
         http,
@@ -118,7 +118,7 @@ def test_writing_needs_the_write_scope_and_the_province(make_client, dong_thap) 
     assert _post(read_only, DEPARTURE.format(case.pk), **body).status_code == 403
     _, elsewhere = make_client(scopes=("workers:read", "cases:write"), province=dong_thap)
     assert _post(elsewhere, DEPARTURE.format(case.pk), **body).status_code == 404
-    assert Case.objects.get(pk=case.pk).stage == Stage.CONTRACTED
+    assert Case.all_objects.get(pk=case.pk).stage == Stage.CONTRACTED
 
 
 def test_a_stale_version_is_409(make_client) -> None:
@@ -132,4 +132,4 @@ def test_a_stale_version_is_409(make_client) -> None:
         departure_date=timezone.localdate().isoformat(),
     )
     assert response.status_code == 409
-    assert Case.objects.get(pk=case.pk).stage == Stage.CONTRACTED
+    assert Case.all_objects.get(pk=case.pk).stage == Stage.CONTRACTED

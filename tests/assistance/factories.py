@@ -20,7 +20,7 @@ def abroad_profile(
 ) -> WorkerProfile:
     """A worker of the province working abroad (the case's market set, departed last year)."""
     profile = ProfileFactory(user=WorkerFactory(province=province, **user))
-    Case.objects.filter(profile=profile).update(
+    Case.all_objects.filter(profile=profile).update(
         stage=stage,
         market=market or MarketFactory(code="korea", name_vi="Hàn Quốc", currency="KRW"),
         departure_date=timezone.localdate() - datetime.timedelta(days=300),

@@ -154,7 +154,7 @@ def test_main_pages_of_every_role_have_no_serious_axe_violation_and_fit_a_phone(
     audit = Audit(base)
     market = Programme.objects.select_related("market").get(code="technical-intern").market
     fair = Fair.all_objects.get(status=Fair.Status.PUBLISHED)
-    case = Case.objects.get(profile__user__phone="+84912345002")
+    case = Case.all_objects.get(profile__user__phone="+84912345002")
     ticket = Registration.all_objects.get(fair=fair, worker=case.profile.user)
     lesson = Module.all_objects.published().order_by("order").first()
 

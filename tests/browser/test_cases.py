@@ -66,5 +66,5 @@ def test_a_counsellor_finds_a_worker_logs_a_session_verifies_moves_and_plans(
     profile.case.refresh_from_db()
     assert profile.case.stage == Stage.COUNSELLED
     assert Document.all_objects.get(profile=profile).status == Document.Status.VERIFIED
-    task = FollowUp.objects.get(case=profile.case)
+    task = FollowUp.all_objects.get(case=profile.case)
     assert task.assignee == counsellor and task.due_on == timezone.localdate()

@@ -99,7 +99,7 @@ def test_the_worker_fills_the_wizard_then_reopens_and_resaves_every_step_unchang
 
     fill_every_step(page, live_server.url, commune.pk, url_for=url_for)
     expect(page).to_have_url(re.compile("/me/documents/"))
-    saved = WorkerProfile.objects.get(user=worker)
+    saved = WorkerProfile.all_objects.get(user=worker)
 
     for step in STEP_ORDER:
         page.goto(live_server.url + url_for(step))
@@ -111,7 +111,7 @@ def test_the_worker_fills_the_wizard_then_reopens_and_resaves_every_step_unchang
         expect(page.locator(".errorlist")).to_have_count(0)
         expect(page).not_to_have_url(re.compile(url_for(step) + "$"))
 
-    again = WorkerProfile.objects.get(user=worker)
+    again = WorkerProfile.all_objects.get(user=worker)
     assert again.version == saved.version + len(STEP_ORDER)
     kept = ["personal_id", "commune_id", "ethnicity", "education", "jlpt_level",
             "desired_markets", "health_fit", "has_criminal_record", "contact_note"]  # fmt: skip
@@ -222,7 +222,7 @@ def test_a_counsellor_registers_a_walk_in_with_a_priority_group_up_to_documents_
     finally:
         context.close()
 
-    profile = WorkerProfile.objects.get(pk=pk)
+    profile = WorkerProfile.all_objects.get(pk=pk)
     assert profile.case.stage == Stage.DOCUMENTS_READY
     assert profile.documents.get(type__code="priority_proof").priority_group == "poor"
     assert not profile.documents.exclude(status=Document.Status.VERIFIED).exists()

@@ -42,4 +42,4 @@ def test_the_worker_agrees_on_their_phone_and_the_file_moves(browser, live_serve
     assert audit.blocking() == {}, audit.summary()
     transfer.refresh_from_db()
     assert (transfer.status, transfer.consent) == ("accepted", ProvinceTransfer.Consent.ONLINE)
-    assert Case.objects.get(profile=profile).province_id == dong_thap.pk
+    assert Case.all_objects.get(profile=profile).province_id == dong_thap.pk

@@ -109,7 +109,7 @@ def test_a_new_worker_registers_completes_the_file_and_sends_a_document(
     expect(page.locator("#next ~ p.ok, p.ok").first).to_be_visible()  # "profile filled in"
     assert fits_the_phone(page)
 
-    profile = WorkerProfile.objects.get(personal_id=VALID_ID)
+    profile = WorkerProfile.all_objects.get(personal_id=VALID_ID)
     assert profile.user.phone == "+84912345678" and profile.user.phone_verified
     assert profile.commune == commune and profile.priority_groups == ["poor"]
     assert Document.all_objects.get(profile=profile).type.code == "passport"
@@ -119,7 +119,7 @@ def test_a_new_worker_registers_completes_the_file_and_sends_a_document(
 
 def test_a_second_registration_with_a_registered_id_is_stopped(page, live_server):
     holder = ProfileFactory()
-    WorkerProfile.objects.filter(pk=holder.pk).update(personal_id=VALID_ID)
+    WorkerProfile.all_objects.filter(pk=holder.pk).update(personal_id=VALID_ID)
     newcomer = ProfileFactory()
     newcomer.user.set_password(PASSWORD)
     newcomer.user.save()
@@ -139,4 +139,6 @@ def test_a_second_registration_with_a_registered_id_is_stopped(page, live_server
     expect(page.locator("input[name=personal_id]")).to_have_value(VALID_ID)
     newcomer.refresh_from_db()
     assert newcomer.personal_id is None
-    assert DuplicateIdAttempt.objects.filter(existing=holder, attempted_by=newcomer.user).exists()
+    assert DuplicateIdAttempt.all_objects.filter(
+        existing=holder, attempted_by=newcomer.user
+    ).exists()

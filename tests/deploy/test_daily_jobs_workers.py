@@ -52,7 +52,7 @@ def chunks() -> Iterator[list[tuple[str, list[int], str]]]:
 
 def worker_case(province: Province, **fields) -> Case:
     case = ProfileFactory(user=WorkerFactory(province=province)).case
-    Case.objects.filter(pk=case.pk).update(**fields)
+    Case.all_objects.filter(pk=case.pk).update(**fields)
     case.refresh_from_db()
     return case
 
@@ -132,7 +132,7 @@ def deletions_due(province: Province) -> list[int]:
     for _ in range(3):
         profile = ProfileFactory(user=WorkerFactory(province=province))
         request = services.deletion_request_create(profile=profile, reason="")
-        DeletionRequest.objects.filter(pk=request.pk).update(requested_at=long_ago)
+        DeletionRequest.all_objects.filter(pk=request.pk).update(requested_at=long_ago)
         ids.append(request.pk)
     return ids
 
@@ -179,7 +179,9 @@ def outcome(job: Job) -> list[tuple[int, str]]:
     the erased requests."""
     if not job.kind:
         return sorted(
-            DeletionRequest.objects.filter(completed_at__isnull=False).values_list("pk", "reason")
+            DeletionRequest.all_objects.filter(completed_at__isnull=False).values_list(
+                "pk", "reason"
+            )
         )
     rows = Notification.objects.filter(kind=job.kind, channel="in_app")
     return sorted(rows.values_list("recipient_id", "key"))
@@ -252,7 +254,7 @@ def test_the_hourly_catch_up_restarts_every_job_whose_hour_passed_without_a_succ
         assert JobMark.objects.get(job=job.task.name).done_through >= today() - datetime.timedelta(
             days=7
         )
-    assert DeletionRequest.objects.filter(pk__in=due, completed_at__isnull=False).count() == 3
+    assert DeletionRequest.all_objects.filter(pk__in=due, completed_at__isnull=False).count() == 3
     assert not {job.task.name for job in JOBS.values()} & set(jobs_catch_up())
 
 

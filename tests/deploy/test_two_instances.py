@@ -274,9 +274,9 @@ def test_an_erasure_run_beside_one_instance_removes_the_file_for_both(shape):
         "import datetime; from django.utils import timezone; "
         "from workers.models import DeletionRequest, WorkerProfile; "
         "from workers import services, tasks; "
-        "profile = WorkerProfile.objects.order_by('pk').first(); "
+        "profile = WorkerProfile.all_objects.order_by('pk').first(); "
         "request = services.deletion_request_create(profile=profile, reason='test'); "
-        "DeletionRequest.objects.filter(pk=request.pk).update("
+        "DeletionRequest.all_objects.filter(pk=request.pk).update("
         "requested_at=timezone.now() - datetime.timedelta(days=365)); "
         "print('erased', tasks.anonymise_due_deletions())",
     )

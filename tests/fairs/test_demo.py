@@ -45,4 +45,4 @@ def test_the_demo_has_past_fairs_with_results_and_a_coming_one_and_runs_twice(se
     assert {"+84912345001", "+84912345002"} <= phones
     for participation in Participation.all_objects.select_related("enterprise", "fair"):
         assert participation.enterprise.may_recruit_on(participation.fair.day)
-    assert FollowUp.objects.filter(source="fair-offer").count() == 1
+    assert FollowUp.all_objects.filter(source="fair-offer").count() == 1

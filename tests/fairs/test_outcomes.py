@@ -72,7 +72,7 @@ def test_an_offer_becomes_a_follow_up_for_the_workers_counsellor(
     offered = services.offer_make(interview_id=interview.pk, actor=manager, follow_up_on=due)
 
     assert offered.result == Interview.Result.OFFERED and offered.offered_by == manager
-    task = FollowUp.objects.get(case=profile.case)
+    task = FollowUp.all_objects.get(case=profile.case)
     assert (task.assignee, task.created_by, task.due_on, task.source) == (
         counsellor,
         manager,
@@ -105,7 +105,7 @@ def test_an_offer_becomes_a_follow_up_only_once(today_fair, counsellor, came):
 
     with pytest.raises(services.InvalidTransition, match="already"):
         services.offer_follow_up(interview_id=interview.pk, actor=counsellor, due_on=day)
-    assert FollowUp.objects.count() == 1
+    assert FollowUp.all_objects.count() == 1
 
 
 def test_someone_without_a_file_cannot_get_a_follow_up_and_nothing_is_recorded(

@@ -76,7 +76,7 @@ def test_an_offer_never_writes_into_another_provinces_case(today_fair, counsello
             actor=counsellor,
             follow_up_on=timezone.localdate() + datetime.timedelta(days=3),
         )
-    assert not FollowUp.objects.filter(case=elsewhere.case).exists()
+    assert not FollowUp.all_objects.filter(case=elsewhere.case).exists()
 
 
 # --- Finding 8 ---------------------------------------------------------------------------

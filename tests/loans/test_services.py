@@ -50,7 +50,7 @@ def last_event(application: Application) -> ApplicationEvent:
 
 def contracted(profile, months: int = 36):
     start = timezone.localdate()
-    Case.objects.filter(profile=profile).update(
+    Case.all_objects.filter(profile=profile).update(
         stage=Stage.CONTRACTED,
         contract_start=start,
         contract_end=start + datetime.timedelta(days=months * 31),

@@ -200,7 +200,7 @@ def test_a_valid_form_saves_the_lines(client, profile, draft, grant):
 def test_a_loan_form_takes_the_amount_purpose_and_term(client, profile):
     from workers.models import Case, Stage
 
-    Case.objects.filter(profile=profile).update(stage=Stage.CONTRACTED)
+    Case.all_objects.filter(profile=profile).update(stage=Stage.CONTRACTED)
     loan = loan_programme()
     application = services.application_start(profile=profile, programme=loan, actor=profile.user)
 
@@ -705,7 +705,7 @@ def test_a_decision_overtaken_by_another_stays_on_the_page_with_its_reason(
 def test_a_loan_over_its_limit_is_refused_on_the_form_and_kept(client, profile):
     from workers.models import Case, Stage
 
-    Case.objects.filter(profile=profile).update(stage=Stage.CONTRACTED)
+    Case.all_objects.filter(profile=profile).update(stage=Stage.CONTRACTED)
     application = services.application_start(
         profile=profile, programme=loan_programme(), actor=profile.user
     )

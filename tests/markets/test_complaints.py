@@ -518,7 +518,7 @@ def test_erasing_a_worker_keeps_her_complaint_as_a_figure_without_her(settings, 
     evidence = ComplaintAttachment(complaint=complaint, content_type="image/jpeg", size=3)
     evidence.file.save("c.jpg", ContentFile(b"abc"), save=True)
     request = worker_services.deletion_request_create(profile=profile, reason="")
-    DeletionRequest.objects.filter(pk=request.pk).update(
+    DeletionRequest.all_objects.filter(pk=request.pk).update(
         requested_at=timezone.now()
         - datetime.timedelta(days=settings.WORKER_DATA_RETENTION_DAYS + 1)
     )

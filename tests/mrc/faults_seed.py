@@ -31,7 +31,7 @@ def seed(cases: int, fairs: int, per_fair: int) -> dict[str, Any]:
     counsellor = StaffFactory(role=Role.COUNSELLOR, province=lao_cai)
     profiles = [ProfileFactory(user__province=lao_cai) for _ in range(cases)]
     moves = list(
-        Case.objects.filter(profile__in=profiles).order_by("pk").values_list("pk", "version")
+        Case.all_objects.filter(profile__in=profiles).order_by("pk").values_list("pk", "version")
     )
     fair_ids = []
     for _ in range(fairs):

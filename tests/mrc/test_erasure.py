@@ -168,7 +168,7 @@ def media(settings, tmp_path):
 
 
 def _due(settings) -> None:
-    DeletionRequest.objects.update(
+    DeletionRequest.all_objects.update(
         requested_at=timezone.now()
         - datetime.timedelta(days=settings.WORKER_DATA_RETENTION_DAYS + 1)
     )
@@ -202,7 +202,7 @@ def test_after_her_erasure_no_table_names_her_and_none_of_her_files_is_left(
     # The fraud report stays, as evidence against the recruiter, without her.
     report = FraudReport.all_objects.get()
     assert report.name_used == "Công ty Việc Nhẹ" and report.reporter_contact == ""
-    assert not DuplicateIdAttempt.objects.exists()
+    assert not DuplicateIdAttempt.all_objects.exists()
     assert not User.objects.get(pk=worker.pk).is_active
 
 
@@ -257,7 +257,7 @@ def test_erasure_does_not_touch_a_namesake_who_asked_nothing(lao_cai, media, set
         "Hoàng Thị Lan", "+84987654321", True,
     )  # fmt: skip
     # Her own file is untouched: her case keeps its stage (it counts in the figures).
-    assert Case.objects.get(profile__user=namesake).stage == Stage.REGISTERED
+    assert Case.all_objects.get(profile__user=namesake).stage == Stage.REGISTERED
 
 
 def test_a_report_filed_by_someone_else_that_names_her_keeps_its_reporter(lao_cai, media, settings):

@@ -147,7 +147,7 @@ def follow_up() -> Form:
         url,
         url,
         lambda: {"title": "Gọi lại", "due_on": due, "assignee": counsellor.pk},
-        FollowUp.objects.count,
+        FollowUp.all_objects.count,
     )
 
 
@@ -164,7 +164,7 @@ def case_note() -> Form:
 
 def check_in() -> Form:
     case, counsellor = _case_and_counsellor()
-    type(case).objects.filter(pk=case.pk).update(
+    type(case).all_objects.filter(pk=case.pk).update(
         stage=Stage.DEPARTED, departure_date=timezone.localdate()
     )
     url = reverse("workers:check_in_add", args=[case.pk])
@@ -395,7 +395,7 @@ def deletion_request() -> Form:
         url,
         url,
         lambda: {"confirm": "on", "reason": "Đổi ý"},
-        DeletionRequest.objects.count,
+        DeletionRequest.all_objects.count,
     )
 
 
@@ -490,7 +490,7 @@ def test_a_key_that_was_refused_can_be_sent_again_once_the_form_is_fixed(media):
     accepted = form.client.post(form.action, {**form.data(), **key})
 
     assert (refused.status_code, accepted.status_code) == (200, 302)
-    assert FollowUp.objects.count() == 1
+    assert FollowUp.all_objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

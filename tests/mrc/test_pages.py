@@ -92,9 +92,9 @@ def test_staff_home_counts_what_needs_attention_in_the_province_only(
         ProfileFactory(user__province=province, id_problems=problem)
         ProfileFactory(user__province=province)
     ours = ProfileFactory(user__province=lao_cai).case
-    Case.objects.filter(pk=ours.pk).update(assigned_to=counsellor)
+    Case.all_objects.filter(pk=ours.pk).update(assigned_to=counsellor)
     closed = ProfileFactory(user__province=lao_cai).case
-    Case.objects.filter(pk=closed.pk).update(stage=Stage.WITHDRAWN)
+    Case.all_objects.filter(pk=closed.pk).update(stage=Stage.WITHDRAWN)
     login_staff(client, counsellor)
 
     attention = client.get(reverse("home")).context["attention"]

@@ -47,7 +47,7 @@ def dataset(lao_cai, dong_thap, counsellor):
         for group in groups:
             profile.claims.create(group=group)
         departed = TODAY - datetime.timedelta(days=days_ago) if days_ago is not None else None
-        Case.objects.filter(pk=profile.case.pk).update(
+        Case.all_objects.filter(pk=profile.case.pk).update(
             stage=stage,
             market=market,
             departure_date=departed,

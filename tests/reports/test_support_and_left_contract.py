@@ -220,7 +220,7 @@ def test_leaving_the_contract_needs_a_reason_and_a_date_not_in_the_future(lao_ca
                 reason=reason,
                 changes=changes,
             )
-    assert Case.objects.get(pk=case.pk).stage == Stage.DEPARTED
+    assert Case.all_objects.get(pk=case.pk).stage == Stage.DEPARTED
 
 
 @pytest.mark.parametrize(
@@ -230,7 +230,7 @@ def test_only_a_worker_abroad_can_be_recorded_as_having_left_the_contract(
     lao_cai, counsellor, stage
 ):
     case = abroad(lao_cai, MarketFactory())
-    Case.objects.filter(pk=case.pk).update(stage=stage)
+    Case.all_objects.filter(pk=case.pk).update(stage=stage)
 
     with pytest.raises(worker_services.InvalidTransition):
         worker_services.case_move(
@@ -298,7 +298,9 @@ def test_the_report_reads_in_the_same_number_of_queries_for_more_rows(
                 lao_cai, Stage.DEPARTED, TODAY - datetime.timedelta(days=2), market=market, sex=sex
             )
         case = abroad(lao_cai, market)
-        Case.objects.filter(pk=case.pk).update(stage=Stage.LEFT_CONTRACT, left_contract_on=TODAY)
+        Case.all_objects.filter(pk=case.pk).update(
+            stage=Stage.LEFT_CONTRACT, left_contract_on=TODAY
+        )
 
     add_rows()
     few = count_queries(client, url)

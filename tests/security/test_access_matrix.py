@@ -205,7 +205,7 @@ def world(lao_cai, dong_thap, settings, tmp_path):
     # A personal ID held by one worker of the province and claimed by another.
     holder = ProfileFactory(user=WorkerFactory(province=lao_cai), personal_id="015190654321")
     claimant = ProfileFactory(user=WorkerFactory(province=lao_cai))
-    dispute = DuplicateIdAttempt.objects.create(
+    dispute = DuplicateIdAttempt.all_objects.create(
         personal_id=holder.personal_id,
         existing=holder,
         profile=claimant,

@@ -96,7 +96,7 @@ def moved(lao_cai, dong_thap, settings, tmp_path):
     new_counsellor = StaffFactory(role=Role.COUNSELLOR, province=dong_thap)
     profile = worker_profile(lao_cai, groups=["poor"])
     worker = profile.user
-    case = Case.objects.get(profile=profile)
+    case = Case.all_objects.get(profile=profile)
     services.case_assign(case_ids=[case.pk], to=old_counsellor, actor=old_manager)
     document = services.document_upload(
         profile=profile,
@@ -125,8 +125,8 @@ def moved(lao_cai, dong_thap, settings, tmp_path):
     attachment = application.attachments.first() or attach(application, worker)
     fair = FairFactory(province=lao_cai, created_by=old_counsellor)
     registration = register(fair, worker).registration
-    DeletionRequest.objects.create(profile=profile)
-    Case.objects.filter(pk=case.pk).update(stage="departed")
+    DeletionRequest.all_objects.create(profile=profile)
+    Case.all_objects.filter(pk=case.pk).update(stage="departed")
     help_request = help_request_create(
         profile=profile, actor=worker, phone_abroad="+82 10 0000 0000",
         photos=[(clean_upload(jpeg_upload()), "a.jpg")],
@@ -169,7 +169,7 @@ def test_each_moved_row_is_seen_by_the_new_province_and_not_the_old(moved, dong_
         Document: moved["document"].pk,
         Application: moved["application"].pk,
         Attachment: moved["attachment"].pk,
-        DeletionRequest: DeletionRequest.objects.get(profile=moved["profile"]).pk,
+        DeletionRequest: DeletionRequest.all_objects.get(profile=moved["profile"]).pk,
         HelpRequest: moved["help"].pk,
         HelpRequestPhoto: moved["help_photo"].pk,
     }
@@ -254,8 +254,10 @@ def test_a_move_that_fails_half_way_moves_nothing(moved, lao_cai, monkeypatch):
     def broken(*args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "PROVINCE_MOVE_HOOKS", [*services.PROVINCE_MOVE_HOOKS, broken])
-    profile = WorkerProfile.objects.get(pk=moved["profile"].pk)
+    # The hooks are read where the move is written (workers.services.transfers).
+    hooks = [*services.PROVINCE_MOVE_HOOKS, broken]
+    monkeypatch.setattr(services.transfers, "PROVINCE_MOVE_HOOKS", hooks)
+    profile = WorkerProfile.all_objects.get(pk=moved["profile"].pk)
     with pytest.raises(RuntimeError):
         services.profile_save_step(
             profile_id=profile.pk,

@@ -58,7 +58,7 @@ def test_a_counsellor_logs_a_session_and_moves_the_case(client, case, counsellor
     client.post(reverse("workers:session_add", args=[case.pk]), session_post())
     response = client.post(
         reverse("workers:case_move", args=[case.pk]),
-        {"version": Case.objects.get(pk=case.pk).version, "to": "counselled", "reason": ""},
+        {"version": Case.all_objects.get(pk=case.pk).version, "to": "counselled", "reason": ""},
     )
 
     assert response.status_code == 302
@@ -109,7 +109,7 @@ def test_follow_ups_due_show_on_the_staff_home_and_can_be_closed(client, case, c
             "assignee": counsellor.pk,
         },
     )
-    task = FollowUp.objects.get()
+    task = FollowUp.all_objects.get()
 
     home = client.get(reverse("home"))
     assert "Gọi lại cho Ánh" in home.text
@@ -262,7 +262,7 @@ def test_a_caseload_row_shows_the_worker_stage_commune_market_and_counsellor(
         commune=commune,
         id_problems=["The birth year does not match the ID."],
     )
-    Case.objects.filter(pk=profile.case.pk).update(
+    Case.all_objects.filter(pk=profile.case.pk).update(
         stage=Stage.CONTRACTED, market=japan, assigned_to=counsellor, commune=commune
     )
     login_staff(client, counsellor)
@@ -319,7 +319,7 @@ def test_the_case_page_query_count_does_not_grow_with_the_case_history(
             CaseNote.objects.create(case=case, author=colleague, text=f"Note {i}")
             CheckIn.objects.create(case=case, by=colleague, situation="ok")
             Assignment.objects.create(case=case, assigned_to=colleague, assigned_by=counsellor)
-            FollowUp.objects.create(
+            FollowUp.all_objects.create(
                 case=case, title=f"Call {i}", due_on=timezone.localdate(), assignee=colleague,
                 created_by=counsellor,
             )  # fmt: skip
@@ -345,7 +345,7 @@ def test_the_case_page_query_count_does_not_grow_with_the_case_history(
 
 def test_caseload_filters_and_search_without_diacritics(client, case, counsellor, lao_cai):
     other = ProfileFactory(user=WorkerFactory(province=lao_cai, name="Lò Thị Mai")).case
-    Case.objects.filter(pk=other.pk).update(stage=Stage.PREPARING)
+    Case.all_objects.filter(pk=other.pk).update(stage=Stage.PREPARING)
     login_staff(client, counsellor)
 
     found = client.get(reverse("workers:caseload"), {"q": "nguyen van anh"})
@@ -454,7 +454,7 @@ def test_import_preview_names_each_row_and_column_and_saves_nothing(client, coun
         "Xã/phường",
     }
     assert any("2" in message for _c, message in rows[5].errors)  # duplicate of row 2
-    assert not WorkerProfile.objects.exists()
+    assert not WorkerProfile.all_objects.exists()
 
 
 def test_import_all_or_nothing_imports_nothing_when_a_row_is_bad(client, counsellor):
@@ -463,7 +463,7 @@ def test_import_all_or_nothing_imports_nothing_when_a_row_is_bad(client, counsel
 
     client.post(reverse("workers:import"), {"token": token, "mode": "all"})
 
-    assert not WorkerProfile.objects.exists()
+    assert not WorkerProfile.all_objects.exists()
     assert not User.objects.filter(phone="+84912000111").exists()
 
 
@@ -473,7 +473,7 @@ def test_import_valid_rows_only(client, counsellor, lao_cai):
 
     client.post(reverse("workers:import"), {"token": token, "mode": "valid"})
 
-    profiles = WorkerProfile.objects.select_related("user", "case", "commune")
+    profiles = WorkerProfile.all_objects.select_related("user", "case", "commune")
     assert sorted(p.user.name for p in profiles) == ["Giàng Thị Dua", "Vàng A Páo"]
     pao = profiles.get(personal_id="015090123456")
     assert pao.user.phone == "+84912000111" and pao.date_of_birth == datetime.date(1990, 5, 17)
@@ -488,7 +488,7 @@ def test_import_all_rows_when_every_row_is_good(client, counsellor):
 
     client.post(reverse("workers:import"), {"token": token, "mode": "all"})
 
-    assert WorkerProfile.objects.count() == 2
+    assert WorkerProfile.all_objects.count() == 2
 
 
 def test_replaying_an_import_says_it_was_already_imported_and_adds_nothing(client, counsellor):
@@ -502,7 +502,7 @@ def test_replaying_an_import_says_it_was_already_imported_and_adds_nothing(clien
 
     assert replay.status_code == 200
     assert "already imported" in replay.text
-    assert WorkerProfile.objects.count() == 2
+    assert WorkerProfile.all_objects.count() == 2
 
 
 def test_a_list_whose_people_were_registered_since_its_preview_imports_nothing(client, counsellor):
@@ -516,7 +516,7 @@ def test_a_list_whose_people_were_registered_since_its_preview_imports_nothing(c
 
     assert response.status_code == 200
     assert "registered since the preview" in response.text
-    assert WorkerProfile.objects.count() == 2
+    assert WorkerProfile.all_objects.count() == 2
     assert response.status_code == 200
 
 
@@ -530,7 +530,7 @@ def test_an_import_token_of_another_counsellor_is_refused(client, counsellor, la
     response = client.post(reverse("workers:import"), {"token": token, "mode": "all"})
 
     assert response.status_code == 404
-    assert not WorkerProfile.objects.exists()
+    assert not WorkerProfile.all_objects.exists()
 
 
 def test_a_file_that_is_not_a_workbook_is_refused(client, counsellor):

@@ -35,7 +35,7 @@ def case(lao_cai) -> Case:
 
 def put(case: Case, stage: str, **fields: object) -> Case:
     """Place a case at a stage directly, as if it had got there through its moves."""
-    Case.objects.filter(pk=case.pk).update(stage=stage, **fields)
+    Case.all_objects.filter(pk=case.pk).update(stage=stage, **fields)
     case.refresh_from_db()
     return case
 
@@ -65,7 +65,7 @@ def contract_fields() -> dict[str, object]:
 
 def verify_required_documents(case: Case, actor) -> None:
     # Documents ready also needs the ID checked with the population database.
-    WorkerProfile.objects.filter(pk=case.profile_id).update(id_check="match")
+    WorkerProfile.all_objects.filter(pk=case.profile_id).update(id_check="match")
     for doc_type in DocumentType.objects.filter(required=True):
         Document.objects.create(
             profile=case.profile,
@@ -249,7 +249,7 @@ def test_return_records_needs_as_follow_ups_for_the_counsellor(case, counsellor)
         skills_abroad="Hàn, chứng chỉ JLPT N3",
     )
 
-    tasks = FollowUp.objects.filter(case=case)
+    tasks = FollowUp.all_objects.filter(case=case)
     assert sorted(t.source for t in tasks) == ["reintegration:job", "reintegration:loan"]
     assert {t.assignee for t in tasks} == {counsellor}
     case.refresh_from_db()
@@ -319,7 +319,7 @@ def test_return_is_overdue_30_days_after_the_contract_end(case):
         contract_end=TODAY - datetime.timedelta(days=29),
     )
 
-    overdue = set(Case.objects.return_overdue(TODAY).values_list("pk", flat=True))
+    overdue = set(Case.all_objects.return_overdue(TODAY).values_list("pk", flat=True))
 
     assert overdue == {case.pk}
     assert case.is_return_overdue(TODAY) and not on_time.is_return_overdue(TODAY)

@@ -23,8 +23,8 @@ def request_(settings):
     settings.TIME_ZONE = "Asia/Ho_Chi_Minh"
     settings.WORKER_DATA_RETENTION_DAYS = 30
     made = services.deletion_request_create(profile=ProfileFactory(), reason="")
-    DeletionRequest.objects.filter(pk=made.pk).update(requested_at=ASKED)
-    return DeletionRequest.objects.get(pk=made.pk)
+    DeletionRequest.all_objects.filter(pk=made.pk).update(requested_at=ASKED)
+    return DeletionRequest.all_objects.get(pk=made.pk)
 
 
 def test_the_erasure_day_counts_from_the_local_date_of_the_request(request_):

@@ -120,7 +120,7 @@ def test_a_walk_in_with_a_priority_group_reaches_documents_ready(
         next_step="",
     )
     # The ID, as the worker gave it at the identity step, checked with the population database.
-    WorkerProfile.objects.filter(pk=profile.pk).update(
+    WorkerProfile.all_objects.filter(pk=profile.pk).update(
         personal_id=VALID_ID, date_of_birth=datetime.date(1990, 5, 17), sex="female"
     )
     services.personal_id_verify(profile_id=profile.pk, actor=counsellor)

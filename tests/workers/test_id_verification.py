@@ -146,7 +146,7 @@ def test_an_edit_made_while_the_register_answered_is_not_marked(worker, monkeypa
     profile = ProfileFactory(user=worker, personal_id=VALID_ID, date_of_birth=BORN, sex="female")
 
     def slow_answer(query: population.IdentityQuery) -> population.Answer:
-        WorkerProfile.objects.filter(pk=profile.pk).update(sex="male")  # edited meanwhile
+        WorkerProfile.all_objects.filter(pk=profile.pk).update(sex="male")  # edited meanwhile
         return population.Answer(population.Result.MATCH)
 
     monkeypatch.setattr(population, "verify", slow_answer)

@@ -88,7 +88,7 @@ def test_a_household_just_out_of_poverty_can_be_recorded(client, signed_in):
         },
     )
 
-    profile = WorkerProfile.objects.get(pk=profile.pk)
+    profile = WorkerProfile.all_objects.get(pk=profile.pk)
     assert profile.priority_groups == ["out_of_poverty"]
 
 

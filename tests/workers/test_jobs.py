@@ -64,7 +64,9 @@ def test_documents_expiring_within_six_months_or_before_departure_are_told_once(
     later = ProfileFactory(user=WorkerFactory(province=lao_cai))
     expiring(later, "passport", TODAY + datetime.timedelta(days=400))
     leaving = ProfileFactory(user=WorkerFactory(province=lao_cai))
-    Case.objects.filter(profile=leaving).update(departure_date=TODAY + datetime.timedelta(days=300))
+    Case.all_objects.filter(profile=leaving).update(
+        departure_date=TODAY + datetime.timedelta(days=300)
+    )
     expiring(leaving, "health_certificate", TODAY + datetime.timedelta(days=250))
     diploma = ProfileFactory(user=WorkerFactory(province=lao_cai))
     expiring(diploma, "diploma", TODAY + datetime.timedelta(days=30))
@@ -99,7 +101,7 @@ def test_eps_deposit_reminder_a_week_before_the_35_day_deadline(lao_cai):
     due_in_5 = ProfileFactory(user=WorkerFactory(province=lao_cai)).case
     signed_yesterday = ProfileFactory(user=WorkerFactory(province=lao_cai)).case
     for case, signed_days_ago in ((due_in_5, 30), (signed_yesterday, 1)):
-        Case.objects.filter(pk=case.pk).update(
+        Case.all_objects.filter(pk=case.pk).update(
             stage=Stage.CONTRACTED,
             programme=eps,
             market=eps.market,
@@ -117,12 +119,12 @@ def test_eps_deposit_reminder_a_week_before_the_35_day_deadline(lao_cai):
 def test_a_contract_ending_within_30_days_becomes_one_return_follow_up(counsellor, lao_cai):
     ending = ProfileFactory(user=WorkerFactory(province=lao_cai)).case
     far = ProfileFactory(user=WorkerFactory(province=lao_cai)).case
-    Case.objects.filter(pk=ending.pk).update(
+    Case.all_objects.filter(pk=ending.pk).update(
         stage=Stage.DEPARTED,
         assigned_to=counsellor,
         contract_end=TODAY + datetime.timedelta(days=20),
     )
-    Case.objects.filter(pk=far.pk).update(
+    Case.all_objects.filter(pk=far.pk).update(
         stage=Stage.DEPARTED,
         assigned_to=counsellor,
         contract_end=TODAY + datetime.timedelta(days=90),
@@ -131,7 +133,7 @@ def test_a_contract_ending_within_30_days_becomes_one_return_follow_up(counsello
     assert jobs.contracts_ending(TODAY) == 1
     assert jobs.contracts_ending(TODAY) == 0
 
-    [task] = FollowUp.objects.all()
+    [task] = FollowUp.all_objects.all()
     assert task.case == ending and task.assignee == counsellor
     assert task.due_on == TODAY + datetime.timedelta(days=20)
     assert {r for r, _c in sent("contract-ending")} == {counsellor.pk}
@@ -141,7 +143,7 @@ def test_a_return_follow_up_goes_to_the_manager_when_the_counsellor_moved_away(
     counsellor, manager, lao_cai, dong_thap
 ):
     ending = ProfileFactory(user=WorkerFactory(province=lao_cai)).case
-    Case.objects.filter(pk=ending.pk).update(
+    Case.all_objects.filter(pk=ending.pk).update(
         stage=Stage.DEPARTED,
         assigned_to=counsellor,
         contract_end=TODAY + datetime.timedelta(days=20),
@@ -151,7 +153,7 @@ def test_a_return_follow_up_goes_to_the_manager_when_the_counsellor_moved_away(
 
     assert jobs.contracts_ending(TODAY) == 1
 
-    [task] = FollowUp.objects.all()
+    [task] = FollowUp.all_objects.all()
     assert task.assignee == manager  # the follow-up is written through follow_up_create,
     assert task.created_by == manager  # which refuses an assignee of another province
 
@@ -159,7 +161,7 @@ def test_a_return_follow_up_goes_to_the_manager_when_the_counsellor_moved_away(
 def test_an_overdue_return_is_reported_once_to_the_provinces_managers(manager, lao_cai, dong_thap):
     other_manager = StaffFactory(role=Role.MANAGER, province=dong_thap)
     case = ProfileFactory(user=WorkerFactory(province=lao_cai)).case
-    Case.objects.filter(pk=case.pk).update(
+    Case.all_objects.filter(pk=case.pk).update(
         stage=Stage.DEPARTED, contract_end=TODAY - datetime.timedelta(days=45)
     )
 

@@ -41,7 +41,7 @@ def profile(lao_cai, settings, tmp_path):
         amount_paid=Decimal(20_000_000),
         by=profile.user,
     )
-    Case.objects.filter(profile=profile).update(stage=Stage.DEPARTED)
+    Case.all_objects.filter(profile=profile).update(stage=Stage.DEPARTED)
     help_request(profile, what_happened="Chủ không trả lương ba tháng.", zalo="mai.zalo")
     return profile
 

@@ -70,7 +70,7 @@ def test_full_width_digits_do_not_get_round_one_profile_per_person(client, worke
     )
     profile.refresh_from_db()
     assert profile.personal_id is None
-    assert DuplicateIdAttempt.objects.get().profile == profile
+    assert DuplicateIdAttempt.all_objects.get().profile == profile
 
 
 def test_letters_in_the_number_get_a_message_about_letters(client, worker):
@@ -104,14 +104,14 @@ def test_digits_of_other_scripts_are_refused(client, worker, typed):
 def test_the_database_refuses_a_number_that_is_not_twelve_ascii_digits(worker):
     profile = ProfileFactory(user=worker)
     with pytest.raises(IntegrityError), transaction.atomic():
-        WorkerProfile.objects.filter(pk=profile.pk).update(personal_id="01519012345A")
+        WorkerProfile.all_objects.filter(pk=profile.pk).update(personal_id="01519012345A")
 
 
 def test_a_lookup_by_a_typed_form_finds_the_stored_number(worker):
     profile = ProfileFactory(user=worker, personal_id=VALID_ID)
 
-    assert WorkerProfile.objects.get(personal_id=FULL_WIDTH) == profile
-    assert WorkerProfile.objects.get(personal_id="015.190.123.456") == profile
+    assert WorkerProfile.all_objects.get(personal_id=FULL_WIDTH) == profile
+    assert WorkerProfile.all_objects.get(personal_id="015.190.123.456") == profile
 
 
 def test_a_model_form_such_as_the_admin_builds_normalises_and_checks_uniqueness(worker):
@@ -154,7 +154,7 @@ def test_the_migration_normalises_existing_numbers_and_flags_collisions(worker):
     assert spaced.personal_id == "015190222333"
     assert other.personal_id is None and other.steps_done == ["contact"]
     assert letters.personal_id is None and letters.steps_done == []
-    attempt = DuplicateIdAttempt.objects.get()
+    attempt = DuplicateIdAttempt.all_objects.get()
     assert (attempt.existing, attempt.personal_id) == (first, VALID_ID)
 
 
@@ -174,7 +174,7 @@ def test_a_worker_cannot_probe_many_numbers_in_an_hour(client, worker):
     errors = response.context["form"].errors["personal_id"]
     assert len(errors) == 1
     # Refused by the limit, before the lookup: no attempt recorded for the sixth number.
-    assert not DuplicateIdAttempt.objects.filter(personal_id="015190000099").exists()
+    assert not DuplicateIdAttempt.all_objects.filter(personal_id="015190000099").exists()
 
 
 def test_re_saving_ones_own_number_is_not_counted_as_a_check(client, worker):
@@ -206,7 +206,7 @@ def test_a_counsellor_gives_a_squatted_number_to_its_owner_after_checking_the_ca
     )
     client.force_login(owner.user)
     save_id(client, owner, VALID_ID)
-    attempt = DuplicateIdAttempt.objects.get()
+    attempt = DuplicateIdAttempt.all_objects.get()
     login_staff(client, counsellor)
 
     page = client.get(reverse("workers:staff_worker", args=[squatter.pk])).content.decode()
@@ -235,7 +235,7 @@ def test_a_counsellor_gives_a_squatted_number_to_its_owner_after_checking_the_ca
 def test_a_number_is_not_reassigned_without_the_card_checked(client, counsellor, lao_cai):
     squatter = ProfileFactory(personal_id=VALID_ID)
     owner = ProfileFactory(user=WorkerFactory(province=lao_cai))
-    attempt = DuplicateIdAttempt.objects.create(
+    attempt = DuplicateIdAttempt.all_objects.create(
         personal_id=VALID_ID, existing=squatter, profile=owner, attempted_by=owner.user
     )
     login_staff(client, counsellor)
@@ -249,7 +249,7 @@ def test_a_number_is_not_reassigned_without_the_card_checked(client, counsellor,
 def test_a_counsellor_of_another_province_cannot_reassign(client, other_counsellor, lao_cai):
     squatter = ProfileFactory(personal_id=VALID_ID)
     owner = ProfileFactory(user=WorkerFactory(province=lao_cai))
-    attempt = DuplicateIdAttempt.objects.create(
+    attempt = DuplicateIdAttempt.all_objects.create(
         personal_id=VALID_ID, existing=squatter, profile=owner, attempted_by=owner.user
     )
     login_staff(client, other_counsellor)

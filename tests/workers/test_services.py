@@ -88,7 +88,7 @@ def test_a_personal_id_already_registered_is_refused_and_the_attempt_recorded():
 
     newcomer.refresh_from_db()
     assert newcomer.personal_id is None
-    [attempt] = DuplicateIdAttempt.objects.all()
+    [attempt] = DuplicateIdAttempt.all_objects.all()
     assert attempt.existing_id == holder.pk
     assert attempt.attempted_by == newcomer.user
     assert attempt.personal_id == VALID_ID
@@ -100,7 +100,7 @@ def test_saving_ones_own_personal_id_again_is_not_a_duplicate():
 
     save_identity(profile, profile.user)
 
-    assert not DuplicateIdAttempt.objects.exists()
+    assert not DuplicateIdAttempt.all_objects.exists()
 
 
 def test_the_address_step_moves_the_account_to_the_communes_province(lao_cai, dong_thap):
@@ -141,7 +141,7 @@ def test_the_case_follows_the_sex_and_commune_the_worker_saves(lao_cai, counsell
 
     assert found(sex="female", commune=commune.pk)
     assert not found(sex="male")
-    case = Case.objects.get(profile=profile)
+    case = Case.all_objects.get(profile=profile)
     assert (case.sex, case.commune_id) == ("female", commune.pk)
 
 
@@ -222,7 +222,7 @@ def test_anonymising_erases_personal_data_and_files_once(settings, tmp_path):
     document = upload(profile, profile.user)
     path = document.file.path
     request = services.deletion_request_create(profile=profile, reason="")
-    DeletionRequest.objects.filter(pk=request.pk).update(
+    DeletionRequest.all_objects.filter(pk=request.pk).update(
         requested_at=timezone.now()
         - datetime.timedelta(days=settings.WORKER_DATA_RETENTION_DAYS + 1)
     )
@@ -238,7 +238,7 @@ def test_anonymising_erases_personal_data_and_files_once(settings, tmp_path):
     assert "Giàng" not in user.name
     assert not Document.all_objects.filter(profile=profile).exists()
     # Nothing left on the case that a counsellor's search or filter would find.
-    case = Case.objects.get(profile=profile)
+    case = Case.all_objects.get(profile=profile)
     assert "giang" not in case.search_name and (case.sex, case.commune_id) == ("", None)
     import os
 

@@ -73,10 +73,10 @@ def walk_every_step(client, url_for, profile: WorkerProfile, lao_cai) -> None:
         for name, typed in fills[step].items():
             expected = typed if isinstance(typed, list) else [typed]
             assert sorted(values.get(name, [])) == sorted(expected), (step, name, values)
-        before = WorkerProfile.objects.get(pk=profile.pk)
+        before = WorkerProfile.all_objects.get(pk=profile.pk)
         response = client.post(url_for(step), values)
         assert response.status_code == 302, (step, response.content.decode()[-3000:])
-        after = WorkerProfile.objects.get(pk=profile.pk)
+        after = WorkerProfile.all_objects.get(pk=profile.pk)
         assert after.version == before.version + 1
         for field in ["health_fit", "has_criminal_record", "ethnicity", "commune_id", "sex"]:
             assert getattr(after, field) == getattr(before, field), (step, field)

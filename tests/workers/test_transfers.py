@@ -44,7 +44,7 @@ Consent = ProvinceTransfer.Consent
 @pytest.fixture
 def people(lao_cai, dong_thap):
     profile = worker_profile(lao_cai, born=datetime.date(1999, 4, 1))
-    WorkerProfile.objects.filter(pk=profile.pk).update(personal_id="015199123456")
+    WorkerProfile.all_objects.filter(pk=profile.pk).update(personal_id="015199123456")
     return {
         "profile": profile,
         "worker": profile.user,
@@ -66,7 +66,7 @@ def ask(people, dong_thap, **kw):
 
 
 def province_of(people) -> int | None:
-    return Case.objects.get(profile=people["profile"]).province_id
+    return Case.all_objects.get(profile=people["profile"]).province_id
 
 
 def notices(key_part: str) -> set[int]:
@@ -106,7 +106,7 @@ def test_the_worker_says_yes_and_the_file_moves_with_an_event(people, lao_cai, d
     assert province_of(people) == dong_thap.pk
     event = CaseEvent.objects.get(case__profile=people["profile"], to_province=dong_thap)
     assert (event.from_province, event.actor, done.event) == (lao_cai, people["worker"], event)
-    profile = WorkerProfile.objects.get(pk=people["profile"].pk)
+    profile = WorkerProfile.all_objects.get(pk=people["profile"].pk)
     # No commune was given: the old one (in the old province) goes, the address step reopens.
     assert profile.commune is None and ProfileStep.ADDRESS not in profile.steps_done
     assert notices(f"province-transfer:{transfer.pk}:accepted") == {
@@ -120,9 +120,9 @@ def test_a_request_with_the_commune_puts_it_on_the_file(people, dong_thap):
 
     services.transfer_accept(transfer_id=transfer.pk, actor=people["worker"], consent="online")
 
-    profile = WorkerProfile.objects.get(pk=people["profile"].pk)
+    profile = WorkerProfile.all_objects.get(pk=people["profile"].pk)
     assert profile.commune == commune
-    assert Case.objects.get(profile=profile).commune == commune
+    assert Case.all_objects.get(profile=profile).commune == commune
 
 
 def test_consent_in_person_needs_the_paper_and_moves_the_file(people, dong_thap):
@@ -267,12 +267,12 @@ def test_requests_that_cannot_be_made(people, lao_cai, dong_thap):
     ask(people, dong_thap)
     with pytest.raises(services.InvalidTransition):  # one open request at a time
         ask(people, dong_thap, actor=people["new"])
-    assert ProvinceTransfer.objects.count() == 1
+    assert ProvinceTransfer.all_objects.count() == 1
 
 
 def test_a_request_past_its_date_cannot_be_accepted_before_the_job_runs(people, dong_thap):
     transfer = ask(people, dong_thap)
-    ProvinceTransfer.objects.filter(pk=transfer.pk).update(expires_at=timezone.now())
+    ProvinceTransfer.all_objects.filter(pk=transfer.pk).update(expires_at=timezone.now())
 
     with pytest.raises(services.InvalidTransition):
         services.transfer_accept(transfer_id=transfer.pk, actor=people["worker"], consent="online")
@@ -286,7 +286,7 @@ def test_the_expiry_job_run_twice_closes_once_and_tells_each_person_once(people,
     assert services.transfers_expire(now=later) == 0
     # The notice itself sent again (a retried job): the outbox keeps one per person.
     transfer.refresh_from_db()
-    services._transfer_notify(transfer)
+    services.transfers._transfer_notify(transfer)
 
     rows = Notification.objects.filter(
         key__startswith=f"province-transfer:{transfer.pk}:expired", channel="in_app"
@@ -302,7 +302,7 @@ def test_the_expiry_job_run_twice_closes_once_and_tells_each_person_once(people,
 
 
 def test_the_worker_moving_themself_is_recorded_as_their_consent(people, dong_thap):
-    profile = WorkerProfile.objects.get(pk=people["profile"].pk)
+    profile = WorkerProfile.all_objects.get(pk=people["profile"].pk)
     commune = dong_thap.communes.order_by("code").first()
 
     services.profile_save_step(
@@ -313,19 +313,19 @@ def test_the_worker_moving_themself_is_recorded_as_their_consent(people, dong_th
         actor=people["worker"],
     )
 
-    transfer = ProvinceTransfer.objects.get(profile=profile)
+    transfer = ProvinceTransfer.all_objects.get(profile=profile)
     assert (transfer.status, transfer.consent, transfer.requested_by) == (
         Status.ACCEPTED, Consent.ADDRESS, people["worker"],
     )  # fmt: skip
     assert transfer.event is not None and province_of(people) == dong_thap.pk
-    assert WorkerProfile.objects.get(pk=profile.pk).commune == commune
+    assert WorkerProfile.all_objects.get(pk=profile.pk).commune == commune
 
 
 def test_moving_themself_elsewhere_cancels_a_waiting_request(people, dong_thap):
     from tests.factories import province
 
     waiting = ask(people, province(1))
-    profile = WorkerProfile.objects.get(pk=people["profile"].pk)
+    profile = WorkerProfile.all_objects.get(pk=people["profile"].pk)
 
     services.profile_save_step(
         profile_id=profile.pk,
@@ -343,7 +343,7 @@ def test_moving_themself_elsewhere_cancels_a_waiting_request(people, dong_thap):
 def test_a_counsellor_typing_an_address_elsewhere_saves_nothing_and_asks(
     client, people, lao_cai, dong_thap
 ):
-    profile = WorkerProfile.objects.get(pk=people["profile"].pk)
+    profile = WorkerProfile.all_objects.get(pk=people["profile"].pk)
     commune = dong_thap.communes.order_by("code").first()
     login_staff(client, people["old"])
 
@@ -357,8 +357,8 @@ def test_a_counsellor_typing_an_address_elsewhere_saves_nothing_and_asks(
     assert response["Location"].startswith(reverse("workers:transfer_new", args=[profile.pk]))
     assert f"commune={commune.pk}" in response["Location"]
     assert province_of(people) == lao_cai.pk
-    assert WorkerProfile.objects.get(pk=profile.pk).commune != commune
-    assert not ProvinceTransfer.objects.exists()
+    assert WorkerProfile.all_objects.get(pk=profile.pk).commune != commune
+    assert not ProvinceTransfer.all_objects.exists()
 
 
 # --- Pages -------------------------------------------------------------------------------
@@ -369,7 +369,7 @@ def test_the_new_office_finds_the_file_by_the_card_and_asks_for_it(client, peopl
     url = reverse("workers:transfer_find")
 
     wrong = client.post(url, {"personal_id": "015199123456", "date_of_birth": "1999-04-02"})
-    assert "Lê" not in wrong.text and not ProvinceTransfer.objects.exists()
+    assert "Lê" not in wrong.text and not ProvinceTransfer.all_objects.exists()
     found = client.post(url, {"personal_id": "015199123456", "date_of_birth": "1999-04-01"})
     assert people["worker"].name in found.text
     assert people["profile"].reads.filter(staff=people["new"], context="transfer_find").count() == 1
@@ -380,7 +380,7 @@ def test_the_new_office_finds_the_file_by_the_card_and_asks_for_it(client, peopl
     )  # fmt: skip
 
     assert response.status_code == 302
-    transfer = ProvinceTransfer.objects.get()
+    transfer = ProvinceTransfer.all_objects.get()
     assert (transfer.to_province, transfer.requested_by) == (dong_thap, people["new"])
 
 
@@ -546,7 +546,7 @@ def test_the_worker_and_a_counsellor_answering_at_once_move_the_file_once(lao_ca
 
     assert sorted(outcomes) == ["moved", "refused"]
     assert CaseEvent.objects.filter(case__profile=profile, to_province=dong_thap).count() == 1
-    assert Case.objects.get(profile=profile).province == dong_thap
+    assert Case.all_objects.get(profile=profile).province == dong_thap
 
 
 def test_the_transfers_list_reads_the_same_queries_for_one_or_many(
@@ -572,12 +572,12 @@ def test_the_transfers_list_reads_the_same_queries_for_one_or_many(
 def test_erasing_the_worker_empties_the_kept_name_and_the_transfer_texts(people, paid_and_moved):
     from workers.models import DeletionRequest
 
-    request = DeletionRequest.objects.create(profile=people["profile"])
+    request = DeletionRequest.all_objects.create(profile=people["profile"])
     services.profile_anonymise(
         deletion_request_id=request.pk, now=timezone.now() + datetime.timedelta(days=400)
     )
 
     kept = KeptSupportRecord.all_objects.get()
-    transfer = ProvinceTransfer.objects.get()
+    transfer = ProvinceTransfer.all_objects.get()
     assert (kept.worker_name, kept.amount) == ("", Decimal(3_000_000))
     assert transfer.reason == "[đã xoá]" and transfer.status == Status.ACCEPTED

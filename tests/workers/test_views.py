@@ -53,7 +53,7 @@ def test_a_worker_must_accept_the_consent_text_before_the_file_opens(client, wor
     response = client.get(reverse("workers:profile"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("workers:consent"))
-    assert not WorkerProfile.objects.filter(user=worker).exists()
+    assert not WorkerProfile.all_objects.filter(user=worker).exists()
 
     response = client.post(reverse("workers:consent"), {"accept": "yes"})
 
@@ -61,7 +61,7 @@ def test_a_worker_must_accept_the_consent_text_before_the_file_opens(client, wor
     consent = Consent.objects.get(user=worker)
     assert consent.text.version == 1
     assert consent.method == Consent.Method.ONLINE
-    assert WorkerProfile.objects.filter(user=worker).exists()
+    assert WorkerProfile.all_objects.filter(user=worker).exists()
 
 
 def test_a_new_consent_version_asks_again(client, signed_in):
@@ -140,7 +140,7 @@ def test_under_18_is_refused(client, signed_in):
     # The age rule is Law 69/2020 Art. 44(1); an earlier text cited Art. 3, which is wrong.
     assert "Điều 44, khoản 1" in response.text
     assert "Điều 3)" not in response.text
-    assert not WorkerProfile.objects.filter(personal_id=VALID_ID).exists()
+    assert not WorkerProfile.all_objects.filter(personal_id=VALID_ID).exists()
 
 
 def test_an_id_that_disagrees_is_explained_then_saved_and_flagged_when_confirmed(client, signed_in):
@@ -170,7 +170,7 @@ def test_a_second_registration_with_the_same_id_is_stopped_and_recorded(client, 
 
     assert response.status_code == 200
     assert "mang thẻ" in response.text
-    attempt = DuplicateIdAttempt.objects.get()
+    attempt = DuplicateIdAttempt.all_objects.get()
     assert attempt.existing == holder
     assert attempt.attempted_by == signed_in
 
@@ -657,7 +657,7 @@ def test_the_worker_home_shows_the_case_stages_reached_and_the_next_step(client,
     CaseEvent.objects.create(
         case=case, from_stage="registered", to_stage="counselled", actor=signed_in
     )
-    Case.objects.filter(pk=case.pk).update(stage="counselled")
+    Case.all_objects.filter(pk=case.pk).update(stage="counselled")
 
     response = client.get(reverse("home"))
 

@@ -142,7 +142,7 @@ class Command(BaseCommand):
             raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL.")
         # Seeds an empty database only: deleting a million users checks every foreign key
         # to them row by row (hours); `make bench BENCH_RESET=1` drops the database instead.
-        workers = WorkerProfile.objects.count()
+        workers = WorkerProfile.all_objects.count()
         if workers == 0:
             self.seed(options["workers"], options["events"], options["sessions"])
         if options["seed_only"]:
@@ -363,7 +363,7 @@ class Command(BaseCommand):
 
     def case_with(self, province_id: int, events: int) -> Case:
         """A case of the province with exactly this many events."""
-        for case in Case.objects.filter(province_id=province_id).order_by("-updated_at", "-id")[
+        for case in Case.all_objects.filter(province_id=province_id).order_by("-updated_at", "-id")[
             100:400
         ]:
             if CaseEvent.objects.filter(case=case).count() == events:
@@ -393,7 +393,7 @@ class Command(BaseCommand):
         national.force_login(admin)
         # A seeded worker's case (with a personal ID to search; `make load` adds its own).
         case = (
-            Case.objects.filter(province=province)
+            Case.all_objects.filter(province=province)
             .exclude(profile__personal_id=None)
             .exclude(profile__personal_id="")
             .order_by("-updated_at", "-id")[100]
@@ -406,12 +406,12 @@ class Command(BaseCommand):
             .order_by("-n", "case")
             .first()
         ) or (case.pk, 0)
-        long_case = Case.objects.select_related("province").get(pk=long_case_id)
+        long_case = Case.all_objects.select_related("province").get(pk=long_case_id)
         short_case = self.case_with(long_case.province_id, 5)
         historian = self.staff_client(long_case.province)
         # The smallest and the largest province by cases, and their counsellors.
         sizes = list(
-            Case.objects.values_list("province").annotate(n=models.Count("id")).order_by("n")
+            Case.all_objects.values_list("province").annotate(n=models.Count("id")).order_by("n")
         )
         (small_id, small_n), (large_id, large_n) = sizes[0], sizes[-1]
         small, large = Province.objects.get(pk=small_id), Province.objects.get(pk=large_id)
@@ -424,10 +424,10 @@ class Command(BaseCommand):
             "api_client_create", "Bench", "--national", "--scope", "workers:read", stdout=token_out
         )
         national_api = Client(headers={"Authorization": f"Bearer {token_out.getvalue().strip()}"})
-        middle = Case.objects.order_by("updated_at", "id")[Case.objects.count() // 2]
+        middle = Case.all_objects.order_by("updated_at", "id")[Case.all_objects.count() // 2]
         raw = f"{middle.updated_at.isoformat()}|{middle.pk}".encode()
         middle_cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
-        in_province = Case.objects.filter(province=province).count()
+        in_province = Case.all_objects.filter(province=province).count()
         caseload = reverse("workers:caseload")
         dashboard = reverse("reports:dashboard")
         small_name = f"province dashboard, smallest ({small.short_name})"
@@ -483,7 +483,7 @@ class Command(BaseCommand):
             results = interleaved(pages, runs)
         base = statistics.median(results[TRIVIAL])
         base95 = p95(results[TRIVIAL])
-        total = WorkerProfile.objects.count()
+        total = WorkerProfile.all_objects.count()
         self.stdout.write(
             f"\n{total:,} workers, {CaseEvent.objects.count():,} case events; "
             f"{in_province:,} cases in {province.short_name}, {small_n:,} in "

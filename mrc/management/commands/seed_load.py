@@ -173,13 +173,13 @@ class Command(BaseCommand):
                 worker_services.profile_start(user=user)
             if done % 500 == 0:
                 self.stdout.write(f"  {done} worker files…")
-        unassigned = Case.objects.filter(
+        unassigned = Case.all_objects.filter(
             profile__user__phone__in=phones, assigned_to__isnull=True
         ).order_by("pk")
         case_ids = list(unassigned.values_list("pk", flat=True))
         keep_unassigned = len(case_ids) // 3
         to_assign = case_ids[keep_unassigned:]
-        if WorkerProfile.objects.filter(user__phone__in=phones).count() and to_assign:
+        if WorkerProfile.all_objects.filter(user__phone__in=phones).count() and to_assign:
             for i, counsellor in enumerate(counsellors):
                 share = to_assign[i :: len(counsellors)]
                 if share:
