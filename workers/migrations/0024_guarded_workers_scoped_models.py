@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workers', '0022_alter_counsellingsession_options_and_more'),
+        ('workers', '0023_case_departures_by_date'),
     ]
 
     operations = [
