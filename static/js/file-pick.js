@@ -38,7 +38,7 @@
       } else if (files.length === 1) {
         status.textContent = files[0].name;
       } else {
-        status.textContent = words.many.replace("%(count)s", files.length);
+        status.textContent = words.many.replace("{count}", files.length);
       }
     });
   }

@@ -128,7 +128,6 @@ def test_a_model_form_such_as_the_admin_builds_normalises_and_checks_uniqueness(
 def test_the_migration_normalises_existing_numbers_and_flags_collisions(worker):
     import importlib
 
-    from django.apps import apps
     from django.db import connection
 
     if connection.vendor != "sqlite":
@@ -146,7 +145,13 @@ def test_the_migration_normalises_existing_numbers_and_flags_collisions(worker):
             )
         cursor.execute("PRAGMA ignore_check_constraints = OFF")
 
-    migration.normalise_ids(apps, None)
+    # As migrate runs it: with the models as they were then (plain managers, no guard).
+    from django.db.migrations.loader import MigrationLoader
+
+    then = MigrationLoader(connection).project_state(
+        ("workers", "0012_personal_id_normalised"), at_end=True
+    )
+    migration.normalise_ids(then.apps, None)
 
     for profile in (first, spaced, other, letters):
         profile.refresh_from_db()
