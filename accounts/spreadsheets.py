@@ -122,17 +122,15 @@ def _declared_or_counted_rows(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -
 
 def read_rows(data: bytes, max_rows: int = 5000) -> tuple[list[str], list[list[Any]]]:
     """Header and rows of the first sheet; values as Excel stores them (no formulas run).
-    Raises SpreadsheetRefused, before parsing, for a workbook too large to read."""
+    Blank rows are kept, so the row at index i is line i + 2 of the sheet. Raises
+    SpreadsheetRefused, before parsing, for a workbook too large to read."""
     check_xlsx(data, max_rows=max_rows)
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h or "").strip() for h in next(rows, [])]
-    body: list[list[Any]] = []
-    for row in rows:
-        if all(v in (None, "") for v in row):
-            continue
-        body.append(list(row))
-        if len(body) > max_rows:
-            break
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = [str(h or "").strip() for h in next(rows, [])]
+        # One row past the limit, so that the caller can say the file is too long.
+        body = [list(row) for _line, row in zip(range(max_rows + 1), rows, strict=False)]
+    finally:
+        book.close()
     return header, body

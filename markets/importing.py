@@ -4,9 +4,7 @@ writes)."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,16 +13,25 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from accounts.importing import (
+    MAX_ROWS,
+    cell,
+    cell_text,
+    map_columns,
+    parse_date,
+    read_table,
+)
 from markets import rules
 from markets.models import ENTERPRISE_COLUMNS, LicenceStatus
 from markets.services import EnterpriseRow, RegisterRow
 
 MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 5000
 
 COLUMNS = ENTERPRISE_COLUMNS
 REQUIRED = ("licence_number", "name")
 DATE_COLUMNS = ("licence_issued_on", "suspended_from", "suspended_until", "revoked_on")
+# The register's headings are its field names, in any case.
+_HEADINGS = {column: (column,) for column in COLUMNS}
 
 # The register is often kept in Vietnamese: accept the words people write there too.
 _STATUS_WORDS = {
@@ -58,107 +65,28 @@ class ImportPreview:
         return bool(self.rows) and not self.problems
 
 
-def _parse_date(text: str) -> datetime.date:
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-def _decode(content: bytes) -> str:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValidationError(
-            _("The file is not UTF-8 text. In Excel, save it as 'CSV UTF-8'.")
-        ) from error
-
-
-def _csv_rows(content: bytes) -> list[list[str]]:
-    text = _decode(content)
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text[:4096], delimiters=",;\t"
-        )
-    except csv.Error:
-        dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect=dialect))
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _xlsx_rows(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook  # only needed for spreadsheets
-
-    from accounts.spreadsheets import SpreadsheetRefused, check_xlsx
-
-    try:
-        check_xlsx(content, max_rows=MAX_ROWS)
-    except SpreadsheetRefused as refused:
-        raise ValidationError(str(refused)) from None
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a broken file
-        raise ValidationError(
-            _("The spreadsheet cannot be read. Save it again as .xlsx.")
-        ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        return [
-            [_cell_text(value) for value in row]
-            for _index, row in zip(
-                range(MAX_ROWS + 2), sheet.iter_rows(values_only=True), strict=False
-            )
-        ]
-    finally:
-        workbook.close()
-
-
-def is_spreadsheet(name: str) -> bool:
-    return name.lower().endswith(".xlsx")
-
-
 def parse_enterprise_file(
     content: bytes, *, market_codes: set[str], spreadsheet: bool = False
 ) -> ImportPreview:
     """Check a whole CSV or .xlsx file; raises ValidationError only when the file itself is
     unreadable (the rows' problems are in the preview)."""
-    if len(content) > MAX_BYTES:
-        raise ValidationError(_("The file is larger than 2 MB."))
-    rows = _xlsx_rows(content) if spreadsheet else _csv_rows(content)
-    if not rows:
-        raise ValidationError(_("The file is empty."))
-    header = [(name or "").strip().lower() for name in rows[0]]
-    missing = [name for name in REQUIRED if name not in header]
+    table = read_table(content, spreadsheet=spreadsheet, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+    positions, missing = map_columns(table.header, _HEADINGS, REQUIRED)
     if missing:
         raise ValidationError(
             _("The first row must name the columns; missing: %(columns)s.")
             % {"columns": ", ".join(missing)}
         )
-    if len(rows) - 1 > MAX_ROWS:
-        raise ValidationError(_("The file has more than %(n)s rows.") % {"n": MAX_ROWS})
 
-    preview = ImportPreview(columns=frozenset(name for name in header if name in COLUMNS))
+    preview = ImportPreview(columns=frozenset(positions))
     seen: dict[str, list[int]] = defaultdict(list)
-    for index, cells in enumerate(rows[1:]):
-        line = index + 2  # the header is line 1, as in a spreadsheet
+    for line, cells in table.lines():
         values = {
-            column: (cells[position] if position < len(cells) else "").strip()
-            for position, column in enumerate(header)
-            if column in COLUMNS
+            column: cell_text(cell(cells, position)).strip()
+            for column, position in positions.items()
         }
         if not any(values.values()):
-            continue
+            continue  # only columns the register does not know
         row, problems = _check_row(line, values, market_codes)
         preview.problems.extend(problems)
         if row is not None:
@@ -205,7 +133,7 @@ def _check_row(
     for column in DATE_COLUMNS:
         text = values.get(column, "")
         try:
-            dates[column] = _parse_date(text) if text else None
+            dates[column] = parse_date(text) if text else None
         except ValueError:
             dates[column] = None
             problem(

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import staff_required
 from accounts.files import private_file_response
 from accounts.http import AuthenticatedHttpRequest
+from accounts.importing import is_spreadsheet
 from accounts.limits import body_limit
 from markets import rules, selectors, services
 from markets.forms import (
@@ -36,7 +37,7 @@ from markets.forms import (
     ReasonForm,
 )
 from markets.importing import MAX_BYTES as ENTERPRISE_IMPORT_MAX_BYTES
-from markets.importing import is_spreadsheet, parse_enterprise_file
+from markets.importing import parse_enterprise_file
 from markets.models import (
     Complaint,
     ComplaintStatus,

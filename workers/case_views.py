@@ -8,6 +8,7 @@ from functools import partial
 from django import forms
 from django.contrib import messages
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +23,7 @@ from accounts.exports import export_record_create
 from accounts.http import AuthenticatedHttpRequest
 from accounts.limits import body_limit
 from accounts.models import User
-from accounts.spreadsheets import XLSX, SpreadsheetRefused, read_rows, workbook_bytes
+from accounts.spreadsheets import XLSX, workbook_bytes
 from accounts.transitions import TransitionRefused
 from workers import importing, selectors, services
 from workers.forms import (
@@ -42,7 +43,6 @@ CASES_PER_PAGE = 50
 EXPORT_LIMIT = 50_000
 IMPORT_SALT = "workers.import"
 # A list of 5,000 people in .xlsx is ~300 KB; the body is refused unread above this.
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
@@ -355,7 +355,7 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     return response
 
 
-@body_limit(IMPORT_MAX_BYTES)
+@body_limit(importing.MAX_BYTES)
 @staff_required
 def import_workers(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a sheet, see every row checked, then import all-or-nothing or valid rows."""
@@ -410,13 +410,11 @@ def import_workers(request: AuthenticatedHttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form}
     if request.method == "POST" and form.is_valid():
         try:
-            header, body = read_rows(form.cleaned_data["file"].read())
-        except SpreadsheetRefused as refused:
-            form.add_error("file", str(refused))
+            table = importing.read_sheet(form.cleaned_data["file"].read())
+        except ValidationError as error:
+            form.add_error("file", error)
             return render(request, "workers/import.html", context)
-        except Exception:  # openpyxl raises many kinds on a file that is not a workbook
-            form.add_error("file", _("This is not an Excel file (.xlsx)."))
-            return render(request, "workers/import.html", context)
+        header = table.header
         _columns, missing = importing.map_columns(header)
         if missing:
             form.add_error(
@@ -425,7 +423,7 @@ def import_workers(request: AuthenticatedHttpRequest) -> HttpResponse:
                 % {"names": ", ".join(importing.COLUMNS[m][0] for m in missing)},
             )
             return render(request, "workers/import.html", context)
-        checked = importing.check_rows(header, body, province_id=user.province_id)
+        checked = importing.check_rows(header, table.rows, province_id=user.province_id)
         context.update(
             rows=checked,
             valid=sum(r.ok for r in checked),

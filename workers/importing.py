@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts import importing as shared
 from accounts.models import Commune, User
 from accounts.phones import normalize_phone
 from accounts.text import fold
@@ -29,6 +30,8 @@ from workers.identity import (
 )
 from workers.identity import Sex as IdSex
 from workers.models import ImportBatch, WorkerProfile
+
+MAX_BYTES = 5 * 1024 * 1024
 
 # Column headings accepted, Vietnamese first (as in the centres' sheets), folded for matching.
 COLUMNS = {
@@ -63,27 +66,12 @@ class ImportRow:
 
 def map_columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
     """Which column holds which field; and the required fields no column matched."""
-    found: dict[str, int] = {}
-    for index, heading in enumerate(header):
-        key = fold(heading)
-        for name, aliases in COLUMNS.items():
-            if key in aliases and name not in found:
-                found[name] = index
-    return found, [name for name in REQUIRED if name not in found]
+    return shared.map_columns(header, COLUMNS, REQUIRED)
 
 
-def _date(value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value or "").strip()
-    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError
+def read_sheet(content: bytes) -> shared.Table:
+    """The uploaded sheet's header and rows; ValidationError says why a file cannot be read."""
+    return shared.read_table(content, spreadsheet=True, max_bytes=MAX_BYTES)
 
 
 def _id_candidate(value: Any) -> tuple[str, bool]:
@@ -170,11 +158,12 @@ def check_rows(header: list[str], rows: list[list[Any]], *, province_id: int) ->
     seen_phones: dict[str, int] = {}
     checked: list[ImportRow] = []
     for offset, raw in enumerate(rows):
-        row = ImportRow(number=offset + 2)  # row 1 is the header
+        if shared.is_blank(raw):
+            continue  # numbered all the same: the rows after it keep their line
+        row = ImportRow(number=offset + shared.FIRST_LINE)
 
         def cell(name: str, raw: list[Any] = raw) -> Any:
-            index = columns.get(name)
-            return raw[index] if index is not None and index < len(raw) else None
+            return shared.cell(raw, columns.get(name))
 
         def err(name: str, message: str, row: ImportRow = row) -> None:
             heading = header[columns[name]] if name in columns else name
@@ -186,7 +175,7 @@ def check_rows(header: list[str], rows: list[list[Any]], *, province_id: int) ->
         row.values["name"] = name[:150]
 
         try:
-            born = _date(cell("date_of_birth"))
+            born = shared.parse_date(cell("date_of_birth"))
             row.values["date_of_birth"] = born.isoformat()
         except ValueError:
             born = None

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts.importing import is_spreadsheet
 from markets import importing, services
 from markets.models import Market
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         codes = set(Market.objects.values_list("code", flat=True))
         try:
             preview = importing.parse_enterprise_file(
-                content, market_codes=codes, spreadsheet=importing.is_spreadsheet(path.name)
+                content, market_codes=codes, spreadsheet=is_spreadsheet(path.name)
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
