@@ -154,4 +154,4 @@ def test_the_worker_import_names_rows_by_their_line_even_after_a_blank_row(clien
     assert sorted(rows) == [2, 4]
     assert rows[2].ok
     assert [column for column, _message in rows[4].errors] == ["Họ và tên"]
-    assert not WorkerProfile.objects.exists()
+    assert not WorkerProfile.all_objects.exists()
