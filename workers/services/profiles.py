@@ -58,9 +58,6 @@ class TooManyIdChecks(Exception):
 # number is registered anywhere in the country: a worker types theirs once or twice; a
 # counsellor registering walk-ins all day needs more, never a loop's worth.
 ID_CHECKS_PER_HOUR = {"worker": 5, "staff": 60}
-
-
-ID_CHECKS_PER_HOUR = {"worker": 5, "staff": 60}
 ID_CHECK_WINDOW = 3600
 
 
