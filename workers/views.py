@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,10 +35,12 @@ from workers.forms import (
 )
 from workers.models import (
     STEP_ORDER,
+    Case,
     DeletionRequest,
     Document,
     DocumentType,
     DuplicateIdAttempt,
+    FollowUp,
     ProfileStep,
     ProvinceTransfer,
     WorkerProfile,
@@ -429,14 +431,7 @@ def staff_worker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             case, before=selectors.timeline_cursor_parse(request.GET.get("older"))
         ),
         # What needs doing is always on the page; of what is done, the latest few.
-        "follow_ups": [
-            *case.follow_ups.filter(done_at__isnull=True)
-            .select_related("assignee")
-            .order_by("due_on", "pk"),
-            *case.follow_ups.filter(done_at__isnull=False)
-            .select_related("assignee")
-            .order_by("-done_at", "-pk")[:FOLLOW_UPS_DONE_SHOWN],
-        ],
+        "follow_ups": _case_follow_ups(case),
         "moves": rules.allowed_moves(case.stage, case.held_from),
         "note_form": NoteForm(),
         "checklist": checklist,
@@ -456,6 +451,26 @@ def staff_worker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .first(),
     }
     return render(request, "workers/staff_worker.html", context)
+
+
+def _case_follow_ups(case: Case) -> list[FollowUp]:
+    """What needs doing (all of it, soonest due first), then the latest few done: one
+    query, the done ones picked by a subquery off the (case, done_at) rows."""
+    latest_done = (
+        case.follow_ups.filter(done_at__isnull=False)
+        .order_by("-done_at", "-pk")
+        .values("pk")[:FOLLOW_UPS_DONE_SHOWN]
+    )
+    rows = list(
+        case.follow_ups.filter(Q(done_at__isnull=True) | Q(pk__in=latest_done)).select_related(
+            "assignee"
+        )
+    )
+    open_ = sorted((f for f in rows if f.done_at is None), key=lambda f: (f.due_on, f.pk))
+    done = sorted(
+        (f for f in rows if f.done_at is not None), key=lambda f: (f.done_at, f.pk), reverse=True
+    )
+    return [*open_, *done]
 
 
 @staff_required
