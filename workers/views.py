@@ -398,7 +398,7 @@ def staff_worker_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "workers/staff_new.html", {"form": form})
 
 
-def _staff_profile(request: HttpRequest, pk: int) -> WorkerProfile:
+def _staff_profile(request: HttpRequest, pk: int, *related: str) -> WorkerProfile:
     return get_object_or_404(
         WorkerProfile.objects.for_user(request.user).select_related(
             "user",
@@ -408,6 +408,7 @@ def _staff_profile(request: HttpRequest, pk: int) -> WorkerProfile:
             "case__market",
             "case__programme",
             "case__enterprise",
+            *related,
         ),
         pk=pk,
     )
@@ -415,7 +416,8 @@ def _staff_profile(request: HttpRequest, pk: int) -> WorkerProfile:
 
 @staff_required
 def staff_worker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    profile = _staff_profile(request, pk)
+    # A deletion request (one at most) is read with the file, through the same scope.
+    profile = _staff_profile(request, pk, "deletion_request")
     # The checklist and the sensitive section both read the claims: one query for both.
     prefetch_related_objects([profile], "claims")
     services.sensitive_read_record(staff=request.user, profile=profile, context="worker_page")
@@ -440,7 +442,7 @@ def staff_worker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "duplicates": DuplicateIdAttempt.objects.for_user(request.user)
         .filter(existing=profile)
         .select_related("attempted_by", "profile__user"),
-        "deletion": DeletionRequest.objects.for_user(request.user).filter(profile=profile).first(),
+        "deletion": _deletion_request(profile),
         "return_form": DocumentReturnForm(),
         "priority_labels": [PriorityGroup(g).label for g in profile.priority_groups],
         "panels": panels.collect(panels.STAFF_WORKER, request, profile.user),
@@ -451,6 +453,13 @@ def staff_worker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .first(),
     }
     return render(request, "workers/staff_worker.html", context)
+
+
+def _deletion_request(profile: WorkerProfile) -> DeletionRequest | None:
+    try:
+        return profile.deletion_request
+    except DeletionRequest.DoesNotExist:
+        return None
 
 
 def _case_follow_ups(case: Case) -> list[FollowUp]:

@@ -26,6 +26,7 @@ from workers.models import (
     CaseNote,
     CheckIn,
     CounsellingSession,
+    DeletionRequest,
     FollowUp,
     PriorityGroupClaim,
     Stage,
@@ -304,12 +305,12 @@ def test_an_admin_sees_the_communes_of_every_province_in_the_caseload(
         assert province.communes.order_by("name").first().name in caseload_row(page, name)
 
 
-#: The case page's queries: session, user, second factor; the worker's file and case; the
-#: priority claims; the audit row; document types and documents; the timeline's five
-#: sources; follow-ups (open and the latest done, one query); deletion request; the
-#: orientation and help-request panels; a pending transfer; unread notifications; attempts
-#: to reuse the ID.
-CASE_PAGE_QUERIES = 20
+#: The case page's queries: session, user, second factor; the worker's file, case and
+#: deletion request; the priority claims; the audit row; document types and documents;
+#: the timeline's five sources; follow-ups (open and the latest done, one query); the
+#: orientation and help-request panels; a pending transfer; unread notifications;
+#: attempts to reuse the ID.
+CASE_PAGE_QUERIES = 19
 
 
 def test_the_case_page_query_count_does_not_grow_with_the_case_history(
@@ -673,3 +674,17 @@ def test_the_case_page_lists_every_open_follow_up_then_the_latest_five_done(
     shown = client.get(reverse("workers:staff_worker", args=[profile.pk])).context["follow_ups"]
 
     assert shown == [sooner, later, *done[:5]]
+
+
+def test_the_case_page_shows_a_pending_deletion_request_read_with_the_file(
+    client, counsellor, lao_cai
+):
+    asked = ProfileFactory(user__province=lao_cai)
+    not_asked = ProfileFactory(user__province=lao_cai)
+    request = DeletionRequest.all_objects.create(profile=asked, reason="")
+    login_staff(client, counsellor)
+
+    def shown(profile):
+        return client.get(reverse("workers:staff_worker", args=[profile.pk])).context["deletion"]
+
+    assert (shown(asked), shown(not_asked)) == (request, None)
