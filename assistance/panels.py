@@ -33,7 +33,12 @@ def home_panel(request: HttpRequest, worker: User) -> tuple[str, dict[str, Any]]
 
 def staff_panel(request: HttpRequest, worker: User) -> tuple[str, dict[str, Any]] | None:
     # The page that calls this fetched the worker through for_user: scoping is already done.
-    abroad = _abroad(worker)
+    # It also read the worker's file and case with the worker: whether they are abroad is
+    # known without asking again.
+    try:
+        abroad = worker.worker_profile.case.stage in services.ABROAD
+    except Case.DoesNotExist:
+        abroad = False
     requests = list(
         HelpRequest.objects.unscoped("the page fetched the worker through for_user")
         .filter(profile__user=worker)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,10 +35,12 @@ from workers.forms import (
 )
 from workers.models import (
     STEP_ORDER,
+    Case,
     DeletionRequest,
     Document,
     DocumentType,
     DuplicateIdAttempt,
+    FollowUp,
     ProfileStep,
     ProvinceTransfer,
     WorkerProfile,
@@ -396,7 +398,7 @@ def staff_worker_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "workers/staff_new.html", {"form": form})
 
 
-def _staff_profile(request: HttpRequest, pk: int) -> WorkerProfile:
+def _staff_profile(request: HttpRequest, pk: int, *related: str) -> WorkerProfile:
     return get_object_or_404(
         WorkerProfile.objects.for_user(request.user).select_related(
             "user",
@@ -406,6 +408,7 @@ def _staff_profile(request: HttpRequest, pk: int) -> WorkerProfile:
             "case__market",
             "case__programme",
             "case__enterprise",
+            *related,
         ),
         pk=pk,
     )
@@ -413,7 +416,8 @@ def _staff_profile(request: HttpRequest, pk: int) -> WorkerProfile:
 
 @staff_required
 def staff_worker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    profile = _staff_profile(request, pk)
+    # A deletion request (one at most) is read with the file, through the same scope.
+    profile = _staff_profile(request, pk, "deletion_request")
     # The checklist and the sensitive section both read the claims: one query for both.
     prefetch_related_objects([profile], "claims")
     services.sensitive_read_record(staff=request.user, profile=profile, context="worker_page")
@@ -429,14 +433,7 @@ def staff_worker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             case, before=selectors.timeline_cursor_parse(request.GET.get("older"))
         ),
         # What needs doing is always on the page; of what is done, the latest few.
-        "follow_ups": [
-            *case.follow_ups.filter(done_at__isnull=True)
-            .select_related("assignee")
-            .order_by("due_on", "pk"),
-            *case.follow_ups.filter(done_at__isnull=False)
-            .select_related("assignee")
-            .order_by("-done_at", "-pk")[:FOLLOW_UPS_DONE_SHOWN],
-        ],
+        "follow_ups": _case_follow_ups(case),
         "moves": rules.allowed_moves(case.stage, case.held_from),
         "note_form": NoteForm(),
         "checklist": checklist,
@@ -445,7 +442,7 @@ def staff_worker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "duplicates": DuplicateIdAttempt.objects.for_user(request.user)
         .filter(existing=profile)
         .select_related("attempted_by", "profile__user"),
-        "deletion": DeletionRequest.objects.for_user(request.user).filter(profile=profile).first(),
+        "deletion": _deletion_request(profile),
         "return_form": DocumentReturnForm(),
         "priority_labels": [PriorityGroup(g).label for g in profile.priority_groups],
         "panels": panels.collect(panels.STAFF_WORKER, request, profile.user),
@@ -456,6 +453,33 @@ def staff_worker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .first(),
     }
     return render(request, "workers/staff_worker.html", context)
+
+
+def _deletion_request(profile: WorkerProfile) -> DeletionRequest | None:
+    try:
+        return profile.deletion_request
+    except DeletionRequest.DoesNotExist:
+        return None
+
+
+def _case_follow_ups(case: Case) -> list[FollowUp]:
+    """What needs doing (all of it, soonest due first), then the latest few done: one
+    query, the done ones picked by a subquery off the (case, done_at) rows."""
+    latest_done = (
+        case.follow_ups.filter(done_at__isnull=False)
+        .order_by("-done_at", "-pk")
+        .values("pk")[:FOLLOW_UPS_DONE_SHOWN]
+    )
+    rows = list(
+        case.follow_ups.filter(Q(done_at__isnull=True) | Q(pk__in=latest_done)).select_related(
+            "assignee"
+        )
+    )
+    open_ = sorted((f for f in rows if f.done_at is None), key=lambda f: (f.due_on, f.pk))
+    done = sorted(
+        (f for f in rows if f.done_at is not None), key=lambda f: (f.done_at, f.pk), reverse=True
+    )
+    return [*open_, *done]
 
 
 @staff_required

@@ -137,3 +137,52 @@ def test_a_missing_page_says_so_in_vietnamese_inside_the_main_landmark(client):
     assert response.status_code == 404
     assert "Không tìm thấy trang" in response.text
     assert '<main id="main"' in response.text
+
+
+#: The staff home's queries: session, user, second factor; the twelve counts (one query);
+#: help requests (counts, list); unread notifications; the user's province; follow-ups due.
+STAFF_HOME_QUERIES = 9
+
+
+def test_staff_home_reads_the_same_few_queries_however_much_the_province_holds(
+    client, counsellor, lao_cai, django_assert_num_queries
+):
+    from django.utils import timezone
+
+    from tests.workers.factories import ProfileFactory
+    from workers.models import DeletionRequest, FollowUp
+
+    login_staff(client, counsellor)
+    client.get(reverse("home"))  # the first visit after signing in also writes the session
+    with django_assert_num_queries(STAFF_HOME_QUERIES):
+        assert client.get(reverse("home")).status_code == 200
+    for i in range(4):
+        profile = ProfileFactory(user__province=lao_cai, id_problems=["The year differs."])
+        DeletionRequest.all_objects.create(profile=profile, reason="")
+        FollowUp.all_objects.create(
+            case=profile.case, title=f"Follow-up-{i}", due_on=timezone.localdate(),
+            assignee=counsellor, created_by=counsellor,
+        )  # fmt: skip
+
+    with django_assert_num_queries(STAFF_HOME_QUERIES):
+        response = client.get(reverse("home"))
+
+    assert response.context["counts"] == {"workers": 4, "staff": 1}
+    attention = response.context["attention"]
+    assert (attention["id_review"], attention["deletions"], attention["unassigned"]) == (4, 4, 4)
+    assert response.context["fraud_reports_open_count"] == 0
+    assert response.text.count("Follow-up-") == 4
+
+
+def test_staff_home_of_a_counsellor_without_a_province_counts_nothing(client):
+    from accounts.models import Role
+    from tests.factories import StaffFactory
+
+    nowhere = StaffFactory(role=Role.COUNSELLOR, province=None)
+    login_staff(client, nowhere)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert set(response.context["attention"].values()) == {0}
+    assert response.context["counts"] == {"workers": 0, "staff": 0}
