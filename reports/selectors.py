@@ -497,6 +497,20 @@ def live_counts(province: Province | None, period: Period) -> Counts:
     )
 
 
+def _buckets(counts: Counts) -> dict[str, Counter[str]]:
+    """Where each kind of monthly figure is added up in `counts`."""
+    Figure = MonthlyFigure.Figure
+    return {
+        Figure.DEPARTURES_MARKET: counts.market,
+        Figure.DEPARTURES_SEX: counts.sex,
+        Figure.DEPARTURES_MARKET_SEX: counts.market_sex,
+        Figure.DEPARTURES_COMMUNE: counts.commune,
+        Figure.DEPARTURES_GROUP: counts.group,
+        Figure.SESSIONS_CHANNEL: counts.channel,
+        Figure.SESSIONS_TOPIC: counts.topic,
+    }
+
+
 def summary_counts(
     first: datetime.date, last: datetime.date, province: Province | None = None
 ) -> Counts:
@@ -509,15 +523,7 @@ def summary_counts(
     if province is not None:
         rows = rows.filter(province=province)
     counts = Counts()
-    into = {
-        Figure.DEPARTURES_MARKET: counts.market,
-        Figure.DEPARTURES_SEX: counts.sex,
-        Figure.DEPARTURES_MARKET_SEX: counts.market_sex,
-        Figure.DEPARTURES_COMMUNE: counts.commune,
-        Figure.DEPARTURES_GROUP: counts.group,
-        Figure.SESSIONS_CHANNEL: counts.channel,
-        Figure.SESSIONS_TOPIC: counts.topic,
-    }
+    into = _buckets(counts)
     for figure, key, n in rows.values_list("figure", "key").annotate(n=Sum("count")):
         if figure == Figure.RETURNS:
             counts.returns += n
@@ -641,15 +647,7 @@ def summary_figures(
         .annotate(n=Sum("count"))
         .order_by()
     )
-    into = {
-        Figure.DEPARTURES_MARKET: counts.market,
-        Figure.DEPARTURES_SEX: counts.sex,
-        Figure.DEPARTURES_MARKET_SEX: counts.market_sex,
-        Figure.DEPARTURES_COMMUNE: counts.commune,
-        Figure.DEPARTURES_GROUP: counts.group,
-        Figure.SESSIONS_CHANNEL: counts.channel,
-        Figure.SESSIONS_TOPIC: counts.topic,
-    }
+    into = _buckets(counts)
     for figure, key, month, in_period, in_year, n in grouped:
         if figure == Figure.CASES_BY_STAGE:
             by_stage[key] += n

@@ -379,24 +379,34 @@ def _move_with(transfer: ProvinceTransfer, actor: User) -> int | None:
     return assigned_id
 
 
+_ANSWER_FIELDS = ["status", "consent", "closed_by", "closed_at", "close_reason"]
+
+
+def _answer(
+    transfer_id: int, actor: User, consent: str, note: str, status: str
+) -> ProvinceTransfer:
+    """The open request, locked, closed with the worker's answer: who, when, how and why
+    (saved by the caller, with what else the answer changes)."""
+    now = timezone.now()
+    transfer = _transfer_lock_open(transfer_id, now)
+    _answer_allowed(transfer, actor, consent, note)
+    transfer.status = status
+    transfer.consent = consent
+    transfer.closed_by = actor
+    transfer.closed_at = now
+    transfer.close_reason = note.strip()[:300]
+    return transfer
+
+
 def transfer_accept(
     *, transfer_id: int, actor: User, consent: str, note: str = ""
 ) -> ProvinceTransfer:
     """The worker agreed (on the portal, or in person before a counsellor): the request is
     closed as accepted with who, when and how, and the file moves in the same transaction."""
     with transaction.atomic():
-        now = timezone.now()
-        transfer = _transfer_lock_open(transfer_id, now)
-        _answer_allowed(transfer, actor, consent, note)
-        transfer.status = ProvinceTransfer.Status.ACCEPTED
-        transfer.consent = consent
-        transfer.closed_by = actor
-        transfer.closed_at = now
-        transfer.close_reason = note.strip()[:300]
+        transfer = _answer(transfer_id, actor, consent, note, ProvinceTransfer.Status.ACCEPTED)
         assigned_id = _move_with(transfer, actor)
-        transfer.save(
-            update_fields=["status", "consent", "closed_by", "closed_at", "close_reason", "event"]
-        )
+        transfer.save(update_fields=[*_ANSWER_FIELDS, "event"])
         _transfer_notify(transfer, assigned_id=assigned_id)
     return transfer
 
@@ -406,15 +416,8 @@ def transfer_decline(
 ) -> ProvinceTransfer:
     """The worker said no (on the portal, or in person before a counsellor): nothing moves."""
     with transaction.atomic():
-        now = timezone.now()
-        transfer = _transfer_lock_open(transfer_id, now)
-        _answer_allowed(transfer, actor, consent, note)
-        transfer.status = ProvinceTransfer.Status.DECLINED
-        transfer.consent = consent
-        transfer.closed_by = actor
-        transfer.closed_at = now
-        transfer.close_reason = note.strip()[:300]
-        transfer.save(update_fields=["status", "consent", "closed_by", "closed_at", "close_reason"])
+        transfer = _answer(transfer_id, actor, consent, note, ProvinceTransfer.Status.DECLINED)
+        transfer.save(update_fields=_ANSWER_FIELDS)
         _transfer_notify(transfer)
     return transfer
 
