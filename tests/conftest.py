@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -8,12 +7,14 @@ from typing import Any
 import pytest
 from django.apps import apps as django_apps
 from django.core.cache import cache
-from django.db import connection
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import translation
+from pytest_django.plugin import blocking_manager_key
 
 from accounts import sms
-from accounts.models import Commune, Province, Role, User
-from accounts.places import sync_places
+from accounts.models import Role, User
 from tests.factories import StaffFactory, WorkerFactory, province
 
 LAO_CAI = 15
@@ -29,14 +30,8 @@ def _flushes_the_database(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The slow tests first (a stable sort: the others keep their order). pytest-xdist hands
     tests out in collection order once its groups are out: the long ones started last would
-    leave one worker running alone at the end of `make test`.
-
-    Never a test that flushes the database (live server, transaction=True) before one that
-    does not: the flush empties the rows the data migrations wrote (provinces, consent
-    text, document types), which the later tests need. pytest-django puts those last."""
-    items.sort(
-        key=lambda item: (_flushes_the_database(item), item.get_closest_marker("slow") is None)
-    )
+    leave one worker running alone at the end of `make test`."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(autouse=True)
@@ -74,48 +69,62 @@ def _tasks_in_process() -> Iterator[None]:
     app.conf.task_always_eager = previous
 
 
-# Reference rows that data migrations write; a transactional test's flush removes them.
-_DATA_MIGRATIONS = [
-    ("accounts.migrations.0004_consent_text_v1", "add_v1"),
-    ("workers.migrations.0002_document_types", "add_types"),
-    ("workers.migrations.0013_orientation_certificate", "add_type"),
-]
+# The rows the migrations wrote (provinces and communes, the consent text, document types,
+# the law's national fee rules), read once per process right after the test database is
+# made: a transactional test's flush empties every table, and these are written back.
+_MIGRATED: list[tuple[type[Model], list[str], list[tuple[Any, ...]]]] = []
+# Django writes these again itself after a flush (post_migrate), or they are its own.
+_NOT_REFERENCE = {"django_migrations", "django_content_type", "auth_permission"}
 
 
-# The provinces and communes as sync_places wrote them, kept from the first time in this
-# process: reading the official list again and sorting 3,321 names took 1 to 3.6 s per
-# transactional test (there are some sixty); inserting the same rows back takes a tenth.
-_PLACES: list[tuple[str, list[str], list[tuple[Any, ...]]]] = []  # table, columns, rows
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> None:
+    """pytest-django's test database, then a copy of what its migrations wrote."""
+    with django_db_blocker.unblock():
+        _MIGRATED.clear()
+        for model in django_apps.get_models(include_auto_created=True):
+            table = model._meta.db_table
+            if table in _NOT_REFERENCE or not model._meta.managed:
+                continue
+            columns = [str(f.column) for f in model._meta.concrete_fields]
+            with connection.cursor() as cursor:
+                quote = connection.ops.quote_name
+                cursor.execute(f"SELECT {', '.join(map(quote, columns))} FROM {quote(table)}")  # noqa: S608
+                if rows := cursor.fetchall():
+                    _MIGRATED.append((model, columns, rows))
 
 
-def _places_again() -> None:
-    if not _PLACES:
-        sync_places(Province, Commune)
-        for model in (Province, Commune):
-            fields = model._meta.concrete_fields
-            rows = list(model.objects.values_list(*(f.attname for f in fields)))
-            _PLACES.append((model._meta.db_table, [str(f.column) for f in fields], rows))
-        return
+def _as_migrated_again() -> None:
+    """Write back the migrations' rows, in one transaction (foreign keys are checked at its
+    end), and move each table's id sequence past them (PostgreSQL)."""
     quote = connection.ops.quote_name
-    for table, columns, rows in _PLACES:
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))})"  # noqa: S608
-                f" VALUES ({', '.join(['%s'] * len(columns))})",
-                rows,
-            )
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, columns, rows in _MIGRATED:
+            table = quote(model._meta.db_table)
+            cursor.execute(f"SELECT 1 FROM {table} LIMIT 1")  # noqa: S608
+            if cursor.fetchone() is None:
+                cursor.executemany(
+                    f"INSERT INTO {table} ({', '.join(map(quote, columns))})"  # noqa: S608
+                    f" VALUES ({', '.join(['%s'] * len(columns))})",
+                    rows,
+                )
+        models = [model for model, _, _ in _MIGRATED]
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
 
 
-@pytest.fixture(autouse=True)
-def _reference_data_after_flush(request) -> None:
-    """Transactional tests flush every table, migrated data too: write it again."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is not None and marker.kwargs.get("transaction"):
-        request.getfixturevalue("transactional_db")
-        if not Province.objects.exists():
-            _places_again()
-            for module, function in _DATA_MIGRATIONS:
-                getattr(importlib.import_module(module), function)(django_apps, None)
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A transactional test (a live server, transaction=True) ends by flushing every table,
+    the migrations' rows too: they are written back at once, committed, so that whichever
+    test this worker runs next finds the database as migrated. (Not after the worker's last
+    test: the test database is gone by then.)"""
+    try:
+        return (yield)
+    finally:
+        if nextitem is not None and _flushes_the_database(item):
+            with item.config.stash[blocking_manager_key].unblock():
+                _as_migrated_again()
 
 
 @pytest.fixture

@@ -34,9 +34,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-            # One group, in one worker: a browser test's live server flushes the database,
-            # which empties the rows of the data migrations; a test without a flush run
-            # after it in the same worker would miss them. The group is handed out first.
+            # One group, in one worker: they share one Chromium and one live server. The
+            # group, the largest, is handed out first.
             item.add_marker(pytest.mark.xdist_group("browser"))
 
 
