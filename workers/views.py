@@ -406,7 +406,8 @@ def _staff_profile(request: HttpRequest, pk: int, *related: str) -> WorkerProfil
             "commune",
             "case__assigned_to",
             "case__market",
-            "case__programme",
+            # A programme's name carries its market's ("Nhật Bản · Thực tập sinh").
+            "case__programme__market",
             "case__enterprise",
             *related,
         ),

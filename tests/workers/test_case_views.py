@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 from accounts.models import ExportRecord, Role, User
 from tests.conftest import login_staff
 from tests.factories import StaffFactory, WorkerFactory
-from tests.markets.factories import MarketFactory
+from tests.markets.factories import MarketFactory, ProgrammeFactory, enterprise
 from tests.workers.factories import ProfileFactory
 from workers import selectors, services
 from workers.models import (
@@ -318,6 +318,15 @@ def test_the_case_page_query_count_does_not_grow_with_the_case_history(
 ):
     profile = ProfileFactory(user__province=lao_cai)
     case = profile.case
+    # As a case on its way abroad: its programme (whose name carries the market's), the
+    # market, the sending enterprise and its counsellor are all shown.
+    programme = ProgrammeFactory()
+    Case.all_objects.filter(pk=case.pk).update(
+        programme=programme,
+        market=programme.market,
+        enterprise=enterprise(),
+        assigned_to=counsellor,
+    )
     login_staff(client, counsellor)
     url = reverse("workers:staff_worker", args=[profile.pk])
 
@@ -349,6 +358,7 @@ def test_the_case_page_query_count_does_not_grow_with_the_case_history(
         page = client.get(url).text
 
     assert "Note 5" in page  # the newest of the history is on the page
+    assert str(programme) in page  # "Market · Programme", read with the case
     claims = [q for q in few.captured_queries if "prioritygroupclaim" in q["sql"]]
     assert len(claims) == 1  # read once, for the checklist and the sensitive section
 
