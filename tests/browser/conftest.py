@@ -66,6 +66,8 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser, live_server):
     """A phone-sized page (360 x 740) that refuses every request off this server."""
+    from playwright.sync_api import expect
+
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
     foreign: list[str] = []
 
@@ -77,7 +79,10 @@ def page(browser, live_server):
 
     context.route("**/*", guard)
     page = context.new_page()
+    # Actions and assertions wait as long: Playwright's `expect` has a timeout of its own
+    # (5 s), and a sign-in on a machine busy with the other worker's tests has taken longer.
     page.set_default_timeout(15_000)
+    expect.set_options(timeout=15_000)
     yield page
     context.close()
     assert foreign == [], f"requests left the portal: {foreign}"

@@ -15,6 +15,7 @@ BEFORE = [("markets", "0001_initial")]
 AFTER = [("markets", "0002_legal_figures_with_history")]
 
 
+@pytest.mark.slow  # 18 s: every app's migrations back to markets 0001 and forward again
 def test_old_programme_figures_become_unconfirmed_rows_and_ages_without_source_are_dropped():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)

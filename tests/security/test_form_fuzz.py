@@ -69,12 +69,10 @@ VISITORS = ["anonymous", "worker", "counsellor", "manager", "admin"]
 MINIMUM_FORMS = {"anonymous": 13, "worker": 30, "counsellor": 68, "manager": 75, "admin": 115}
 MINIMUM_FUZZED = 150
 
-# The forms could be sent in several parts, one test each, for pytest-xdist to spread; but
-# every part crawls as every visitor first (what decides who owns a form and which pages
-# show what was stored), about 10 s each, and `make test`'s two workers are kept busy
-# anyway: the fuzz (about 100 s) starts first on one while the browser tests (about 110 s)
-# run on the other.
-PARTS = 1
+# The forms are sent in this many parts, one test each, so that pytest-xdist spreads them
+# over its workers. Every part crawls as every visitor (what decides who owns a form and
+# which pages show what was stored), then sends only its own share of the forms.
+PARTS = 2
 
 # A url name (with its word arguments, such as a profile step) is opened at most this many
 # times per visitor: enough to reach an object's forms without walking every list page.
