@@ -3,7 +3,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.apps import apps as django_apps
@@ -39,15 +38,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _isolated(settings) -> Iterator[None]:
     """Text messages stay in memory, passwords hash fast, rate-limit counters start at zero."""
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
-        # One Redis database per xdist worker, the ones after REDIS_URL's own (/9: 10 and 11):
-        # cache.clear() flushes a whole database, and a shared one would wipe the other
-        # worker's rate-limit counters mid-test. Two suites run at once on one Redis keep
-        # apart when their REDIS_URL databases are three apart.
+        # One Redis database per xdist worker: cache.clear() flushes a whole database, and a
+        # shared one would wipe the other worker's rate-limit counters mid-test.
         worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-        url = urlsplit(settings.CACHES["default"]["LOCATION"])
-        own = int(url.path.strip("/") or 0)
-        location = urlunsplit(url._replace(path=f"/{own + 1 + worker}"))
-        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": location}}
+        base = settings.CACHES["default"]["LOCATION"].rsplit("/", 1)[0]
+        settings.CACHES = {
+            "default": {**settings.CACHES["default"], "LOCATION": f"{base}/{10 + worker}"}
+        }
     # Every test starts in the portal's language: a request handled earlier in the same
     # thread must not decide the language of messages a later test builds directly.
     translation.activate(settings.LANGUAGE_CODE)
