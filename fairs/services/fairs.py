@@ -121,7 +121,9 @@ def fair_update(
 WHEN_AND_WHERE = {"starts_at", "ends_at", "commune", "address", "online_url"}
 
 
-def _tell_of_change(fair: Fair) -> None:
+def _people_to_tell(fair: Fair) -> tuple[Fair, list[tuple[Registration, User]]]:
+    """The fair as saved (with its commune, for the message), and the registrations of the
+    people with a place or on the waiting list who still have an account, each with them."""
     fair = (
         Fair.objects.unscoped("a service: the caller checked the fair's province")
         .select_related("commune")
@@ -137,9 +139,14 @@ def _tell_of_change(fair: Fair) -> None:
         )
         .select_related("worker")
     )
-    for registration in people:
+    return fair, [(r, r.worker) for r in people if r.worker is not None]
+
+
+def _tell_of_change(fair: Fair) -> None:
+    fair, people = _people_to_tell(fair)
+    for registration, worker in people:
         notify(
-            recipient=registration.worker,
+            recipient=worker,
             kind="fair-changed",
             # One message per version of the fair: a second change is news again.
             key=f"fair-changed:{registration.pk}:{fair.version}",
@@ -229,21 +236,11 @@ def fair_cancel(*, fair_id: int, actor: User, reason: str) -> Fair:
             actor=actor,
             reason=reason,
         )
-        fair = (
-            Fair.objects.unscoped("a service: the caller checked the fair's province")
-            .select_related("commune")
-            .get(pk=fair.pk)
-        )
-        people = (
-            Registration.objects.unscoped("the people registered for this fair")
-            .filter(fair=fair, status__in=[RegStatus.REGISTERED, RegStatus.WAITLISTED])
-            .filter(worker__isnull=False, worker__is_active=True)
-            .select_related("worker")
-        )
-        for registration in people:
+        fair, people = _people_to_tell(fair)
+        for registration, worker in people:
             # The notices are written in this transaction and sent once it commits.
             notify(
-                recipient=registration.worker,
+                recipient=worker,
                 kind="fair-cancelled",
                 key=f"fair-cancelled:{registration.pk}",
                 context=_fair_context(fair, registration),
