@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -480,41 +481,66 @@ def case_timeline(
     """Moves, sessions, notes, check-ins and assignments of a case, newest first, at most
     `limit` of them older than the cursor `before`.
 
-    Keyset: each source reads at most `limit + 1` rows off its (case, time) index, so the
-    page costs the same five queries and the same drawing at 5 items or 5,000."""
-    sources = [
-        ("event", "at", case.events.select_related("actor", "from_province", "to_province")),
-        ("session", "held_at", case.sessions.select_related("counsellor")),
-        ("note", "at", case.notes.select_related("author")),
-        ("check_in", "at", case.check_ins.select_related("by")),
-        ("assignment", "at", case.assignments.select_related("assigned_to", "assigned_by")),
-    ]
-    items: list[tuple[tuple[int, int, int], datetime.datetime, str, object]] = []
-    for kind, field_name, queryset in sources:
+    Keyset, in two steps: one query picks the page's (kind, id) from the five sources
+    (each reads at most `limit + 1` keys off its (case, time) index), then each kind on
+    the page is read with its people, by id. A page costs the same at 5 items or 5,000:
+    one query and a query per kind shown, and only the rows it shows are built."""
+    sources = {
+        "event": (case.events.select_related("actor", "from_province", "to_province"), "at"),
+        "session": (case.sessions.select_related("counsellor"), "held_at"),
+        "note": (case.notes.select_related("author"), "at"),
+        "check_in": (case.check_ins.select_related("by"), "at"),
+        "assignment": (case.assignments.select_related("assigned_to", "assigned_by"), "at"),
+    }
+    quote = connection.ops.quote_name
+    branches: list[str] = []
+    params: list[Any] = []
+    for kind, (queryset, field_name) in sources.items():
+        rank = _TIMELINE_KINDS.index(kind)
+        column = quote(queryset.model._meta.get_field(field_name).column)
+        where = [f"{quote(queryset.model._meta.get_field('case').column)} = %s"]
+        params.append(case.pk)
         if before is not None:
-            at = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(
-                microseconds=before[0]
+            at = connection.ops.adapt_datetimefield_value(
+                datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+                + datetime.timedelta(microseconds=before[0])
             )
-            rank = _TIMELINE_KINDS.index(kind)
             if rank < before[1]:  # same time: this kind comes after the cursor's
-                queryset = queryset.filter(**{f"{field_name}__lte": at})
+                where.append(f"{column} <= %s")
+                params.append(at)
             elif rank > before[1]:
-                queryset = queryset.filter(**{f"{field_name}__lt": at})
+                where.append(f"{column} < %s")
+                params.append(at)
             else:
-                queryset = queryset.filter(
-                    Q(**{f"{field_name}__lt": at}) | Q(**{field_name: at, "pk__lt": before[2]})
-                )
-        for row in queryset.order_by(f"-{field_name}", "-pk")[: limit + 1]:
-            when = getattr(row, field_name)
-            items.append((_timeline_key(when, kind, row.pk), when, kind, row))
-    items.sort(key=itemgetter(0), reverse=True)
-    shown = items[:limit]
-    older = timeline_cursor(shown[-1][0]) if len(items) > limit else ""
-    return TimelinePage(
-        items=[(when, kind, row) for _, when, kind, row in shown],
-        older=older,
-        newer=before is not None,
-    )
+                where.append(f"({column} < %s OR ({column} = %s AND {quote('id')} < %s))")
+                params.extend([at, at, before[2]])
+        branches.append(
+            f"SELECT * FROM (SELECT {rank} AS k, {quote('id')} AS id, {column} AS t "  # noqa: S608 - quoted names of the models, values as parameters
+            f"FROM {quote(queryset.model._meta.db_table)} WHERE {' AND '.join(where)} "
+            f"ORDER BY {column} DESC, {quote('id')} DESC LIMIT {limit + 1}) AS b{rank}"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            " UNION ALL ".join(branches) + f" ORDER BY t DESC, k DESC, id DESC LIMIT {limit + 1}",
+            params,
+        )
+        keys = [(_TIMELINE_KINDS[k], pk) for k, pk, _t in cursor.fetchall()]
+    shown = keys[:limit]
+    rows: dict[tuple[str, int], object] = {}
+    for kind in dict.fromkeys(kind for kind, _pk in shown):
+        queryset, _field_name = sources[kind]
+        ids = [pk for shown_kind, pk in shown if shown_kind == kind]
+        rows.update(((kind, row.pk), row) for row in queryset.filter(pk__in=ids))
+    items = [
+        (getattr(row, sources[kind][1]), kind, row)
+        for kind, pk in shown
+        if (row := rows.get((kind, pk))) is not None  # gone between the two reads
+    ]
+    older = ""
+    if len(keys) > limit and items:
+        at, kind, row = items[-1]
+        older = timeline_cursor(_timeline_key(at, kind, row.pk))  # type: ignore[attr-defined]  # every source is a model
+    return TimelinePage(items=items, older=older, newer=before is not None)
 
 
 class IdFirstPaginator(Paginator):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -398,9 +398,13 @@ def staff_worker_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "workers/staff_new.html", {"form": form})
 
 
-def _staff_profile(request: HttpRequest, pk: int, *related: str) -> WorkerProfile:
+def _staff_profile(
+    request: HttpRequest, pk: int, *related: str, **annotations: Any
+) -> WorkerProfile:
     return get_object_or_404(
-        WorkerProfile.objects.for_user(request.user).select_related(
+        WorkerProfile.objects.for_user(request.user)
+        .annotate(**annotations)
+        .select_related(
             "user",
             "user__province",
             "commune",
@@ -417,8 +421,24 @@ def _staff_profile(request: HttpRequest, pk: int, *related: str) -> WorkerProfil
 
 @staff_required
 def staff_worker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    # A deletion request (one at most) is read with the file, through the same scope.
-    profile = _staff_profile(request, pk, "deletion_request")
+    # A deletion request (one at most) is read with the file, through the same scope, and
+    # so is whether the rare notices have anything to show: the page then reads them only
+    # when they do (each read costs about a millisecond of query building).
+    profile = _staff_profile(
+        request,
+        pk,
+        "deletion_request",
+        has_duplicates=Exists(
+            DuplicateIdAttempt.objects.unscoped("correlated to the file, scoped above").filter(
+                existing=OuterRef("pk")
+            )
+        ),
+        has_transfer=Exists(
+            ProvinceTransfer.objects.unscoped("correlated to the file, scoped above").filter(
+                profile=OuterRef("pk"), status=ProvinceTransfer.Status.REQUESTED
+            )
+        ),
+    )
     # The checklist and the sensitive section both read the claims: one query for both.
     prefetch_related_objects([profile], "claims")
     services.sensitive_read_record(staff=request.user, profile=profile, context="worker_page")
@@ -440,9 +460,13 @@ def staff_worker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "checklist": checklist,
         "uploaded": any(item.documents for item in checklist),
         "progress": selectors.file_progress(profile, checklist),
-        "duplicates": DuplicateIdAttempt.objects.for_user(request.user)
-        .filter(existing=profile)
-        .select_related("attempted_by", "profile__user"),
+        "duplicates": list(
+            DuplicateIdAttempt.objects.for_user(request.user)
+            .filter(existing=profile)
+            .select_related("attempted_by", "profile__user")
+        )
+        if profile.has_duplicates  # type: ignore[attr-defined]  # annotated above
+        else [],
         "deletion": _deletion_request(profile),
         "return_form": DocumentReturnForm(),
         "priority_labels": [PriorityGroup(g).label for g in profile.priority_groups],
@@ -451,7 +475,9 @@ def staff_worker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "transfer": ProvinceTransfer.objects.for_user(request.user)
         .filter(profile=profile, status=ProvinceTransfer.Status.REQUESTED)
         .select_related("to_province")
-        .first(),
+        .first()
+        if profile.has_transfer  # type: ignore[attr-defined]  # annotated above
+        else None,
     }
     return render(request, "workers/staff_worker.html", context)
 

@@ -306,11 +306,12 @@ def test_an_admin_sees_the_communes_of_every_province_in_the_caseload(
 
 
 #: The case page's queries: session, user, second factor; the worker's file, case and
-#: deletion request; the priority claims; the audit row; document types and documents;
-#: the timeline's five sources; follow-ups (open and the latest done, one query); the
-#: orientation and help-request panels; a pending transfer; unread notifications;
-#: attempts to reuse the ID.
-CASE_PAGE_QUERIES = 19
+#: deletion request (and whether a transfer waits or someone tried to reuse the ID, read
+#: in full only when so); the priority claims; the audit row; document types and
+#: documents; the timeline's page of keys, then each of its five kinds shown here;
+#: follow-ups (open and the latest done, one query); the orientation and help-request
+#: panels; unread notifications.
+CASE_PAGE_QUERIES = 18
 
 
 def test_the_case_page_query_count_does_not_grow_with_the_case_history(

@@ -93,6 +93,22 @@ def test_a_request_moves_nothing_and_asks_the_worker(people, lao_cai, dong_thap)
     }  # fmt: skip
 
 
+def test_the_case_page_says_a_transfer_waits_until_the_worker_answers(client, people, dong_thap):
+    page = reverse("workers:staff_worker", args=[people["profile"].pk])
+    login_staff(client, people["old"])
+    hand_over = reverse("workers:transfer_new", args=[people["profile"].pk])
+
+    before = client.get(page).text
+    transfer = ask(people, dong_thap)
+    waiting = client.get(page).text
+    services.transfer_decline(transfer_id=transfer.pk, actor=people["worker"], consent="online")
+    declined = client.get(page).text
+
+    assert "đã xin chuyển hồ sơ này sang" not in before and hand_over in before
+    assert f"đã xin chuyển hồ sơ này sang {dong_thap}" in waiting and hand_over not in waiting
+    assert "đã xin chuyển hồ sơ này sang" not in declined and hand_over in declined
+
+
 def test_the_worker_says_yes_and_the_file_moves_with_an_event(people, lao_cai, dong_thap):
     transfer = ask(people, dong_thap)
 

@@ -453,6 +453,24 @@ def test_the_staff_worker_page_shows_sensitive_fields_and_logs_the_read(client, 
     assert SensitiveRead.objects.filter(staff=counsellor, profile=profile).count() == 1
 
 
+def test_the_case_page_warns_of_someone_else_using_the_worker_s_id(client, counsellor):
+    holder = ProfileFactory(user=WorkerFactory(province=counsellor.province))
+    other = ProfileFactory(user=WorkerFactory(province=counsellor.province, name="Lò Văn Sử"))
+    warning = "Đã có người khác đăng ký bằng số định danh cá nhân này"
+    login_staff(client, counsellor)
+    page = reverse("workers:staff_worker", args=[holder.pk])
+
+    before = client.get(page).text
+    DuplicateIdAttempt.all_objects.create(
+        personal_id=VALID_ID, existing=holder, profile=other, attempted_by=other.user
+    )
+    after = client.get(page).text
+
+    assert warning not in before
+    assert warning in after and "Lò Văn Sử" in after
+    assert reverse("workers:staff_worker", args=[other.pk]) in after
+
+
 def test_sensitive_reads_are_logged_once_a_day_per_staff_worker_and_place(
     client, counsellor, stored_document
 ):
