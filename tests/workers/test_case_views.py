@@ -656,6 +656,61 @@ def test_see_older_walks_the_whole_history_once_without_javascript(client, couns
     assert sorted(seen) == sorted(expected)
 
 
+def test_each_kind_of_timeline_line_reads_in_vietnamese_and_escapes_what_was_typed(
+    client, counsellor, lao_cai, dong_thap
+):
+    case = ProfileFactory(user__province=lao_cai).case
+    other = StaffFactory(role=Role.COUNSELLOR, province=lao_cai, name="Hà Thị Thu")
+    hour = timezone.now() - datetime.timedelta(hours=8)
+
+    def at(n: int) -> datetime.datetime:
+        return hour + datetime.timedelta(minutes=n)
+
+    CaseEvent.objects.create(
+        case=case, from_stage=Stage.REGISTERED, to_stage=Stage.COUNSELLED, actor=counsellor,
+        reason="đã gặp <b>bố mẹ</b>", at=at(1),
+    )  # fmt: skip
+    CaseEvent.objects.create(
+        case=case, from_stage=Stage.COUNSELLED, to_stage=Stage.COUNSELLED, actor=other,
+        reason="Sửa ngày đi", at=at(2),
+    )  # fmt: skip
+    CaseEvent.objects.create(
+        case=case, from_stage=Stage.COUNSELLED, to_stage=Stage.COUNSELLED, actor=other,
+        from_province=lao_cai, to_province=dong_thap, reason="chuyển nhà", at=at(3),
+    )  # fmt: skip
+    session = services.session_log(
+        counsellor=other, case=case, channel="phone", topics=["fees"], held_at=at(4),
+        duration_minutes=25, outcome="hiểu phí", next_step="",
+    )  # fmt: skip
+    CaseNote.objects.create(case=case, author=counsellor, text="<script>x</script>", at=at(5))
+    CheckIn.objects.create(
+        case=case, by=other, contact_made=False, problems="mất hộ chiếu", at=at(6)
+    )
+    Assignment.objects.create(
+        case=case, assigned_to=other, assigned_by=counsellor, reason="nghỉ phép", at=at(7)
+    )
+    login_staff(client, counsellor)
+
+    page = client.get(reverse("workers:staff_worker", args=[case.profile_id])).text
+    lines = [
+        re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", line))).strip()
+        for line in re.findall(r'<li><span class="muted">[^<]*</span>(.*?)</li>', page, re.S)
+    ]
+
+    me, them = str(counsellor), str(other)
+    assert lines == [
+        f"{me} giao cho {them}: nghỉ phép",
+        f"Liên lạc định kỳ · {them}: không liên lạc được — mất hộ chiếu",
+        f"Ghi chú · {me}: <script>x</script>",
+        f"Buổi tư vấn (Điện thoại, 25\u2032) · {them}: hiểu phí",
+        f"Chuyển từ {lao_cai.name} sang {dong_thap.name}, do {them} thực hiện: chuyển nhà",
+        f"Sửa ngày đi · {them}",
+        f"Đã đăng ký → Đã được tư vấn, do {me} chuyển: đã gặp <b>bố mẹ</b>",
+    ]
+    assert "<script>" not in page and "&lt;b&gt;bố mẹ&lt;/b&gt;" in page
+    assert reverse("workers:session", args=[session.pk]) in page
+
+
 def test_a_malformed_cursor_shows_the_newest_items(client, counsellor, case):
     CaseNote.objects.create(case=case, author=counsellor, text="Newest note")
     login_staff(client, counsellor)

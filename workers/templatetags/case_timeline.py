@@ -1,0 +1,82 @@
+"""The lines of a case's timeline, written in Python.
+
+A case page draws up to twenty of them (workers.selectors.TIMELINE_PAGE). Drawn by the
+template's chain of conditions, a line cost about 0.1 ms; written here, a long history
+costs the page little more than a short one. The sentences and their translations are the
+ones the template had.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from workers.models import Assignment, CaseEvent, CaseNote, CheckIn, CounsellingSession
+
+register = template.Library()
+
+NONE = "—"
+
+
+def _sentence(text: str, **values: object) -> SafeString:
+    """A translated sentence with its values escaped into it."""
+    escaped = {name: conditional_escape(str(value)) for name, value in values.items()}
+    return mark_safe(text % escaped)  # noqa: S308 - the values are escaped, the text is ours
+
+
+def _why(line: SafeString, reason: str) -> SafeString:
+    return format_html("{}: {}", line, reason) if reason else line
+
+
+@register.filter
+def timeline_line(item: CaseEvent | CounsellingSession | CaseNote | CheckIn | Assignment) -> str:
+    """What happened and who did it, as one line of the case page's timeline."""
+    match item:
+        case CaseEvent(to_province_id=int()):
+            moved = _sentence(
+                _("Moved from %(a)s to %(b)s by %(who)s"),
+                a=item.from_province.name if item.from_province else NONE,
+                b=item.to_province.name if item.to_province else NONE,
+                who=item.actor,
+            )
+            return _why(moved, item.reason)
+        case CaseEvent() if item.from_stage == item.to_stage:
+            return format_html("{} · {}", item.reason, item.actor)
+        case CaseEvent():
+            line = _sentence(
+                _("%(a)s → %(b)s by %(who)s"),
+                a=item.get_from_stage_display() or NONE,
+                b=item.get_to_stage_display(),
+                who=item.actor,
+            )
+            return _why(line, item.reason)
+        case CounsellingSession():
+            session = format_html(
+                '<a href="{}">{}</a> ({}, {}\u2032) · {}',  # the minutes' prime
+                reverse("workers:session", args=[item.pk]),
+                _("Session"),
+                item.get_channel_display(),
+                localize(item.duration_minutes),
+                item.counsellor,
+            )
+            return _why(session, item.outcome)
+        case CaseNote():
+            return format_html("{} · {}: {}", _("Note"), item.author, item.text)
+        case CheckIn():
+            line = format_html(
+                "{} · {}: {}",
+                _("Check-in"),
+                item.by,
+                item.situation if item.contact_made else _("no contact"),
+            )
+            return format_html("{} — {}", line, item.problems) if item.problems else line
+        case Assignment():
+            line = _sentence(
+                _("Assigned to %(to)s by %(by)s"), to=item.assigned_to or NONE, by=item.assigned_by
+            )
+            return _why(line, item.reason)
+    return ""
