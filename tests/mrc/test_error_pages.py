@@ -6,7 +6,7 @@ tests/mrc/test_faults.py sees them from outside, during a real PostgreSQL restar
 from __future__ import annotations
 
 import pytest
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import get_resolver, path
@@ -27,12 +27,18 @@ def _bug(request: HttpRequest) -> HttpResponse:
     raise ZeroDivisionError("a bug")
 
 
+def _counts_visits(request: HttpRequest) -> HttpResponse:
+    request.session["visits"] = request.session.get("visits", 0) + 1
+    return HttpResponse("ok")
+
+
 # This module is the URLconf of these tests: the portal's URLs, views that fail, and the
 # portal's handler.
 urlpatterns = [
     path("test/database-gone/", _database_gone),
     path("test/connection-closed/", _connection_closed),
     path("test/bug/", _bug),
+    path("test/counts-visits/", _counts_visits),
     *mrc.urls.urlpatterns,
 ]
 handler500 = mrc.urls.handler500
@@ -90,3 +96,24 @@ def test_an_error_page_that_cannot_be_drawn_still_answers(browser, monkeypatch):
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert response.content
+
+
+@pytest.mark.django_db
+def test_a_session_that_cannot_be_saved_while_the_database_is_away_is_a_503_not_a_400(browser):
+    # Django reads any database error met while saving a changed session as "deleted in the
+    # meantime" and answers 400; a staff member's once-a-minute "last seen" met a restart
+    # that way (tests/mrc/test_faults.py, once in a full run).
+    def database_goes_away(execute, sql, params, many, context):
+        if sql.startswith('UPDATE "django_session"'):
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    assert browser.get("/test/counts-visits/").status_code == 200  # the session is made
+    with connection.execute_wrapper(database_goes_away):
+        response = browser.get("/test/counts-visits/")
+    after = browser.get("/test/counts-visits/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert b'class="error-page"' in response.content
+    assert after.status_code == 200 and browser.session["visits"] == 2
