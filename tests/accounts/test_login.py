@@ -1,7 +1,11 @@
 import pytest
+from allauth.mfa.models import Authenticator
+from django.db import connection
 from django.urls import reverse
 
+from accounts.middleware import MFA_RECHECK_SECONDS
 from accounts.models import Role
+from tests.conftest import login_staff
 from tests.factories import PASSWORD, StaffFactory, WorkerFactory, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +101,44 @@ def test_workers_are_not_asked_for_a_second_factor(client, worker):
     assert response.status_code == 200
     assert client.session["_auth_user_id"] == str(worker.pk)
     assert response.context["user"] == worker
+
+
+def test_the_second_factor_is_looked_up_once_a_minute_and_a_removal_is_noticed(client, lao_cai):
+    staff = StaffFactory(role=Role.COUNSELLOR, province=lao_cai)
+    login_staff(client, staff)
+    looked_up = []
+
+    def count(execute, sql, params, many, context):
+        looked_up.extend(["mfa"] if "mfa_authenticator" in sql else [])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        for _ in range(3):
+            assert client.get(reverse("accounts:people")).status_code == 200
+    assert looked_up == ["mfa"]  # the first request only
+
+    # An administrator removes the authenticator: noticed within the minute.
+    Authenticator.objects.filter(user=staff).delete()
+    assert client.get(reverse("accounts:people")).status_code == 200
+    session = client.session
+    session["staff_mfa_seen"] -= MFA_RECHECK_SECONDS
+    session.save()
+    response = client.get(reverse("accounts:people"))
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_a_staff_member_who_removes_the_second_factor_is_sent_to_set_it_up_at_once(client, lao_cai):
+    staff = StaffFactory(role=Role.COUNSELLOR, province=lao_cai)
+    client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
+    client.post(reverse("mfa_authenticate"), {"code": totp_code()})
+    assert client.get(reverse("accounts:people")).status_code == 200
+
+    # Removing it asks for the password once more (allauth), then takes it off.
+    client.post(reverse("mfa_deactivate_totp"))
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    removed = client.post(reverse("mfa_deactivate_totp"))
+
+    assert removed.status_code == 302
+    assert not Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
+    response = client.get(reverse("accounts:people"))
+    assert response["Location"] == reverse("mfa_activate_totp")
