@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -60,11 +61,29 @@ def inbox_for(user: User) -> QuerySet[Notification]:
     )
 
 
-def unread_count(user: User) -> int:
-    """How many in-app messages the person has not opened; one indexed COUNT."""
-    return Notification.objects.filter(
-        recipient=user, channel=Channel.IN_APP, read_at__isnull=True
-    ).count()
+#: How long the bell's count is kept in the cache at most. It is forgotten as soon as a
+#: message arrives or is read (notifications.services.unread_changed); the limit bounds
+#: what a page counted during that change's transaction, or a process while Redis is away
+#: (the cache is then each process's memory), can keep.
+UNREAD_CACHE_SECONDS = 60
+
+
+def unread_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def unread_count(user: User, *, fresh: bool = False) -> int:
+    """How many in-app messages the person has not opened: the bell on every page. Kept in
+    the cache, so a page reads it with no query; counted (one indexed COUNT) when the
+    cache has forgotten it, or `fresh` (the inbox counts, and the bell follows it)."""
+    key = unread_key(user.pk)
+    count = None if fresh else cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(
+            recipient=user, channel=Channel.IN_APP, read_at__isnull=True
+        ).count()
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return int(count)
 
 
 def notifications_due(now: datetime.datetime | None = None) -> QuerySet[Notification]:

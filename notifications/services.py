@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.template import Context
@@ -196,9 +197,17 @@ def notify(
         rows.append(row)
         if created and not in_app:
             to_send.append(row.pk)
+        if created and in_app:
+            unread_changed(recipient.pk)
     if to_send:
         enqueue_after_commit(to_send)
     return rows
+
+
+def unread_changed(user_id: int) -> None:
+    """The person's bell counts again on their next page. (A page of theirs counted while
+    the change is not yet committed keeps the old count for UNREAD_CACHE_SECONDS at most.)"""
+    cache.delete(selectors.unread_key(user_id))
 
 
 # --- Queueing -------------------------------------------------------------------------
@@ -349,18 +358,22 @@ def notification_retry(*, notification_id: int) -> bool:
 
 def notification_mark_read(*, user: User, notification_id: int) -> bool:
     """Mark one of the user's in-app messages read; the first opening's time is kept."""
-    return bool(
-        Notification.objects.filter(
-            pk=notification_id, recipient=user, channel=Channel.IN_APP, read_at__isnull=True
-        ).update(read_at=timezone.now())
-    )
+    marked = Notification.objects.filter(
+        pk=notification_id, recipient=user, channel=Channel.IN_APP, read_at__isnull=True
+    ).update(read_at=timezone.now())
+    if marked:
+        unread_changed(user.pk)
+    return bool(marked)
 
 
 def notifications_mark_all_read(*, user: User) -> int:
     """Mark every unread in-app message of the user read; returns how many."""
-    return Notification.objects.filter(
+    marked = Notification.objects.filter(
         recipient=user, channel=Channel.IN_APP, read_at__isnull=True
     ).update(read_at=timezone.now())
+    if marked:
+        unread_changed(user.pk)
+    return marked
 
 
 def preferences_save(*, user: User, email: bool, sms: bool) -> NotificationSettings:

@@ -25,7 +25,7 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/inbox.html",
-        {"page": page, "unread": selectors.unread_count(request.user)},
+        {"page": page, "unread": selectors.unread_count(request.user, fresh=True)},
     )
 
 

@@ -208,6 +208,40 @@ def test_unread_count_is_one_query_made_only_when_read(worker, django_assert_num
         assert context["unread_count"] == 2
 
 
+def bell(page: str) -> str:
+    """The bell's count as the page shows it ("" when nothing is unread)."""
+    import re
+
+    found = re.search(r'<span class="flag" aria-hidden="true">(\d+)</span>', page)
+    return found.group(1) if found else ""
+
+
+def test_the_bell_is_counted_once_then_follows_new_and_read_messages(
+    client, worker, django_assert_num_queries
+):
+    from django.db import connection
+
+    client.force_login(worker)
+    counted = []
+
+    def count(execute, sql, params, many, context):
+        counted.extend(["bell"] if 'FROM "notifications_notification"' in sql else [])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        for _ in range(3):
+            assert bell(client.get(reverse("home")).text) == ""
+    assert counted == ["bell"]  # counted on the first page, then kept
+
+    services.notify(recipient=worker, kind="welcome", key="welcome:bell", channels=["in_app"])
+    after_message = bell(client.get(reverse("home")).text)
+    message = Notification.objects.get(recipient=worker, channel=Channel.IN_APP)
+    client.get(reverse("notifications:open", args=[message.pk]))
+    after_reading = bell(client.get(reverse("home")).text)
+
+    assert (after_message, after_reading) == ("1", "")
+
+
 def test_an_anonymous_visitor_has_no_unread_count():
     from django.contrib.auth.models import AnonymousUser
 

@@ -305,13 +305,13 @@ def test_an_admin_sees_the_communes_of_every_province_in_the_caseload(
         assert province.communes.order_by("name").first().name in caseload_row(page, name)
 
 
-#: The case page's queries: session, user (the second factor is looked at once a minute);
-#: the worker's file, case and deletion request (and whether a transfer waits or someone
-#: tried to reuse the ID, read in full only when so); the priority claims; the audit row;
-#: document types and documents; the timeline's page of keys, then each of its five kinds
-#: shown here; follow-ups (open and the latest done, one query); the orientation and
-#: help-request panels; unread notifications.
-CASE_PAGE_QUERIES = 17
+#: The case page's queries: session, user (the second factor is looked at once a minute,
+#: the bell's count is kept in the cache); the worker's file, case and deletion request
+#: (and whether a transfer waits or someone tried to reuse the ID, read in full only when
+#: so); the priority claims; the audit row; document types and documents; the timeline's
+#: page of keys, then each of its five kinds shown here; follow-ups (open and the latest
+#: done, one query); the orientation and help-request panels.
+CASE_PAGE_QUERIES = 16
 
 
 def test_the_case_page_query_count_does_not_grow_with_the_case_history(
