@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -173,3 +174,19 @@ def login_staff(client, user: User) -> None:
 
     client.force_login(user)
     assert Authenticator.objects.filter(user=user).exists()
+
+
+@contextmanager
+def statements_on(table: str) -> Iterator[list[str]]:
+    """The SQL statements run in the block that name `table`, over any number of requests.
+    (The test client empties Django's query log at each request, so CaptureQueriesContext
+    around several requests keeps only the last one's.)"""
+    seen: list[str] = []
+
+    def note(execute, sql, params, many, context):
+        if f'"{table}"' in sql:
+            seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note):
+        yield seen
