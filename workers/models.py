@@ -668,7 +668,9 @@ class Case(models.Model):
 class CaseEvent(models.Model):
     """A move of a case: who, when, from, to, why."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    # Looked up by the (case, time) index below, which also serves the foreign key: a
+    # second index on case alone led prepared plans to sort a long history (performance.md).
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, db_index=False, related_name="events")
     from_stage = models.CharField(max_length=20, choices=Stage, blank=True)
     to_stage = models.CharField(max_length=20, choices=Stage)
     # Set when the worker moved province (the stage stays): from where, to where.
@@ -699,7 +701,11 @@ class CaseEvent(models.Model):
 class Assignment(models.Model):
     """Who the case was given to, by whom and when: the history is kept."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    # Looked up by the (case, time) index below, which also serves the foreign key: a
+    # second index on case alone led prepared plans to sort a long history (performance.md).
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, db_index=False, related_name="assignments"
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -749,8 +755,15 @@ class CounsellingSessionQuerySet(GuardedQuerySet):
 class CounsellingSession(models.Model):
     """A conversation with a worker, or with someone who has no account yet (a contact)."""
 
+    # Looked up by the (case, time) index below, which also serves the foreign key: a
+    # second index on case alone led prepared plans to sort a long history (performance.md).
     case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="sessions"
+        Case,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="sessions",
     )
     contact_name = models.CharField(_("name"), max_length=150, blank=True)
     contact_phone = models.CharField(_("phone number"), max_length=20, blank=True)
@@ -807,7 +820,9 @@ class CounsellingSession(models.Model):
 
 
 class CaseNote(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    # Looked up by the (case, time) index below, which also serves the foreign key: a
+    # second index on case alone led prepared plans to sort a long history (performance.md).
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, db_index=False, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("note"))
     at = models.DateTimeField(default=timezone.now)
@@ -875,7 +890,11 @@ class FollowUp(models.Model):
 class CheckIn(models.Model):
     """News of a worker abroad: whether contact was made, how they are, what went wrong."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="check_ins")
+    # Looked up by the (case, time) index below, which also serves the foreign key: a
+    # second index on case alone led prepared plans to sort a long history (performance.md).
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, db_index=False, related_name="check_ins"
+    )
     at = models.DateTimeField(_("when"), default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     contact_made = models.BooleanField(_("contact made"), default=True)

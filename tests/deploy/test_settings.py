@@ -123,6 +123,26 @@ def test_behind_pgbouncer_server_side_cursors_are_off():
     assert run(code, DATABASE_BEHIND_PGBOUNCER="1").returncode != 0
 
 
+def test_statements_are_prepared_on_postgresql_but_not_behind_pgbouncer():
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "options = settings.DATABASES['default']['OPTIONS']; "
+        "print(options.get('server_side_binding'), options.get('prepare_threshold'))"
+    )
+    url = "postgresql://mrc@127.0.0.1:6432/mrc"
+
+    assert run(code, DATABASE_URL=url).stdout.split() == ["True", "5"]
+    assert run(code, DATABASE_URL=url, DATABASE_BEHIND_PGBOUNCER="1").stdout.split() == [
+        "True",
+        "None",
+    ]
+    assert run(code, DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="0").stdout.split() == [
+        "True",
+        "None",
+    ]
+    assert run(code).stdout.split() == ["None", "None"]  # SQLite: nothing to prepare
+
+
 BACKUP_PROBE = """
 import django
 from django.conf import settings
