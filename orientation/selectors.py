@@ -46,20 +46,19 @@ class WorkerProgress:
 
 def worker_progress(worker: User) -> WorkerProgress:
     """How many of the lessons for every destination this worker can see they have passed
-    (two queries). A country's own lessons (law and life there) are extra: a worker bound
+    (one query). A country's own lessons (law and life there) are extra: a worker bound
     for Korea is not behind for not reading about Japan."""
     visible = list(
-        Module.objects.visible_to(worker).filter(market__isnull=True).only("pk", "title", "order")
+        Module.objects.visible_to(worker)
+        .filter(market__isnull=True)
+        .only("pk", "title", "order")
+        .annotate(
+            passed=Exists(Progress.objects.passed().filter(worker=worker, module=OuterRef("pk")))
+        )
     )
-    passed_ids = set(
-        Progress.objects.passed()
-        .filter(worker=worker, module__in=[m.pk for m in visible])
-        .values_list("module_id", flat=True)
-    )
+    passed_modules = [module for module in visible if module.passed]
     return WorkerProgress(
-        passed=len(passed_ids),
-        total=len(visible),
-        passed_modules=[m for m in visible if m.pk in passed_ids],
+        passed=len(passed_modules), total=len(visible), passed_modules=passed_modules
     )
 
 

@@ -572,11 +572,24 @@ class IdFirstPaginator(Paginator):
         super().__init__(object_list, per_page)
         self.rows = rows
 
+    def get_page(self, number: Any) -> Page:
+        """As Django's, except that the first page reads its ids before anything is counted:
+        when it is not full (a search that finds a few people), they are the count, and the
+        count (which costs PostgreSQL as much as the search itself) is not asked."""
+        if number not in (None, "", 1, "1"):
+            return super().get_page(number)
+        ids = self._ids(1)
+        if len(ids) < self.per_page:
+            self.__dict__["count"] = len(ids)  # Paginator.count is a cached_property
+        return self._get_page(self.rows(ids), 1, self)  # type: ignore[attr-defined]  # Django's own page hook, reused on purpose
+
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
+        return self._get_page(self.rows(self._ids(number)), number, self)  # type: ignore[attr-defined]  # Django's own page hook, reused on purpose
+
+    def _ids(self, number: int) -> list[int]:
         bottom = (number - 1) * self.per_page
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])  # type: ignore[attr-defined]  # this paginator is only given QuerySets
-        return self._get_page(self.rows(ids), number, self)  # type: ignore[attr-defined]  # Django's own page hook, reused on purpose
+        return list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])  # type: ignore[attr-defined]  # this paginator is only given QuerySets
 
 
 def ordered_like[Row](

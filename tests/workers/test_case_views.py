@@ -14,11 +14,13 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from accounts.models import ExportRecord, Role, User
+from orientation.models import Progress
 from tests.conftest import login_staff
 from tests.factories import StaffFactory, WorkerFactory
 from tests.markets.factories import MarketFactory, ProgrammeFactory, enterprise
+from tests.orientation.factories import PublishedModuleFactory
 from tests.workers.factories import ProfileFactory
-from workers import selectors, services
+from workers import case_views, selectors, services
 from workers.models import (
     Assignment,
     Case,
@@ -291,6 +293,16 @@ def test_a_caseload_row_of_a_case_without_commune_market_or_counsellor_shows_das
     assert row.count("<td>—</td>") == 3  # commune, market, counsellor
 
 
+def test_a_caseload_row_escapes_what_was_typed_into_a_name(client, counsellor, lao_cai):
+    ProfileFactory(user=WorkerFactory(province=lao_cai, name='Lò <b>Sáng</b> "A"'))
+    login_staff(client, counsellor)
+
+    page = client.get(reverse("workers:caseload")).text
+
+    assert "Lò &lt;b&gt;Sáng&lt;/b&gt; &quot;A&quot;" in page
+    assert "<b>Sáng</b>" not in page
+
+
 def test_an_admin_sees_the_communes_of_every_province_in_the_caseload(
     client, admin_user, lao_cai, dong_thap
 ):
@@ -310,7 +322,8 @@ def test_an_admin_sees_the_communes_of_every_province_in_the_caseload(
 #: (and whether a transfer waits or someone tried to reuse the ID, read in full only when
 #: so); the priority claims; the audit row; document types and documents; the timeline's
 #: page of keys, then each of its five kinds shown here; follow-ups (open and the latest
-#: done, one query); the orientation and help-request panels.
+#: done, one query); the orientation panel (the lessons, each marked passed or not, one
+#: query) and the help-request panel.
 CASE_PAGE_QUERIES = 16
 
 
@@ -348,6 +361,12 @@ def test_the_case_page_query_count_does_not_grow_with_the_case_history(
             )  # fmt: skip
         for group in list(PriorityGroup.values)[: n + 1]:
             PriorityGroupClaim.objects.get_or_create(profile=profile, group=group)
+        for _ in range(n):  # orientation lessons, one of each pair passed by the worker
+            lesson = PublishedModuleFactory(questions=0)
+            if lesson.pk % 2:
+                Progress.objects.create(
+                    worker=profile.user, module=lesson, passed_at=timezone.now()
+                )
 
     grow(1)
     client.get(url)  # the first visit after signing in also writes the session
@@ -374,6 +393,35 @@ def test_caseload_filters_and_search_without_diacritics(client, case, counsellor
 
     assert [c.case_id for c in found.context["page"]] == [case.pk]
     assert [c.case_id for c in preparing.context["page"]] == [other.pk]
+
+
+def test_a_search_that_fills_less_than_a_page_is_counted_from_its_rows(
+    client, case, counsellor, lao_cai
+):
+    """The count of a search costs PostgreSQL as much as the search: when the first page is
+    not full, its rows are the count. A full first page still shows the whole count."""
+    ProfileFactory(user=WorkerFactory(province=lao_cai, name="Nguyễn Văn Ánh"))
+    for i in range(case_views.CASES_PER_PAGE):
+        ProfileFactory(user=WorkerFactory(province=lao_cai, name=f"Lò Thị Mai {i}"))
+    login_staff(client, counsellor)
+
+    with CaptureQueriesContext(connection) as few:
+        found = client.get(reverse("workers:caseload"), {"q": "nguyen van anh"})
+    with CaptureQueriesContext(connection) as many:
+        full = client.get(reverse("workers:caseload"), {"q": "lo thi mai"})
+
+    def counted(queries: CaptureQueriesContext) -> bool:
+        return any('COUNT(*) AS "__count" FROM "workers_case"' in q["sql"] for q in queries)
+
+    assert not counted(few) and "2 hồ sơ" in found.text
+    assert counted(many)
+    assert f"{case_views.CASES_PER_PAGE} hồ sơ" in full.text
+    assert (
+        client.get(reverse("workers:caseload"), {"q": "lo thi mai", "page": 2})
+        .context["page"]
+        .paginator.count
+        == case_views.CASES_PER_PAGE
+    )
 
 
 def test_caseload_finds_a_worker_by_personal_id_or_phone_in_the_province_only(
