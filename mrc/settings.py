@@ -153,7 +153,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters sent apart from the SQL (psycopg's server-side binding), and a statement
     # a connection has run 5 times kept prepared: PostgreSQL plans a page's queries once per
     # connection instead of on every request. Planning was most of PostgreSQL's time on the
-    # case page (8.5 -> 2.0 ms of CPU a view, docs/performance.md). Off behind PgBouncer in
+    # case page (8.5 -> 2.2 ms of CPU a view, docs/performance.md). Off behind PgBouncer in
     # transaction pooling (below) or with DATABASE_PREPARED_STATEMENTS=0.
     DATABASES["default"]["OPTIONS"] = {
         **DATABASES["default"]["OPTIONS"],  # type: ignore[dict-item]  # a dict from database_from_url
