@@ -5,6 +5,7 @@ import sys
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import InterfaceError, OperationalError, connection
 from django.db.models import QuerySet
@@ -18,7 +19,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.decorators import staff_required
 from accounts.http import AuthenticatedHttpRequest
-from accounts.models import Role, User
+from accounts.models import STAFF_ROLES, Role, User
 from assistance.selectors import staff_home as help_staff_home
 from fairs.models import Fair
 from loans.models import WAITING_STATUSES
@@ -120,12 +121,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def counts_at_once(**querysets: QuerySet[Any]) -> dict[str, int]:
     """The rows of each queryset counted in one round trip: one SELECT of scalar
     subqueries, so each count keeps its own plan (its own index) as if run alone.
-    The querysets are counted as given: a guarded model's must already be scoped."""
+    The querysets are counted as given: a guarded model's must already be scoped; one
+    sliced by `up_to` is counted no further."""
     columns: list[str] = []
     params: list[Any] = []
     for queryset in querysets.values():
         try:
-            sql, values = queryset.order_by().values("pk").query.sql_with_params()
+            if not queryset.query.is_sliced:
+                queryset = queryset.order_by().values("pk")
+            sql, values = queryset.query.sql_with_params()
         except EmptyResultSet:  # .none(): a staff member with no province
             columns.append("0")
             continue
@@ -139,6 +143,27 @@ def counts_at_once(**querysets: QuerySet[Any]) -> dict[str, int]:
     return dict(zip(querysets, row, strict=True))
 
 
+#: What needs attention is counted up to this many and then shown as "more than 1.000": a
+#: list that long is not worked through from the home page, and counting it all cost the
+#: staff home of a province of 167,000 cases 6 ms for its cases without a counsellor.
+ATTENTION_COUNTED_UP_TO = 1000
+
+
+def up_to(queryset: QuerySet[Any], cap: int = ATTENTION_COUNTED_UP_TO) -> QuerySet[Any]:
+    """The queryset's rows, no more than cap + 1, for `counts_at_once`."""
+    return queryset.order_by().values("pk")[: cap + 1]
+
+
+def workers_key(user: User) -> str | None:
+    """Where the staff home keeps its count of the worker accounts the staff member sees,
+    a minute (DASHBOARD_CACHE_SECONDS, as the dashboards): counted on every visit it cost
+    1.4 ms in a province of 17,000 workers and 8.6 ms in one of 167,000. None: counted on
+    every visit."""
+    if settings.DASHBOARD_CACHE_SECONDS <= 0:
+        return None
+    return f"home:workers:v1:{'all' if user.is_admin else user.province_id}"
+
+
 @staff_required
 def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What needs the staff member's attention in their province."""
@@ -146,32 +171,43 @@ def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     now = timezone.now()
     cases = Case.objects.for_user(user)
+    # Twelve counts of eight tables, one query: each was a round trip of its own. Staff
+    # are counted by their roles off the (province, role) index, what needs attention up
+    # to a cap, and the workers once a minute: the page does not grow with the province.
     people = User.objects.for_user(user)
-    # Twelve counts of eight tables, one query: each was a round trip of its own.
-    # Counting by role lets PostgreSQL count from the (province, role) index alone.
+    key = workers_key(user)
+    workers = cache.get(key) if key else None
     counted = counts_at_once(
-        workers=people.filter(role=Role.WORKER),
-        staff=people.exclude(role=Role.WORKER),
-        unassigned=cases.filter(assigned_to__isnull=True).exclude(
-            stage__in=[Stage.WITHDRAWN, Stage.REINTEGRATED]
+        **({} if isinstance(workers, int) else {"workers": people.filter(role=Role.WORKER)}),
+        staff=people.filter(role__in=STAFF_ROLES),
+        unassigned=up_to(
+            cases.filter(assigned_to__isnull=True).exclude(
+                stage__in=[Stage.WITHDRAWN, Stage.REINTEGRATED]
+            )
         ),
-        return_overdue=cases.return_overdue(today),
-        fairs_coming=Fair.objects.for_user(user).upcoming(now),
-        support_waiting=SupportApplication.objects.for_user(user).filter(
-            status__in=WAITING_STATUSES
+        return_overdue=up_to(cases.return_overdue(today)),
+        fairs_coming=up_to(Fair.objects.for_user(user).upcoming(now)),
+        support_waiting=up_to(
+            SupportApplication.objects.for_user(user).filter(status__in=WAITING_STATUSES)
         ),
-        id_review=WorkerProfile.objects.for_user(user).exclude(id_problems=[]),
-        duplicates=DuplicateIdAttempt.objects.for_user(user).filter(reviewed_at__isnull=True),
-        deletions=DeletionRequest.objects.for_user(user).filter(completed_at__isnull=True),
+        id_review=up_to(WorkerProfile.objects.for_user(user).exclude(id_problems=[])),
+        duplicates=up_to(
+            DuplicateIdAttempt.objects.for_user(user).filter(reviewed_at__isnull=True)
+        ),
+        deletions=up_to(DeletionRequest.objects.for_user(user).filter(completed_at__isnull=True)),
         # Files moving in or out of the province, waiting for the worker's answer.
-        transfers=ProvinceTransfer.objects.for_user(user).filter(
-            status=ProvinceTransfer.Status.REQUESTED
+        transfers=up_to(
+            ProvinceTransfer.objects.for_user(user).filter(status=ProvinceTransfer.Status.REQUESTED)
         ),
         # What the markets' context processor would count on its own, two queries more.
-        fraud_reports=FraudReport.objects.for_user(user).open(),
-        complaints=Complaint.objects.for_user(user).open(),
+        fraud_reports=up_to(FraudReport.objects.for_user(user).open()),
+        complaints=up_to(Complaint.objects.for_user(user).open()),
     )
-    counts = {"workers": counted.pop("workers"), "staff": counted.pop("staff")}
+    if not isinstance(workers, int):
+        workers = counted.pop("workers")
+        if key:
+            cache.set(key, workers, settings.DASHBOARD_CACHE_SECONDS)
+    counts = {"workers": workers, "staff": counted.pop("staff")}
     fraud_reports, complaints = counted.pop("fraud_reports"), counted.pop("complaints")
     attention = counted
     return render(
@@ -180,6 +216,7 @@ def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "counts": counts,
             "attention": attention,
+            "cap": ATTENTION_COUNTED_UP_TO,
             "due": follow_ups_due(user, today)[:20],
             "today": today,
             "help_home": help_staff_home(user, now),

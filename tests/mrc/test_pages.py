@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import login_staff
+from tests.factories import WorkerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -147,9 +148,11 @@ STAFF_HOME_QUERIES = 7
 
 
 def test_staff_home_reads_the_same_few_queries_however_much_the_province_holds(
-    client, counsellor, lao_cai, django_assert_num_queries
+    client, counsellor, lao_cai, django_assert_num_queries, settings
 ):
     from django.utils import timezone
+
+    settings.DASHBOARD_CACHE_SECONDS = 0  # the workers counted on each visit, with the rest
 
     from tests.workers.factories import ProfileFactory
     from workers.models import DeletionRequest, FollowUp
@@ -188,3 +191,41 @@ def test_staff_home_of_a_counsellor_without_a_province_counts_nothing(client):
     assert response.status_code == 200
     assert set(response.context["attention"].values()) == {0}
     assert response.context["counts"] == {"workers": 0, "staff": 0}
+
+
+def test_staff_home_counts_what_needs_attention_up_to_a_thousand(
+    client, counsellor, lao_cai, monkeypatch
+):
+    from mrc import views
+    from tests.workers.factories import ProfileFactory
+
+    monkeypatch.setattr(views, "ATTENTION_COUNTED_UP_TO", 3)
+    for _ in range(4):
+        ProfileFactory(user__province=lao_cai, id_problems=["The year differs."])
+    ProfileFactory(user__province=lao_cai)
+    login_staff(client, counsellor)
+
+    response = client.get(reverse("home"))
+
+    # Four files to check and five cases without a counsellor: past the cap of 3, both
+    # are counted to 4 and read "more than 3"; the two reports are counted exactly.
+    assert response.context["attention"]["id_review"] == 4
+    assert "<strong>hơn 3</strong> số định danh cá nhân cần kiểm tra" in response.text
+    assert "<strong>hơn 3</strong> hồ sơ đang mở chưa có cán bộ tư vấn" in response.text
+    assert "<strong>0</strong> tin báo lừa đảo chưa đóng" in response.text
+
+
+def test_staff_home_counts_the_registered_workers_once_a_minute(
+    client, counsellor, lao_cai, settings
+):
+    from django.core.cache import cache
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    WorkerFactory(province=lao_cai)
+    login_staff(client, counsellor)
+    assert client.get(reverse("home")).context["counts"]["workers"] == 1
+
+    WorkerFactory(province=lao_cai)
+    assert client.get(reverse("home")).context["counts"]["workers"] == 1  # within the minute
+    cache.clear()  # the minute is over
+    assert client.get(reverse("home")).context["counts"]["workers"] == 2

@@ -686,3 +686,45 @@ def test_the_worker_home_shows_the_case_stages_reached_and_the_next_step(client,
         (states[2][0], "todo"),
     ]
     assert "ngoại ngữ" in response.text  # the next step after counselling
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_committed_today_is_not_written_again_and_a_new_day_is(
+    client, counsellor, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workers.services import profiles
+
+    profile = ProfileFactory(user=WorkerFactory(province=counsellor.province))
+    page = reverse("workers:staff_worker", args=[profile.pk])
+    login_staff(client, counsellor)
+
+    def inserts() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page).status_code == 200
+        return sum("INSERT" in q["sql"] and "sensitiveread" in q["sql"] for q in queries)
+
+    assert [inserts(), inserts(), inserts()] == [1, 0, 0]
+    today = profiles.timezone.localdate()
+    monkeypatch.setattr(
+        profiles.timezone, "localdate", lambda *a: today + datetime.timedelta(days=1)
+    )
+    assert [inserts(), inserts()] == [1, 0]
+    assert SensitiveRead.objects.filter(staff=counsellor, profile=profile).count() == 2
+
+
+def test_a_read_whose_page_failed_is_logged_again(counsellor):
+    from django.db import transaction
+
+    from workers.services import profiles
+
+    profile = ProfileFactory(user=WorkerFactory(province=counsellor.province))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        profiles.sensitive_read_record(staff=counsellor, profile=profile, context="worker_page")
+        raise RuntimeError("the page failed after logging the read")
+
+    assert not SensitiveRead.objects.exists()
+    profiles.sensitive_read_record(staff=counsellor, profile=profile, context="worker_page")
+    assert SensitiveRead.objects.filter(staff=counsellor, profile=profile).count() == 1

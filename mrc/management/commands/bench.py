@@ -463,6 +463,7 @@ class Command(BaseCommand):
                 reverse("workers:staff_worker", args=[long_case.profile_id])
             ),
             "staff home": lambda: client.get(reverse("home")),
+            f"staff home, largest ({large.short_name})": lambda: large_client.get(reverse("home")),
             "sessions list, page 200": lambda: client.get(
                 reverse("workers:sessions"), {"page": 200}
             ),
