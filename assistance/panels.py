@@ -35,18 +35,18 @@ def staff_panel(request: HttpRequest, worker: User) -> tuple[str, dict[str, Any]
     # The page that calls this fetched the worker through for_user: scoping is already done.
     # It also read the worker's file and case with the worker: whether they are abroad is
     # known without asking again.
+    profile_id = worker.worker_profile.pk
     try:
         abroad = worker.worker_profile.case.stage in services.ABROAD
     except Case.DoesNotExist:
         abroad = False
     requests = list(
         HelpRequest.objects.unscoped("the page fetched the worker through for_user")
-        .filter(profile__user=worker)
+        .filter(profile_id=profile_id)
         .select_related("assigned_to")
     )
     if not abroad and not requests:
         return None
-    profile_id = worker.worker_profile.pk
     return "assistance/_staff_panel.html", {
         "abroad": abroad,
         "requests": requests,

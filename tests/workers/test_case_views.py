@@ -226,6 +226,34 @@ def test_the_sessions_list_runs_newest_first_across_pages(client, case, counsell
     assert first.paginator.count == 55
 
 
+def test_the_sessions_list_reads_each_session_in_vietnamese(client, case, counsellor):
+    held_at = datetime.datetime(2026, 3, 2, 1, 5, tzinfo=datetime.UTC)  # 08:05 in Hà Nội
+    worker_session = services.session_log(
+        counsellor=counsellor, case=case, channel="phone", topics=["fees"], held_at=held_at,
+        duration_minutes=10, outcome="", next_step="",
+    )  # fmt: skip
+    services.session_log(
+        counsellor=counsellor, case=None, channel="in_person", topics=["fees"],
+        held_at=held_at, duration_minutes=10, outcome="", next_step="",
+        contact_name="<b>Lò Thị Sáu</b>",
+    )  # fmt: skip
+    login_staff(client, counsellor)
+
+    page = re.sub(r">\s+<", "><", client.get(reverse("workers:sessions")).text)
+
+    link = reverse("workers:session", args=[worker_session.pk])
+    assert f'<a href="{link}">08:05 02/03/2026</a>' in page
+    assert f"<td>{case.profile.user.name}</td><td>Điện thoại</td><td>{counsellor.name}</td>" in page
+    assert '&lt;b&gt;Lò Thị Sáu&lt;/b&gt; <span class="muted">(người đến tư vấn)</span>' in page
+    assert "<b>Lò" not in page
+
+
+def test_an_empty_sessions_list_says_so(client, counsellor):
+    login_staff(client, counsellor)
+
+    assert '<tr><td colspan="4">—</td></tr>' in client.get(reverse("workers:sessions")).text
+
+
 def test_anonymous_and_workers_cannot_reach_case_pages(client, case, worker):
     url = reverse("workers:caseload")
     assert client.get(url)["Location"].startswith(reverse("account_login"))
