@@ -1,8 +1,8 @@
 """The lines of the counselling sessions list, written in Python.
 
-The list shows 50 sessions a page. Drawn by the template, its lines were more than half
-of the page's time in Python (docs/performance.md, seventh round); written here, the page
-costs little more than its two queries. The HTML is the template's.
+The list shows 50 sessions a page. Drawn by the template, the page's templates took 7.4 ms;
+written here, with one reverse() and one lookup of the channels' names for the page, 4.2 ms
+(docs/performance.md, seventh round). The HTML is the template's.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import template
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
-from workers.models import CounsellingSession
+from accounts.links import id_link
+from workers.models import Channel, CounsellingSession
 
 register = template.Library()
 
@@ -27,6 +27,8 @@ def session_lines(sessions: Iterable[CounsellingSession]) -> SafeString:
     """The <tr> of each session: when (linked to it), who (a registered worker, or a
     visitor by the name they gave), the channel and the counsellor."""
     visitor = format_html(' <span class="muted">({})</span>', _("visitor"))
+    url = id_link("workers:session")  # one reverse for the page
+    channels = {value: escape(label) for value, label in Channel.choices}
     lines = []
     for session in sessions:
         when = date_format(template_localtime(session.held_at), "SHORT_DATETIME_FORMAT")
@@ -35,9 +37,8 @@ def session_lines(sessions: Iterable[CounsellingSession]) -> SafeString:
         else:
             who = escape(session.contact_name) + visitor
         lines.append(
-            f'<tr><td><a href="{escape(reverse("workers:session", args=[session.pk]))}">'
-            f"{escape(when)}</a></td><td>{who}</td>"
-            f"<td>{escape(session.get_channel_display())}</td>"
+            f'<tr><td><a href="{escape(url(session.pk))}">{escape(when)}</a></td>'
+            f"<td>{who}</td><td>{channels.get(session.channel, escape(session.channel))}</td>"
             f"<td>{escape(session.counsellor)}</td></tr>"
         )
     # Every value is escaped above.
