@@ -13,7 +13,7 @@ from django import template
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from accounts.links import id_link
@@ -31,8 +31,8 @@ def session_lines(sessions: Iterable[CounsellingSession]) -> SafeString:
     channels = {value: escape(label) for value, label in Channel.choices}
     lines = []
     for session in sessions:
-        when = date_format(template_localtime(session.held_at), "SHORT_DATETIME_FORMAT")
-        if session.case_id is not None:
+        when = date_format(localtime(session.held_at), "SHORT_DATETIME_FORMAT")
+        if session.case is not None:
             who = escape(session.case.profile.user.name)
         else:
             who = escape(session.contact_name) + visitor
