@@ -149,9 +149,9 @@ def counts_at_once(**querysets: QuerySet[Any]) -> dict[str, int]:
 ATTENTION_COUNTED_UP_TO = 1000
 
 
-def up_to(queryset: QuerySet[Any], cap: int = ATTENTION_COUNTED_UP_TO) -> QuerySet[Any]:
-    """The queryset's rows, no more than cap + 1, for `counts_at_once`."""
-    return queryset.order_by().values("pk")[: cap + 1]
+def up_to(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The queryset's rows, no more than ATTENTION_COUNTED_UP_TO + 1, for `counts_at_once`."""
+    return queryset.order_by().values("pk")[: ATTENTION_COUNTED_UP_TO + 1]
 
 
 def workers_key(user: User) -> str | None:

@@ -200,16 +200,17 @@ def test_staff_home_counts_what_needs_attention_up_to_a_thousand(
     from tests.workers.factories import ProfileFactory
 
     monkeypatch.setattr(views, "ATTENTION_COUNTED_UP_TO", 3)
-    for _ in range(4):
+    for _ in range(5):
         ProfileFactory(user__province=lao_cai, id_problems=["The year differs."])
     ProfileFactory(user__province=lao_cai)
     login_staff(client, counsellor)
 
     response = client.get(reverse("home"))
 
-    # Four files to check and five cases without a counsellor: past the cap of 3, both
-    # are counted to 4 and read "more than 3"; the two reports are counted exactly.
-    assert response.context["attention"]["id_review"] == 4
+    # Five files to check and six cases without a counsellor: past the cap of 3, both are
+    # counted no further than 4 and read "more than 3"; the reports are counted exactly.
+    attention = response.context["attention"]
+    assert (attention["id_review"], attention["unassigned"]) == (4, 4)
     assert "<strong>hơn 3</strong> số định danh cá nhân cần kiểm tra" in response.text
     assert "<strong>hơn 3</strong> hồ sơ đang mở chưa có cán bộ tư vấn" in response.text
     assert "<strong>0</strong> tin báo lừa đảo chưa đóng" in response.text
