@@ -75,6 +75,10 @@ def test_a_worker_registers_and_a_counsellor_checks_people_in_once(page, live_se
     assert scripts == [f"{live_server.url}/static/js/offline-tickets.js"], fetched
     assert all(url.startswith(live_server.url) for _kind, url in fetched)
 
+    # The page's script may still be fetching the ticket to keep it: its answer renews the
+    # CSRF cookie, and landing after the cookies are cleared it would undo the login page's.
+    page.wait_for_load_state("networkidle")
+
     # The counsellor at the door.
     sign_in(page, live_server.url, "tv@example.vn", staff=True)
     page.goto(f"{live_server.url}/staff/fairs/{fair.pk}/check-in/")
