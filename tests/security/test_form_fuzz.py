@@ -85,7 +85,6 @@ ADMIN_PAGES = ("admin:index", "_changelist", "_add")
 # Requests per form: rounds of the hostile table (each field a different value), then
 # hypothesis examples. Each part takes about a minute on a two-core machine.
 TABLE_ROUNDS, EXAMPLES = 5, 3
-FORMSET_ROW = re.compile(r"\d+(?=[_-])")
 ADMIN_TABLE_ROUNDS, ADMIN_EXAMPLES = 2, 1
 
 # The project's own url names the crawl must reach, as a page or as a form's action; a new
@@ -745,10 +744,13 @@ def unescaped(response: Any) -> list[str]:
     return [f"shows {markup!r} unescaped" for markup in RAW_MARKUP if markup in body]
 
 
+# The row number in a repeated field's name: form-0-text, a lesson's q1_text.
+FORMSET_ROW = re.compile(r"\d+(?=[_-])")
+
+
 def send_edges(fuzzer: Fuzzer, form: Form, plain: dict[str, Any], fields: dict[str, Field]) -> None:
-    # The rows of a formset (form-0-text, form-1-text; a lesson's q1_text, q2_text) are one
-    # field drawn again: its first row gets the edges. The table rounds and hypothesis still
-    # reach every row.
+    # The rows of a formset are one field drawn again: its first row gets the edges. The
+    # table rounds and hypothesis still reach every row.
     rows_seen: set[str] = set()
     for name, item in sorted(fields.items()):
         row = FORMSET_ROW.sub("N", name)
@@ -930,3 +932,23 @@ def test_the_fingerprint_sees_a_row_changed_in_place(worker):
     User.objects.filter(pk=worker.pk).update(name="Lò Văn Páo")
 
     assert changed(before, fingerprint()) == ["accounts_user"]
+
+
+def test_the_edges_go_to_the_first_row_of_a_repeated_field_and_to_every_other_field():
+    class Recorder:
+        def __init__(self) -> None:
+            self.sent: list[str] = []
+
+        def send(self, form: Form, data: dict[str, Any], note: str) -> None:
+            self.sent.append(note.removesuffix(" at an edge"))
+
+    form = Form("/staff/lessons/1/", "post", "/staff/lessons/1/", False)
+    for name in ("title", "q1_text", "q2_text", "q1_choice1", "q1_choice2", "form-0-x", "form-1-x"):
+        form.fields[name] = Field(name, "text")
+    recorder = Recorder()
+
+    send_edges(recorder, form, baseline(form), fuzzable(form))
+
+    edged = set(recorder.sent)
+    assert edged == {"title", "q1_text", "q1_choice1", "q1_choice2", "form-0-x"}
+    assert recorder.sent.count("title") == len(EDGES["text"])
