@@ -25,6 +25,8 @@ class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self) -> Any:
         """As Django's: the live session of this key, or None (and the key forgotten)."""
         model, key = self.model, self.session_key
+        if key is None:
+            return None
         connection = connections[router.db_for_read(model)]
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:
@@ -34,7 +36,7 @@ class SessionStore(DatabaseSessionStore):
                 [key, connection.ops.adapt_datetimefield_value(timezone.now())],
             )
             row = cursor.fetchone()
-        if row is None or key is None:
+        if row is None:
             self._session_key = None
             return None
         return model(session_key=key, session_data=row[0])
