@@ -210,9 +210,14 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def note_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = scoped_case(request, pk)
     form = NoteForm(request.POST)
-    if form.is_valid():
+
+    def save() -> str | None:
         services.note_add(case=case, author=request.user, text=form.cleaned_data["text"])
-    return _back_to_case(case)
+        return None
+
+    # A note refused (only spaces, or longer than a browser without maxlength lets through)
+    # comes back on a page of its own, with what was typed and why, not dropped unsaid.
+    return _case_form_page(request, case, form, title=_("Add a note"), submit=_("Add"), save=save)
 
 
 @staff_required

@@ -21,6 +21,7 @@ from tests.markets.factories import MarketFactory, ProgrammeFactory, enterprise
 from tests.orientation.factories import PublishedModuleFactory
 from tests.workers.factories import ProfileFactory
 from workers import case_views, selectors, services
+from workers.forms import NoteForm
 from workers.models import (
     Assignment,
     Case,
@@ -71,6 +72,36 @@ def test_a_counsellor_logs_a_session_and_moves_the_case(client, case, counsellor
     assert session.topics == ["markets", "fees"] and session.province == case.province
     page = client.get(response["Location"])
     assert "Muốn đi Hàn Quốc" in page.text
+
+
+def test_the_case_page_note_field_is_the_note_forms_own(client, case, counsellor):
+    login_staff(client, counsellor)
+
+    page = client.get(reverse("workers:staff_worker", args=[case.profile_id])).text
+
+    # Written out in the template for speed: it must still be what NoteForm checks.
+    [textarea] = re.findall(r"<textarea[^>]*>", page)
+    assert 'name="text"' in textarea and 'id="id_text"' in textarea and "required" in textarea
+    assert f'maxlength="{NoteForm.base_fields["text"].max_length}"' in textarea
+    assert '<label for="id_text">Ghi chú:</label>' in page
+
+
+def test_a_note_is_added_once_and_a_blank_one_comes_back_with_why(client, case, counsellor):
+    login_staff(client, counsellor)
+    url = reverse("workers:note_add", args=[case.pk])
+
+    refused = client.post(url, {"text": "   "})
+
+    assert refused.status_code == 200
+    assert "Trường này là bắt buộc." in refused.text
+    assert not CaseNote.objects.filter(case=case).exists()
+
+    added = client.post(url, {"text": "Gọi lại sau Tết"})
+
+    assert added["Location"] == reverse("workers:staff_worker", args=[case.profile_id])
+    assert list(CaseNote.objects.filter(case=case).values_list("text", flat=True)) == [
+        "Gọi lại sau Tết"
+    ]
 
 
 def test_a_refused_move_says_what_is_missing(client, case, counsellor):
