@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +30,27 @@ def _flushes_the_database(item: pytest.Item) -> bool:
     marker = item.get_closest_marker("django_db")
     transaction = marker is not None and marker.kwargs.get("transaction", False)
     return bool(transaction) or "transactional_db" in getattr(item, "fixturenames", ())
+
+
+# A folder the processes of one test run share (a cluster migrated once, tests/mrc/
+# test_faults.py): made by the process that starts the run, before pytest-xdist starts its
+# workers, which inherit the variable; removed when the run ends.
+SHARED_DIR_ENV = "MRC_TESTS_SHARED_DIR"
+_shared_dir_key = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput") and SHARED_DIR_ENV not in os.environ:
+        shared = Path(tempfile.mkdtemp(prefix="mrc-tests-"))
+        shared.chmod(0o711)  # PostgreSQL runs as its own user when the tests run as root
+        os.environ[SHARED_DIR_ENV] = str(shared)
+        config.stash[_shared_dir_key] = shared
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if shared := config.stash.get(_shared_dir_key, None):
+        shutil.rmtree(shared, ignore_errors=True)
+        os.environ.pop(SHARED_DIR_ENV, None)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -38,6 +38,7 @@ from tests.mrc.test_faults import (
     _postgres_bindir,
     _settings_env,
     fetch,
+    migrated_cluster,
 )
 from tests.notifications.test_broker import wait_for
 from tests.processes import Service
@@ -112,9 +113,8 @@ def shape(s3_endpoint: str) -> Iterator[Shape]:
     private_redis = PrivateRedis(redis_server, folder / "redis", _free_port())
     services: list[Service] = []
     try:
-        postgres.init()
+        postgres.init_from(migrated_cluster(bindir))
         postgres.start()
-        postgres.create_database("mrc")
         private_redis.start()
         env = _settings_env(
             DATABASE_URL=postgres.url("mrc"),
@@ -134,7 +134,9 @@ def shape(s3_endpoint: str) -> Iterator[Shape]:
             SMS_BACKEND="accounts.sms.MemoryBackend",
             EMAIL_HOST="127.0.0.1",
         )
-        # What `make up` does first, once, then the processes.
+        # What `make up` does first, once, then the processes. The cluster is a copy of one
+        # migrated already (migrated_cluster): migrate finds nothing to apply, as on a
+        # redeploy with no new migration.
         migrate = _manage(env, "migrate", "--noinput", "-v0")
         collect = _manage(env, "collectstatic", "--noinput", "-v0")
         prepare = _manage(env, "storage_prepare")

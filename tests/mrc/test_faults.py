@@ -15,6 +15,7 @@ them the tests skip, and in CI they fail. As root, PostgreSQL runs as the `postg
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import http.client
 import importlib.util
 import json
@@ -41,6 +42,7 @@ import pytest
 import redis
 
 from notifications.testing import OUTBOX_ENV
+from tests.conftest import SHARED_DIR_ENV
 from tests.notifications.test_broker import Worker, lines, wait_for
 from tests.processes import Service
 
@@ -110,13 +112,15 @@ def _free_port() -> int:
 class PrivatePostgres:
     """A cluster of the test's own: initdb in a temporary folder, pg_ctl on a free port."""
 
-    def __init__(self, bindir: Path, folder: Path, port: int) -> None:
+    def __init__(self, bindir: Path, folder: Path, port: int, *, made: bool = False) -> None:
         self.bindir = bindir
         self.folder = folder
         self.data = folder / "data"
         self.port = port
         # initdb refuses to run as root: as root, the cluster belongs to `postgres`.
         self.owner = "postgres" if os.geteuid() == 0 else None
+        if made:  # a cluster made earlier, read (copied) only
+            return
         folder.mkdir()
         if self.owner:
             if shutil.which("runuser") is None:
@@ -159,6 +163,17 @@ class PrivatePostgres:
     def stop(self) -> None:
         # Fast: open transactions are rolled back and their sessions ended, as in a failover.
         self._run("pg_ctl", "-D", str(self.data), "-w", "-t", "30", "-m", "fast", "stop")
+
+    def init_from(self, template: PrivatePostgres) -> None:
+        """A copy of a stopped cluster's files in place of initdb (ownership and modes kept)."""
+        done = subprocess.run(
+            ["cp", "-a", str(template.data), str(self.data)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode:
+            pytest.fail(f"copying the migrated cluster failed: {done.stderr}")
 
     def create_database(self, name: str) -> None:
         with psycopg.connect(self.url("postgres"), autocommit=True) as connection:
@@ -306,6 +321,31 @@ def _finish(process: subprocess.Popen[str], what: str) -> str:
     return output
 
 
+def migrated_cluster(bindir: Path) -> PrivatePostgres:
+    """A stopped PostgreSQL cluster with a database `mrc` that every migration has been
+    applied to, made once per test run for the private clusters to copy: migrating an empty
+    database takes 12-15 s, copying the cluster under a second. The first process of the run
+    to need it makes it; another that needs it meanwhile waits for it."""
+    shared = Path(os.environ.get(SHARED_DIR_ENV) or _missing(f"{SHARED_DIR_ENV} (conftest)"))
+    folder = shared / "migrated-cluster"
+    with (shared / "migrated-cluster.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if (folder / "ready").exists():
+            return PrivatePostgres(bindir, folder, port=0, made=True)
+        shutil.rmtree(folder, ignore_errors=True)  # one that failed half-way
+        cluster = PrivatePostgres(bindir, folder, _free_port())
+        cluster.init()
+        cluster.start()
+        try:
+            cluster.create_database("mrc")
+            env = _settings_env(DATABASE_URL=cluster.url("mrc"), VAR_DIR=str(shared / "var"))
+            _finish(_manage(env, "migrate", "--noinput", "-v0"), "migrate")
+        finally:
+            cluster.stop()
+        (folder / "ready").touch()
+        return cluster
+
+
 @pytest.fixture(scope="module")
 def portal() -> Iterator[Portal]:
     bindir = _postgres_bindir() or _missing("PostgreSQL (initdb and pg_ctl)")
@@ -319,9 +359,8 @@ def portal() -> Iterator[Portal]:
     gunicorn: Service | None = None
     started = time.monotonic()
     try:
-        postgres.init()
+        postgres.init_from(migrated_cluster(bindir))
         postgres.start()
-        postgres.create_database("mrc")
         env = _settings_env(
             DATABASE_URL=postgres.url("mrc"),
             REDIS_URL=private_redis.url(0),
@@ -334,11 +373,9 @@ def portal() -> Iterator[Portal]:
             ALLOW_CONSOLE_SMS_IN_PRODUCTION="1",
             VAR_DIR=str(folder / "var"),
         )
-        # Both take seconds and need nothing of each other.
-        migrate = _manage(env, "migrate", "--noinput", "-v0")
-        collect = _manage(env, "collectstatic", "--noinput", "-v0")
-        _finish(migrate, "migrate")
-        _finish(collect, "collectstatic")  # before gunicorn: WhiteNoise reads them at start
+        # The cluster's copy is migrated already (migrated_cluster); the static files are
+        # collected before gunicorn starts: WhiteNoise reads them at start.
+        _finish(_manage(env, "collectstatic", "--noinput", "-v0"), "collectstatic")
         prepared = time.monotonic()
         # The rows are written while Redis and gunicorn start.
         sizes = (CASES, FAIRS, PEOPLE_PER_FAIR)

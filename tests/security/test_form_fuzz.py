@@ -71,10 +71,12 @@ VISITORS = ["anonymous", "worker", "counsellor", "manager", "admin"]
 MINIMUM_FORMS = {"anonymous": 13, "worker": 30, "counsellor": 68, "manager": 75, "admin": 115}
 MINIMUM_FUZZED = 150
 
-# The forms are sent in this many parts, one test each, so that pytest-xdist spreads them
-# over its workers. Every part crawls as every visitor (what decides who owns a form and
-# which pages show what was stored), then sends only its own share of the forms.
-PARTS = 2
+# The forms can be sent in several parts, one test each, for pytest-xdist to spread over
+# its workers. Every part crawls as every visitor (what decides who owns a form and which
+# pages show what was stored), then sends only its own share of the forms. One since
+# December 2026: both workers are busy to the end of the run, and a second part's crawl
+# and world (12-15 s) were more work, not more speed (docs/testing.md).
+PARTS = 1
 
 # A url name (with its word arguments, such as a profile step) is opened at most this many
 # times per visitor: enough to reach an object's forms without walking every list page.
