@@ -406,7 +406,7 @@ def portal() -> Iterator[Portal]:
             gunicorn,  # type: ignore[arg-type]  # its log is shown if it does not
         )
         print(
-            f"\n[faults] set-up {time.monotonic() - started:.1f} s: cluster and migrate"
+            f"\n[faults] set-up {time.monotonic() - started:.1f} s: cluster and static files"
             f" {prepared - started:.1f} s, seed {seeded - prepared:.1f} s"
         )
         yield Portal(
