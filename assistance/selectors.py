@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,20 +33,34 @@ class StaffHome:
     items: list[HelpRequest] = field(default_factory=list)
 
 
-def staff_home(user: User, now: datetime.datetime, limit: int = 10) -> StaffHome:
-    """Open requests of the user's province, waiting for first contact first (the most
-    overdue on top), then the ones being handled: two queries whatever their number."""
+def staff_home_counted(user: User, now: datetime.datetime) -> dict[str, QuerySet[HelpRequest]]:
+    """What the staff home counts of the help requests, as querysets for it to count with
+    its other figures in one query (mrc.views.counts_at_once): the open ones, and those
+    waiting for first contact past the deadline."""
     requests = HelpRequest.objects.for_user(user).open()
-    counts = requests.aggregate(
-        open=Count("pk"),
-        overdue=Count("pk", filter=Q(status=Status.NEW, first_contact_due__lt=now)),
+    return {
+        "help_open": requests,
+        "help_overdue": requests.filter(status=Status.NEW, first_contact_due__lt=now),
+    }
+
+
+def staff_home(user: User, *, open_: int, overdue: int, limit: int = 10) -> StaffHome:
+    """Open requests of the user's province, waiting for first contact first (the most
+    overdue on top), then the ones being handled: one query whatever their number, none
+    when none is open (the counts come from `staff_home_counted`)."""
+    items = (
+        list(
+            HelpRequest.objects.for_user(user)
+            .open()
+            .select_related("profile__user", "assigned_to", "market")
+            .order_by(F("first_contact_at").asc(nulls_first=True), "first_contact_due", "pk")[
+                :limit
+            ]
+        )
+        if open_
+        else []
     )
-    items = list(
-        requests.select_related("profile__user", "assigned_to", "market").order_by(
-            F("first_contact_at").asc(nulls_first=True), "first_contact_due", "pk"
-        )[:limit]
-    )
-    return StaffHome(open=counts["open"], overdue=counts["overdue"], items=items)
+    return StaffHome(open=open_, overdue=overdue, items=items)
 
 
 #: What the worker reads as the next step, by status and outcome: plain words.

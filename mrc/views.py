@@ -21,6 +21,7 @@ from accounts.decorators import staff_required
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import STAFF_ROLES, Role, User
 from assistance.selectors import staff_home as help_staff_home
+from assistance.selectors import staff_home_counted as help_staff_home_counted
 from fairs.models import Fair
 from loans.models import WAITING_STATUSES
 from loans.models import Application as SupportApplication
@@ -171,7 +172,7 @@ def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     now = timezone.now()
     cases = Case.objects.for_user(user)
-    # Twelve counts of eight tables, one query: each was a round trip of its own. Staff
+    # Fourteen counts of nine tables, one query: each was a round trip of its own. Staff
     # are counted by their roles off the (province, role) index, what needs attention up
     # to a cap, and the workers once a minute: the page does not grow with the province.
     people = User.objects.for_user(user)
@@ -202,6 +203,8 @@ def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
         # What the markets' context processor would count on its own, two queries more.
         fraud_reports=up_to(FraudReport.objects.for_user(user).open()),
         complaints=up_to(Complaint.objects.for_user(user).open()),
+        # Help requests from abroad: a province's open ones are few, counted in full.
+        **help_staff_home_counted(user, now),
     )
     if not isinstance(workers, int):
         workers = counted.pop("workers")
@@ -209,6 +212,9 @@ def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
             cache.set(key, workers, settings.DASHBOARD_CACHE_SECONDS)
     counts = {"workers": workers, "staff": counted.pop("staff")}
     fraud_reports, complaints = counted.pop("fraud_reports"), counted.pop("complaints")
+    help_home = help_staff_home(
+        user, open_=counted.pop("help_open"), overdue=counted.pop("help_overdue")
+    )
     attention = counted
     return render(
         request,
@@ -219,7 +225,7 @@ def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "cap": ATTENTION_COUNTED_UP_TO,
             "due": follow_ups_due(user, today)[:20],
             "today": today,
-            "help_home": help_staff_home(user, now),
+            "help_home": help_home,
             "help_now": now,
             "fraud_reports_open_count": fraud_reports,
             "complaints_open_count": complaints,
