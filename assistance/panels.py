@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
 from accounts.models import User
@@ -11,6 +12,14 @@ from assistance import selectors, services
 from assistance.models import HelpRequest
 from workers import panels
 from workers.models import Case
+
+#: The worker page's probe (workers.panels.STAFF_WORKER_PROBES): has the file any request?
+PROBE = "has_help_requests"
+HAS_REQUESTS = Exists(
+    HelpRequest.objects.unscoped("correlated to the file, which the page scopes").filter(
+        profile=OuterRef("pk")
+    )
+)
 
 
 def _abroad(worker: User) -> bool:
@@ -40,10 +49,15 @@ def staff_panel(request: HttpRequest, worker: User) -> tuple[str, dict[str, Any]
         abroad = worker.worker_profile.case.stage in services.ABROAD
     except Case.DoesNotExist:
         abroad = False
-    requests = list(
-        HelpRequest.objects.unscoped("the page fetched the worker through for_user")
-        .filter(profile_id=profile_id)
-        .select_related("assigned_to")
+    # Whether there are any was read with the file (HAS_REQUESTS): most files have none.
+    requests = (
+        list(
+            HelpRequest.objects.unscoped("the page fetched the worker through for_user")
+            .filter(profile_id=profile_id)
+            .select_related("assigned_to")
+        )
+        if getattr(worker.worker_profile, PROBE, True)
+        else []
     )
     if not abroad and not requests:
         return None
@@ -59,3 +73,4 @@ def register() -> None:
         panels.WORKER_HOME.append(home_panel)
     if staff_panel not in panels.STAFF_WORKER:
         panels.STAFF_WORKER.append(staff_panel)
+        panels.STAFF_WORKER_PROBES[PROBE] = HAS_REQUESTS

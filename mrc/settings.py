@@ -121,8 +121,14 @@ TEMPLATES = [
                 "markets.context_processors.fraud_reports",
                 "notifications.context_processors.unread",
             ],
-            # {% once_field %}: the one-time key of every form that creates something.
-            "builtins": ["accounts.templatetags.once"],
+            # {% once_field %}: the one-time key of every form that creates something;
+            # {% url %} remembered per process and |date written out for the portal's
+            # formats, each as Django's but faster (accounts/templatetags, docs/performance.md).
+            "builtins": [
+                "accounts.templatetags.once",
+                "accounts.templatetags.remembered_url",
+                "accounts.templatetags.plain_dates",
+            ],
         },
     },
 ]

@@ -2,6 +2,11 @@
 worker page). `workers` may not import those apps, so they register here in `ready()`.
 
 A panel is a function (request, worker user) -> (template name, context) or None.
+
+A panel of the counsellor's worker page may also register a probe: an `Exists` correlated
+to the worker's file (`OuterRef("pk")`), read with the file in the page's one query, so
+that the panel reads nothing when there is nothing to show (a query each is about a
+millisecond of the page). The file then carries the probe's answer under its name.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models import Exists
 from django.http import HttpRequest
 
 from accounts.models import User
@@ -17,6 +23,8 @@ Panel = Callable[[HttpRequest, User], tuple[str, dict[str, Any]] | None]
 
 WORKER_HOME: list[Panel] = []
 STAFF_WORKER: list[Panel] = []
+#: name -> Exists correlated to the worker's file, annotated on it by the worker page.
+STAFF_WORKER_PROBES: dict[str, Exists] = {}
 
 
 def collect(registry: list[Panel], request: HttpRequest, worker: User) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,12 +35,10 @@ from workers.forms import (
 )
 from workers.models import (
     STEP_ORDER,
-    Case,
     DeletionRequest,
     Document,
     DocumentType,
     DuplicateIdAttempt,
-    FollowUp,
     ProfileStep,
     ProvinceTransfer,
     WorkerProfile,
@@ -50,8 +48,6 @@ from workers.reference import PriorityGroup
 from workers.uploads import MAX_BYTES, RejectedUpload, clean_upload
 
 WORKERS_PER_PAGE = 50
-#: Follow-ups done that the case page still lists (the open ones are all there).
-FOLLOW_UPS_DONE_SHOWN = 5
 
 # Whether the case page's rare notices have anything to show, read with the file. Built
 # once: building them on each view cost a third of a millisecond (annotate copies them).
@@ -435,10 +431,16 @@ def _staff_profile(
 @staff_required
 def staff_worker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # A deletion request (one at most) is read with the file, through the same scope, and
-    # so is whether the rare notices have anything to show: the page then reads them only
-    # when they do (each read costs about a millisecond of query building).
+    # so is whether the rare notices and the panels' probes have anything to show: the
+    # page then reads them only when they do (each read costs about a millisecond of
+    # query building).
     profile = _staff_profile(
-        request, pk, "deletion_request", has_duplicates=HAS_DUPLICATES, has_transfer=HAS_TRANSFER
+        request,
+        pk,
+        "deletion_request",
+        has_duplicates=HAS_DUPLICATES,
+        has_transfer=HAS_TRANSFER,
+        **panels.STAFF_WORKER_PROBES,
     )
     # The checklist and the sensitive section both read the claims: one query for both.
     prefetch_related_objects([profile], "claims")
@@ -455,7 +457,7 @@ def staff_worker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             case, before=selectors.timeline_cursor_parse(request.GET.get("older"))
         ),
         # What needs doing is always on the page; of what is done, the latest few.
-        "follow_ups": _case_follow_ups(case),
+        "follow_ups": selectors.case_follow_ups(case),
         "moves": rules.allowed_moves(case.stage, case.held_from),
         "note_form": NoteForm(),
         "checklist": checklist,
@@ -488,26 +490,6 @@ def _deletion_request(profile: WorkerProfile) -> DeletionRequest | None:
         return profile.deletion_request
     except DeletionRequest.DoesNotExist:
         return None
-
-
-def _case_follow_ups(case: Case) -> list[FollowUp]:
-    """What needs doing (all of it, soonest due first), then the latest few done: one
-    query, the done ones picked by a subquery off the (case, done_at) rows."""
-    latest_done = (
-        case.follow_ups.filter(done_at__isnull=False)
-        .order_by("-done_at", "-pk")
-        .values("pk")[:FOLLOW_UPS_DONE_SHOWN]
-    )
-    rows = list(
-        case.follow_ups.filter(Q(done_at__isnull=True) | Q(pk__in=latest_done)).select_related(
-            "assignee"
-        )
-    )
-    open_ = sorted((f for f in rows if f.done_at is None), key=lambda f: (f.due_on, f.pk))
-    done = sorted(
-        (f for f in rows if f.done_at is not None), key=lambda f: (f.done_at, f.pk), reverse=True
-    )
-    return [*open_, *done]
 
 
 @staff_required

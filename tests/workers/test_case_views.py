@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from accounts.models import ExportRecord, Role, User
 from orientation.models import Progress
+from tests.assistance.factories import help_request
 from tests.conftest import login_staff
 from tests.factories import StaffFactory, WorkerFactory
 from tests.markets.factories import MarketFactory, ProgrammeFactory, enterprise
@@ -378,16 +379,17 @@ def test_an_admin_sees_the_communes_of_every_province_in_the_caseload(
 
 #: The case page's queries: session, user (the second factor is looked at once a minute,
 #: the bell's count is kept in the cache); the worker's file, case and deletion request
-#: (and whether a transfer waits or someone tried to reuse the ID, read in full only when
-#: so); the priority claims; the audit row; document types and documents; the timeline's
-#: page of keys, then each of its five kinds shown here; follow-ups (open and the latest
-#: done, one query); the orientation panel (the lessons, each marked passed or not, one
-#: query) and the help-request panel.
-CASE_PAGE_QUERIES = 16
+#: (and whether a transfer waits, someone tried to reuse the ID or a help request was
+#: made, read in full only when so); the priority claims; the audit row; document types
+#: and documents; the timeline's page of keys, then each of its five kinds shown here (and
+#: the provinces of its moves between provinces, one query for all); the follow-ups' ids
+#: (the open ones and the latest done), then their rows; the orientation panel (the
+#: lessons, each marked passed or not, one query) and the help requests.
+CASE_PAGE_QUERIES = 18
 
 
 def test_the_case_page_query_count_does_not_grow_with_the_case_history(
-    client, counsellor, lao_cai, django_assert_num_queries
+    client, counsellor, lao_cai, dong_thap, django_assert_num_queries
 ):
     profile = ProfileFactory(user__province=lao_cai)
     case = profile.case
@@ -399,6 +401,7 @@ def test_the_case_page_query_count_does_not_grow_with_the_case_history(
         market=programme.market,
         enterprise=enterprise(),
         assigned_to=counsellor,
+        stage=Stage.DEPARTED,  # abroad: the help panel is shown
     )
     login_staff(client, counsellor)
     url = reverse("workers:staff_worker", args=[profile.pk])
@@ -407,6 +410,10 @@ def test_the_case_page_query_count_does_not_grow_with_the_case_history(
         for i in range(n):
             colleague = StaffFactory(role=Role.COUNSELLOR, province=lao_cai)
             CaseEvent.objects.create(case=case, to_stage=Stage.COUNSELLED, actor=colleague)
+            CaseEvent.objects.create(
+                case=case, from_stage=Stage.COUNSELLED, to_stage=Stage.COUNSELLED,
+                actor=colleague, from_province=lao_cai, to_province=dong_thap, at=timezone.now(),
+            )  # fmt: skip
             CaseNote.objects.create(case=case, author=colleague, text=f"Note {i}")
             CheckIn.objects.create(case=case, by=colleague, situation="ok")
             Assignment.objects.create(case=case, assigned_to=colleague, assigned_by=counsellor)
@@ -429,6 +436,13 @@ def test_the_case_page_query_count_does_not_grow_with_the_case_history(
 
     grow(1)
     client.get(url)  # the first visit after signing in also writes the session
+    # No help request on the file (most files): the help panel reads nothing (whether
+    # there is any was asked with the file), and shows the way to record one.
+    with django_assert_num_queries(CASE_PAGE_QUERIES - 1):
+        page = client.get(url).text
+    assert "data-help" in page and reverse("assistance:staff_new", args=[profile.pk]) in page
+    request = help_request(profile)
+    client.get(url)  # the request notified the counsellor: the bell counts once, then keeps it
     with django_assert_num_queries(CASE_PAGE_QUERIES) as few:
         assert client.get(url).status_code == 200
     grow(6)
@@ -437,6 +451,7 @@ def test_the_case_page_query_count_does_not_grow_with_the_case_history(
         page = client.get(url).text
 
     assert "Note 5" in page  # the newest of the history is on the page
+    assert reverse("assistance:staff_request", args=[request.pk]) in page
     assert str(programme) in page  # "Market · Programme", read with the case
     claims = [q for q in few.captured_queries if "prioritygroupclaim" in q["sql"]]
     assert len(claims) == 1  # read once, for the checklist and the sensitive section
@@ -843,6 +858,32 @@ def test_each_kind_of_timeline_line_reads_in_vietnamese_and_escapes_what_was_typ
     assert reverse("workers:session", args=[session.pk]) in page
 
 
+def test_a_move_names_its_stages_as_django_would_also_a_first_or_an_old_one(counsellor):
+    from django.utils import translation
+
+    from workers.templatetags.case_timeline import timeline_line
+
+    def line(from_stage: str, to_stage: str, language: str = "vi") -> str:
+        event = CaseEvent(from_stage=from_stage, to_stage=to_stage, actor=counsellor)
+        with translation.override(language):
+            return timeline_line(event)
+
+    assert line(Stage.REGISTERED, Stage.COUNSELLED).startswith("Đã đăng ký → Đã được tư vấn,")
+    assert line(Stage.REGISTERED, Stage.COUNSELLED, "en").startswith("Registered → Counselled")
+    assert line("", Stage.REGISTERED).startswith("— → Đã đăng ký,")  # the first move
+    # A stage since dropped from the list still reads as it was stored, as Django's would.
+    assert line("waitlisted", Stage.REGISTERED).startswith("waitlisted → Đã đăng ký,")
+    for stage in Stage:
+        other = Stage.COUNSELLED if stage == Stage.REGISTERED else Stage.REGISTERED
+        with translation.override("vi"):
+            expected = CaseEvent(from_stage=stage).get_from_stage_display()
+        assert _label_of(line(stage, other)) == expected
+
+
+def _label_of(line: str) -> str:
+    return line.split(" → ")[0]
+
+
 def test_a_malformed_cursor_shows_the_newest_items(client, counsellor, case):
     CaseNote.objects.create(case=case, author=counsellor, text="Newest note")
     login_staff(client, counsellor)
@@ -858,20 +899,30 @@ def test_the_case_page_lists_every_open_follow_up_then_the_latest_five_done(
     profile = ProfileFactory(user__province=lao_cai)
     today, now = timezone.localdate(), timezone.now()
 
-    def follow_up(title: str, due_in: int, done_ago: int | None = None) -> FollowUp:
+    neighbour = ProfileFactory(user__province=lao_cai)
+
+    def follow_up(
+        title: str, due_in: int, done_ago: int | None = None, of: WorkerProfile = profile
+    ) -> FollowUp:
         return FollowUp.all_objects.create(
-            case=profile.case, title=title, due_on=today + datetime.timedelta(days=due_in),
+            case=of.case, title=title, due_on=today + datetime.timedelta(days=due_in),
             assignee=counsellor, created_by=counsellor,
             done_at=None if done_ago is None else now - datetime.timedelta(hours=done_ago),
         )  # fmt: skip
 
     later, sooner = follow_up("later", 5), follow_up("sooner", 1)
     done = [follow_up(f"done {i}", 0, done_ago=i) for i in range(7)]  # done 0 the latest
+    # Another case's, open and done more lately: not this case's business.
+    follow_up("neighbour's", 0, of=neighbour), follow_up("neighbour's done", 0, 0, of=neighbour)
     login_staff(client, counsellor)
 
-    shown = client.get(reverse("workers:staff_worker", args=[profile.pk])).context["follow_ups"]
+    def shown(profile: WorkerProfile) -> list[FollowUp]:
+        page = client.get(reverse("workers:staff_worker", args=[profile.pk]))
+        return page.context["follow_ups"]
 
-    assert shown == [sooner, later, *done[:5]]
+    assert shown(profile) == [sooner, later, *done[:5]]
+    FollowUp.all_objects.filter(case=neighbour.case).delete()
+    assert shown(neighbour) == []
 
 
 def test_the_case_page_shows_a_pending_deletion_request_read_with_the_file(

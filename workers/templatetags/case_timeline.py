@@ -4,6 +4,10 @@ A case page draws up to twenty of them (workers.selectors.TIMELINE_PAGE). Drawn 
 template's chain of conditions, a line cost about 0.1 ms; written here, a long history
 costs the page little more than a short one. The sentences and their translations are the
 ones the template had.
+
+A stage or a channel is named through its choices' enum, not `get_..._display()`: Django's
+builds a dict of every choice on each call, translating each label to hash it (eleven
+stages, two a line: 440 translations for a page of moves, 1 ms of the case page).
 """
 
 from __future__ import annotations
@@ -15,7 +19,15 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from workers.models import Assignment, CaseEvent, CaseNote, CheckIn, CounsellingSession
+from workers.models import (
+    Assignment,
+    CaseEvent,
+    CaseNote,
+    Channel,
+    CheckIn,
+    CounsellingSession,
+    Stage,
+)
 
 register = template.Library()
 
@@ -26,6 +38,17 @@ def _sentence(text: str, **values: object) -> SafeString:
     """A translated sentence with its values escaped into it."""
     escaped = {name: conditional_escape(str(value)) for name, value in values.items()}
     return mark_safe(text % escaped)  # noqa: S308 - the values are escaped, the text is ours
+
+
+def _label(choices: type[Stage] | type[Channel], value: str) -> str:
+    """The choice's name in the current language; a value no longer among the choices as it
+    is stored, and none as a dash (as `get_..._display()` would, with the dash)."""
+    if not value:
+        return NONE
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 def _why(line: SafeString, reason: str) -> SafeString:
@@ -49,8 +72,8 @@ def timeline_line(item: CaseEvent | CounsellingSession | CaseNote | CheckIn | As
         case CaseEvent():
             line = _sentence(
                 _("%(a)s → %(b)s by %(who)s"),
-                a=item.get_from_stage_display() or NONE,
-                b=item.get_to_stage_display(),
+                a=_label(Stage, item.from_stage),
+                b=_label(Stage, item.to_stage),
                 who=item.actor,
             )
             return _why(line, item.reason)
@@ -59,7 +82,7 @@ def timeline_line(item: CaseEvent | CounsellingSession | CaseNote | CheckIn | As
                 '<a href="{}">{}</a> ({}, {}\u2032) · {}',  # the minutes' prime
                 reverse("workers:session", args=[item.pk]),
                 _("Session"),
-                item.get_channel_display(),
+                _label(Channel, item.channel),
                 localize(item.duration_minutes),
                 item.counsellor,
             )

@@ -7,13 +7,16 @@ p50/p95, ratios and the performance targets (docs/performance.md).
 
 The seed is unequal on purpose, as the country is: provinces sized by their departures
 (DEPARTURES_BY_PROVINCE, 75x between the largest and the smallest), and a few cases with
-long histories (LONG_HISTORIES, up to 2,000 more events) among the usual five events.
-Pages are called in a new random order each round, so no page is timed in a block of its own.
+long histories (LONG_HISTORIES, up to 2,000 more events) among the usual five events. The
+case pages timed have follow-ups, as a case followed for a while has (FOLLOW_UPS: some to
+do, more done). Pages are called in a new random order each round, so no page is timed in
+a block of its own.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime
 import io
 import random
 import statistics
@@ -39,6 +42,7 @@ from workers.models import (
     CaseEvent,
     Channel,
     CounsellingSession,
+    FollowUp,
     Stage,
     Topic,
     WorkerProfile,
@@ -84,6 +88,7 @@ DEPARTURES_BY_PROVINCE = {
 #: Long histories: a worker followed through a five-year contract (monthly check-ins,
 #: sessions, notes) reaches hundreds to thousands of items on the case page.
 LONG_HISTORIES = [(100, 2000), (2000, 50)]  # (cases, events each)
+FOLLOW_UPS = (3, 12)  # open, done: on each case whose page is timed
 BENCH_EMAIL = "bench.{code}.{n}@mrc.bench"
 
 
@@ -361,6 +366,27 @@ class Command(BaseCommand):
         client.force_login(counsellor)
         return client
 
+    def follow_ups(self, case: Case) -> None:
+        """FOLLOW_UPS on the case, set by its province's bench counsellor (once: a database
+        seeded before they were added gets them at its next run)."""
+        if FollowUp.all_objects.filter(case=case).exists():
+            return
+        province = Case.all_objects.select_related("province").get(pk=case.pk).province
+        assert province is not None  # every seeded case has its province
+        counsellor = User.objects.get(email=BENCH_EMAIL.format(code=province.code, n=0))
+        now, (open_, done) = timezone.now(), FOLLOW_UPS
+        FollowUp.all_objects.bulk_create(
+            FollowUp(
+                case=case,
+                title=f"Gọi lại lần {i + 1}",
+                due_on=timezone.localdate() + datetime.timedelta(days=7 * (i - done + 1)),
+                assignee=counsellor,
+                created_by=counsellor,
+                done_at=now - datetime.timedelta(days=30 * (done - i)) if i < done else None,
+            )
+            for i in range(done + open_)
+        )
+
     def case_with(self, province_id: int, events: int) -> Case:
         """A case of the province with exactly this many events."""
         for case in Case.all_objects.filter(province_id=province_id).order_by("-updated_at", "-id")[
@@ -427,6 +453,8 @@ class Command(BaseCommand):
         middle = Case.all_objects.order_by("updated_at", "id")[Case.all_objects.count() // 2]
         raw = f"{middle.updated_at.isoformat()}|{middle.pk}".encode()
         middle_cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        for timed in (case, short_case, long_case):
+            self.follow_ups(timed)
         in_province = Case.all_objects.filter(province=province).count()
         caseload = reverse("workers:caseload")
         dashboard = reverse("reports:dashboard")
@@ -518,9 +546,9 @@ class Command(BaseCommand):
                 2.0,
             ),
         ]
-        counsellor_pages = [
-            n for n in results if n not in {TRIVIAL, NATIONAL, API_FIRST, API_MIDDLE}
-        ]
+        # The national dashboard (warm or counted afresh) and the API are not counsellors'.
+        not_counsellors = {TRIVIAL, NATIONAL, f"{COLD} {NATIONAL}", API_FIRST, API_MIDDLE}
+        counsellor_pages = [n for n in results if n not in not_counsellors]
         warm = [n for n in counsellor_pages if not n.startswith(COLD)]
         worst = max(warm, key=lambda n: p95(results[n]))
         checks.append(
