@@ -18,6 +18,7 @@ from functools import cache
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from accounts.text import fold
 
@@ -145,6 +146,19 @@ def _backend(path: str) -> BaseBackend:
 
 def backend() -> BaseBackend:
     return _backend(settings.ID_VERIFICATION_BACKEND)
+
+
+#: Each adapter's name (recorded with the answer) in words for the case page.
+SOURCE_LABELS = {
+    FakeBackend.name: _("test source (sample data, not the population database)"),
+    UnconfiguredBackend.name: _("no connection set up"),
+    NationalPopulationBackend.name: _("national population database"),
+}
+
+
+def source_label(name: str) -> str:
+    """Which source answered, in words; another adapter's name as it was recorded."""
+    return str(SOURCE_LABELS.get(name, name))
 
 
 def verify(query: IdentityQuery) -> Answer:

@@ -24,7 +24,7 @@ from accounts.links import with_centre_link
 from accounts.models import Centre, User
 from accounts.text import search_text
 from accounts.transitions import TransitionRefused
-from workers import panels, rules, selectors, services
+from workers import panels, population, rules, selectors, services
 from workers.forms import (
     STEP_FORMS,
     AssistedRegistrationForm,
@@ -475,6 +475,7 @@ def staff_worker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "priority_labels": [PriorityGroup(g).label for g in profile.priority_groups],
         "panels": panels.collect(panels.STAFF_WORKER, request, profile.user),
         "id_check_summary": services.id_check_summary(profile),
+        "id_check_source": population.source_label(profile.id_check_source),
         "transfer": ProvinceTransfer.objects.for_user(request.user)
         .filter(profile=profile, status=ProvinceTransfer.Status.REQUESTED)
         .select_related("to_province")

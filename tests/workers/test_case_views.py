@@ -453,6 +453,7 @@ def test_the_case_page_query_count_does_not_grow_with_the_case_history(
     assert "Note 5" in page  # the newest of the history is on the page
     assert reverse("assistance:staff_request", args=[request.pk]) in page
     assert str(programme) in page  # "Market · Programme", read with the case
+    assert f"{programme.market} · {programme}" not in page  # the market once, not twice
     claims = [q for q in few.captured_queries if "prioritygroupclaim" in q["sql"]]
     assert len(claims) == 1  # read once, for the checklist and the sensitive section
 

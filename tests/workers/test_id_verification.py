@@ -127,6 +127,9 @@ def test_the_counsellor_checks_the_id_from_the_case_page(client, counsellor, wor
 
     page = response.content.decode()
     assert "số định danh, họ tên, ngày sinh và giới tính đều khớp" in page
+    # Which source answered, in words: here the test source, which is not the register.
+    assert "nguồn thử nghiệm (dữ liệu mẫu, không phải CSDL quốc gia về dân cư)" in page
+    assert "· fake<" not in page
     profile.refresh_from_db()
     assert profile.id_verified and profile.id_checked_by == counsellor
 
