@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 
 from django import forms
@@ -61,7 +62,19 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = form.filters()
     cases = selectors.caseload(request.user, filters, timezone.localdate())
     rows = partial(selectors.caseload_rows, communes=form.commune_names, markets=form.market_names)
-    paginator = selectors.IdFirstPaginator(cases, CASES_PER_PAGE, rows=rows)
+    paginator = selectors.IdFirstPaginator(
+        cases,
+        CASES_PER_PAGE,
+        rows=rows,
+        # The order does not change the count; "mine" is the counsellor's own.
+        count_key=selectors.count_key(
+            request.user,
+            "caseload",
+            replace(filters, sort=""),
+            request.user.pk if filters.scope == "mine" else None,
+            timezone.localdate(),
+        ),
+    )
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
@@ -183,12 +196,15 @@ def contact_session(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @staff_required
-def sessions(request: HttpRequest) -> HttpResponse:
+def sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
     logged = CounsellingSession.objects.for_user(request.user).select_related(
         "counsellor", "case__profile__user", "contact_commune"
     )
     paginator = selectors.IdFirstPaginator(
-        logged, CASES_PER_PAGE, rows=partial(selectors.in_order, logged)
+        logged,
+        CASES_PER_PAGE,
+        rows=partial(selectors.in_order, logged),
+        count_key=selectors.count_key(request.user, "sessions"),
     )
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "workers/sessions.html", {"page": page})

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -613,19 +616,55 @@ def case_follow_ups(case: Case) -> list[FollowUp]:
     return [*open_, *done]
 
 
+#: A list's count from which it is kept a minute (DASHBOARD_CACHE_SECONDS) rather than
+#: counted on every visit; a shorter list is counted each time, exactly.
+COUNT_KEPT_FROM = 1000
+
+
+def count_key(user: User, what: str, *conditions: object) -> str | None:
+    """Where a list's count is kept: one key for everyone who sees the same rows (the
+    staff of a province, or every admin) under the same conditions. None: not kept."""
+    if settings.DASHBOARD_CACHE_SECONDS <= 0:
+        return None
+    scope = "all" if user.is_admin else f"p{user.province_id}"
+    digest = hashlib.sha256(repr(conditions).encode()).hexdigest()[:32]
+    return f"count:v1:{what}:{scope}:{digest}"
+
+
 class IdFirstPaginator(Paginator):
     """Fetches a page's ids first, then their rows with the joins.
 
     With a million cases, OFFSET over the joined rows walks every skipped row through the
     joins; over the ids alone it walks the caseload index only. `rows` reads the lines of
     a list of ids, in that order.
+
+    With a `count_key` (count_key()), a count of COUNT_KEPT_FROM or more is kept a minute:
+    PostgreSQL counts a province's cases in 1.2 ms at 17,000 and 6.7 ms at 167,000, the
+    largest province's whole caseload page then past 8x the trivial view. Such a total
+    ("16.686 hồ sơ", the number of pages) may be a minute old; the rows never are.
     """
 
     def __init__(
-        self, object_list: QuerySet[Any], per_page: int, *, rows: Callable[[list[int]], list[Any]]
+        self,
+        object_list: QuerySet[Any],
+        per_page: int,
+        *,
+        rows: Callable[[list[int]], list[Any]],
+        count_key: str | None = None,
     ) -> None:
         super().__init__(object_list, per_page)
         self.rows = rows
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        kept = cache.get(self.count_key) if self.count_key else None
+        if isinstance(kept, int):
+            return kept
+        counted: int = Paginator.count.func(self)  # type: ignore[attr-defined]  # Django's cached_property keeps the function
+        if self.count_key and counted >= COUNT_KEPT_FROM:
+            cache.set(self.count_key, counted, settings.DASHBOARD_CACHE_SECONDS)
+        return counted
 
     def get_page(self, number: Any) -> Page:
         """As Django's, except that the first page reads its ids before anything is counted:

@@ -381,10 +381,14 @@ def staff_workers(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = search_text(request.GET.get("q", ""))
     filters = selectors.CaseloadFilters(q=query, sort="opened")
     cases = selectors.caseload(request.user, filters, timezone.localdate())
-    if request.GET.get("flag") == "id":
+    flag = request.GET.get("flag") == "id"
+    if flag:
         cases = cases.exclude(profile__id_problems=[])
     paginator = selectors.IdFirstPaginator(
-        cases, WORKERS_PER_PAGE, rows=selectors.profiles_of_cases
+        cases,
+        WORKERS_PER_PAGE,
+        rows=selectors.profiles_of_cases,
+        count_key=selectors.count_key(request.user, "workers", query, flag),
     )
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "workers/staff_list.html", {"page": page, "query": query})

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -456,6 +457,44 @@ def test_the_case_page_query_count_does_not_grow_with_the_case_history(
     assert f"{programme.market} · {programme}" not in page  # the market once, not twice
     claims = [q for q in few.captured_queries if "prioritygroupclaim" in q["sql"]]
     assert len(claims) == 1  # read once, for the checklist and the sensitive section
+
+
+def test_a_long_caseload_keeps_its_count_a_minute_a_short_one_counts_each_visit(
+    client, counsellor, lao_cai, dong_thap, monkeypatch
+):
+    # As a province of thousands, in small: a count of 3 or more is long, 2 a page.
+    monkeypatch.setattr(selectors, "COUNT_KEPT_FROM", 3)
+    monkeypatch.setattr(case_views, "CASES_PER_PAGE", 2)
+    for _ in range(3):
+        ProfileFactory(user__province=lao_cai)
+    ProfileFactory(user__province=dong_thap)
+    login_staff(client, counsellor)
+
+    def total(**params: str) -> str:
+        page = client.get(reverse("workers:caseload"), params).text
+        shown = re.search(r"(\d+) hồ sơ", page)
+        assert shown, "the caseload says how many cases"
+        return shown.group(1)
+
+    assert total() == "3"
+    newest = ProfileFactory(user__province=lao_cai, user__name="Lầu Thị Mới")
+    assert total() == "3"  # kept: the total may be a minute old...
+    assert newest.user.name in client.get(reverse("workers:caseload")).text  # ...the rows not
+    colleague = StaffFactory(role=Role.COUNSELLOR, province=lao_cai)
+    login_staff(client, colleague)
+    assert total() == "3"  # one count for the province's staff
+    assert total(stage=Stage.WITHDRAWN) == "0"  # other conditions, counted apart
+    login_staff(client, StaffFactory(role=Role.COUNSELLOR, province=dong_thap))
+    assert total() == "1"  # another province's, never this one's
+    cache.clear()  # a minute later
+    login_staff(client, colleague)
+    assert total() == "4"
+
+    monkeypatch.setattr(selectors, "COUNT_KEPT_FROM", 1000)
+    cache.clear()
+    assert total() == "4"
+    ProfileFactory(user__province=lao_cai)
+    assert total() == "5"  # a short list is counted on each visit
 
 
 def test_caseload_filters_and_search_without_diacritics(client, case, counsellor, lao_cai):

@@ -466,6 +466,9 @@ class Command(BaseCommand):
             TRIVIAL: lambda: client.get("/healthz"),
             "caseload, first page": lambda: client.get(caseload),
             "caseload, page 500": lambda: client.get(caseload, {"page": 500}),
+            f"caseload, first page, largest ({large.short_name})": lambda: large_client.get(
+                caseload
+            ),
             "filtered (stage + sex + market-less)": lambda: client.get(
                 caseload, {"stage": "preparing", "sex": "female"}
             ),
