@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 from celery.beat import PersistentScheduler
 from django.utils import timezone
@@ -27,6 +28,16 @@ from tests.processes import Service
 
 ROOT = Path(__file__).resolve().parents[2]
 JOB = "fairs-remind-tomorrow"  # daily at 17:00, Vietnam time
+
+
+@pytest.fixture(autouse=True)
+def _not_across_the_due_time() -> None:
+    """Beat runs on the wall clock: a test that ran across 17:00 would see JOB truly due
+    (as one did, started at 16:59:5x). Within the minute before it, wait until it is past."""
+    local = timezone.localtime()
+    due = local.replace(hour=17, minute=0, second=5, microsecond=0)
+    if due - datetime.timedelta(seconds=65) <= local < due:
+        time.sleep((due - local).total_seconds())
 
 
 def last_due_before(now: datetime.datetime, hour: int) -> datetime.datetime:
