@@ -622,8 +622,9 @@ COUNT_KEPT_FROM = 1000
 
 
 def count_key(user: User, what: str, *conditions: object) -> str | None:
-    """Where a list's count is kept: one key for everyone who sees the same rows (the
-    staff of a province, or every admin) under the same conditions. None: not kept."""
+    """Where a count is kept a minute (a long list's, the staff home's workers): one key
+    for everyone who sees the same rows (the staff of a province, or every admin) under
+    the same conditions. None: not kept (DASHBOARD_CACHE_SECONDS is 0)."""
     if settings.DASHBOARD_CACHE_SECONDS <= 0:
         return None
     scope = "all" if user.is_admin else f"p{user.province_id}"
